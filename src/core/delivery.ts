@@ -1,0 +1,19 @@
+import type { Channel, Lane } from './model.js'
+
+/**
+ * What one outbox row asks for. Rows name the ticket and message rather than carry rendered
+ * content: the desk shows the ticket as it is when the row is delivered, not as it was queued.
+ */
+export type DeliveryPayload =
+  | { readonly type: 'desk.open' }
+  | { readonly type: 'desk.update' }
+  | { readonly type: 'desk.entry'; readonly messageId: number }
+  | { readonly type: 'customer.message'; readonly messageId: number }
+  | {
+      readonly type: 'customer.direct'
+      readonly channel: Channel
+      readonly to: string
+      readonly text: string
+    }
+
+export const laneOf = (p: DeliveryPayload): Lane => (p.type.startsWith('desk.') ? 'desk' : 'customer')

@@ -1,0 +1,54 @@
+/** The help desk's vocabulary (see DESIGN.md). Plain types, no behaviour. */
+
+export const CHANNELS = ['telegram', 'whatsapp', 'whatsapp_cloud', 'instagram', 'discord'] as const
+export type Channel = (typeof CHANNELS)[number]
+
+export const TICKET_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const
+export type TicketStatus = (typeof TICKET_STATUSES)[number]
+
+export type MessageDirection = 'inbound' | 'outbound' | 'note' | 'system'
+
+/** What a message is. `start` is a customer opening the conversation (Telegram's /start, a "Get started" button). */
+export type MessageKind =
+  | 'text'
+  | 'photo'
+  | 'video'
+  | 'voice'
+  | 'audio'
+  | 'document'
+  | 'sticker'
+  | 'animation'
+  | 'location'
+  | 'contact'
+  | 'poll'
+  | 'start'
+  | 'other'
+
+export type AgentRole = 'agent' | 'supervisor' | 'admin'
+export type ActorType = 'customer' | 'agent' | 'system'
+
+/** Deliveries are ordered within a lane of a ticket: Slack posts and customer sends never block each other. */
+export type Lane = 'desk' | 'customer'
+export type DeliveryStatus = 'queued' | 'sent' | 'failed'
+
+export type TicketId = number & { readonly __brand: 'TicketId' }
+export const asTicketId = (n: number): TicketId => n as TicketId
+
+/** The human label of a channel. */
+export const channelLabel: Record<Channel, string> = {
+  telegram: 'Telegram',
+  whatsapp: 'WhatsApp',
+  whatsapp_cloud: 'WhatsApp',
+  instagram: 'Instagram',
+  discord: 'Discord',
+}
+
+/** The human label of a status. */
+export const statusLabel: Record<TicketStatus, string> = {
+  new: 'New',
+  open: 'Open',
+  pending: 'Pending',
+  on_hold: 'On hold',
+  solved: 'Solved',
+  closed: 'Closed',
+}

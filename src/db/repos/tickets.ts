@@ -1,0 +1,44 @@
+import type { Db } from '../connection.js'
+import type { Ticket } from '../schema.js'
+
+export async function findTicket(db: Db, id: number): Promise<Ticket | undefined> {
+  return db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** The contact's most recent ticket, whatever its status. */
+export async function latestTicketOf(db: Db, contactId: number): Promise<Ticket | undefined> {
+  return db
+    .selectFrom('tickets')
+    .selectAll()
+    .where('contact_id', '=', contactId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+}
+
+export async function findTicketByThread(db: Db, channel: string, ts: string): Promise<Ticket | undefined> {
+  return db
+    .selectFrom('tickets')
+    .selectAll()
+    .where('thread_channel', '=', channel)
+    .where('thread_ts', '=', ts)
+    .executeTakeFirst()
+}
+
+/** One ticket with what the agent desk shows of it. */
+export async function findTicketDetail(db: Db, id: number) {
+  return db
+    .selectFrom('tickets as t')
+    .innerJoin('contacts as c', 'c.id', 't.contact_id')
+    .leftJoin('agents as a', 'a.id', 't.assignee_id')
+    .selectAll('t')
+    .select([
+      'c.display_name as customer_name',
+      'c.username as customer_username',
+      'c.external_id as contact_external_id',
+    ])
+    .select('a.desk_user_id as assignee_desk_user_id')
+    .where('t.id', '=', id)
+    .executeTakeFirst()
+}
+export type TicketDetail = NonNullable<Awaited<ReturnType<typeof findTicketDetail>>>

@@ -1,0 +1,112 @@
+import type { Generated, Insertable, Selectable } from 'kysely'
+import type {
+  ActorType,
+  AgentRole,
+  Channel,
+  DeliveryStatus,
+  Lane,
+  MessageDirection,
+  MessageKind,
+  TicketStatus,
+} from '../core/model.js'
+import type { DeliveryPayload } from '../core/delivery.js'
+
+export interface ContactsTable {
+  id: Generated<number>
+  channel: Channel
+  external_id: string
+  display_name: string
+  username: string | null
+  language: string | null
+  metadata: Generated<string>
+  created_at: string
+  updated_at: string
+}
+
+export interface AgentsTable {
+  id: Generated<number>
+  desk_user_id: string
+  display_name: string | null
+  role: AgentRole
+  created_at: string
+}
+
+export interface TicketsTable {
+  id: Generated<number>
+  contact_id: number
+  channel: Channel
+  status: TicketStatus
+  assignee_id: number | null
+  subject: string
+  follow_up_of: number | null
+  thread_channel: string | null
+  thread_ts: string | null
+  created_at: string
+  updated_at: string
+  first_response_at: string | null
+  last_customer_message_at: string | null
+  solved_at: string | null
+  closed_at: string | null
+}
+
+export interface MessagesTable {
+  id: Generated<number>
+  ticket_id: number
+  direction: MessageDirection
+  kind: MessageKind
+  text: string
+  agent_id: number | null
+  external_id: string | null
+  desk_ts: string | null
+  created_at: string
+  delivered_at: string | null
+}
+
+export interface EventsTable {
+  id: Generated<number>
+  ticket_id: number
+  actor_type: ActorType
+  agent_id: number | null
+  action: string
+  from_value: string | null
+  to_value: string | null
+  created_at: string
+}
+
+export interface DeliveriesTable {
+  id: Generated<number>
+  ticket_id: number | null
+  lane: Lane
+  kind: DeliveryPayload['type']
+  payload: string
+  status: DeliveryStatus
+  attempts: number
+  next_attempt_at: string
+  last_error: string | null
+  created_at: string
+  done_at: string | null
+}
+
+export interface ProcessedEventsTable {
+  channel: string
+  external_id: string
+  created_at: string
+}
+
+export interface Database {
+  contacts: ContactsTable
+  agents: AgentsTable
+  tickets: TicketsTable
+  messages: MessagesTable
+  events: EventsTable
+  deliveries: DeliveriesTable
+  processed_events: ProcessedEventsTable
+}
+
+export type Contact = Selectable<ContactsTable>
+export type Agent = Selectable<AgentsTable>
+export type Ticket = Selectable<TicketsTable>
+export type Message = Selectable<MessagesTable>
+export type TicketEvent = Selectable<EventsTable>
+export type Delivery = Selectable<DeliveriesTable>
+export type NewDelivery = Insertable<DeliveriesTable>

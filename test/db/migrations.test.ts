@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
+import { openDatabase } from '../../src/db/connection.js'
+import { migrateToLatest } from '../../src/db/migrate.js'
+import { markProcessed } from '../../src/db/repos/processed-events.js'
+
+describe('migrations', () => {
+  it('create every table on an empty database, and a second run applies nothing', async () => {
+    const db = openDatabase(':memory:')
+    expect(await migrateToLatest(db)).toEqual(['0001-initial'])
+    expect(await migrateToLatest(db)).toEqual([])
+    const tables = await sql<{
+      name: string
+    }>`select name from sqlite_master where type = 'table' and name not like 'kysely%' and name not like 'sqlite%' order by name`.execute(
+      db,
+    )
+    expect(tables.rows.map((r) => r.name)).toEqual([
+      'agents',
+      'contacts',
+      'deliveries',
+      'events',
+      'messages',
+      'processed_events',
+      'tickets',
+    ])
+    await db.destroy()
+  })
+
+  it('remember a platform event once per channel', async () => {
+    const db = openDatabase(':memory:')
+    await migrateToLatest(db)
+    const at = '2026-11-23T09:00:00.000Z'
+    expect(await markProcessed(db, 'telegram', '1:2', at)).toBe(true)
+    expect(await markProcessed(db, 'telegram', '1:2', at)).toBe(false)
+    expect(await markProcessed(db, 'discord', '1:2', at)).toBe(true)
+    await db.destroy()
+  })
+})
