@@ -1,0 +1,421 @@
+import type { Db } from '../db/connection.js'
+import { ensureAgent } from '../db/repos/agents.js'
+import { upsertContact } from '../db/repos/contacts.js'
+import { enqueueDelivery } from '../db/repos/deliveries.js'
+import { recordEvent } from '../db/repos/events.js'
+import { insertMessage } from '../db/repos/messages.js'
+import { markProcessed } from '../db/repos/processed-events.js'
+import { findTicket, findTicketByThread, findTicketDetail, latestTicketOf } from '../db/repos/tickets.js'
+import type { Agent, Ticket } from '../db/schema.js'
+import { iso, type Clock } from './clock.js'
+import { DeskError } from './errors.js'
+import { assertTransition, statusAfterCustomerMessage, type AgentStatus } from './lifecycle.js'
+import { asTicketId, statusLabel, type TicketId, type TicketStatus } from './model.js'
+import type { InboundMessage, ThreadRef, TicketView } from './ports.js'
+import { toTicketView } from './views.js'
+import { fillTemplate, type CustomerTexts } from './texts.js'
+
+/** The agent who acts, by their desk (Slack) user id. */
+export interface Actor {
+  readonly deskUserId: string
+}
+
+/** Where an agent's action came from, so redeliveries are recognised and thread echoes avoided. */
+export interface Origin {
+  /** A unique id of the platform event that carried the action (Slack's event id); a repeat is ignored. */
+  readonly eventKey?: string
+  /** The thread message that is the action itself (a plain reply or note): no echo is posted. */
+  readonly deskTs?: string
+}
+
+/** What an action did, in words for the agent who asked. */
+export interface Outcome {
+  readonly ticketId: TicketId
+  readonly text: string
+}
+
+export interface HelpDeskDeps {
+  readonly db: Db
+  readonly clock: Clock
+  readonly texts: CustomerTexts
+  /** Called after a transaction queued deliveries, so the outbox can start at once. */
+  readonly onQueued?: () => void
+}
+
+export type HelpDesk = ReturnType<typeof createHelpDesk>
+
+type Tx = Db
+
+const SUBJECT_MAX = 120
+
+/**
+ * The ticket operations of threaddesk. Every operation is one transaction: the change, its audit
+ * events and the deliveries it causes are stored together or not at all.
+ */
+export function createHelpDesk(deps: HelpDeskDeps) {
+  const { db, clock, texts } = deps
+
+  async function inTransaction<T>(work: (tx: Tx, now: string) => Promise<T>): Promise<T> {
+    const result = await db.transaction().execute((tx) => work(tx, iso(clock.now())))
+    deps.onQueued?.()
+    return result
+  }
+
+  async function claimOnce(tx: Tx, origin: Origin | undefined, now: string): Promise<void> {
+    if (origin?.eventKey === undefined) return
+    if (!(await markProcessed(tx, 'desk', origin.eventKey, now))) {
+      throw new DeskError('duplicate', 'This event was already handled.')
+    }
+  }
+
+  async function requireTicket(tx: Tx, id: number): Promise<Ticket> {
+    const ticket = await findTicket(tx, id)
+    if (ticket === undefined) throw new DeskError('not_found', `Ticket #${id} does not exist.`)
+    return ticket
+  }
+
+  async function changeStatus(
+    tx: Tx,
+    ticket: Ticket,
+    to: TicketStatus,
+    who: { actor: 'agent' | 'customer' | 'system'; agentId?: number },
+    now: string,
+  ): Promise<void> {
+    await tx
+      .updateTable('tickets')
+      .set({
+        status: to,
+        updated_at: now,
+        solved_at: to === 'solved' ? now : to === 'closed' ? ticket.solved_at : null,
+        closed_at: to === 'closed' ? now : null,
+      })
+      .where('id', '=', ticket.id)
+      .execute()
+    await recordEvent(
+      tx,
+      {
+        ticketId: ticket.id,
+        actor: who.actor,
+        agentId: who.agentId ?? null,
+        action: 'status',
+        from: ticket.status,
+        to,
+      },
+      now,
+    )
+  }
+
+  async function openTicket(
+    tx: Tx,
+    msg: InboundMessage,
+    contactId: number,
+    previous: Ticket | undefined,
+    now: string,
+  ) {
+    const subject = msg.text.trim().slice(0, SUBJECT_MAX) || `[${msg.kind}]`
+    const ticket = await tx
+      .insertInto('tickets')
+      .values({
+        contact_id: contactId,
+        channel: msg.channel,
+        status: 'new',
+        subject,
+        follow_up_of: previous?.id ?? null,
+        created_at: now,
+        updated_at: now,
+        last_customer_message_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await recordEvent(
+      tx,
+      {
+        ticketId: ticket.id,
+        actor: 'customer',
+        action: 'created',
+        to: 'new',
+        from: previous === undefined ? null : `follow-up of #${previous.id}`,
+      },
+      now,
+    )
+    await enqueueDelivery(tx, ticket.id, { type: 'desk.open' }, now)
+    return ticket
+  }
+
+  async function sendAutomatic(tx: Tx, ticketId: number, text: string, now: string): Promise<void> {
+    const message = await insertMessage(tx, {
+      ticket_id: ticketId,
+      direction: 'outbound',
+      kind: 'text',
+      text,
+      created_at: now,
+    })
+    await enqueueDelivery(tx, ticketId, { type: 'customer.message', messageId: message.id }, now)
+    await enqueueDelivery(tx, ticketId, { type: 'desk.entry', messageId: message.id }, now)
+  }
+
+  /** Puts a line into the ticket's thread that only agents see. */
+  async function postSystemLine(tx: Tx, ticketId: number, text: string, now: string): Promise<void> {
+    const message = await insertMessage(tx, {
+      ticket_id: ticketId,
+      direction: 'system',
+      kind: 'text',
+      text,
+      created_at: now,
+    })
+    await enqueueDelivery(tx, ticketId, { type: 'desk.entry', messageId: message.id }, now)
+  }
+
+  return {
+    /** The ticket whose thread this is, if any. */
+    async ticketOfThread(ref: ThreadRef): Promise<TicketId | undefined> {
+      const ticket = await findTicketByThread(db, ref.channel, ref.ts)
+      return ticket === undefined ? undefined : asTicketId(ticket.id)
+    },
+
+    /** A ticket as agents see it; throws `not_found` for an unknown number. */
+    async view(ticketId: number): Promise<TicketView> {
+      const detail = await findTicketDetail(db, ticketId)
+      if (detail === undefined) throw new DeskError('not_found', `Ticket #${ticketId} does not exist.`)
+      return toTicketView(detail)
+    },
+
+    /**
+     * Stores a customer's message: finds or creates the contact, appends to their live ticket or
+     * opens one (a follow-up when the last one is closed), and queues what Slack and the customer
+     * should see. A redelivered message changes nothing.
+     */
+    async receive(msg: InboundMessage): Promise<{ ticketId: TicketId | null; duplicate: boolean }> {
+      return inTransaction(async (tx, now) => {
+        if (!(await markProcessed(tx, msg.channel, msg.externalId, now))) {
+          return { ticketId: null, duplicate: true }
+        }
+        const contact = await upsertContact(tx, msg.channel, msg.contact, now)
+        const latest = await latestTicketOf(tx, contact.id)
+        const live = latest !== undefined && latest.status !== 'closed' ? latest : undefined
+
+        if (msg.kind === 'start') {
+          // A conversation opened without a question: greet, open nothing.
+          if (live !== undefined) return { ticketId: asTicketId(live.id), duplicate: false }
+          const text = fillTemplate(texts.greeting, { 'customer.name': contact.display_name })
+          await enqueueDelivery(
+            tx,
+            null,
+            { type: 'customer.direct', channel: msg.channel, to: contact.external_id, text },
+            now,
+          )
+          return { ticketId: null, duplicate: false }
+        }
+
+        const ticket = live ?? (await openTicket(tx, msg, contact.id, latest, now))
+        const message = await insertMessage(tx, {
+          ticket_id: ticket.id,
+          direction: 'inbound',
+          kind: msg.kind,
+          text: msg.text,
+          external_id: msg.externalId,
+          created_at: now,
+        })
+        await enqueueDelivery(tx, ticket.id, { type: 'desk.entry', messageId: message.id }, now)
+
+        if (live === undefined) {
+          const text = fillTemplate(texts.ticketOpened, {
+            'ticket.number': String(ticket.id),
+            'customer.name': contact.display_name,
+          })
+          await sendAutomatic(tx, ticket.id, text, now)
+        } else {
+          const next = statusAfterCustomerMessage(live.status)
+          if (next !== live.status) {
+            await changeStatus(tx, live, next, { actor: 'customer' }, now)
+            await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
+          }
+          await tx
+            .updateTable('tickets')
+            .set({ last_customer_message_at: now, updated_at: now })
+            .where('id', '=', ticket.id)
+            .execute()
+        }
+        return { ticketId: asTicketId(ticket.id), duplicate: false }
+      })
+    },
+
+    /** Sends an agent's reply to the customer. The first reply takes an unassigned ticket and opens it. */
+    async reply(actor: Actor, ticketId: number, text: string, origin?: Origin): Promise<Outcome> {
+      const body = text.trim()
+      if (body === '') throw new DeskError('invalid', 'Nothing to send: the reply is empty.')
+      return inTransaction(async (tx, now) => {
+        await claimOnce(tx, origin, now)
+        const ticket = await requireTicket(tx, ticketId)
+        if (ticket.status === 'closed') {
+          throw new DeskError(
+            'conflict',
+            `Ticket #${ticket.id} is closed, so nothing was sent; the customer's next message opens a follow-up ticket.`,
+          )
+        }
+        const agent = await ensureAgent(tx, actor.deskUserId, now)
+        const message = await insertMessage(tx, {
+          ticket_id: ticket.id,
+          direction: 'outbound',
+          kind: 'text',
+          text: body,
+          agent_id: agent.id,
+          desk_ts: origin?.deskTs ?? null,
+          created_at: now,
+        })
+        await recordEvent(
+          tx,
+          { ticketId: ticket.id, actor: 'agent', agentId: agent.id, action: 'replied' },
+          now,
+        )
+        await enqueueDelivery(tx, ticket.id, { type: 'customer.message', messageId: message.id }, now)
+        if (origin?.deskTs === undefined) {
+          await enqueueDelivery(tx, ticket.id, { type: 'desk.entry', messageId: message.id }, now)
+        }
+
+        let changed = false
+        if (ticket.assignee_id === null) {
+          await assignTo(tx, ticket, agent, agent, now)
+          changed = true
+        }
+        if (ticket.status === 'new') {
+          await changeStatus(tx, ticket, 'open', { actor: 'agent', agentId: agent.id }, now)
+          changed = true
+        }
+        await tx
+          .updateTable('tickets')
+          .set({ first_response_at: ticket.first_response_at ?? now, updated_at: now })
+          .where('id', '=', ticket.id)
+          .execute()
+        if (changed) await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
+        return {
+          ticketId: asTicketId(ticket.id),
+          text: `Reply queued for the customer of ticket #${ticket.id}.`,
+        }
+      })
+    },
+
+    /** Adds a private note: stored and shown to agents, never sent to the customer. */
+    async note(actor: Actor, ticketId: number, text: string, origin?: Origin): Promise<Outcome> {
+      const body = text.trim()
+      if (body === '') throw new DeskError('invalid', 'The note is empty; write something after the marker.')
+      return inTransaction(async (tx, now) => {
+        await claimOnce(tx, origin, now)
+        const ticket = await requireTicket(tx, ticketId)
+        const agent = await ensureAgent(tx, actor.deskUserId, now)
+        const message = await insertMessage(tx, {
+          ticket_id: ticket.id,
+          direction: 'note',
+          kind: 'text',
+          text: body,
+          agent_id: agent.id,
+          desk_ts: origin?.deskTs ?? null,
+          created_at: now,
+        })
+        await recordEvent(
+          tx,
+          { ticketId: ticket.id, actor: 'agent', agentId: agent.id, action: 'noted' },
+          now,
+        )
+        if (origin?.deskTs === undefined) {
+          await enqueueDelivery(tx, ticket.id, { type: 'desk.entry', messageId: message.id }, now)
+        }
+        return { ticketId: asTicketId(ticket.id), text: `Private note added to ticket #${ticket.id}.` }
+      })
+    },
+
+    /** Assigns a ticket. Anyone may take a ticket; only supervisors and admins assign others. */
+    async assign(
+      actor: Actor,
+      ticketId: number,
+      assigneeDeskUserId: string,
+      origin?: Origin,
+    ): Promise<Outcome> {
+      return inTransaction(async (tx, now) => {
+        await claimOnce(tx, origin, now)
+        const ticket = await requireTicket(tx, ticketId)
+        const agent = await ensureAgent(tx, actor.deskUserId, now)
+        const self = assigneeDeskUserId === actor.deskUserId
+        if (!self && agent.role === 'agent') {
+          throw new DeskError(
+            'forbidden',
+            `Only supervisors and admins can assign a ticket to someone else. To take ticket #${ticket.id} yourself, use \`!take\` in its thread or \`/assign ${ticket.id} @you\`.`,
+          )
+        }
+        if (ticket.status === 'closed') {
+          throw new DeskError('conflict', `Ticket #${ticket.id} is closed and cannot be assigned.`)
+        }
+        const assignee = await ensureAgent(tx, assigneeDeskUserId, now)
+        if (ticket.assignee_id === assignee.id) {
+          throw new DeskError(
+            'conflict',
+            `Ticket #${ticket.id} is already assigned to <@${assigneeDeskUserId}>.`,
+          )
+        }
+        await assignTo(tx, ticket, assignee, agent, now)
+        if (ticket.status === 'new')
+          await changeStatus(tx, ticket, 'open', { actor: 'agent', agentId: agent.id }, now)
+        await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
+        const whom = self ? 'you' : `<@${assigneeDeskUserId}>`
+        return { ticketId: asTicketId(ticket.id), text: `Ticket #${ticket.id} is now assigned to ${whom}.` }
+      })
+    },
+
+    /** Moves a ticket along the lifecycle on an agent's word: resolve, pending, on hold, reopen. */
+    async setStatus(actor: Actor, ticketId: number, to: AgentStatus, origin?: Origin): Promise<Outcome> {
+      return inTransaction(async (tx, now) => {
+        await claimOnce(tx, origin, now)
+        const ticket = await requireTicket(tx, ticketId)
+        assertTransition(ticket.id, ticket.status, to)
+        const agent = await ensureAgent(tx, actor.deskUserId, now)
+        await changeStatus(tx, ticket, to, { actor: 'agent', agentId: agent.id }, now)
+        await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
+        const verb = to === 'open' ? 'reopened' : `now ${statusLabel[to].toLowerCase()}`
+        return { ticketId: asTicketId(ticket.id), text: `Ticket #${ticket.id} is ${verb}.` }
+      })
+    },
+
+    /** Closes a solved ticket for good (automation). */
+    async close(ticketId: number): Promise<void> {
+      await inTransaction(async (tx, now) => {
+        const ticket = await requireTicket(tx, ticketId)
+        assertTransition(ticket.id, ticket.status, 'closed')
+        await changeStatus(tx, ticket, 'closed', { actor: 'system' }, now)
+        await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
+      })
+    },
+
+    /** Records that a delivery failed for good, where the agents of the ticket will see it. */
+    async reportUndelivered(ticketId: number, what: string, reason: string): Promise<void> {
+      await inTransaction(async (tx, now) => {
+        await recordEvent(tx, { ticketId, actor: 'system', action: 'delivery_failed', to: reason }, now)
+        await postSystemLine(tx, ticketId, `:warning: ${what} could not be delivered: ${reason}`, now)
+      })
+    },
+  }
+
+  async function assignTo(tx: Tx, ticket: Ticket, assignee: Agent, by: Agent, now: string): Promise<void> {
+    const previous = ticket.assignee_id
+    await tx
+      .updateTable('tickets')
+      .set({ assignee_id: assignee.id, updated_at: now })
+      .where('id', '=', ticket.id)
+      .execute()
+    const from =
+      previous === null
+        ? null
+        : await tx.selectFrom('agents').select('desk_user_id').where('id', '=', previous).executeTakeFirst()
+    await recordEvent(
+      tx,
+      {
+        ticketId: ticket.id,
+        actor: 'agent',
+        agentId: by.id,
+        action: 'assigned',
+        from: from?.desk_user_id ?? null,
+        to: assignee.desk_user_id,
+      },
+      now,
+    )
+  }
+}

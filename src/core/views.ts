@@ -1,0 +1,21 @@
+import type { TicketDetail } from '../db/repos/tickets.js'
+import { asTicketId } from './model.js'
+import type { TicketView } from './ports.js'
+
+/** Turns a ticket row into what the desk shows. */
+export function toTicketView(t: TicketDetail): TicketView {
+  return {
+    id: asTicketId(t.id),
+    status: t.status,
+    channel: t.channel,
+    subject: t.subject,
+    customer: { name: t.customer_name, username: t.customer_username },
+    assignee: t.assignee_desk_user_id,
+    followUpOf: t.follow_up_of === null ? null : asTicketId(t.follow_up_of),
+    createdAt: new Date(t.created_at),
+    thread:
+      t.thread_channel !== null && t.thread_ts !== null
+        ? { channel: t.thread_channel, ts: t.thread_ts }
+        : null,
+  }
+}

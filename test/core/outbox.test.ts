@@ -1,0 +1,167 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { pino } from 'pino'
+import { DeskError } from '../../src/core/errors.js'
+import { createHelpDesk, type HelpDesk } from '../../src/core/helpdesk.js'
+import { createOutbox } from '../../src/core/outbox.js'
+import { defaultTexts } from '../../src/core/texts.js'
+import type { Db } from '../../src/db/connection.js'
+import { deliveriesOf } from '../../src/db/repos/deliveries.js'
+import { messagesOf } from '../../src/db/repos/messages.js'
+import { findTicket } from '../../src/db/repos/tickets.js'
+import { fakeChannel, fakeDesk } from '../fakes/ports.js'
+import { manualClock, type ManualClock } from '../helpers/clock.js'
+import { memoryDb } from '../helpers/db.js'
+import { inbound } from '../helpers/inbound.js'
+
+const agent = { deskUserId: 'UAGENT' }
+const policy = { baseDelayMs: 1_000, maxDelayMs: 60_000, maxAttempts: 4 }
+
+describe('outbox', () => {
+  let db: Db
+  let clock: ManualClock
+  let helpdesk: HelpDesk
+  let desk: ReturnType<typeof fakeDesk>
+  let telegram: ReturnType<typeof fakeChannel>
+
+  const outbox = () =>
+    createOutbox({
+      db,
+      clock,
+      log: pino({ level: 'silent' }),
+      desk: desk.desk,
+      channels: new Map([['telegram', telegram.adapter]]),
+      helpdesk,
+      policy,
+    })
+
+  beforeEach(async () => {
+    db = await memoryDb()
+    clock = manualClock()
+    helpdesk = createHelpDesk({ db, clock, texts: defaultTexts })
+    desk = fakeDesk()
+    telegram = fakeChannel()
+  })
+  afterEach(async () => {
+    await db.destroy()
+  })
+
+  it('shows a new ticket in order: thread first, then its messages; and stores the thread', async () => {
+    const { ticketId } = await helpdesk.receive(inbound('Hello'))
+    await outbox().drain()
+    expect(desk.log.map((l) => l.op)).toEqual(['open', 'post', 'post'])
+    expect(desk.log[1]?.entry).toMatchObject({ direction: 'inbound', text: 'Hello' })
+    expect(telegram.sent).toHaveLength(1)
+    expect(await findTicket(db, ticketId!)).toMatchObject({ thread_channel: 'CSUPPORT', thread_ts: '100.1' })
+    const statuses = (await deliveriesOf(db, ticketId!)).map((d) => d.status)
+    expect(statuses).toEqual(['sent', 'sent', 'sent', 'sent'])
+  })
+
+  it('retries with growing delays, and a row waits for the one before it', async () => {
+    const { ticketId } = await helpdesk.receive(inbound('Hello'))
+    await outbox().drain()
+    await helpdesk.reply(agent, ticketId!, 'first')
+    await helpdesk.reply(agent, ticketId!, 'second')
+    telegram.failNext(new DeskError('unavailable', 'down'), new DeskError('unavailable', 'down'))
+    const box = outbox()
+
+    await box.drain()
+    expect(telegram.sent.map((m) => m.text)).not.toContain('first')
+    clock.advance(999)
+    await box.drain()
+    expect(telegram.sent.map((m) => m.text)).not.toContain('first') // 1 s backoff not over
+    clock.advance(1)
+    await box.drain() // second failure: now 2 s
+    clock.advance(2_000)
+    await box.drain()
+    expect(telegram.sent.slice(-2).map((m) => m.text)).toEqual(['first', 'second'])
+  })
+
+  it("honours the platform's Retry-After for every row to that platform", async () => {
+    const a = await helpdesk.receive(inbound('Hello', { contact: { externalId: '1', displayName: 'A' } }))
+    const b = await helpdesk.receive(inbound('Hello', { contact: { externalId: '2', displayName: 'B' } }))
+    await outbox().drain()
+    telegram.sent.length = 0
+    await helpdesk.reply(agent, a.ticketId!, 'to A')
+    telegram.failNext(new DeskError('rate_limited', '429', { retryAfterMs: 30_000 }))
+    const box = outbox()
+    await box.drain()
+    // B's reply comes after Telegram asked for 30 s of quiet: it waits too.
+    await helpdesk.reply(agent, b.ticketId!, 'to B')
+    await box.drain()
+    expect(telegram.sent).toEqual([])
+    clock.advance(29_000)
+    await box.drain()
+    expect(telegram.sent).toEqual([])
+    clock.advance(1_000)
+    await box.drain()
+    expect(telegram.sent.map((m) => m.text).sort()).toEqual(['to A', 'to B'])
+  })
+
+  it('gives up on a refused message at once and tells the agents in the thread', async () => {
+    const { ticketId } = await helpdesk.receive(inbound('Hello'))
+    await outbox().drain()
+    await helpdesk.reply(agent, ticketId!, 'hello')
+    telegram.failNext(
+      new DeskError(
+        'rejected',
+        'Telegram sendMessage answered 403: Forbidden (the customer blocked the bot)',
+      ),
+    )
+    await outbox().drain()
+    const reply = (await deliveriesOf(db, ticketId!)).find(
+      (d) => d.kind === 'customer.message' && d.status === 'failed',
+    )
+    expect(reply?.last_error).toContain('blocked the bot')
+    const warning = desk.log.at(-1)
+    expect(warning?.entry?.direction).toBe('system')
+    expect(warning?.entry?.text).toContain('blocked the bot')
+  })
+
+  it('marks a delivery failed after the last attempt', async () => {
+    const { ticketId } = await helpdesk.receive(inbound('Hello'))
+    await outbox().drain()
+    await helpdesk.reply(agent, ticketId!, 'hello')
+    const down = new DeskError('unavailable', 'down')
+    telegram.failNext(down, down, down, down)
+    const box = outbox()
+    for (let i = 0; i < 5; i++) {
+      await box.drain()
+      clock.advance(60_000)
+    }
+    const reply = (await deliveriesOf(db, ticketId!)).filter((d) => d.kind === 'customer.message').at(-1)
+    expect(reply).toMatchObject({ status: 'failed', attempts: 4, last_error: 'down' })
+  })
+
+  it('folds queued root updates into one that shows the latest state', async () => {
+    const { ticketId } = await helpdesk.receive(inbound('Hello'))
+    await outbox().drain()
+    await helpdesk.assign(agent, ticketId!, agent.deskUserId)
+    await helpdesk.setStatus(agent, ticketId!, 'pending')
+    await helpdesk.setStatus(agent, ticketId!, 'solved')
+    desk.log.length = 0
+    await outbox().drain()
+    expect(desk.log).toHaveLength(1)
+    expect(desk.log[0]?.view).toMatchObject({ status: 'solved', assignee: 'UAGENT' })
+  })
+
+  it('never sends a note to the customer, even if a row asks for it', async () => {
+    const { ticketId } = await helpdesk.receive(inbound('Hello'))
+    await helpdesk.note(agent, ticketId!, 'secret')
+    const note = (await messagesOf(db, ticketId!)).find((m) => m.direction === 'note')!
+    await db
+      .insertInto('deliveries')
+      .values({
+        ticket_id: ticketId!,
+        lane: 'customer',
+        kind: 'customer.message',
+        payload: JSON.stringify({ type: 'customer.message', messageId: note.id }),
+        status: 'queued',
+        attempts: 0,
+        next_attempt_at: '2000-01-01T00:00:00.000Z',
+        created_at: '2000-01-01T00:00:00.000Z',
+      })
+      .execute()
+    await outbox().drain()
+    expect(telegram.sent.map((m) => m.text)).not.toContain('secret')
+  })
+})

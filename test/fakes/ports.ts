@@ -1,0 +1,58 @@
+import { DeskError } from '../../src/core/errors.js'
+import type { Channel } from '../../src/core/model.js'
+import type {
+  AgentDesk,
+  ChannelAdapter,
+  OutboundMessage,
+  ThreadEntry,
+  TicketView,
+} from '../../src/core/ports.js'
+
+type Outcome = 'ok' | DeskError
+
+/** An AgentDesk that records what it was asked to show; `failNext` scripts failures. */
+export function fakeDesk() {
+  const log: { op: 'open' | 'update' | 'post'; ticket: number; entry?: ThreadEntry; view: TicketView }[] = []
+  const script: Outcome[] = []
+  let ts = 0
+  const next = () => {
+    const outcome = script.shift() ?? 'ok'
+    if (outcome !== 'ok') throw outcome
+  }
+  const desk: AgentDesk = {
+    openThread(view) {
+      next()
+      log.push({ op: 'open', ticket: view.id, view })
+      return Promise.resolve({ channel: 'CSUPPORT', ts: `100.${++ts}` })
+    },
+    updateThread(view) {
+      next()
+      log.push({ op: 'update', ticket: view.id, view })
+      return Promise.resolve()
+    },
+    postToThread(view, entry) {
+      next()
+      log.push({ op: 'post', ticket: view.id, entry, view })
+      return Promise.resolve({ ts: `200.${++ts}` })
+    },
+  }
+  return { desk, log, failNext: (...outcomes: Outcome[]) => script.push(...outcomes) }
+}
+
+/** A ChannelAdapter whose sends are recorded; `failNext` scripts failures. */
+export function fakeChannel(channel: Channel = 'telegram') {
+  const sent: OutboundMessage[] = []
+  const script: Outcome[] = []
+  const adapter: ChannelAdapter = {
+    channel,
+    start: () => Promise.resolve(),
+    stop: () => Promise.resolve(),
+    send(msg) {
+      const outcome = script.shift() ?? 'ok'
+      if (outcome !== 'ok') return Promise.reject(outcome)
+      sent.push(msg)
+      return Promise.resolve({ externalMessageId: `x${sent.length}` })
+    },
+  }
+  return { adapter, sent, failNext: (...outcomes: Outcome[]) => script.push(...outcomes) }
+}
