@@ -1,0 +1,81 @@
+import type { InboundMessage } from '../../src/core/ports.js'
+import type { MessageKind } from '../../src/core/model.js'
+
+/** The slice of a Telegram `User` we read. */
+export interface TelegramUser {
+  readonly id: number
+  readonly first_name: string
+  readonly last_name?: string
+  readonly username?: string
+  readonly language_code?: string
+}
+
+/** The slice of a Telegram `Message` we read (Bot API `Message`). */
+export interface TelegramMessage {
+  readonly message_id: number
+  readonly date: number
+  readonly chat: { readonly id: number; readonly type: string }
+  readonly from?: TelegramUser
+  readonly text?: string
+  readonly caption?: string
+  readonly photo?: readonly unknown[]
+  readonly video?: unknown
+  readonly video_note?: unknown
+  readonly voice?: unknown
+  readonly audio?: { readonly title?: string }
+  readonly document?: { readonly file_name?: string }
+  readonly animation?: unknown
+  readonly sticker?: { readonly emoji?: string }
+  readonly location?: { readonly latitude: number; readonly longitude: number }
+  readonly contact?: {
+    readonly phone_number: string
+    readonly first_name: string
+    readonly last_name?: string
+  }
+  readonly poll?: { readonly question: string }
+}
+
+function kindAndText(m: TelegramMessage): { kind: MessageKind; text: string } {
+  const caption = m.caption ?? ''
+  if (m.text !== undefined) {
+    return /^\/start(@\w+)?(\s|$)/.test(m.text)
+      ? { kind: 'start', text: m.text }
+      : { kind: 'text', text: m.text }
+  }
+  if (m.photo !== undefined) return { kind: 'photo', text: caption }
+  // An animation also carries a `document`: test it first.
+  if (m.animation !== undefined) return { kind: 'animation', text: caption }
+  if (m.video !== undefined || m.video_note !== undefined) return { kind: 'video', text: caption }
+  if (m.voice !== undefined) return { kind: 'voice', text: caption }
+  if (m.audio !== undefined) return { kind: 'audio', text: caption || (m.audio.title ?? '') }
+  if (m.document !== undefined) return { kind: 'document', text: caption || (m.document.file_name ?? '') }
+  if (m.sticker !== undefined) return { kind: 'sticker', text: m.sticker.emoji ?? '' }
+  if (m.location !== undefined)
+    return { kind: 'location', text: `${m.location.latitude}, ${m.location.longitude}` }
+  if (m.contact !== undefined) {
+    const name = [m.contact.first_name, m.contact.last_name].filter(Boolean).join(' ')
+    return { kind: 'contact', text: `${name} ${m.contact.phone_number}` }
+  }
+  if (m.poll !== undefined) return { kind: 'poll', text: m.poll.question }
+  return { kind: 'other', text: caption }
+}
+
+/** A private-chat message as an InboundMessage; undefined for what is not a customer writing to us. */
+export function toInbound(m: TelegramMessage): InboundMessage | undefined {
+  if (m.chat.type !== 'private' || m.from === undefined) return undefined
+  const { kind, text } = kindAndText(m)
+  const name = [m.from.first_name, m.from.last_name].filter(Boolean).join(' ')
+  return {
+    channel: 'telegram',
+    externalId: `${m.chat.id}:${m.message_id}`,
+    contact: {
+      externalId: String(m.chat.id),
+      displayName: name || m.from.username || String(m.from.id),
+      ...(m.from.username !== undefined && { username: m.from.username }),
+      ...(m.from.language_code !== undefined && { language: m.from.language_code }),
+    },
+    kind,
+    text,
+    sentAt: new Date(m.date * 1000),
+  }
+}

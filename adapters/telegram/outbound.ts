@@ -1,0 +1,60 @@
+import { GrammyError, HttpError, type Api } from 'grammy'
+import { DeskError } from '../../src/core/errors.js'
+
+/** Telegram's limit on one message's text. */
+export const TELEGRAM_TEXT_LIMIT = 4096
+
+/** Splits text into pieces Telegram accepts, cutting after a line break or else a space; nothing is dropped. */
+export function splitText(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
+  const parts: string[] = []
+  let rest = text
+  while (rest.length > limit) {
+    const window = rest.slice(0, limit)
+    const newline = window.lastIndexOf('\n')
+    const cut = newline > limit / 2 ? newline : window.lastIndexOf(' ')
+    const at = cut > limit / 2 ? cut + 1 : limit
+    parts.push(rest.slice(0, at))
+    rest = rest.slice(at)
+  }
+  parts.push(rest)
+  return parts
+}
+
+/** A Bot API failure as a DeskError that tells the outbox whether to retry and the operator what to fix. */
+export function toDeskError(method: string, error: unknown): DeskError {
+  if (error instanceof GrammyError) {
+    const code = error.error_code
+    const what = `Telegram ${method} answered ${code}: ${error.description}`
+    if (code === 429) {
+      const after = error.parameters.retry_after ?? 1
+      return new DeskError('rate_limited', what, { retryAfterMs: after * 1000, cause: error })
+    }
+    if (code === 401 || code === 404) {
+      return new DeskError('rejected', `${what} (check TELEGRAM_BOT_TOKEN)`, { cause: error })
+    }
+    if (code === 403)
+      return new DeskError('rejected', `${what} (the customer blocked the bot)`, { cause: error })
+    if (code >= 500) return new DeskError('unavailable', what, { cause: error })
+    return new DeskError('rejected', what, { cause: error })
+  }
+  if (error instanceof HttpError) {
+    return new DeskError('unavailable', `Telegram ${method} could not be reached: ${error.message}`, {
+      cause: error,
+    })
+  }
+  return new DeskError('unavailable', `Telegram ${method} failed: ${String(error)}`, { cause: error })
+}
+
+/** Sends text to a chat, in several messages when it is long; returns the id of the last one. */
+export async function sendText(api: Api, chatId: string, text: string): Promise<string> {
+  let lastId = ''
+  for (const part of splitText(text)) {
+    try {
+      const sent = await api.sendMessage(chatId, part)
+      lastId = `${sent.chat.id}:${sent.message_id}`
+    } catch (error) {
+      throw toDeskError('sendMessage', error)
+    }
+  }
+  return lastId
+}

@@ -1,0 +1,121 @@
+import { json, listen, readParams } from './http.js'
+
+export interface TelegramUpdate {
+  update_id: number
+  message?: Record<string, unknown>
+}
+
+export type TelegramFailure = { error_code: number; description: string; retry_after?: number }
+
+/**
+ * A loopback Telegram Bot API: long polling that honours `offset` and `timeout`, webhook
+ * settings, and sendMessage, which it records. Calls can be made to fail as Telegram fails.
+ */
+export async function startFakeTelegram(token: string) {
+  const pending: TelegramUpdate[] = []
+  const sent: Record<string, unknown>[] = []
+  const calls: { method: string; args: Record<string, unknown> }[] = []
+  const failures = new Map<string, TelegramFailure[]>()
+  const waiters = new Set<() => void>()
+  let nextUpdateId = 1000
+  let messageId = 500
+
+  const server = await listen(async (req, res) => {
+    const match = /^\/bot([^/]+)\/(\w+)/.exec(req.url ?? '')
+    if (match?.[1] !== token)
+      return json(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' })
+    const method = match[2] ?? ''
+    const args = await readParams(req)
+    calls.push({ method, args })
+    const failure = failures.get(method)?.shift()
+    if (failure !== undefined) {
+      const { retry_after, ...rest } = failure
+      return json(res, failure.error_code, {
+        ok: false,
+        ...rest,
+        ...(retry_after && { parameters: { retry_after } }),
+      })
+    }
+    switch (method) {
+      case 'getMe':
+        return json(res, 200, {
+          ok: true,
+          result: { id: 42, is_bot: true, first_name: 'Support', username: 'acme_support_bot' },
+        })
+      case 'deleteWebhook':
+      case 'setWebhook':
+        return json(res, 200, { ok: true, result: true })
+      case 'getUpdates': {
+        const offset = Number(args.offset ?? 0)
+        const timeout = Number(args.timeout ?? 0)
+        const take = () => {
+          // Updates below the offset are confirmed: Telegram forgets them.
+          while (pending.length > 0 && (pending[0]?.update_id ?? 0) < offset) pending.shift()
+          return pending.slice(0, Number(args.limit ?? 100))
+        }
+        let batch = take()
+        if (batch.length === 0 && timeout > 0) {
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              clearTimeout(timer)
+              waiters.delete(done)
+              resolve()
+            }
+            const timer = setTimeout(done, timeout * 1000)
+            waiters.add(done)
+            req.once('close', done)
+          })
+          batch = take()
+        }
+        return json(res, 200, { ok: true, result: batch })
+      }
+      case 'sendMessage': {
+        sent.push(args)
+        const chatId = Number(args.chat_id)
+        return json(res, 200, {
+          ok: true,
+          result: {
+            message_id: ++messageId,
+            date: 1763888400,
+            chat: { id: chatId, type: 'private' },
+            text: args.text,
+          },
+        })
+      }
+      default:
+        return json(res, 404, { ok: false, error_code: 404, description: 'Not Found: method not found' })
+    }
+  })
+
+  return {
+    ...server,
+    sent,
+    calls,
+    /** Queues an update for getUpdates and wakes a waiting long poll. */
+    push(message: Record<string, unknown>): TelegramUpdate {
+      const update = { update_id: ++nextUpdateId, message }
+      pending.push(update)
+      for (const wake of [...waiters]) wake()
+      return update
+    },
+    failNext(method: string, ...answers: TelegramFailure[]) {
+      failures.set(method, [...(failures.get(method) ?? []), ...answers])
+    },
+  }
+}
+export type FakeTelegram = Awaited<ReturnType<typeof startFakeTelegram>>
+
+let nextMessageId = 1
+/** A private-chat text message as Telegram sends it. */
+export function telegramText(
+  text: string,
+  from: { id: number; first_name: string; username?: string } = { id: 7001, first_name: 'Ada' },
+) {
+  return {
+    message_id: nextMessageId++,
+    date: 1763888400,
+    chat: { id: from.id, type: 'private', first_name: from.first_name },
+    from: { ...from, is_bot: false, language_code: 'en' },
+    text,
+  }
+}
