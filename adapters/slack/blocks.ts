@@ -1,0 +1,128 @@
+import type { KnownBlock } from '@slack/types'
+import { channelLabel, statusLabel, type MessageKind } from '../../src/core/model.js'
+import type { ThreadEntry, TicketView } from '../../src/core/ports.js'
+import { escapeText } from './text.js'
+
+/** Action ids of the root message's buttons; each button's value is the ticket number. */
+export const ACTION = {
+  take: 'td_take',
+  resolve: 'td_resolve',
+  pending: 'td_pending',
+  reopen: 'td_reopen',
+  note: 'td_note',
+} as const
+
+const statusEmoji = {
+  new: ':new:',
+  open: ':large_blue_circle:',
+  pending: ':hourglass_flowing_sand:',
+  on_hold: ':double_vertical_bar:',
+  solved: ':white_check_mark:',
+  closed: ':lock:',
+} as const
+
+const button = (text: string, actionId: string, value: string, style?: 'primary') => ({
+  type: 'button' as const,
+  text: { type: 'plain_text' as const, text },
+  action_id: actionId,
+  value,
+  ...(style !== undefined && { style }),
+})
+
+export interface SlackPost {
+  readonly text: string
+  readonly blocks?: KnownBlock[]
+  readonly username?: string
+}
+
+/** The ticket's root message: what it is, where it stands, and the buttons to work it. */
+export function rootMessage(t: TicketView): SlackPost {
+  const number = String(t.id)
+  const customer =
+    escapeText(t.customer.name) + (t.customer.username ? ` (@${escapeText(t.customer.username)})` : '')
+  const followUp = t.followUpOf === null ? '' : ` · follow-up of #${t.followUpOf}`
+  const assignee = t.assignee === null ? '_Unassigned_' : `<@${t.assignee}>`
+  const since = Math.floor(t.createdAt.getTime() / 1000)
+
+  const actions =
+    t.status === 'closed'
+      ? []
+      : t.status === 'solved'
+        ? [button('Reopen', ACTION.reopen, number)]
+        : [
+            button('Assign to me', ACTION.take, number, t.assignee === null ? 'primary' : undefined),
+            button('Resolve', ACTION.resolve, number),
+            ...(t.status === 'pending' ? [] : [button('Pending', ACTION.pending, number)]),
+            button('Note', ACTION.note, number),
+          ]
+
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `${statusEmoji[t.status]} *#${number}* · ${channelLabel[t.channel]} · *${customer}*${followUp}\n>${escapeText(t.subject)}`,
+      },
+    },
+    {
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: `*Status*\n${statusLabel[t.status]}` },
+        { type: 'mrkdwn', text: `*Assignee*\n${assignee}` },
+      ],
+    },
+  ]
+  if (actions.length > 0) blocks.push({ type: 'actions', block_id: `ticket_${number}`, elements: actions })
+  blocks.push({
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: `Opened <!date^${since}^{date_short_pretty} {time}|${t.createdAt.toISOString()}> · reply in this thread to answer the customer · \`note:\` for a private note · \`!help\` for commands`,
+      },
+    ],
+  })
+  return {
+    text: `#${number} ${statusLabel[t.status]} · ${channelLabel[t.channel]} · ${t.customer.name}: ${t.subject}`,
+    blocks,
+  }
+}
+
+const kindLabel: Record<MessageKind, string> = {
+  text: 'text',
+  photo: 'photo',
+  video: 'video',
+  voice: 'voice message',
+  audio: 'audio',
+  document: 'file',
+  sticker: 'sticker',
+  animation: 'GIF',
+  location: 'location',
+  contact: 'contact card',
+  poll: 'poll',
+  start: 'conversation start',
+  other: 'unsupported message',
+}
+
+function body(entry: ThreadEntry): string {
+  const text = escapeText(entry.text)
+  if (entry.kind === 'text') return text
+  return `_[${kindLabel[entry.kind]}]_${text === '' ? '' : ` ${text}`}`
+}
+
+/** One entry of a ticket's thread: a customer's message, a reply sent elsewhere, a note, a system line. */
+export function threadEntry(t: TicketView, entry: ThreadEntry): SlackPost {
+  switch (entry.direction) {
+    case 'inbound':
+      // Shown under the customer's name, so the thread reads as the conversation it is.
+      return { text: body(entry), username: `${t.customer.name} (${channelLabel[t.channel]})` }
+    case 'outbound':
+      return entry.author === null
+        ? { text: `:robot_face: *Automatic reply sent:*\n${body(entry)}` }
+        : { text: `:outbox_tray: *Reply by <@${entry.author}>, sent to the customer:*\n${body(entry)}` }
+    case 'note':
+      return { text: `:lock: *Private note by <@${entry.author ?? 'unknown'}>:*\n${body(entry)}` }
+    case 'system':
+      return { text: entry.text }
+  }
+}

@@ -1,0 +1,47 @@
+import type { WebClient } from '@slack/web-api'
+import { DeskError } from '../../src/core/errors.js'
+import type { AgentDesk } from '../../src/core/ports.js'
+import { rootMessage, threadEntry } from './blocks.js'
+import { call } from './errors.js'
+
+/** Tickets as Slack threads in the support channel: the outbox's way to the agents. */
+export function createSlackDesk(client: WebClient, supportChannel: string): AgentDesk {
+  return {
+    async openThread(ticket) {
+      const post = rootMessage(ticket)
+      const res = await call('chat.postMessage', () =>
+        client.chat.postMessage({
+          channel: supportChannel,
+          ...post,
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      )
+      if (res.ts === undefined || res.channel === undefined) {
+        throw new DeskError('unavailable', 'Slack chat.postMessage returned no ts')
+      }
+      return { channel: res.channel, ts: res.ts }
+    },
+
+    async updateThread(ticket) {
+      const post = rootMessage(ticket)
+      await call('chat.update', () =>
+        client.chat.update({ channel: ticket.thread.channel, ts: ticket.thread.ts, ...post }),
+      )
+    },
+
+    async postToThread(ticket, entry) {
+      const post = threadEntry(ticket, entry)
+      const res = await call('chat.postMessage', () =>
+        client.chat.postMessage({
+          channel: ticket.thread.channel,
+          thread_ts: ticket.thread.ts,
+          ...post,
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      )
+      return { ts: res.ts ?? '' }
+    },
+  }
+}

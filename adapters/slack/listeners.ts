@@ -1,0 +1,262 @@
+import type { App, BlockButtonAction, MessageShortcut } from '@slack/bolt'
+import type { WebClient } from '@slack/web-api'
+import { describeError, isDeskError } from '../../src/core/errors.js'
+import type { Actor, HelpDesk, Origin } from '../../src/core/helpdesk.js'
+import type { Logger } from '../../src/core/logger.js'
+import { channelLabel, statusLabel } from '../../src/core/model.js'
+import { ACTION } from './blocks.js'
+import { COMMANDS, helpText, isCommandName, runSlashCommand, runThreadCommand } from './commands.js'
+import { call } from './errors.js'
+import { assignModal, MODAL, noteModal, type ModalTarget } from './modals.js'
+import { fromSlackText, parseTicketNumber } from './text.js'
+
+export interface ListenerDeps {
+  readonly helpdesk: HelpDesk
+  readonly noteMarker: string
+  readonly log: Logger
+}
+
+/** Message shortcuts (callback ids), as declared in the app manifest. */
+export const SHORTCUT = {
+  resolve: 'td_resolve_message',
+  assign: 'td_assign_message',
+  note: 'td_note_message',
+} as const
+
+const SLASH_COMMANDS = [...Object.keys(COMMANDS), 'ticket']
+
+/** Wires every door of DESIGN.md into Bolt: thread replies, slash commands, buttons, shortcuts and modals. */
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  const { helpdesk, log } = deps
+  const marker = deps.noteMarker.toLowerCase()
+
+  /** What to tell the agent when an action failed: our own refusals verbatim, anything else logged. */
+  function failureText(error: unknown): string | undefined {
+    if (isDeskError(error)) return error.code === 'duplicate' ? undefined : `:warning: ${error.message}`
+    log.error({ err: describeError(error) }, 'slack action failed')
+    return ':x: Something went wrong on our side and nothing was changed. Please try again.'
+  }
+
+  async function attempt(work: () => Promise<string>): Promise<string | undefined> {
+    try {
+      return await work()
+    } catch (error) {
+      return failureText(error)
+    }
+  }
+
+  async function tellAgent(
+    client: WebClient,
+    target: { channel: string; user: string; threadTs?: string },
+    text?: string,
+  ) {
+    if (text === undefined) return
+    await call('chat.postEphemeral', () =>
+      client.chat.postEphemeral({
+        channel: target.channel,
+        user: target.user,
+        text,
+        ...(target.threadTs !== undefined && { thread_ts: target.threadTs }),
+      }),
+    ).catch((error: unknown) => log.warn({ err: describeError(error) }, 'could not answer the agent'))
+  }
+
+  // Door 1: plain replies, notes and !commands typed in a ticket's thread.
+  app.message(async ({ message, body, client }) => {
+    if (message.subtype !== undefined || message.thread_ts === undefined || message.thread_ts === message.ts)
+      return
+    if (message.bot_id !== undefined) return
+    const ticketId = await helpdesk.ticketOfThread({ channel: message.channel, ts: message.thread_ts })
+    if (ticketId === undefined) return // a thread that is not a ticket's
+
+    const actor: Actor = { deskUserId: message.user }
+    const origin: Origin = {
+      eventKey: `slack:${(body as { event_id?: string }).event_id ?? message.ts}`,
+      deskTs: message.ts,
+    }
+    const where = { channel: message.channel, user: message.user, threadTs: message.thread_ts }
+    const text = (message.text ?? '').trim()
+
+    if (text.startsWith('!')) {
+      await tellAgent(
+        client,
+        where,
+        await attempt(() => runThreadCommand(helpdesk, actor, ticketId, text, origin)),
+      )
+      return
+    }
+    // Replies and notes need no answer when they work: they already stand in the thread.
+    try {
+      if (text.toLowerCase().startsWith(marker)) {
+        await helpdesk.note(actor, ticketId, fromSlackText(text.slice(marker.length)), origin)
+      } else {
+        await helpdesk.reply(actor, ticketId, fromSlackText(text), origin)
+      }
+    } catch (error) {
+      await tellAgent(client, where, failureText(error))
+    }
+  })
+
+  // Door 2: slash commands with the ticket number, answered ephemerally.
+  app.command(new RegExp(`^/(${SLASH_COMMANDS.join('|')})$`), async ({ command, ack }) => {
+    const actor: Actor = { deskUserId: command.user_id }
+    let name = command.command.slice(1)
+    let text = command.text
+    if (name === 'ticket') {
+      const [sub = 'help', ...rest] = text.trim().split(/\s+/)
+      const shown = parseTicketNumber(sub)
+      if (sub === '' || sub === 'help') {
+        await ack({ response_type: 'ephemeral', text: helpText('slash') })
+        return
+      }
+      if (shown !== undefined) {
+        await ack({
+          response_type: 'ephemeral',
+          text: (await attempt(() => describeTicket(app.client, shown))) ?? '',
+        })
+        return
+      }
+      name = sub.toLowerCase()
+      text = rest.join(' ')
+    }
+    if (!isCommandName(name)) {
+      await ack({
+        response_type: 'ephemeral',
+        text: `:warning: \`${name}\` is not a command.\n${helpText('slash')}`,
+      })
+      return
+    }
+    const answer = await attempt(() => runSlashCommand(helpdesk, actor, name, text))
+    await ack({ response_type: 'ephemeral', text: answer ?? '' })
+  })
+
+  async function describeTicket(client: WebClient, id: number): Promise<string> {
+    const t = await helpdesk.view(id)
+    const assignee = t.assignee === null ? 'unassigned' : `<@${t.assignee}>`
+    let link = ''
+    if (t.thread !== null) {
+      const { thread } = t
+      const res = await call('chat.getPermalink', () =>
+        client.chat.getPermalink({ channel: thread.channel, message_ts: thread.ts }),
+      )
+      link = res.permalink === undefined ? '' : `\n<${res.permalink}|Open the thread>`
+    }
+    return `*#${t.id}* · ${channelLabel[t.channel]} · ${t.customer.name} · ${statusLabel[t.status]} · ${assignee}\n>${t.subject}${link}`
+  }
+
+  // Door 1 again: the buttons on the root message.
+  app.action<BlockButtonAction>(
+    new RegExp(`^(${ACTION.take}|${ACTION.resolve}|${ACTION.pending}|${ACTION.reopen})$`),
+    async ({ action, body, ack, client }) => {
+      await ack()
+      const actor: Actor = { deskUserId: body.user.id }
+      const id = Number(action.value)
+      const answer = await attempt(async () => {
+        switch (action.action_id) {
+          case ACTION.take:
+            return (await helpdesk.assign(actor, id, actor.deskUserId)).text
+          case ACTION.resolve:
+            return (await helpdesk.setStatus(actor, id, 'solved')).text
+          case ACTION.pending:
+            return (await helpdesk.setStatus(actor, id, 'pending')).text
+          default:
+            return (await helpdesk.setStatus(actor, id, 'open')).text
+        }
+      })
+      const channel = body.channel?.id
+      if (channel !== undefined) await tellAgent(client, { channel, user: actor.deskUserId }, answer)
+    },
+  )
+
+  app.action<BlockButtonAction>(ACTION.note, async ({ action, body, ack, client }) => {
+    await ack()
+    const target: ModalTarget = {
+      ticketId: Number(action.value),
+      channel: body.channel?.id ?? '',
+      threadTs: body.message?.ts ?? '',
+    }
+    await call('views.open', () =>
+      client.views.open({ trigger_id: body.trigger_id, view: noteModal(target) }),
+    ).catch((error: unknown) => log.warn({ err: describeError(error) }, 'could not open the note modal'))
+  })
+
+  // Door 1 again: message shortcuts on any message of a ticket's thread.
+  async function shortcutTarget(
+    shortcut: MessageShortcut,
+    client: WebClient,
+  ): Promise<ModalTarget | undefined> {
+    const threadTs = (shortcut.message.thread_ts as string | undefined) ?? shortcut.message.ts
+    const ticketId = await helpdesk.ticketOfThread({ channel: shortcut.channel.id, ts: threadTs })
+    if (ticketId === undefined) {
+      await tellAgent(
+        client,
+        { channel: shortcut.channel.id, user: shortcut.user.id },
+        ":warning: This message is not in a ticket's thread. Use the shortcut on a message of a ticket thread.",
+      )
+      return undefined
+    }
+    return { ticketId, channel: shortcut.channel.id, threadTs }
+  }
+
+  app.shortcut<MessageShortcut>(SHORTCUT.resolve, async ({ shortcut, ack, client }) => {
+    await ack()
+    const target = await shortcutTarget(shortcut, client)
+    if (target === undefined) return
+    const answer = await attempt(
+      async () =>
+        (await helpdesk.setStatus({ deskUserId: shortcut.user.id }, target.ticketId, 'solved')).text,
+    )
+    await tellAgent(
+      client,
+      { channel: target.channel, user: shortcut.user.id, threadTs: target.threadTs },
+      answer,
+    )
+  })
+
+  for (const [id, modal] of [
+    [SHORTCUT.assign, assignModal],
+    [SHORTCUT.note, noteModal],
+  ] as const) {
+    app.shortcut<MessageShortcut>(id, async ({ shortcut, ack, client }) => {
+      await ack()
+      const target = await shortcutTarget(shortcut, client)
+      if (target === undefined) return
+      await call('views.open', () =>
+        client.views.open({ trigger_id: shortcut.trigger_id, view: modal(target) }),
+      ).catch((error: unknown) => log.warn({ err: describeError(error) }, 'could not open a modal'))
+    })
+  }
+
+  // The modals' submissions: errors are shown on the field, success ephemerally in the thread.
+  app.view(MODAL.note, async ({ ack, view, body, client }) => {
+    const target = JSON.parse(view.private_metadata) as ModalTarget
+    const text = view.state.values.note?.text?.value ?? ''
+    try {
+      const out = await helpdesk.note({ deskUserId: body.user.id }, target.ticketId, text)
+      await ack()
+      await tellAgent(
+        client,
+        { channel: target.channel, user: body.user.id, threadTs: target.threadTs },
+        out.text,
+      )
+    } catch (error) {
+      await ack({ response_action: 'errors', errors: { note: failureText(error) ?? 'Not saved.' } })
+    }
+  })
+
+  app.view(MODAL.assign, async ({ ack, view, body, client }) => {
+    const target = JSON.parse(view.private_metadata) as ModalTarget
+    const user = view.state.values.assignee?.user?.selected_user ?? ''
+    try {
+      const out = await helpdesk.assign({ deskUserId: body.user.id }, target.ticketId, user)
+      await ack()
+      await tellAgent(
+        client,
+        { channel: target.channel, user: body.user.id, threadTs: target.threadTs },
+        out.text,
+      )
+    } catch (error) {
+      await ack({ response_action: 'errors', errors: { assignee: failureText(error) ?? 'Not assigned.' } })
+    }
+  })
+}

@@ -1,0 +1,85 @@
+import { json, listen, readParams } from './http.js'
+
+export interface SlackCall {
+  readonly method: string
+  readonly args: Record<string, unknown>
+}
+
+/** A scripted answer for the next call of a method instead of success. */
+export type SlackFailure = { status: 500 } | { status: 429; retryAfter: number } | { error: string }
+
+export const BOT_USER_ID = 'UBOT'
+export const BOT_ID = 'BBOT'
+
+/**
+ * A loopback Slack Web API: answers the methods threaddesk calls the way Slack does, records
+ * every call, and fails on request (HTTP 500, 429 with Retry-After, or `ok: false`).
+ */
+export async function startFakeSlack() {
+  const calls: SlackCall[] = []
+  const failures = new Map<string, SlackFailure[]>()
+  let seq = 0
+  const nextTs = () => `1763888400.${String(++seq).padStart(6, '0')}`
+
+  const answer = (method: string, args: Record<string, unknown>): Record<string, unknown> => {
+    switch (method) {
+      case 'auth.test':
+        return {
+          ok: true,
+          user_id: BOT_USER_ID,
+          bot_id: BOT_ID,
+          team_id: 'T1',
+          user: 'threaddesk',
+          url: 'https://acme.slack.com/',
+        }
+      case 'chat.postMessage':
+        return { ok: true, channel: args.channel, ts: nextTs(), message: { text: args.text } }
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts }
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: nextTs() }
+      case 'chat.getPermalink':
+        return {
+          ok: true,
+          permalink: `https://acme.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}`,
+        }
+      case 'views.open':
+        return { ok: true, view: { id: 'V1' } }
+      default:
+        return { ok: false, error: 'unknown_method' }
+    }
+  }
+
+  const server = await listen(async (req, res) => {
+    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? ''
+    const args = await readParams(req)
+    const failure = failures.get(method)?.shift()
+    calls.push({ method, args })
+    if (failure === undefined) return json(res, 200, answer(method, args))
+    if ('error' in failure) return json(res, 200, { ok: false, error: failure.error })
+    if (failure.status === 429)
+      return json(
+        res,
+        429,
+        { ok: false, error: 'ratelimited' },
+        { 'retry-after': String(failure.retryAfter) },
+      )
+    return json(res, 500, { ok: false, error: 'internal_error' })
+  })
+
+  return {
+    ...server,
+    apiUrl: `${server.url}/api/`,
+    calls,
+    /** Calls of one method, in order. */
+    callsOf: (method: string) => calls.filter((c) => c.method === method).map((c) => c.args),
+    /** The next calls of `method` fail like this, in order; later calls succeed. */
+    failNext(method: string, ...answers: SlackFailure[]) {
+      failures.set(method, [...(failures.get(method) ?? []), ...answers])
+    },
+    reset() {
+      calls.length = 0
+    },
+  }
+}
+export type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>
