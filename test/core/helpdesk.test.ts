@@ -104,7 +104,7 @@ describe('help desk', () => {
   describe('agent actions', () => {
     let ticketId: number
     beforeEach(async () => {
-      ticketId = (await desk.receive(inbound('Hello')))!.ticketId!
+      ticketId = (await desk.receive(inbound('Hello'))).ticketId!
       await db.deleteFrom('deliveries').execute()
     })
 

@@ -1,4 +1,4 @@
-import { DeskError } from '../../src/core/errors.js'
+import type { DeskError } from '../../src/core/errors.js'
 import type { Channel } from '../../src/core/model.js'
 import type {
   AgentDesk,
