@@ -1,0 +1,101 @@
+import { createChannelAdapters } from '../adapters/index.js'
+import { createSlackModule } from '../adapters/slack/index.js'
+import type { Config } from './config.js'
+import { systemClock, iso, type Clock } from './core/clock.js'
+import { createHelpDesk } from './core/helpdesk.js'
+import type { Logger } from './core/logger.js'
+import type { Channel } from './core/model.js'
+import { createOutbox, type OutboxPolicy } from './core/outbox.js'
+import type { ChannelAdapter } from './core/ports.js'
+import { defaultTexts } from './core/texts.js'
+import { openDatabase, type Db } from './db/connection.js'
+import { migrateToLatest } from './db/migrate.js'
+import { setRoles } from './db/repos/agents.js'
+import { healthRoute } from './http/health.js'
+import { createHttpServer } from './http/server.js'
+
+export interface AppOptions {
+  readonly log: Logger
+  readonly clock?: Clock
+  /** An open database to use instead of DATABASE_URL's. */
+  readonly db?: Db
+  /** Whether the outbox works in the background (tests drain it by hand). */
+  readonly runOutbox?: boolean
+  readonly outboxPolicy?: Partial<OutboxPolicy>
+  /** Adapters to use instead of those the configuration enables. */
+  readonly adapters?: readonly ChannelAdapter[]
+  readonly host?: string
+}
+
+export type Threaddesk = Awaited<ReturnType<typeof createThreaddesk>>
+
+/** Assembles the process: config → db → migrate → desk and adapters → http → outbox. */
+export async function createThreaddesk(config: Config, options: AppOptions) {
+  const { log } = options
+  const clock = options.clock ?? systemClock
+  const db = options.db ?? openDatabase(config.databaseUrl)
+  const applied = await migrateToLatest(db)
+  if (applied.length > 0) log.info({ migrations: applied }, 'database migrated')
+  const now = iso(clock.now())
+  await setRoles(db, config.slack.supervisors, 'supervisor', now)
+  await setRoles(db, config.slack.admins, 'admin', now)
+
+  // The outbox is created last but woken by every transaction that queues work.
+  let kick = (): void => undefined
+  const helpdesk = createHelpDesk({ db, clock, texts: defaultTexts, onQueued: () => kick() })
+  const slack = createSlackModule({ ...config.slack, helpdesk, log, clock })
+  const adapters = options.adapters ?? createChannelAdapters(config, log)
+  const channels = new Map<Channel, ChannelAdapter>(adapters.map((a) => [a.channel, a]))
+  const outbox = createOutbox({
+    db,
+    clock,
+    log,
+    desk: slack.desk,
+    channels,
+    helpdesk,
+    ...(options.outboxPolicy && { policy: options.outboxPolicy }),
+  })
+  kick = () => outbox.kick()
+
+  const http = createHttpServer(
+    [
+      ...slack.routes(),
+      ...adapters.flatMap((a) => a.routes?.() ?? []),
+      healthRoute(db, () => slack.healthy()),
+    ],
+    log,
+  )
+  let port = 0
+  const started: ChannelAdapter[] = []
+
+  return {
+    db,
+    helpdesk,
+    outbox,
+    get port() {
+      return port
+    },
+
+    async start(): Promise<void> {
+      await slack.start()
+      port = await http.listen(config.port, options.host)
+      log.info({ port }, 'http server listening')
+      for (const adapter of adapters) {
+        await adapter.start(async (msg) => {
+          await helpdesk.receive(msg)
+        })
+        started.push(adapter)
+        log.info({ channel: adapter.channel }, 'channel started')
+      }
+      if (options.runOutbox ?? true) outbox.start()
+    },
+
+    async stop(): Promise<void> {
+      await outbox.stop()
+      for (const adapter of started.reverse()) await adapter.stop()
+      await slack.stop()
+      await http.close()
+      await db.destroy()
+    },
+  }
+}

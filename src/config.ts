@@ -1,0 +1,126 @@
+import { z } from 'zod'
+
+export const DEFAULT_DATABASE_URL = 'file:./data/threaddesk.db'
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+const optional = <T extends z.ZodType<string>>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional())
+
+const url = (what: string) => z.url({ message: `must be a URL (${what})` })
+
+const slackUserIds = z
+  .string()
+  .default('')
+  .transform((s) => s.split(/[\s,]+/).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]+$/, 'must be Slack user ids (U…), separated by commas')))
+
+const schema = z
+  .object({
+    DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
+    PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
+    PUBLIC_URL: optional(url('the public base URL, https://…')),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+
+    SLACK_BOT_TOKEN: z
+      .string({ message: 'is required (the bot token, xoxb-…)' })
+      .startsWith('xoxb-', 'must be a bot token starting with xoxb-'),
+    SLACK_SIGNING_SECRET: optional(z.string().min(8, 'is too short to be a signing secret')),
+    SLACK_APP_TOKEN: optional(
+      z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-'),
+    ),
+    SLACK_SUPPORT_CHANNEL: z
+      .string({ message: 'is required (the id of the channel where tickets are posted, C…)' })
+      .regex(/^[CG][A-Z0-9]+$/, 'must be a channel id like C0123456789 (not a #name)'),
+    SLACK_API_URL: optional(url('the Slack Web API base, ending in /api/')),
+    SLACK_SUPERVISORS: slackUserIds,
+    SLACK_ADMINS: slackUserIds,
+    SLACK_NOTE_MARKER: z.string().min(1).default('note:'),
+
+    TELEGRAM_BOT_TOKEN: optional(
+      z.string().regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-… (from @BotFather)'),
+    ),
+    TELEGRAM_API_ROOT: optional(url('the Bot API root, without a trailing slash')),
+    TELEGRAM_WEBHOOK_SECRET: optional(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,256}$/, 'may hold only A-Z, a-z, 0-9, _ and -, at most 256 characters'),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SLACK_APP_TOKEN === undefined && env.SLACK_SIGNING_SECRET === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+      })
+    }
+  })
+
+type Env = z.infer<typeof schema>
+
+export interface Config {
+  readonly databaseUrl: string
+  readonly port: number
+  readonly publicUrl: string | undefined
+  readonly logLevel: Env['LOG_LEVEL']
+  readonly slack: {
+    readonly botToken: string
+    readonly signingSecret: string | undefined
+    readonly appToken: string | undefined
+    readonly supportChannel: string
+    readonly apiUrl: string | undefined
+    readonly supervisors: readonly string[]
+    readonly admins: readonly string[]
+    readonly noteMarker: string
+  }
+  readonly telegram:
+    | {
+        readonly token: string
+        readonly apiRoot: string | undefined
+        readonly webhookSecret: string | undefined
+      }
+    | undefined
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+}
+
+/** Reads and validates the settings once; a problem throws a ConfigError whose one line names each variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const name = String(i.path[0] ?? 'environment')
+      const message = i.code === 'invalid_type' && env[name] === undefined ? 'is required' : i.message
+      return `${name} ${message}`
+    })
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`)
+  }
+  const e = parsed.data
+  return Object.freeze({
+    databaseUrl: e.DATABASE_URL,
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    slack: Object.freeze({
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      supportChannel: e.SLACK_SUPPORT_CHANNEL,
+      apiUrl: e.SLACK_API_URL,
+      supervisors: e.SLACK_SUPERVISORS,
+      admins: e.SLACK_ADMINS,
+      noteMarker: e.SLACK_NOTE_MARKER,
+    }),
+    telegram:
+      e.TELEGRAM_BOT_TOKEN === undefined
+        ? undefined
+        : Object.freeze({
+            token: e.TELEGRAM_BOT_TOKEN,
+            apiRoot: e.TELEGRAM_API_ROOT?.replace(/\/+$/, ''),
+            webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+          }),
+  })
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../src/config.js'
+
+const minimal = {
+  SLACK_BOT_TOKEN: 'xoxb-1',
+  SLACK_SIGNING_SECRET: 'secret-123',
+  SLACK_SUPPORT_CHANNEL: 'C0123',
+}
+
+describe('configuration', () => {
+  it('applies the defaults of the contract', () => {
+    const config = loadConfig(minimal)
+    expect(config).toMatchObject({
+      databaseUrl: 'file:./data/threaddesk.db',
+      port: 3000,
+      logLevel: 'info',
+      telegram: undefined,
+    })
+    expect(config.slack.noteMarker).toBe('note:')
+    expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('stops with one line that names each missing or malformed variable', () => {
+    const error = (() => {
+      try {
+        loadConfig({ SLACK_SUPPORT_CHANNEL: '#support', PORT: 'eighty', SLACK_SUPERVISORS: 'maria' })
+      } catch (e) {
+        return e as ConfigError
+      }
+    })()
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error?.message.split('\n')).toHaveLength(1)
+    expect(error?.message).toContain('SLACK_BOT_TOKEN is required')
+    expect(error?.message).toContain('SLACK_SUPPORT_CHANNEL must be a channel id')
+    expect(error?.message).toContain('PORT must be a port number')
+    expect(error?.message).toContain('SLACK_SUPERVISORS must be Slack user ids')
+  })
+
+  it('needs a signing secret in HTTP mode', () => {
+    expect(() => loadConfig({ ...minimal, SLACK_SIGNING_SECRET: undefined })).toThrow(
+      'Invalid configuration: SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+    )
+  })
+
+  it('needs no signing secret in Socket Mode, and turns Telegram on with its token', () => {
+    const config = loadConfig({
+      ...minimal,
+      SLACK_SIGNING_SECRET: '',
+      SLACK_APP_TOKEN: 'xapp-1',
+      TELEGRAM_BOT_TOKEN: '123:abc',
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:9/',
+      SLACK_ADMINS: 'U1, U2',
+    })
+    expect(config.slack.appToken).toBe('xapp-1')
+    expect(config.slack.admins).toEqual(['U1', 'U2'])
+    expect(config.telegram).toEqual({
+      token: '123:abc',
+      apiRoot: 'http://127.0.0.1:9',
+      webhookSecret: undefined,
+    })
+  })
+
+  it('refuses a Telegram webhook secret Telegram would refuse', () => {
+    expect(() => loadConfig({ ...minimal, TELEGRAM_WEBHOOK_SECRET: 'has spaces!' })).toThrow(
+      /TELEGRAM_WEBHOOK_SECRET/,
+    )
+  })
+})

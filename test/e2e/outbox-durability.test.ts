@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { deliveriesOf } from '../../src/db/repos/deliveries.js'
+import { findTicket } from '../../src/db/repos/tickets.js'
+import { startHarness, type Harness } from '../helpers/harness.js'
+import { inbound } from '../helpers/inbound.js'
+
+describe('outbox against the real Slack client', () => {
+  let h: Harness | undefined
+  const dirs: string[] = []
+  afterEach(async () => {
+    await h?.stop()
+    h = undefined
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('delivers once and in order when Slack answers 500, then 429 with Retry-After, then 200', async () => {
+    h = await startHarness()
+    h.slack.failNext('chat.postMessage', { status: 500 }, { status: 429, retryAfter: 30 })
+    const { ticketId } = await h.app.helpdesk.receive(inbound('Help'))
+
+    await h.app.outbox.drain() // 500: retry after the first backoff (2 s)
+    h.clock.advance(2_000)
+    await h.app.outbox.drain() // 429: Slack asks for 30 s
+    h.clock.advance(29_000)
+    await h.app.outbox.drain()
+    expect(h.slack.callsOf('chat.postMessage')).toHaveLength(2)
+    h.clock.advance(1_000)
+    await h.app.outbox.drain()
+
+    const posts = h.slack.callsOf('chat.postMessage')
+    const roots = posts.filter((p) => p.thread_ts === undefined)
+    expect(roots).toHaveLength(3) // two refused, one delivered
+    const ticket = await findTicket(h.db, ticketId!)
+    expect(ticket?.thread_ts).toBe('1763888400.000001')
+    expect(posts.slice(3).map((p) => [p.thread_ts, String(p.text).slice(0, 30)])).toEqual([
+      [ticket?.thread_ts, 'Help'],
+      [ticket?.thread_ts, expect.stringContaining('Automatic reply')],
+    ])
+    expect((await deliveriesOf(h.db, ticketId!)).every((d) => d.status === 'sent')).toBe(true)
+  })
+
+  it('delivers what was queued when the process stopped, after it starts again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threaddesk-'))
+    dirs.push(dir)
+    const env = { DATABASE_URL: `file:${join(dir, 'desk.db')}` }
+
+    const first = await startHarness({ env })
+    await first.app.helpdesk.receive(inbound('Queued before the stop'))
+    await first.stop()
+    expect(first.slack.callsOf('chat.postMessage')).toEqual([])
+
+    h = await startHarness({ env })
+    await h.app.outbox.drain()
+    const texts = h.slack.callsOf('chat.postMessage').map((p) => String(p.text))
+    expect(texts[1]).toBe('Queued before the stop')
+    expect(h.telegram.sent.map((m) => String(m.text))).toEqual([expect.stringContaining('ticket #1')])
+  })
+})

@@ -1,0 +1,291 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { eventsOf } from '../../src/db/repos/events.js'
+import { messagesOf } from '../../src/db/repos/messages.js'
+import { findTicket } from '../../src/db/repos/tickets.js'
+import { BOT_ID } from '../fakes/slack-api.js'
+import {
+  AGENT,
+  OTHER_AGENT,
+  startHarness,
+  SUPERVISOR,
+  SUPPORT_CHANNEL,
+  type Harness,
+} from '../helpers/harness.js'
+import { inbound } from '../helpers/inbound.js'
+import { eventEnvelope, newTs, postToSlackEndpoint, slashCommandBody } from '../helpers/slack-requests.js'
+
+describe('the Slack desk', () => {
+  let h: Harness
+  let ticket: { id: number; threadTs: string }
+
+  beforeEach(async () => {
+    h = await startHarness()
+    const { ticketId } = await h.app.helpdesk.receive(inbound('My order never arrived'))
+    await h.app.outbox.drain()
+    const row = await findTicket(h.db, ticketId!)
+    ticket = { id: row!.id, threadTs: row!.thread_ts! }
+    h.slack.reset()
+    h.telegram.sent.length = 0
+  })
+  afterEach(async () => {
+    await h.stop()
+  })
+
+  /** Waits until Bolt's listener has done its work, then delivers what it queued. */
+  async function settle(check: () => Promise<unknown>) {
+    await vi.waitFor(async () => expect(await check()).toBeTruthy())
+    await h.app.outbox.drain()
+  }
+  const events = () => eventsOf(h.db, ticket.id)
+  const status = async () => (await findTicket(h.db, ticket.id))?.status
+  const lastEphemeral = () => h.slack.callsOf('chat.postEphemeral').at(-1)
+
+  describe('in the thread', () => {
+    it('keeps a note: reply private: stored, never sent', async () => {
+      await h.threadReply(ticket.threadTs, AGENT, 'note: customer is a VIP, be quick')
+      await settle(async () => (await messagesOf(h.db, ticket.id)).some((m) => m.direction === 'note'))
+      const note = (await messagesOf(h.db, ticket.id)).find((m) => m.direction === 'note')
+      expect(note?.text).toBe('customer is a VIP, be quick')
+      expect(h.telegram.sent).toEqual([])
+    })
+
+    it('resolves with !resolve, never sends the command, and updates the root message', async () => {
+      await h.threadReply(ticket.threadTs, AGENT, '!resolve')
+      await settle(async () => (await status()) === 'solved')
+      expect(h.telegram.sent).toEqual([])
+      expect(lastEphemeral()).toMatchObject({
+        user: AGENT,
+        thread_ts: ticket.threadTs,
+        text: `Ticket #${ticket.id} is now solved.`,
+      })
+      const update = h.slack.callsOf('chat.update').at(-1)
+      expect(update).toMatchObject({ channel: SUPPORT_CHANNEL, ts: ticket.threadTs })
+      expect(JSON.stringify(update?.blocks)).toContain('Solved')
+      expect(JSON.stringify(update?.blocks)).toContain('Reopen')
+    })
+
+    it('takes the ticket with !take and explains an unknown !command without sending it', async () => {
+      await h.threadReply(ticket.threadTs, AGENT, '!take')
+      await settle(async () => (await findTicket(h.db, ticket.id))?.assignee_id !== null)
+      await h.threadReply(ticket.threadTs, AGENT, '!frobnicate now')
+      await vi.waitFor(() => expect(lastEphemeral()?.text).toContain('`!frobnicate` is not a command'))
+      await h.app.outbox.drain()
+      expect(h.telegram.sent).toEqual([])
+    })
+
+    it('tells the agent why a thread command is refused', async () => {
+      await h.threadReply(ticket.threadTs, AGENT, `!assign <@${OTHER_AGENT}>`)
+      await vi.waitFor(() => expect(lastEphemeral()?.text).toContain('Only supervisors and admins'))
+      expect((await findTicket(h.db, ticket.id))?.assignee_id).toBeNull()
+    })
+
+    it("unescapes Slack's formatting before the customer sees it", async () => {
+      await h.threadReply(ticket.threadTs, AGENT, 'See <https://acme.com/track|tracking> &lt;3 &amp; thanks')
+      await settle(async () => (await messagesOf(h.db, ticket.id)).some((m) => m.agent_id !== null))
+      expect(h.telegram.sent.at(-1)?.text).toBe('See tracking (https://acme.com/track) <3 & thanks')
+    })
+
+    it("ignores the bot's own posts, other threads and Slack's retries of handled events", async () => {
+      await h.event({
+        type: 'message',
+        channel: SUPPORT_CHANNEL,
+        bot_id: BOT_ID,
+        subtype: 'bot_message',
+        text: 'echo',
+        ts: newTs(),
+        thread_ts: ticket.threadTs,
+      })
+      await h.threadReply('1700000000.000001', AGENT, 'a thread that is no ticket')
+      await h.threadReply(ticket.threadTs, AGENT, 'Once only', { eventId: 'EvOnce' })
+      await h.threadReply(ticket.threadTs, AGENT, 'Once only', { eventId: 'EvOnce', retryNum: 1 })
+      await settle(async () => (await messagesOf(h.db, ticket.id)).some((m) => m.text === 'Once only'))
+      await new Promise((r) => setImmediate(r))
+      const outbound = (await messagesOf(h.db, ticket.id)).filter(
+        (m) => m.direction === 'outbound' && m.agent_id !== null,
+      )
+      expect(outbound.map((m) => m.text)).toEqual(['Once only'])
+      expect(h.telegram.sent.map((m) => m.text)).toEqual(['Once only'])
+    })
+  })
+
+  describe('slash commands', () => {
+    it('/resolve 42 solves the ticket, records who did it and updates the root', async () => {
+      const answer = await h.slash('/resolve', String(ticket.id), AGENT)
+      expect(answer).toBe(`Ticket #${ticket.id} is now solved.`)
+      expect(await status()).toBe('solved')
+      expect((await events()).at(-1)).toMatchObject({
+        action: 'status',
+        from_value: 'new',
+        to_value: 'solved',
+      })
+      await h.app.outbox.drain()
+      expect(JSON.stringify(h.slack.callsOf('chat.update').at(-1)?.blocks)).toContain('Solved')
+    })
+
+    it('/assign by an agent who is not a supervisor is refused; a supervisor may', async () => {
+      const refused = await h.slash('/assign', `${ticket.id} <@${OTHER_AGENT}|other>`, AGENT)
+      expect(refused).toContain('Only supervisors and admins can assign a ticket to someone else')
+      expect((await findTicket(h.db, ticket.id))?.assignee_id).toBeNull()
+
+      const done = await h.slash('/assign', `#${ticket.id} <@${OTHER_AGENT}|other>`, SUPERVISOR)
+      expect(done).toBe(`Ticket #${ticket.id} is now assigned to <@${OTHER_AGENT}>.`)
+      expect(await status()).toBe('open')
+    })
+
+    it('/reply sends to the customer and echoes into the thread; /note stays inside', async () => {
+      await h.slash('/reply', `${ticket.id} Your refund is on its way`, AGENT)
+      await h.slash('/note', `${ticket.id} refund id R-77`, AGENT)
+      await h.app.outbox.drain()
+      expect(h.telegram.sent.map((m) => m.text)).toEqual(['Your refund is on its way'])
+      const threadPosts = h.slack.callsOf('chat.postMessage').filter((p) => p.thread_ts === ticket.threadTs)
+      expect(threadPosts.map((p) => String(p.text))).toEqual([
+        expect.stringContaining('Your refund is on its way'),
+        expect.stringContaining('refund id R-77'),
+      ])
+    })
+
+    it('answers bad input with what to do', async () => {
+      expect(await h.slash('/resolve', '', AGENT)).toContain('Which ticket? Usage: `/resolve 42`')
+      expect(await h.slash('/resolve', 'abc', AGENT)).toContain('`abc` is not a ticket number')
+      expect(await h.slash('/resolve', '999', AGENT)).toContain('Ticket #999 does not exist.')
+      expect(await h.slash('/assign', `${ticket.id} @bob`, SUPERVISOR)).toContain(
+        "pick the person from Slack's @ list",
+      )
+      expect(await h.slash('/reply', `${ticket.id}`, AGENT)).toContain('the reply is empty')
+      expect(await h.slash('/ticket', 'frob 1', AGENT)).toContain('`frob` is not a command')
+      expect(await h.slash('/ticket', 'help', AGENT)).toContain('/resolve 42')
+    })
+
+    it('/ticket 42 shows the ticket with a link to its thread; /ticket pending 42 works like /pending 42', async () => {
+      const shown = await h.slash('/ticket', String(ticket.id), AGENT)
+      expect(shown).toContain(`*#${ticket.id}*`)
+      expect(shown).toContain(`/archives/${SUPPORT_CHANNEL}/p`)
+      expect(await h.slash('/ticket', `pending ${ticket.id}`, AGENT)).toBe(
+        `Ticket #${ticket.id} is now pending.`,
+      )
+    })
+  })
+
+  describe('buttons, shortcuts and modals', () => {
+    const user = { id: AGENT, username: 'agent', name: 'agent', team_id: 'T1' }
+
+    it('the Resolve message shortcut solves the ticket of the thread it is used in', async () => {
+      const res = await h.interact({
+        type: 'message_action',
+        callback_id: 'td_resolve_message',
+        trigger_id: 'trig.1',
+        action_ts: '1.1',
+        team: { id: 'T1', domain: 'acme' },
+        user,
+        channel: { id: SUPPORT_CHANNEL, name: 'support' },
+        message_ts: '1763890000.999999',
+        message: {
+          type: 'message',
+          user: 'UCUST',
+          ts: '1763890000.999999',
+          thread_ts: ticket.threadTs,
+          text: 'hi',
+        },
+        response_url: 'https://hooks.slack.com/app/x',
+        token: 'legacy',
+      })
+      expect(res.status).toBe(200)
+      await settle(async () => (await status()) === 'solved')
+      expect((await events()).at(-1)).toMatchObject({ action: 'status', to_value: 'solved' })
+      expect(lastEphemeral()).toMatchObject({
+        thread_ts: ticket.threadTs,
+        text: `Ticket #${ticket.id} is now solved.`,
+      })
+      expect(h.slack.callsOf('chat.update').at(-1)).toMatchObject({ ts: ticket.threadTs })
+    })
+
+    it('the Assign to me button takes the ticket', async () => {
+      await h.interact({
+        type: 'block_actions',
+        user,
+        api_app_id: 'A1',
+        token: 'legacy',
+        trigger_id: 'trig.2',
+        team: { id: 'T1', domain: 'acme' },
+        container: { type: 'message', message_ts: ticket.threadTs, channel_id: SUPPORT_CHANNEL },
+        channel: { id: SUPPORT_CHANNEL, name: 'support' },
+        message: { type: 'message', ts: ticket.threadTs, text: 'root' },
+        response_url: 'https://hooks.slack.com/actions/x',
+        actions: [
+          {
+            type: 'button',
+            action_id: 'td_take',
+            block_id: `ticket_${ticket.id}`,
+            value: String(ticket.id),
+            action_ts: '1.2',
+            text: { type: 'plain_text', text: 'Assign to me' },
+          },
+        ],
+      })
+      await settle(async () => (await findTicket(h.db, ticket.id))?.assignee_id !== null)
+      expect(lastEphemeral()?.text).toBe(`Ticket #${ticket.id} is now assigned to you.`)
+    })
+
+    it('the Private note modal stores a note and shows a refusal on the field', async () => {
+      const submit = (ticketId: number, value: string) =>
+        h.interact({
+          type: 'view_submission',
+          team: { id: 'T1', domain: 'acme' },
+          user,
+          api_app_id: 'A1',
+          token: 'legacy',
+          trigger_id: 'trig.3',
+          view: {
+            id: 'V1',
+            team_id: 'T1',
+            type: 'modal',
+            callback_id: 'td_note_modal',
+            private_metadata: JSON.stringify({
+              ticketId,
+              channel: SUPPORT_CHANNEL,
+              threadTs: ticket.threadTs,
+            }),
+            state: { values: { note: { text: { type: 'plain_text_input', value } } } },
+            hash: 'h',
+          },
+        })
+      const ok = await submit(ticket.id, 'checked the warehouse')
+      expect(ok.status).toBe(200)
+      expect(
+        (await messagesOf(h.db, ticket.id)).some(
+          (m) => m.direction === 'note' && m.text === 'checked the warehouse',
+        ),
+      ).toBe(true)
+      const refused = await submit(999, 'lost')
+      expect(await refused.json()).toEqual({
+        response_action: 'errors',
+        errors: { note: ':warning: Ticket #999 does not exist.' },
+      })
+    })
+  })
+
+  describe('requests not from Slack', () => {
+    it('answers 401 to a forged or stale signature and stores nothing', async () => {
+      const body = eventEnvelope({
+        type: 'message',
+        channel: SUPPORT_CHANNEL,
+        user: AGENT,
+        text: '!resolve',
+        ts: newTs(),
+        thread_ts: ticket.threadTs,
+      })
+      const forged = await postToSlackEndpoint(h.base, body, 'application/json', { secret: 'not-the-secret' })
+      const stale = await postToSlackEndpoint(h.base, body, 'application/json', {
+        timestamp: Math.floor(Date.now() / 1000) - 6 * 60,
+      })
+      const command = await postToSlackEndpoint(
+        h.base,
+        slashCommandBody('/resolve', String(ticket.id), AGENT),
+        'application/x-www-form-urlencoded',
+        { secret: 'nope' },
+      )
+      expect([forged.status, stale.status, command.status]).toEqual([401, 401, 401])
+      expect(await status()).toBe('new')
+    })
+  })
+})

@@ -1,0 +1,72 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { messagesOf } from '../../src/db/repos/messages.js'
+import { findTicket } from '../../src/db/repos/tickets.js'
+import { telegramText } from '../fakes/telegram-api.js'
+import { AGENT, startHarness, SUPPORT_CHANNEL, type Harness } from '../helpers/harness.js'
+
+describe('a Telegram customer and a Slack thread, end to end (long polling)', () => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await startHarness({ telegram: 'polling' })
+  })
+  afterEach(async () => {
+    await h.stop()
+  })
+
+  async function ticketFromTelegram(text: string) {
+    h.telegram.push(telegramText(text, { id: 7001, first_name: 'Ada', username: 'ada' }))
+    const ticket = await vi.waitFor(async () => {
+      const t = await findTicket(h.db, 1)
+      if (t === undefined) throw new Error('no ticket yet')
+      return t
+    })
+    await h.app.outbox.drain()
+    return (await findTicket(h.db, ticket.id))!
+  }
+
+  it('opens a ticket with a root message and posts the customer message in its thread', async () => {
+    const ticket = await ticketFromTelegram('My order #5531 never arrived')
+
+    const posts = h.slack.callsOf('chat.postMessage')
+    const root = posts[0]!
+    expect(root.channel).toBe(SUPPORT_CHANNEL)
+    expect(root.thread_ts).toBeUndefined()
+    expect(JSON.stringify(root.blocks)).toContain('#1')
+    expect(JSON.stringify(root.blocks)).toContain('Telegram')
+    expect(JSON.stringify(root.blocks)).toContain('Ada')
+    expect(JSON.stringify(root.blocks)).toContain('Assign to me')
+    expect(JSON.stringify(root.blocks)).toContain('Resolve')
+
+    const inThread = posts.filter((p) => p.thread_ts === ticket.thread_ts)
+    expect(inThread.map((p) => p.text)).toContain('My order #5531 never arrived')
+    expect(inThread.find((p) => p.text === 'My order #5531 never arrived')?.username).toBe('Ada (Telegram)')
+
+    // The customer is told the ticket number.
+    expect(h.telegram.sent).toHaveLength(1)
+    expect(h.telegram.sent[0]).toMatchObject({ chat_id: '7001' })
+    expect(String(h.telegram.sent[0]!.text)).toContain('#1')
+  })
+
+  it("sends an agent's thread reply to the customer on Telegram", async () => {
+    const ticket = await ticketFromTelegram('Where is my parcel?')
+    h.telegram.sent.length = 0
+
+    const res = await h.threadReply(ticket.thread_ts!, AGENT, 'It ships today &amp; arrives Friday')
+    expect(res.status).toBe(200)
+    await vi.waitFor(async () =>
+      expect(
+        (await messagesOf(h.db, ticket.id)).some((m) => m.direction === 'outbound' && m.agent_id !== null),
+      ).toBe(true),
+    )
+    await h.app.outbox.drain()
+
+    expect(h.telegram.sent).toEqual([
+      expect.objectContaining({ chat_id: '7001', text: 'It ships today & arrives Friday' }),
+    ])
+    const after = await findTicket(h.db, ticket.id)
+    expect(after?.status).toBe('open')
+    // The root message shows the new status and the agent who answered.
+    const update = h.slack.callsOf('chat.update').at(-1)
+    expect(JSON.stringify(update?.blocks)).toContain(`<@${AGENT}>`)
+  })
+})

@@ -1,0 +1,136 @@
+import { pino } from 'pino'
+import { createThreaddesk, type AppOptions } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+import type { Logger } from '../../src/core/logger.js'
+import { startFakeSlack } from '../fakes/slack-api.js'
+import { startFakeTelegram, type TelegramUpdate } from '../fakes/telegram-api.js'
+import { manualClock } from './clock.js'
+import {
+  eventEnvelope,
+  interactionBody,
+  newTs,
+  postToSlackEndpoint,
+  SIGNING_SECRET,
+  slashCommandBody,
+  type SlackPostOptions,
+} from './slack-requests.js'
+
+export const TELEGRAM_TOKEN = '123456:TEST-token'
+export const SUPPORT_CHANNEL = 'CSUPPORT'
+export const SUPERVISOR = 'USUPER'
+export const AGENT = 'UAGENT'
+export const OTHER_AGENT = 'UOTHER'
+export const WEBHOOK_SECRET = 'tg-secret_123'
+
+export const silentLog = (): Logger => pino({ level: 'silent' })
+
+export interface HarnessOptions {
+  readonly telegram?: 'polling' | 'webhook'
+  readonly env?: Record<string, string>
+  readonly app?: Partial<AppOptions>
+}
+
+/**
+ * The whole bot on loopback: real Bolt and grammY talking to fake Slack and Telegram servers,
+ * an in-memory database, a manual clock, and an outbox drained by hand.
+ */
+export async function startHarness(opts: HarnessOptions = {}) {
+  const slack = await startFakeSlack()
+  const telegram = await startFakeTelegram(TELEGRAM_TOKEN)
+  const clock = manualClock()
+  const config = loadConfig({
+    DATABASE_URL: ':memory:',
+    PORT: '0',
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_SUPPORT_CHANNEL: SUPPORT_CHANNEL,
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_SUPERVISORS: SUPERVISOR,
+    TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
+    TELEGRAM_API_ROOT: telegram.url,
+    ...(opts.telegram === 'webhook' && {
+      PUBLIC_URL: 'https://desk.example.com',
+      TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    }),
+    ...opts.env,
+  })
+  const app = await createThreaddesk(config, {
+    log: silentLog(),
+    clock,
+    runOutbox: false,
+    host: '127.0.0.1',
+    ...opts.app,
+  })
+  await app.start()
+  const base = `http://127.0.0.1:${app.port}`
+
+  return {
+    app,
+    db: app.db,
+    slack,
+    telegram,
+    clock,
+    base,
+
+    /** Posts a signed Events API event. */
+    event: (event: Record<string, unknown>, post?: SlackPostOptions & { eventId?: string }) =>
+      postToSlackEndpoint(base, eventEnvelope(event, post?.eventId), 'application/json', post),
+
+    /** An agent's message in a ticket's thread. */
+    threadReply: (
+      threadTs: string,
+      user: string,
+      text: string,
+      post?: SlackPostOptions & { eventId?: string },
+    ) =>
+      postToSlackEndpoint(
+        base,
+        eventEnvelope(
+          {
+            type: 'message',
+            channel: SUPPORT_CHANNEL,
+            channel_type: 'channel',
+            user,
+            text,
+            ts: newTs(),
+            thread_ts: threadTs,
+          },
+          post?.eventId,
+        ),
+        'application/json',
+        post,
+      ),
+
+    /** Runs a slash command; resolves with the ephemeral text it answered. */
+    async slash(command: string, text: string, user: string): Promise<string> {
+      const res = await postToSlackEndpoint(
+        base,
+        slashCommandBody(command, text, user),
+        'application/x-www-form-urlencoded',
+      )
+      const body = await res.text()
+      return body === '' ? '' : ((JSON.parse(body) as { text?: string }).text ?? '')
+    },
+
+    interact: (payload: Record<string, unknown>) =>
+      postToSlackEndpoint(base, interactionBody(payload), 'application/x-www-form-urlencoded'),
+
+    /** Delivers a Telegram update by webhook, with the secret Telegram would send. */
+    webhook: (update: TelegramUpdate | string, secret: string | null = WEBHOOK_SECRET) =>
+      fetch(`${base}/webhooks/telegram`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(secret !== null && { 'x-telegram-bot-api-secret-token': secret }),
+        },
+        body: typeof update === 'string' ? update : JSON.stringify(update),
+      }),
+
+    async stop() {
+      await app.stop()
+      await slack.close()
+      await telegram.close()
+    },
+  }
+}
+export type Harness = Awaited<ReturnType<typeof startHarness>>
