@@ -83,7 +83,8 @@ export function rootMessage(t: TicketView): SlackPost {
     ],
   })
   return {
-    text: `#${number} ${statusLabel[t.status]} · ${channelLabel[t.channel]} · ${t.customer.name}: ${t.subject}`,
+    // The fallback shows in notifications and is mrkdwn too: customer text stays escaped here as well.
+    text: `#${number} ${statusLabel[t.status]} · ${channelLabel[t.channel]} · ${escapeText(t.customer.name)}: ${escapeText(t.subject)}`,
     blocks,
   }
 }

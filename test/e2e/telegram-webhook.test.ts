@@ -66,13 +66,19 @@ describe('Telegram by webhook', () => {
     expect(posts).toContain('_[photo]_ broken box')
   })
 
-  it('escapes customer text so it cannot mention or link anything', async () => {
-    await h.webhook(update(telegramText('hey <!channel> <@U123> <https://evil.example|click> & more')))
+  it('escapes customer text and names so they cannot mention or link anything', async () => {
+    const message = telegramText('hey <!channel> <@U123> <https://evil.example|click> & more', {
+      id: 7002,
+      first_name: '<!here>',
+    })
+    await h.webhook(update(message))
     await h.app.outbox.drain()
-    const posts = h.slack.callsOf('chat.postMessage').map((p) => p.text)
-    expect(posts).toContain(
-      'hey &lt;!channel&gt; &lt;@U123&gt; &lt;https://evil.example|click&gt; &amp; more',
-    )
+    const posts = h.slack.callsOf('chat.postMessage')
+    const escaped = 'hey &lt;!channel&gt; &lt;@U123&gt; &lt;https://evil.example|click&gt; &amp; more'
+    expect(posts.map((p) => p.text)).toContain(escaped)
+    const root = posts.find((p) => p.thread_ts === undefined)
+    expect(root?.text).toContain(`&lt;!here&gt;: ${escaped}`)
+    expect(JSON.stringify(root)).not.toMatch(/<!(here|channel)>|<@U123>/)
   })
 
   it('reopens a solved ticket when the customer writes again, and opens a linked follow-up after it closed', async () => {
