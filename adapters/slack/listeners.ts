@@ -8,7 +8,7 @@ import { ACTION } from './blocks.js'
 import { COMMANDS, helpText, isCommandName, runSlashCommand, runThreadCommand } from './commands.js'
 import { call } from './errors.js'
 import { assignModal, MODAL, noteModal, type ModalTarget } from './modals.js'
-import { fromSlackText, parseTicketNumber } from './text.js'
+import { escapeText, fromSlackText, parseTicketNumber } from './text.js'
 
 export interface ListenerDeps {
   readonly helpdesk: HelpDesk
@@ -63,6 +63,16 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
 
   // Door 1: plain replies, notes and !commands typed in a ticket's thread.
   app.message(async ({ message, body, client }) => {
+    if (message.subtype === 'file_share' && message.thread_ts !== undefined && message.user !== undefined) {
+      const { channel, thread_ts: threadTs, user } = message
+      if ((await helpdesk.ticketOfThread({ channel, ts: threadTs })) === undefined) return
+      await tellAgent(
+        client,
+        { channel, user, threadTs },
+        ':warning: Files cannot be sent to customers yet, so nothing of that message was sent. Send its text as a plain reply.',
+      )
+      return
+    }
     if (message.subtype !== undefined || message.thread_ts === undefined || message.thread_ts === message.ts)
       return
     if (message.bot_id !== undefined) return
@@ -141,7 +151,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       )
       link = res.permalink === undefined ? '' : `\n<${res.permalink}|Open the thread>`
     }
-    return `*#${t.id}* · ${channelLabel[t.channel]} · ${t.customer.name} · ${statusLabel[t.status]} · ${assignee}\n>${t.subject}${link}`
+    return `*#${t.id}* · ${channelLabel[t.channel]} · ${escapeText(t.customer.name)} · ${statusLabel[t.status]} · ${assignee}\n>${escapeText(t.subject)}${link}`
   }
 
   // Door 1 again: the buttons on the root message.

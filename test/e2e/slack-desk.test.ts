@@ -85,6 +85,22 @@ describe('the Slack desk', () => {
       expect(h.telegram.sent.at(-1)?.text).toBe('See tracking (https://acme.com/track) <3 & thanks')
     })
 
+    it('tells an agent that a file shared in the thread was not sent', async () => {
+      await h.event({
+        type: 'message',
+        subtype: 'file_share',
+        channel: SUPPORT_CHANNEL,
+        user: AGENT,
+        text: 'here is the label',
+        files: [{ id: 'F1', name: 'label.pdf' }],
+        ts: newTs(),
+        thread_ts: ticket.threadTs,
+      })
+      await vi.waitFor(() => expect(lastEphemeral()?.text).toContain('Files cannot be sent to customers yet'))
+      await h.app.outbox.drain()
+      expect(h.telegram.sent).toEqual([])
+    })
+
     it("ignores the bot's own posts, other threads and Slack's retries of handled events", async () => {
       await h.event({
         type: 'message',
@@ -226,6 +242,51 @@ describe('the Slack desk', () => {
       expect(lastEphemeral()?.text).toBe(`Ticket #${ticket.id} is now assigned to you.`)
     })
 
+    it('the Assign… shortcut opens a people picker, and its modal assigns for a supervisor only', async () => {
+      await h.interact({
+        type: 'message_action',
+        callback_id: 'td_assign_message',
+        trigger_id: 'trig.assign',
+        action_ts: '1.1',
+        team: { id: 'T1', domain: 'acme' },
+        user,
+        channel: { id: SUPPORT_CHANNEL, name: 'support' },
+        message_ts: ticket.threadTs,
+        message: { type: 'message', user: 'UBOT', ts: ticket.threadTs, text: 'root' },
+        response_url: 'https://hooks.slack.com/app/x',
+        token: 'legacy',
+      })
+      await vi.waitFor(() => expect(h.slack.callsOf('views.open')).toHaveLength(1))
+      const opened = h.slack.callsOf('views.open')[0]!
+      expect(opened.trigger_id).toBe('trig.assign')
+      const view = opened.view as { callback_id: string; private_metadata: string }
+      expect(view.callback_id).toBe('td_assign_modal')
+
+      const submit = (by: string) =>
+        h.interact({
+          type: 'view_submission',
+          team: { id: 'T1', domain: 'acme' },
+          user: { ...user, id: by },
+          api_app_id: 'A1',
+          token: 'legacy',
+          trigger_id: 'trig.4',
+          view: {
+            id: 'V2',
+            team_id: 'T1',
+            type: 'modal',
+            callback_id: view.callback_id,
+            private_metadata: view.private_metadata,
+            state: { values: { assignee: { user: { type: 'users_select', selected_user: OTHER_AGENT } } } },
+            hash: 'h',
+          },
+        })
+      const refused = (await (await submit(AGENT)).json()) as { errors: { assignee: string } }
+      expect(refused.errors.assignee).toContain('Only supervisors and admins')
+      expect((await submit(SUPERVISOR)).status).toBe(200)
+      const assigned = (await events()).filter((e) => e.action === 'assigned')
+      expect(assigned.map((e) => e.to_value)).toEqual([OTHER_AGENT])
+    })
+
     it('the Private note modal stores a note and shows a refusal on the field', async () => {
       const submit = (ticketId: number, value: string) =>
         h.interact({
@@ -286,6 +347,13 @@ describe('the Slack desk', () => {
       )
       expect([forged.status, stale.status, command.status]).toEqual([401, 401, 401])
       expect(await status()).toBe('new')
+    })
+
+    it('answers 400 to a signed body that is not valid, and 401 to one without a signature', async () => {
+      const broken = await postToSlackEndpoint(h.base, '{"type": "event_callback", ', 'application/json')
+      const unsigned = await fetch(`${h.base}/slack/events`, { method: 'POST', body: '{}' })
+      expect([broken.status, unsigned.status]).toEqual([400, 401])
+      expect(await h.slash('/ticket', String(ticket.id), AGENT)).toContain(`#${ticket.id}`) // still serving
     })
   })
 })
