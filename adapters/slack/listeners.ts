@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction, MessageShortcut } from '@slack/bolt'
+import type { App, BlockButtonAction, MessageShortcut, ViewOutput } from '@slack/bolt'
 import type { WebClient } from '@slack/web-api'
 import { describeError, isDeskError } from '../../src/core/errors.js'
 import type { Actor, HelpDesk, Origin } from '../../src/core/helpdesk.js'
@@ -24,6 +24,8 @@ export const SHORTCUT = {
 } as const
 
 const SLASH_COMMANDS = [...Object.keys(COMMANDS), 'ticket']
+
+type ModalValues = ViewOutput['state']['values']
 
 /** Wires every door of DESIGN.md into Bolt: thread replies, slash commands, buttons, shortcuts and modals. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -238,35 +240,32 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   }
 
   // The modals' submissions: errors are shown on the field, success ephemerally in the thread.
-  app.view(MODAL.note, async ({ ack, view, body, client }) => {
-    const target = JSON.parse(view.private_metadata) as ModalTarget
-    const text = view.state.values.note?.text?.value ?? ''
-    try {
-      const out = await helpdesk.note({ deskUserId: body.user.id }, target.ticketId, text)
-      await ack()
-      await tellAgent(
-        client,
-        { channel: target.channel, user: body.user.id, threadTs: target.threadTs },
-        out.text,
-      )
-    } catch (error) {
-      await ack({ response_action: 'errors', errors: { note: failureText(error) ?? 'Not saved.' } })
-    }
-  })
-
-  app.view(MODAL.assign, async ({ ack, view, body, client }) => {
-    const target = JSON.parse(view.private_metadata) as ModalTarget
-    const user = view.state.values.assignee?.user?.selected_user ?? ''
-    try {
-      const out = await helpdesk.assign({ deskUserId: body.user.id }, target.ticketId, user)
-      await ack()
-      await tellAgent(
-        client,
-        { channel: target.channel, user: body.user.id, threadTs: target.threadTs },
-        out.text,
-      )
-    } catch (error) {
-      await ack({ response_action: 'errors', errors: { assignee: failureText(error) ?? 'Not assigned.' } })
-    }
-  })
+  const submissions = [
+    {
+      id: MODAL.note,
+      field: 'note',
+      run: (actor: Actor, target: ModalTarget, values: ModalValues) =>
+        helpdesk.note(actor, target.ticketId, values.note?.text?.value ?? ''),
+    },
+    {
+      id: MODAL.assign,
+      field: 'assignee',
+      run: (actor: Actor, target: ModalTarget, values: ModalValues) =>
+        helpdesk.assign(actor, target.ticketId, values.assignee?.user?.selected_user ?? ''),
+    },
+  ] as const
+  for (const submission of submissions) {
+    app.view(submission.id, async ({ ack, view, body, client }) => {
+      const target = JSON.parse(view.private_metadata) as ModalTarget
+      try {
+        const out = await submission.run({ deskUserId: body.user.id }, target, view.state.values)
+        await ack()
+        const where = { channel: target.channel, user: body.user.id, threadTs: target.threadTs }
+        await tellAgent(client, where, out.text)
+      } catch (error) {
+        const text = failureText(error) ?? 'Already done.'
+        await ack({ response_action: 'errors', errors: { [submission.field]: text } })
+      }
+    })
+  }
 }

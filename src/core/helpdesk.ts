@@ -154,6 +154,33 @@ export function createHelpDesk(deps: HelpDeskDeps) {
     await enqueueDelivery(tx, ticketId, { type: 'desk.entry', messageId: message.id }, now)
   }
 
+  /** Stores an agent's reply or note with its audit event; echoes it into the thread unless it was typed there. */
+  async function addAgentMessage(
+    tx: Tx,
+    ticketId: number,
+    agentId: number,
+    direction: 'outbound' | 'note',
+    text: string,
+    origin: Origin | undefined,
+    now: string,
+  ) {
+    const message = await insertMessage(tx, {
+      ticket_id: ticketId,
+      direction,
+      kind: 'text',
+      text,
+      agent_id: agentId,
+      desk_ts: origin?.deskTs ?? null,
+      created_at: now,
+    })
+    const action = direction === 'note' ? 'noted' : 'replied'
+    await recordEvent(tx, { ticketId, actor: 'agent', agentId, action }, now)
+    if (origin?.deskTs === undefined) {
+      await enqueueDelivery(tx, ticketId, { type: 'desk.entry', messageId: message.id }, now)
+    }
+    return message
+  }
+
   /** Puts a line into the ticket's thread that only agents see. */
   async function postSystemLine(tx: Tx, ticketId: number, text: string, now: string): Promise<void> {
     const message = await insertMessage(tx, {
@@ -254,24 +281,8 @@ export function createHelpDesk(deps: HelpDeskDeps) {
           )
         }
         const agent = await ensureAgent(tx, actor.deskUserId, now)
-        const message = await insertMessage(tx, {
-          ticket_id: ticket.id,
-          direction: 'outbound',
-          kind: 'text',
-          text: body,
-          agent_id: agent.id,
-          desk_ts: origin?.deskTs ?? null,
-          created_at: now,
-        })
-        await recordEvent(
-          tx,
-          { ticketId: ticket.id, actor: 'agent', agentId: agent.id, action: 'replied' },
-          now,
-        )
+        const message = await addAgentMessage(tx, ticket.id, agent.id, 'outbound', body, origin, now)
         await enqueueDelivery(tx, ticket.id, { type: 'customer.message', messageId: message.id }, now)
-        if (origin?.deskTs === undefined) {
-          await enqueueDelivery(tx, ticket.id, { type: 'desk.entry', messageId: message.id }, now)
-        }
 
         let changed = false
         if (ticket.assignee_id === null) {
@@ -303,23 +314,7 @@ export function createHelpDesk(deps: HelpDeskDeps) {
         await claimOnce(tx, origin, now)
         const ticket = await requireTicket(tx, ticketId)
         const agent = await ensureAgent(tx, actor.deskUserId, now)
-        const message = await insertMessage(tx, {
-          ticket_id: ticket.id,
-          direction: 'note',
-          kind: 'text',
-          text: body,
-          agent_id: agent.id,
-          desk_ts: origin?.deskTs ?? null,
-          created_at: now,
-        })
-        await recordEvent(
-          tx,
-          { ticketId: ticket.id, actor: 'agent', agentId: agent.id, action: 'noted' },
-          now,
-        )
-        if (origin?.deskTs === undefined) {
-          await enqueueDelivery(tx, ticket.id, { type: 'desk.entry', messageId: message.id }, now)
-        }
+        await addAgentMessage(tx, ticket.id, agent.id, 'note', body, origin, now)
         return { ticketId: asTicketId(ticket.id), text: `Private note added to ticket #${ticket.id}.` }
       })
     },
