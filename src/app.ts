@@ -6,7 +6,7 @@ import { createHelpDesk } from './core/helpdesk.js'
 import type { Logger } from './core/logger.js'
 import type { Channel } from './core/model.js'
 import { createOutbox, type OutboxPolicy } from './core/outbox.js'
-import type { ChannelAdapter } from './core/ports.js'
+import type { ChannelAdapter, ChannelHost } from './core/ports.js'
 import { defaultTexts } from './core/texts.js'
 import { openDatabase, type Db } from './db/connection.js'
 import { migrateToLatest } from './db/migrate.js'
@@ -42,10 +42,13 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
 
   // The outbox is created last but woken by every transaction that queues work.
   let kick = (): void => undefined
-  const helpdesk = createHelpDesk({ db, clock, texts: defaultTexts, onQueued: () => kick() })
-  const slack = createSlackModule({ ...config.slack, helpdesk, log, clock })
   const adapters = options.adapters ?? createChannelAdapters(config, log)
   const channels = new Map<Channel, ChannelAdapter>(adapters.map((a) => [a.channel, a]))
+  const traits = new Map(
+    adapters.flatMap((a) => (a.traits === undefined ? [] : [[a.channel, a.traits] as const])),
+  )
+  const helpdesk = createHelpDesk({ db, clock, texts: defaultTexts, traits, onQueued: () => kick() })
+  const slack = createSlackModule({ ...config.slack, helpdesk, log, clock })
   const outbox = createOutbox({
     db,
     clock,
@@ -67,6 +70,13 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   )
   let port = 0
   const started: ChannelAdapter[] = []
+  const host: ChannelHost = {
+    receive: async (msg) => {
+      await helpdesk.receive(msg)
+    },
+    deliveryStatus: (update) => helpdesk.deliveryStatus(update),
+    notify: (notice) => helpdesk.notify(notice),
+  }
 
   return {
     db,
@@ -81,9 +91,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
       port = await http.listen(config.port, options.host)
       log.info({ port }, 'http server listening')
       for (const adapter of adapters) {
-        await adapter.start(async (msg) => {
-          await helpdesk.receive(msg)
-        })
+        await adapter.start(host)
         started.push(adapter)
         log.info({ channel: adapter.channel }, 'channel started')
       }

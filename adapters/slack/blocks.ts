@@ -101,6 +101,9 @@ const kindLabel: Record<MessageKind, string> = {
   location: 'location',
   contact: 'contact card',
   poll: 'poll',
+  choice: 'chose',
+  reaction: 'reaction',
+  template: 'template',
   start: 'conversation start',
   other: 'unsupported message',
 }

@@ -43,5 +43,33 @@ export function createSlackDesk(client: WebClient, supportChannel: string): Agen
       )
       return { ts: res.ts ?? '' }
     },
+
+    async react(thread, ts, reaction) {
+      await call('reactions.add', () =>
+        client.reactions.add({ channel: thread.channel, timestamp: ts, name: reaction }),
+      ).catch((error: unknown) => {
+        // Marking a post twice is no failure.
+        if (!(error instanceof DeskError && error.message.includes('already_reacted'))) throw error
+      })
+    },
+
+    async postNotice(notice) {
+      if (notice.image === undefined) {
+        await call('chat.postMessage', () =>
+          client.chat.postMessage({ channel: supportChannel, text: notice.text }),
+        )
+        return
+      }
+      const { filename, png } = notice.image
+      await call('files.uploadV2', () =>
+        client.filesUploadV2({
+          channel_id: supportChannel,
+          file: png,
+          filename,
+          title: filename,
+          initial_comment: notice.text,
+        }),
+      )
+    },
   }
 }

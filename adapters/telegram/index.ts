@@ -3,7 +3,7 @@ import { Bot } from 'grammy'
 import type { Update } from 'grammy/types'
 import { DeskError, describeError } from '../../src/core/errors.js'
 import type { Logger } from '../../src/core/logger.js'
-import type { ChannelAdapter, InboundSink, WebhookRoute } from '../../src/core/ports.js'
+import type { ChannelAdapter, ChannelHost, WebhookRoute } from '../../src/core/ports.js'
 import { parseJson, readRawBody, sendJson } from '../../src/http/body.js'
 import { toInbound } from './inbound.js'
 import { sendText, toDeskError } from './outbound.js'
@@ -31,14 +31,14 @@ export function createTelegramAdapter(opts: TelegramOptions): ChannelAdapter {
   const bot = new Bot(opts.token, opts.apiRoot === undefined ? {} : { client: { apiRoot: opts.apiRoot } })
   let polling: Promise<void> | undefined
 
-  function listen(sink: InboundSink): void {
+  function listen(host: ChannelHost): void {
     bot.on('message', async (ctx) => {
       const msg = toInbound(ctx.message)
       if (msg === undefined) {
         log.debug({ chatType: ctx.message.chat.type }, 'ignored a message that is not from a private chat')
         return
       }
-      await sink(msg)
+      await host.receive(msg)
     })
     bot.catch((err) => {
       log.error(
@@ -69,8 +69,8 @@ export function createTelegramAdapter(opts: TelegramOptions): ChannelAdapter {
   return {
     channel: 'telegram',
 
-    async start(sink) {
-      listen(sink)
+    async start(host) {
+      listen(host)
       if (opts.webhook !== undefined) {
         await bot.init().catch((e: unknown) => Promise.reject(toDeskError('getMe', e)))
         await bot.api

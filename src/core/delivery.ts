@@ -8,6 +8,12 @@ export type DeliveryPayload =
   | { readonly type: 'desk.open' }
   | { readonly type: 'desk.update' }
   | { readonly type: 'desk.entry'; readonly messageId: number }
+  | { readonly type: 'desk.react'; readonly messageId: number; readonly reaction: string }
+  | {
+      readonly type: 'desk.notice'
+      readonly text: string
+      readonly image?: { filename: string; pngBase64: string }
+    }
   | { readonly type: 'customer.message'; readonly messageId: number }
   | {
       readonly type: 'customer.direct'

@@ -10,8 +10,23 @@ import type { Agent, Ticket } from '../db/schema.js'
 import { iso, type Clock } from './clock.js'
 import { DeskError } from './errors.js'
 import { assertTransition, statusAfterCustomerMessage, type AgentStatus } from './lifecycle.js'
-import { asTicketId, statusLabel, type TicketId, type TicketStatus } from './model.js'
-import type { InboundMessage, ThreadRef, TicketView } from './ports.js'
+import {
+  asTicketId,
+  channelLabel,
+  statusLabel,
+  type Channel,
+  type TicketId,
+  type TicketStatus,
+} from './model.js'
+import type {
+  ChannelTraits,
+  DeliveryStatusUpdate,
+  DeskNotice,
+  InboundMessage,
+  TemplateMessage,
+  ThreadRef,
+  TicketView,
+} from './ports.js'
 import { toTicketView } from './views.js'
 import { fillTemplate, type CustomerTexts } from './texts.js'
 
@@ -38,6 +53,8 @@ export interface HelpDeskDeps {
   readonly db: Db
   readonly clock: Clock
   readonly texts: CustomerTexts
+  /** What each enabled channel allows (reply windows, templates). */
+  readonly traits?: ReadonlyMap<Channel, ChannelTraits>
   /** Called after a transaction queued deliveries, so the outbox can start at once. */
   readonly onQueued?: () => void
 }
@@ -47,6 +64,8 @@ export type HelpDesk = ReturnType<typeof createHelpDesk>
 type Tx = Db
 
 const SUBJECT_MAX = 120
+
+const statusRank = { none: 0, sent: 1, delivered: 2, read: 3, failed: 4 } as const
 
 /**
  * The ticket operations of threaddesk. Every operation is one transaction: the change, its audit
@@ -163,11 +182,13 @@ export function createHelpDesk(deps: HelpDeskDeps) {
     text: string,
     origin: Origin | undefined,
     now: string,
+    template?: TemplateMessage,
   ) {
     const message = await insertMessage(tx, {
       ticket_id: ticketId,
       direction,
-      kind: 'text',
+      kind: template === undefined ? 'text' : 'template',
+      template: template === undefined ? null : JSON.stringify(template),
       text,
       agent_id: agentId,
       desk_ts: origin?.deskTs ?? null,
@@ -179,6 +200,93 @@ export function createHelpDesk(deps: HelpDeskDeps) {
       await enqueueDelivery(tx, ticketId, { type: 'desk.entry', messageId: message.id }, now)
     }
     return message
+  }
+
+  /** Refuses, before anything is queued, what the ticket's channel would refuse. */
+  function assertSendable(ticket: Ticket, isTemplate: boolean, now: string): void {
+    const traits = deps.traits?.get(ticket.channel)
+    const label = channelLabel[ticket.channel]
+    if (isTemplate) {
+      if (traits?.templates !== true)
+        throw new DeskError('invalid', `${label} has no message templates; send a plain reply.`)
+      return
+    }
+    const window = traits?.replyWindowMs
+    const last = ticket.last_customer_message_at
+    if (window === undefined || last === null || Date.parse(now) - Date.parse(last) <= window) return
+    const hours = Math.round(window / 3_600_000)
+    const hint =
+      traits?.templates === true
+        ? ` Send an approved template instead: \`/template ${ticket.id} NAME [params…]\`.`
+        : ''
+    throw new DeskError(
+      'conflict',
+      `${label} accepts free-form replies only within ${hours} h of the customer's last message, so nothing was sent.${hint}`,
+    )
+  }
+
+  async function sendToCustomer(
+    actor: Actor,
+    ticketId: number,
+    content: { text: string; template?: TemplateMessage },
+    origin: Origin | undefined,
+  ): Promise<Outcome> {
+    return inTransaction(async (tx, now) => {
+      await claimOnce(tx, origin, now)
+      const ticket = await requireTicket(tx, ticketId)
+      if (ticket.status === 'closed') {
+        throw new DeskError(
+          'conflict',
+          `Ticket #${ticket.id} is closed, so nothing was sent; the customer's next message opens a follow-up ticket.`,
+        )
+      }
+      assertSendable(ticket, content.template !== undefined, now)
+      const agent = await ensureAgent(tx, actor.deskUserId, now)
+      const message = await addAgentMessage(
+        tx,
+        ticket.id,
+        agent.id,
+        'outbound',
+        content.text,
+        origin,
+        now,
+        content.template,
+      )
+      await enqueueDelivery(tx, ticket.id, { type: 'customer.message', messageId: message.id }, now)
+
+      let changed = false
+      if (ticket.assignee_id === null) {
+        await assignTo(tx, ticket, agent, agent, now)
+        changed = true
+      }
+      if (ticket.status === 'new') {
+        await changeStatus(tx, ticket, 'open', { actor: 'agent', agentId: agent.id }, now)
+        changed = true
+      }
+      await tx
+        .updateTable('tickets')
+        .set({ first_response_at: ticket.first_response_at ?? now, updated_at: now })
+        .where('id', '=', ticket.id)
+        .execute()
+      if (changed) await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
+      const what = content.template === undefined ? 'Reply' : `Template ${content.template.name}`
+      return {
+        ticketId: asTicketId(ticket.id),
+        text: `${what} queued for the customer of ticket #${ticket.id}.`,
+      }
+    })
+  }
+
+  /** Records a message that did not reach the customer, and says so in the thread. */
+  async function markUndelivered(
+    tx: Tx,
+    ticketId: number,
+    what: string,
+    reason: string,
+    now: string,
+  ): Promise<void> {
+    await recordEvent(tx, { ticketId, actor: 'system', action: 'delivery_failed', to: reason }, now)
+    await postSystemLine(tx, ticketId, `:warning: ${what} could not be delivered: ${reason}`, now)
   }
 
   /** Puts a line into the ticket's thread that only agents see. */
@@ -271,39 +379,29 @@ export function createHelpDesk(deps: HelpDeskDeps) {
     async reply(actor: Actor, ticketId: number, text: string, origin?: Origin): Promise<Outcome> {
       const body = text.trim()
       if (body === '') throw new DeskError('invalid', 'Nothing to send: the reply is empty.')
-      return inTransaction(async (tx, now) => {
-        await claimOnce(tx, origin, now)
-        const ticket = await requireTicket(tx, ticketId)
-        if (ticket.status === 'closed') {
-          throw new DeskError(
-            'conflict',
-            `Ticket #${ticket.id} is closed, so nothing was sent; the customer's next message opens a follow-up ticket.`,
-          )
-        }
-        const agent = await ensureAgent(tx, actor.deskUserId, now)
-        const message = await addAgentMessage(tx, ticket.id, agent.id, 'outbound', body, origin, now)
-        await enqueueDelivery(tx, ticket.id, { type: 'customer.message', messageId: message.id }, now)
+      return sendToCustomer(actor, ticketId, { text: body }, origin)
+    },
 
-        let changed = false
-        if (ticket.assignee_id === null) {
-          await assignTo(tx, ticket, agent, agent, now)
-          changed = true
-        }
-        if (ticket.status === 'new') {
-          await changeStatus(tx, ticket, 'open', { actor: 'agent', agentId: agent.id }, now)
-          changed = true
-        }
-        await tx
-          .updateTable('tickets')
-          .set({ first_response_at: ticket.first_response_at ?? now, updated_at: now })
-          .where('id', '=', ticket.id)
-          .execute()
-        if (changed) await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
-        return {
-          ticketId: asTicketId(ticket.id),
-          text: `Reply queued for the customer of ticket #${ticket.id}.`,
-        }
-      })
+    /** Sends a pre-approved template, which also reaches a customer outside the reply window. */
+    async sendTemplate(
+      actor: Actor,
+      ticketId: number,
+      template: TemplateMessage,
+      origin?: Origin,
+    ): Promise<Outcome> {
+      if (!/^[a-z0-9_]+$/.test(template.name)) {
+        throw new DeskError(
+          'invalid',
+          `\`${template.name}\` is not a template name (lowercase letters, digits and _).`,
+        )
+      }
+      const params = template.params.length === 0 ? '' : ` ${template.params.join(' · ')}`
+      return sendToCustomer(
+        actor,
+        ticketId,
+        { text: `[template ${template.name}]${params}`, template },
+        origin,
+      )
     },
 
     /** Adds a private note: stored and shown to agents, never sent to the customer. */
@@ -382,9 +480,58 @@ export function createHelpDesk(deps: HelpDeskDeps) {
 
     /** Records that a delivery failed for good, where the agents of the ticket will see it. */
     async reportUndelivered(ticketId: number, what: string, reason: string): Promise<void> {
+      await inTransaction((tx, now) => markUndelivered(tx, ticketId, what, reason, now))
+    },
+
+    /**
+     * Applies a platform's report on a sent message: delivered and read mark the reply in its
+     * thread, a failure is said there with the platform's reason. Reports never move backwards.
+     */
+    async deliveryStatus(update: DeliveryStatusUpdate): Promise<void> {
       await inTransaction(async (tx, now) => {
-        await recordEvent(tx, { ticketId, actor: 'system', action: 'delivery_failed', to: reason }, now)
-        await postSystemLine(tx, ticketId, `:warning: ${what} could not be delivered: ${reason}`, now)
+        const message = await tx
+          .selectFrom('messages')
+          .innerJoin('tickets', 'tickets.id', 'messages.ticket_id')
+          .select(['messages.id', 'messages.ticket_id', 'messages.delivery_status'])
+          .where('messages.external_id', '=', update.externalMessageId)
+          .where('messages.direction', '=', 'outbound')
+          .where('tickets.channel', '=', update.channel)
+          .executeTakeFirst()
+        if (message === undefined) return
+        if (statusRank[update.status] <= statusRank[message.delivery_status ?? 'none']) return
+        await tx
+          .updateTable('messages')
+          .set({ delivery_status: update.status })
+          .where('id', '=', message.id)
+          .execute()
+        if (update.status === 'failed') {
+          const what = `A message to the customer on ${channelLabel[update.channel]}`
+          await markUndelivered(tx, message.ticket_id, what, update.reason ?? 'no reason given', now)
+        } else if (update.status !== 'sent') {
+          const reaction = update.status === 'read' ? 'eyes' : 'white_check_mark'
+          await enqueueDelivery(
+            tx,
+            message.ticket_id,
+            { type: 'desk.react', messageId: message.id, reaction },
+            now,
+          )
+        }
+      })
+    },
+
+    /** Queues a notice for the support channel. */
+    async notify(notice: DeskNotice): Promise<void> {
+      await inTransaction(async (tx, now) => {
+        const image = notice.image && {
+          filename: notice.image.filename,
+          pngBase64: notice.image.png.toString('base64'),
+        }
+        await enqueueDelivery(
+          tx,
+          null,
+          { type: 'desk.notice', text: notice.text, ...(image && { image }) },
+          now,
+        )
       })
     },
   }

@@ -8,7 +8,10 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number]
 
 export type MessageDirection = 'inbound' | 'outbound' | 'note' | 'system'
 
-/** What a message is. `start` is a customer opening the conversation (Telegram's /start, a "Get started" button). */
+/**
+ * What a message is. `choice` is a tapped button or list item, `start` a customer opening the
+ * conversation (Telegram's /start, a "Get started" button).
+ */
 export type MessageKind =
   | 'text'
   | 'photo'
@@ -21,6 +24,9 @@ export type MessageKind =
   | 'location'
   | 'contact'
   | 'poll'
+  | 'choice'
+  | 'reaction'
+  | 'template'
   | 'start'
   | 'other'
 

@@ -18,7 +18,7 @@ import type { HelpDesk } from './helpdesk.js'
 import type { Logger } from './logger.js'
 import type { Channel } from './model.js'
 import { toTicketView } from './views.js'
-import type { AgentDesk, ChannelAdapter, ThreadRef, TicketView } from './ports.js'
+import type { AgentDesk, ChannelAdapter, TemplateMessage, ThreadRef, TicketView } from './ports.js'
 
 export interface OutboxPolicy {
   /** Delay before the first retry; doubles with every attempt. */
@@ -102,6 +102,14 @@ export function createOutbox(deps: OutboxDeps) {
     ticket: TicketDetail | undefined,
     now: string,
   ) {
+    if (payload.type === 'desk.notice') {
+      const { image } = payload
+      await desk.postNotice({
+        text: payload.text,
+        ...(image && { image: { filename: image.filename, png: Buffer.from(image.pngBase64, 'base64') } }),
+      })
+      return
+    }
     if (payload.type === 'customer.direct') {
       await adapterFor(payload.channel).send({ channel: payload.channel, to: payload.to, text: payload.text })
       return
@@ -149,6 +157,13 @@ export function createOutbox(deps: OutboxDeps) {
         }
         return
       }
+      case 'desk.react': {
+        const message = await findMessage(db, payload.messageId)
+        // Only posts in the thread can carry a reaction; a reply without one has nothing to mark.
+        if (message?.desk_ts == null) return
+        await desk.react(withThread(ticket).thread, message.desk_ts, payload.reaction)
+        return
+      }
       case 'customer.message': {
         const message = await findMessage(db, payload.messageId)
         if (message === undefined)
@@ -159,15 +174,25 @@ export function createOutbox(deps: OutboxDeps) {
         }
         const contact = await findContact(db, ticket.contact_id)
         if (contact === undefined) throw new DeskError('rejected', `ticket #${ticket.id} has no contact`)
+        const template =
+          message.template === null ? undefined : (JSON.parse(message.template) as TemplateMessage)
         const sent = await adapterFor(ticket.channel).send({
           channel: ticket.channel,
           to: contact.external_id,
           text: message.text,
+          ...(template && { template }),
         })
         await db
           .updateTable('messages')
           .set({ external_id: sent.externalMessageId, delivered_at: iso(clock.now()) })
           .where('id', '=', message.id)
+          .execute()
+        // A status report may have overtaken us; it knows better than "sent".
+        await db
+          .updateTable('messages')
+          .set({ delivery_status: 'sent' })
+          .where('id', '=', message.id)
+          .where('delivery_status', 'is', null)
           .execute()
         return
       }

@@ -23,12 +23,38 @@ export interface InboundMessage {
   readonly sentAt: Date
 }
 
+/** A pre-approved message (a WhatsApp template) with its body parameters. */
+export interface TemplateMessage {
+  readonly name: string
+  /** Language code such as `en_US`; the adapter's default when absent. */
+  readonly language?: string
+  readonly params: readonly string[]
+}
+
 /** One message to a customer. */
 export interface OutboundMessage {
   readonly channel: Channel
   /** The contact's external id on that channel. */
   readonly to: string
   readonly text: string
+  /** Set when the message is a template rather than free text. */
+  readonly template?: TemplateMessage
+}
+
+/** What a platform reports about a message we sent. */
+export interface DeliveryStatusUpdate {
+  readonly channel: Channel
+  /** The platform's id of the sent message (what `send` returned). */
+  readonly externalMessageId: string
+  readonly status: 'sent' | 'delivered' | 'read' | 'failed'
+  /** Why it failed, in the platform's words. */
+  readonly reason?: string
+}
+
+/** Something the support channel should hear about a channel itself (not about one ticket). */
+export interface DeskNotice {
+  readonly text: string
+  readonly image?: { readonly filename: string; readonly png: Buffer }
 }
 
 /** A route an adapter serves on the shared HTTP server (webhooks pushed to us). */
@@ -38,8 +64,23 @@ export interface WebhookRoute {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>
 }
 
-/** Receives inbound messages from an adapter; resolves once the message is stored. */
-export type InboundSink = (msg: InboundMessage) => Promise<void>
+/** What an adapter may tell the core. Each call resolves once what it says is stored. */
+export interface ChannelHost {
+  /** A customer's message. */
+  receive(msg: InboundMessage): Promise<void>
+  /** A platform's word about a message we sent. */
+  deliveryStatus(update: DeliveryStatusUpdate): Promise<void>
+  /** A line for the support channel (a QR code to scan, a lost session). */
+  notify(notice: DeskNotice): Promise<void>
+}
+
+/** What a platform allows, so the core can refuse before queueing what would fail. */
+export interface ChannelTraits {
+  /** Free-form replies are accepted only this long after the customer's last message. */
+  readonly replyWindowMs?: number
+  /** Pre-approved templates can be sent (they also pass outside the reply window). */
+  readonly templates?: boolean
+}
 
 /**
  * A customer-facing platform. Adding a platform is a folder in adapters/ implementing this,
@@ -47,8 +88,9 @@ export type InboundSink = (msg: InboundMessage) => Promise<void>
  */
 export interface ChannelAdapter {
   readonly channel: Channel
-  /** Starts receiving; every inbound message goes to `sink`. Resolves once receiving has begun. */
-  start(sink: InboundSink): Promise<void>
+  readonly traits?: ChannelTraits
+  /** Starts receiving; everything the platform says goes to `host`. Resolves once receiving has begun. */
+  start(host: ChannelHost): Promise<void>
   /**
    * Sends one message. Throws a DeskError: `retryable` when trying later can help,
    * with `retryAfterMs` when the platform said how long to wait.
@@ -99,4 +141,8 @@ export interface AgentDesk {
     ticket: TicketView & { readonly thread: ThreadRef },
     entry: ThreadEntry,
   ): Promise<{ ts: string }>
+  /** Marks one post of a thread (a reply's delivery state) with an emoji reaction. */
+  react(thread: ThreadRef, ts: string, reaction: string): Promise<void>
+  /** Posts to the support channel itself, outside any ticket. */
+  postNotice(notice: DeskNotice): Promise<void>
 }

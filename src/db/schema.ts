@@ -60,6 +60,10 @@ export interface MessagesTable {
   desk_ts: string | null
   created_at: string
   delivered_at: string | null
+  /** What the platform last reported about a sent message. */
+  delivery_status: 'sent' | 'delivered' | 'read' | 'failed' | null
+  /** A TemplateMessage as JSON, when the message is a template. */
+  template: string | null
 }
 
 export interface EventsTable {

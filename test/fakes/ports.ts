@@ -3,6 +3,8 @@ import type { Channel } from '../../src/core/model.js'
 import type {
   AgentDesk,
   ChannelAdapter,
+  ChannelTraits,
+  DeskNotice,
   OutboundMessage,
   ThreadEntry,
   TicketView,
@@ -13,6 +15,8 @@ type Outcome = 'ok' | DeskError
 /** An AgentDesk that records what it was asked to show; `failNext` scripts failures. */
 export function fakeDesk() {
   const log: { op: 'open' | 'update' | 'post'; ticket: number; entry?: ThreadEntry; view: TicketView }[] = []
+  const reactions: { ts: string; reaction: string }[] = []
+  const notices: DeskNotice[] = []
   const script: Outcome[] = []
   let ts = 0
   const next = () => {
@@ -35,16 +39,27 @@ export function fakeDesk() {
       log.push({ op: 'post', ticket: view.id, entry, view })
       return Promise.resolve({ ts: `200.${++ts}` })
     },
+    react(_thread, postTs, reaction) {
+      next()
+      reactions.push({ ts: postTs, reaction })
+      return Promise.resolve()
+    },
+    postNotice(notice) {
+      next()
+      notices.push(notice)
+      return Promise.resolve()
+    },
   }
-  return { desk, log, failNext: (...outcomes: Outcome[]) => script.push(...outcomes) }
+  return { desk, log, reactions, notices, failNext: (...outcomes: Outcome[]) => script.push(...outcomes) }
 }
 
 /** A ChannelAdapter whose sends are recorded; `failNext` scripts failures. */
-export function fakeChannel(channel: Channel = 'telegram') {
+export function fakeChannel(channel: Channel = 'telegram', traits?: ChannelTraits) {
   const sent: OutboundMessage[] = []
   const script: Outcome[] = []
   const adapter: ChannelAdapter = {
     channel,
+    ...(traits && { traits }),
     start: () => Promise.resolve(),
     stop: () => Promise.resolve(),
     send(msg) {
