@@ -1,24 +1,9 @@
 import { GrammyError, HttpError, type Api } from 'grammy'
 import { DeskError } from '../../src/core/errors.js'
+import { splitText } from '../shared/split-text.js'
 
 /** Telegram's limit on one message's text. */
 export const TELEGRAM_TEXT_LIMIT = 4096
-
-/** Splits text into pieces Telegram accepts, cutting after a line break or else a space; nothing is dropped. */
-export function splitText(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
-  const parts: string[] = []
-  let rest = text
-  while (rest.length > limit) {
-    const window = rest.slice(0, limit)
-    const newline = window.lastIndexOf('\n')
-    const cut = newline > limit / 2 ? newline : window.lastIndexOf(' ')
-    const at = cut > limit / 2 ? cut + 1 : limit
-    parts.push(rest.slice(0, at))
-    rest = rest.slice(at)
-  }
-  parts.push(rest)
-  return parts
-}
 
 /** A Bot API failure as a DeskError that tells the outbox whether to retry and the operator what to fix. */
 export function toDeskError(method: string, error: unknown): DeskError {
@@ -48,7 +33,7 @@ export function toDeskError(method: string, error: unknown): DeskError {
 /** Sends text to a chat, in several messages when it is long; returns the id of the last one. */
 export async function sendText(api: Api, chatId: string, text: string): Promise<string> {
   let lastId = ''
-  for (const part of splitText(text)) {
+  for (const part of splitText(text, TELEGRAM_TEXT_LIMIT)) {
     try {
       const sent = await api.sendMessage(chatId, part)
       lastId = `${sent.chat.id}:${sent.message_id}`

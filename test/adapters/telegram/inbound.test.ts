@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import { toInbound, type TelegramMessage } from '../../../adapters/telegram/inbound.js'
-import { splitText } from '../../../adapters/telegram/outbound.js'
 
 const base: TelegramMessage = {
   message_id: 9,
@@ -44,16 +43,5 @@ describe('Telegram messages as inbound messages', () => {
     expect(
       toInbound({ ...base, chat: { id: -100, type: 'channel' }, from: undefined as never, text: 'hi' }),
     ).toBeUndefined()
-  })
-})
-
-describe('long replies', () => {
-  it('are split under the limit at line breaks or spaces, losing nothing', () => {
-    const text = Array.from({ length: 60 }, (_, i) => `line ${i} ${'x'.repeat(i % 7)}`).join('\n')
-    const parts = splitText(text, 100)
-    expect(parts.every((p) => p.length <= 100)).toBe(true)
-    expect(parts.join('')).toBe(text)
-    expect(parts.slice(0, -1).every((p) => p.endsWith('\n'))).toBe(true)
-    expect(splitText('y'.repeat(250), 100).map((p) => p.length)).toEqual([100, 100, 50])
   })
 })

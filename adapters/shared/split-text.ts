@@ -1,0 +1,15 @@
+/** Splits text into pieces a platform accepts, cutting after a line break or else a space; nothing is dropped. */
+export function splitText(text: string, limit: number): string[] {
+  const parts: string[] = []
+  let rest = text
+  while (rest.length > limit) {
+    const window = rest.slice(0, limit)
+    const newline = window.lastIndexOf('\n')
+    const cut = newline > limit / 2 ? newline : window.lastIndexOf(' ')
+    const at = cut > limit / 2 ? cut + 1 : limit
+    parts.push(rest.slice(0, at))
+    rest = rest.slice(at)
+  }
+  parts.push(rest)
+  return parts
+}

@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest'
+import { splitText } from '../../../adapters/shared/split-text.js'
+
+describe('long replies', () => {
+  it('are split under the limit at line breaks or spaces, losing nothing', () => {
+    const text = Array.from({ length: 60 }, (_, i) => `line ${i} ${'x'.repeat(i % 7)}`).join('\n')
+    const parts = splitText(text, 100)
+    expect(parts.every((p) => p.length <= 100)).toBe(true)
+    expect(parts.join('')).toBe(text)
+    expect(parts.slice(0, -1).every((p) => p.endsWith('\n'))).toBe(true)
+    expect(splitText('y'.repeat(250), 100).map((p) => p.length)).toEqual([100, 100, 50])
+  })
+})
