@@ -1,12 +1,22 @@
 import type { Config } from '../src/config.js'
 import type { Logger } from '../src/core/logger.js'
-import type { ChannelAdapter } from '../src/core/ports.js'
+import type { ChannelAdapter, WebhookRoute } from '../src/core/ports.js'
+import { createMetaWebhook } from './meta/webhook.js'
 import { createTelegramAdapter, TELEGRAM_WEBHOOK_PATH } from './telegram/index.js'
+import { createWhatsAppCloudAdapter } from './whatsapp-cloud/index.js'
+
+export interface Channels {
+  readonly adapters: readonly ChannelAdapter[]
+  /** Routes shared by several adapters (Meta's one webhook serves WhatsApp and Instagram). */
+  readonly routes: readonly WebhookRoute[]
+}
 
 /** The customer channels the configuration enables: one line per platform. */
-export function createChannelAdapters(config: Config, log: Logger): ChannelAdapter[] {
+export function createChannels(config: Config, log: Logger): Channels {
   const adapters: ChannelAdapter[] = []
-  const { telegram, publicUrl } = config
+  const routes: WebhookRoute[] = []
+  const { telegram, publicUrl, meta } = config
+
   if (telegram !== undefined) {
     const webhook =
       publicUrl !== undefined && telegram.webhookSecret !== undefined
@@ -14,5 +24,15 @@ export function createChannelAdapters(config: Config, log: Logger): ChannelAdapt
         : undefined
     adapters.push(createTelegramAdapter({ token: telegram.token, apiRoot: telegram.apiRoot, webhook, log }))
   }
-  return adapters
+
+  if (meta !== undefined) {
+    const webhook = createMetaWebhook({ appSecret: meta.appSecret, verifyToken: meta.verifyToken, log })
+    routes.push(...webhook.routes())
+    if (config.whatsappCloud !== undefined) {
+      const graph = { graphUrl: meta.graphUrl, version: meta.graphVersion, ...config.whatsappCloud }
+      adapters.push(createWhatsAppCloudAdapter({ ...graph, webhook, log }))
+    }
+  }
+
+  return { adapters, routes }
 }

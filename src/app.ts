@@ -1,4 +1,4 @@
-import { createChannelAdapters } from '../adapters/index.js'
+import { createChannels, type Channels } from '../adapters/index.js'
 import { createSlackModule } from '../adapters/slack/index.js'
 import type { Config } from './config.js'
 import { systemClock, iso, type Clock } from './core/clock.js'
@@ -22,8 +22,8 @@ export interface AppOptions {
   /** Whether the outbox works in the background (tests drain it by hand). */
   readonly runOutbox?: boolean
   readonly outboxPolicy?: Partial<OutboxPolicy>
-  /** Adapters to use instead of those the configuration enables. */
-  readonly adapters?: readonly ChannelAdapter[]
+  /** Channels to use instead of those the configuration enables. */
+  readonly channels?: Channels
   readonly host?: string
 }
 
@@ -42,7 +42,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
 
   // The outbox is created last but woken by every transaction that queues work.
   let kick = (): void => undefined
-  const adapters = options.adapters ?? createChannelAdapters(config, log)
+  const { adapters, routes } = options.channels ?? createChannels(config, log)
   const channels = new Map<Channel, ChannelAdapter>(adapters.map((a) => [a.channel, a]))
   const traits = new Map(
     adapters.flatMap((a) => (a.traits === undefined ? [] : [[a.channel, a.traits] as const])),
@@ -63,6 +63,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   const http = createHttpServer(
     [
       ...slack.routes(),
+      ...routes,
       ...adapters.flatMap((a) => a.routes?.() ?? []),
       healthRoute(db, () => slack.healthy()),
     ],

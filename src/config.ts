@@ -46,15 +46,49 @@ const schema = z
         .string()
         .regex(/^[A-Za-z0-9_-]{1,256}$/, 'may hold only A-Z, a-z, 0-9, _ and -, at most 256 characters'),
     ),
+
+    META_APP_SECRET: optional(z.string().min(8, 'is too short to be an app secret')),
+    META_VERIFY_TOKEN: optional(z.string()),
+    META_GRAPH_URL: z
+      .url({ message: 'must be a URL (the Graph API base)' })
+      .default('https://graph.facebook.com'),
+    META_GRAPH_VERSION: z
+      .string()
+      .regex(/^v\d+\.\d+$/, 'must look like v21.0')
+      .default('v21.0'),
+    WHATSAPP_CLOUD_TOKEN: optional(z.string()),
+    WHATSAPP_PHONE_NUMBER_ID: optional(z.string().regex(/^\d+$/, 'must be the numeric phone number id')),
+    WHATSAPP_TEMPLATE_LANGUAGE: z
+      .string()
+      .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must look like en_US')
+      .default('en_US'),
+
+    WHATSAPP_WEB_ENABLED: z
+      .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
+    WHATSAPP_WEB_SESSION_DIR: z.string().min(1).default('./data/whatsapp-web'),
+    CHROMIUM_PATH: optional(z.string()),
+    WHATSAPP_WEB_CHAT_GAP_MS: z.coerce.number({ message: 'must be milliseconds' }).int().min(0).default(3000),
+    WHATSAPP_WEB_GAP_MS: z.coerce.number({ message: 'must be milliseconds' }).int().min(0).default(1000),
   })
   .superRefine((env, ctx) => {
-    if (env.SLACK_APP_TOKEN === undefined && env.SLACK_SIGNING_SECRET === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message: 'is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
-      })
+    const need = (name: keyof typeof env, message: string) => {
+      if (env[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message })
     }
+    if (env.SLACK_APP_TOKEN === undefined) {
+      need('SLACK_SIGNING_SECRET', 'is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)')
+    }
+    if (env.WHATSAPP_CLOUD_TOKEN !== undefined || env.WHATSAPP_PHONE_NUMBER_ID !== undefined) {
+      need('WHATSAPP_CLOUD_TOKEN', 'is required with WHATSAPP_PHONE_NUMBER_ID (the Cloud API access token)')
+      need(
+        'WHATSAPP_PHONE_NUMBER_ID',
+        "is required with WHATSAPP_CLOUD_TOKEN (from the app's WhatsApp setup page)",
+      )
+      need('META_APP_SECRET', 'is required for the WhatsApp Cloud API (it verifies the webhooks)')
+    }
+    if (env.WHATSAPP_WEB_ENABLED)
+      need('CHROMIUM_PATH', 'is required when WHATSAPP_WEB_ENABLED=true (e.g. /usr/bin/chromium)')
   })
 
 type Env = z.infer<typeof schema>
@@ -74,6 +108,24 @@ export interface Config {
     readonly admins: readonly string[]
     readonly noteMarker: string
   }
+  readonly meta:
+    | {
+        readonly appSecret: string
+        readonly verifyToken: string | undefined
+        readonly graphUrl: string
+        readonly graphVersion: string
+      }
+    | undefined
+  readonly whatsappCloud:
+    { readonly token: string; readonly phoneNumberId: string; readonly templateLanguage: string } | undefined
+  readonly whatsappWeb:
+    | {
+        readonly sessionDir: string
+        readonly chromiumPath: string
+        readonly chatGapMs: number
+        readonly globalGapMs: number
+      }
+    | undefined
   readonly telegram:
     | {
         readonly token: string
@@ -114,6 +166,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       admins: e.SLACK_ADMINS,
       noteMarker: e.SLACK_NOTE_MARKER,
     }),
+    meta:
+      e.META_APP_SECRET === undefined
+        ? undefined
+        : Object.freeze({
+            appSecret: e.META_APP_SECRET,
+            verifyToken: e.META_VERIFY_TOKEN,
+            graphUrl: e.META_GRAPH_URL.replace(/\/+$/, ''),
+            graphVersion: e.META_GRAPH_VERSION,
+          }),
+    whatsappCloud:
+      e.WHATSAPP_CLOUD_TOKEN === undefined || e.WHATSAPP_PHONE_NUMBER_ID === undefined
+        ? undefined
+        : Object.freeze({
+            token: e.WHATSAPP_CLOUD_TOKEN,
+            phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,
+            templateLanguage: e.WHATSAPP_TEMPLATE_LANGUAGE,
+          }),
+    whatsappWeb:
+      !e.WHATSAPP_WEB_ENABLED || e.CHROMIUM_PATH === undefined
+        ? undefined
+        : Object.freeze({
+            sessionDir: e.WHATSAPP_WEB_SESSION_DIR,
+            chromiumPath: e.CHROMIUM_PATH,
+            chatGapMs: e.WHATSAPP_WEB_CHAT_GAP_MS,
+            globalGapMs: e.WHATSAPP_WEB_GAP_MS,
+          }),
     telegram:
       e.TELEGRAM_BOT_TOKEN === undefined
         ? undefined

@@ -65,4 +65,40 @@ describe('configuration', () => {
       /TELEGRAM_WEBHOOK_SECRET/,
     )
   })
+
+  it('turns the WhatsApp Cloud API on only with everything it needs', () => {
+    expect(() => loadConfig({ ...minimal, WHATSAPP_CLOUD_TOKEN: 'EAAG' })).toThrow(
+      "WHATSAPP_PHONE_NUMBER_ID is required with WHATSAPP_CLOUD_TOKEN (from the app's WhatsApp setup page); META_APP_SECRET is required for the WhatsApp Cloud API (it verifies the webhooks)",
+    )
+    const config = loadConfig({
+      ...minimal,
+      WHATSAPP_CLOUD_TOKEN: 'EAAG',
+      WHATSAPP_PHONE_NUMBER_ID: '1065',
+      META_APP_SECRET: 'app-secret-1',
+    })
+    expect(config.whatsappCloud).toEqual({ token: 'EAAG', phoneNumberId: '1065', templateLanguage: 'en_US' })
+    expect(config.meta).toMatchObject({ graphUrl: 'https://graph.facebook.com', graphVersion: 'v21.0' })
+  })
+
+  it('needs a browser for WhatsApp Web, and reads its pacing', () => {
+    expect(() => loadConfig({ ...minimal, WHATSAPP_WEB_ENABLED: 'true' })).toThrow(
+      'CHROMIUM_PATH is required',
+    )
+    expect(() => loadConfig({ ...minimal, WHATSAPP_WEB_ENABLED: 'yes' })).toThrow(
+      'WHATSAPP_WEB_ENABLED must be true or false',
+    )
+    const config = loadConfig({
+      ...minimal,
+      WHATSAPP_WEB_ENABLED: 'true',
+      CHROMIUM_PATH: '/usr/bin/chromium',
+      WHATSAPP_WEB_GAP_MS: '500',
+    })
+    expect(config.whatsappWeb).toEqual({
+      sessionDir: './data/whatsapp-web',
+      chromiumPath: '/usr/bin/chromium',
+      chatGapMs: 3000,
+      globalGapMs: 500,
+    })
+    expect(loadConfig(minimal).whatsappWeb).toBeUndefined()
+  })
 })

@@ -56,6 +56,17 @@ export const COMMANDS = {
       return (await desk.assign(actor, id, user, origin)).text
     },
   },
+  template: {
+    args: 'NAME [param | param …]',
+    summary: 'send an approved WhatsApp template (works outside the 24-hour window)',
+    async run(desk, actor, id, rest, origin) {
+      const [name = '', ...more] = rest.trim().split(/\s+/)
+      if (name === '') throw new DeskError('invalid', 'Name the template to send.')
+      const tail = fromSlackText(more.join(' ')).trim()
+      const params = tail === '' ? [] : tail.split(tail.includes('|') ? '|' : /\s+/).map((p) => p.trim())
+      return (await desk.sendTemplate(actor, id, { name, params }, origin)).text
+    },
+  },
   take: {
     args: '',
     summary: 'assign the ticket to yourself',

@@ -43,6 +43,12 @@ export async function startFakeSlack() {
           ok: true,
           permalink: `https://acme.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}`,
         }
+      case 'reactions.add':
+        return { ok: true }
+      case 'files.getUploadURLExternal':
+        return { ok: true, upload_url: `${uploadBase}/upload/F${++seq}`, file_id: `F${seq}` }
+      case 'files.completeUploadExternal':
+        return { ok: true, files: (args.files as { id: string }[]).map((f) => ({ id: f.id })) }
       case 'views.open':
         return { ok: true, view: { id: 'V1' } }
       default:
@@ -50,7 +56,18 @@ export async function startFakeSlack() {
     }
   }
 
+  const uploads: { path: string; bytes: Buffer }[] = []
+  let uploadBase = ''
   const server = await listen(async (req, res) => {
+    if ((req.url ?? '').startsWith('/upload/')) {
+      // files.uploadV2's second step: the file's bytes go to the URL Slack handed out.
+      const chunks: Buffer[] = []
+      for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk)
+      uploads.push({ path: req.url ?? '', bytes: Buffer.concat(chunks) })
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      res.end('OK - 1')
+      return
+    }
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? ''
     const args = await readParams(req)
     const failure = failures.get(method)?.shift()
@@ -67,10 +84,12 @@ export async function startFakeSlack() {
     return json(res, 500, { ok: false, error: 'internal_error' })
   })
 
+  uploadBase = server.url
   return {
     ...server,
     apiUrl: `${server.url}/api/`,
     calls,
+    uploads,
     /** Calls of one method, in order. */
     callsOf: (method: string) => calls.filter((c) => c.method === method).map((c) => c.args),
     /** The next calls of `method` fail like this, in order; later calls succeed. */

@@ -2,7 +2,10 @@ import { pino } from 'pino'
 import { createThreaddesk, type AppOptions } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import type { Logger } from '../../src/core/logger.js'
+import { metaSignature } from '../../adapters/meta/webhook.js'
+import { startFakeGraph } from '../fakes/graph-api.js'
 import { startFakeSlack } from '../fakes/slack-api.js'
+import { PHONE_NUMBER_ID } from '../fixtures/whatsapp-cloud.js'
 import { startFakeTelegram, type TelegramUpdate } from '../fakes/telegram-api.js'
 import { manualClock } from './clock.js'
 import {
@@ -21,11 +24,15 @@ export const SUPERVISOR = 'USUPER'
 export const AGENT = 'UAGENT'
 export const OTHER_AGENT = 'UOTHER'
 export const WEBHOOK_SECRET = 'tg-secret_123'
+export const META_APP_SECRET = 'meta-app-secret-123'
+export const META_VERIFY_TOKEN = 'verify-me'
 
 export const silentLog = (): Logger => pino({ level: 'silent' })
 
 export interface HarnessOptions {
   readonly telegram?: 'polling' | 'webhook'
+  /** Enables the WhatsApp Cloud API against the fake Graph API. */
+  readonly whatsappCloud?: boolean
   readonly env?: Record<string, string>
   readonly app?: Partial<AppOptions>
 }
@@ -37,6 +44,7 @@ export interface HarnessOptions {
 export async function startHarness(opts: HarnessOptions = {}) {
   const slack = await startFakeSlack()
   const telegram = await startFakeTelegram(TELEGRAM_TOKEN)
+  const graph = await startFakeGraph()
   const clock = manualClock()
   const config = loadConfig({
     DATABASE_URL: ':memory:',
@@ -51,6 +59,13 @@ export async function startHarness(opts: HarnessOptions = {}) {
     ...(opts.telegram === 'webhook' && {
       PUBLIC_URL: 'https://desk.example.com',
       TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    }),
+    ...(opts.whatsappCloud === true && {
+      META_APP_SECRET,
+      META_VERIFY_TOKEN,
+      META_GRAPH_URL: graph.url,
+      WHATSAPP_CLOUD_TOKEN: 'EAAG-test-token',
+      WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
     }),
     ...opts.env,
   })
@@ -69,6 +84,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     db: app.db,
     slack,
     telegram,
+    graph,
     clock,
     base,
 
@@ -126,8 +142,20 @@ export async function startHarness(opts: HarnessOptions = {}) {
         body: typeof update === 'string' ? update : JSON.stringify(update),
       }),
 
+    /** Posts a Meta webhook, signed with the app secret unless told otherwise. */
+    meta: (body: unknown, signature?: string | null) => {
+      const raw = typeof body === 'string' ? body : JSON.stringify(body)
+      const sig = signature === undefined ? metaSignature(raw, META_APP_SECRET) : signature
+      return fetch(`${base}/webhooks/meta`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(sig !== null && { 'x-hub-signature-256': sig }) },
+        body: raw,
+      })
+    },
+
     async stop() {
       await app.stop()
+      await graph.close()
       await slack.close()
       await telegram.close()
     },
