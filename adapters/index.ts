@@ -1,9 +1,12 @@
 import type { Config } from '../src/config.js'
+import type { Clock } from '../src/core/clock.js'
 import type { Logger } from '../src/core/logger.js'
 import type { ChannelAdapter, WebhookRoute } from '../src/core/ports.js'
 import { createMetaWebhook } from './meta/webhook.js'
 import { createTelegramAdapter, TELEGRAM_WEBHOOK_PATH } from './telegram/index.js'
 import { createWhatsAppCloudAdapter } from './whatsapp-cloud/index.js'
+import { createWhatsAppWebClient } from './whatsapp-web/client.js'
+import { createWhatsAppWebAdapter } from './whatsapp-web/index.js'
 
 export interface Channels {
   readonly adapters: readonly ChannelAdapter[]
@@ -12,7 +15,7 @@ export interface Channels {
 }
 
 /** The customer channels the configuration enables: one line per platform. */
-export function createChannels(config: Config, log: Logger): Channels {
+export function createChannels(config: Config, log: Logger, clock: Clock): Channels {
   const adapters: ChannelAdapter[] = []
   const routes: WebhookRoute[] = []
   const { telegram, publicUrl, meta } = config
@@ -32,6 +35,19 @@ export function createChannels(config: Config, log: Logger): Channels {
       const graph = { graphUrl: meta.graphUrl, version: meta.graphVersion, ...config.whatsappCloud }
       adapters.push(createWhatsAppCloudAdapter({ ...graph, webhook, log }))
     }
+  }
+
+  const web = config.whatsappWeb
+  if (web !== undefined) {
+    adapters.push(
+      createWhatsAppWebAdapter({
+        createClient: () => createWhatsAppWebClient(web),
+        chatGapMs: web.chatGapMs,
+        globalGapMs: web.globalGapMs,
+        clock,
+        log,
+      }),
+    )
   }
 
   return { adapters, routes }

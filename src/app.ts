@@ -42,7 +42,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
 
   // The outbox is created last but woken by every transaction that queues work.
   let kick = (): void => undefined
-  const { adapters, routes } = options.channels ?? createChannels(config, log)
+  const { adapters, routes } = options.channels ?? createChannels(config, log, clock)
   const channels = new Map<Channel, ChannelAdapter>(adapters.map((a) => [a.channel, a]))
   const traits = new Map(
     adapters.flatMap((a) => (a.traits === undefined ? [] : [[a.channel, a.traits] as const])),

@@ -1,0 +1,197 @@
+import QRCode from 'qrcode'
+import type { Clock } from '../../src/core/clock.js'
+import { DeskError, describeError } from '../../src/core/errors.js'
+import type { Logger } from '../../src/core/logger.js'
+import type { ChannelAdapter, ChannelHost, DeliveryStatusUpdate } from '../../src/core/ports.js'
+import type { WebClient } from './client.js'
+import { toInbound } from './inbound.js'
+
+export interface WhatsAppWebOptions {
+  readonly createClient: () => Promise<WebClient>
+  /** Least time between two messages to the same chat. */
+  readonly chatGapMs: number
+  /** Least time between any two messages. */
+  readonly globalGapMs: number
+  readonly reconnect?: { readonly baseMs: number; readonly maxMs: number }
+  readonly clock: Clock
+  /** Waits; injected so tests never sleep. */
+  readonly sleep?: (ms: number) => Promise<void>
+  /** Shows a pairing QR code to whoever runs the process. */
+  readonly printQr?: (terminalQr: string) => void
+  readonly log: Logger
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** whatsapp-web.js message_ack levels: 1 reached the server, 2 the phone, 3 read, 4 played; -1 failed. */
+function ackStatus(ack: number): DeliveryStatusUpdate['status'] | undefined {
+  if (ack === -1) return 'failed'
+  if (ack === 1) return 'sent'
+  if (ack === 2) return 'delivered'
+  if (ack >= 3) return 'read'
+  return undefined
+}
+
+/**
+ * WhatsApp through whatsapp-web.js: an unofficial client that drives WhatsApp Web in Chromium.
+ * Pairing is by QR code (terminal and support channel); sends are paced, because unofficial
+ * clients that burst get numbers banned; a lost session reconnects with backoff and says so.
+ */
+export function createWhatsAppWebAdapter(opts: WhatsAppWebOptions): ChannelAdapter {
+  const log = opts.log.child({ channel: 'whatsapp' })
+  const sleep = opts.sleep ?? realSleep
+  const reconnect = opts.reconnect ?? { baseMs: 5_000, maxMs: 5 * 60_000 }
+  let client: WebClient | undefined
+  let ready = false
+  let stopped = false
+  let failures = 0
+  /** Whether the support channel was told of a problem, so it should hear of the recovery. */
+  let announcedTrouble = false
+  let lastSend = Number.NEGATIVE_INFINITY
+  const lastSendTo = new Map<string, number>()
+
+  async function announce(host: ChannelHost, text: string, qr?: string): Promise<void> {
+    const image =
+      qr === undefined
+        ? undefined
+        : { filename: 'whatsapp-pairing-qr.png', png: await QRCode.toBuffer(qr, { width: 320 }) }
+    await host
+      .notify({ text, ...(image && { image }) })
+      .catch((error: unknown) =>
+        log.error({ err: describeError(error) }, 'could not queue a notice for the support channel'),
+      )
+  }
+
+  async function connect(host: ChannelHost): Promise<void> {
+    const c = await opts.createClient()
+    client = c
+    c.on('qr', (qr) => {
+      announcedTrouble = true
+      log.warn('whatsapp web needs pairing: scan the QR code')
+      QRCode.toString(qr, { type: 'terminal', small: true }).then(
+        (art) => (opts.printQr ?? ((s: string) => process.stdout.write(`${s}\n`)))(art),
+        () => undefined,
+      )
+      void announce(
+        host,
+        ':iphone: *WhatsApp Web needs pairing.* On the phone: WhatsApp → Linked devices → Link a device, and scan this code. It expires in about 20 seconds; a fresh one follows.',
+        qr,
+      )
+    })
+    c.on('ready', () => {
+      ready = true
+      failures = 0
+      const number = c.info?.wid?.user
+      log.info({ number }, 'whatsapp web ready')
+      if (announcedTrouble) {
+        announcedTrouble = false
+        void announce(
+          host,
+          `:white_check_mark: WhatsApp Web is connected${number === undefined ? '' : ` as +${number}`}.`,
+        )
+      }
+    })
+    c.on('auth_failure', (reason) => {
+      ready = false
+      announcedTrouble = true
+      log.error({ reason }, 'whatsapp web session refused')
+      void announce(
+        host,
+        `:warning: WhatsApp Web refused the saved session (${reason}). A new QR code follows to pair again.`,
+      )
+      scheduleReconnect(host)
+    })
+    c.on('disconnected', (reason) => {
+      ready = false
+      announcedTrouble = true
+      log.warn({ reason }, 'whatsapp web disconnected')
+      const what =
+        reason === 'LOGOUT'
+          ? 'was logged out from the phone. Scan the new QR code to pair again'
+          : `disconnected (${reason}); reconnecting`
+      void announce(host, `:warning: WhatsApp Web ${what}. Replies wait in the outbox until it is back.`)
+      scheduleReconnect(host)
+    })
+    c.on('message', (message) => {
+      const inbound = toInbound(message)
+      if (inbound === undefined) return
+      host
+        .receive(inbound)
+        .catch((error: unknown) =>
+          log.error({ err: describeError(error) }, 'whatsapp web message not stored'),
+        )
+    })
+    c.on('message_ack', (message, ack) => {
+      const status = ackStatus(ack)
+      if (!message.fromMe || status === undefined) return
+      host
+        .deliveryStatus({ channel: 'whatsapp', externalMessageId: message.id._serialized, status })
+        .catch((error: unknown) => log.error({ err: describeError(error) }, 'whatsapp web ack not stored'))
+    })
+    c.initialize().catch((error: unknown) => {
+      log.error({ err: describeError(error) }, 'whatsapp web did not start')
+      scheduleReconnect(host)
+    })
+  }
+
+  let reconnecting = false
+  function scheduleReconnect(host: ChannelHost): void {
+    if (stopped || reconnecting) return
+    reconnecting = true
+    failures += 1
+    const delay = Math.min(reconnect.maxMs, reconnect.baseMs * 2 ** (failures - 1))
+    log.info({ delayMs: delay, attempt: failures }, 'whatsapp web reconnecting')
+    const old = client
+    void (async () => {
+      await sleep(delay)
+      await old?.destroy().catch(() => undefined)
+      reconnecting = false
+      if (!stopped) await connect(host)
+    })().catch((error: unknown) => {
+      reconnecting = false
+      log.error({ err: describeError(error) }, 'whatsapp web reconnect failed')
+      scheduleReconnect(host)
+    })
+  }
+
+  /** Reserves the next free slot for a message to `chat` and waits for it. */
+  async function pace(chat: string): Promise<void> {
+    const now = opts.clock.now().getTime()
+    const at = Math.max(
+      now,
+      lastSend + opts.globalGapMs,
+      (lastSendTo.get(chat) ?? Number.NEGATIVE_INFINITY) + opts.chatGapMs,
+    )
+    lastSend = at
+    lastSendTo.set(chat, at)
+    if (at > now) await sleep(at - now)
+  }
+
+  return {
+    channel: 'whatsapp',
+
+    async start(host) {
+      await connect(host)
+      log.info('whatsapp web starting')
+    },
+
+    async send(msg) {
+      if (!ready || client === undefined) {
+        throw new DeskError('unavailable', 'WhatsApp Web is not connected; the message waits until it is')
+      }
+      await pace(msg.to)
+      try {
+        const sent = await client.sendMessage(msg.to, msg.text)
+        return { externalMessageId: sent.id._serialized }
+      } catch (cause) {
+        throw new DeskError('unavailable', `WhatsApp Web could not send: ${describeError(cause)}`, { cause })
+      }
+    },
+
+    async stop() {
+      stopped = true
+      ready = false
+      await client?.destroy().catch(() => undefined)
+    },
+  }
+}

@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createWhatsAppWebAdapter } from '../../adapters/whatsapp-web/index.js'
+import { messagesOf } from '../../src/db/repos/messages.js'
+import { findTicket } from '../../src/db/repos/tickets.js'
+import { FakeWebClient, webMessage } from '../fakes/whatsapp-web-client.js'
+import { AGENT, silentLog, startHarness, SUPPORT_CHANNEL, type Harness } from '../helpers/harness.js'
+import { manualClock } from '../helpers/clock.js'
+
+describe('WhatsApp Web customers in Slack', () => {
+  let h: Harness
+  let client: FakeWebClient
+
+  beforeEach(async () => {
+    client = new FakeWebClient()
+    const adapter = createWhatsAppWebAdapter({
+      createClient: () => Promise.resolve(client),
+      chatGapMs: 0,
+      globalGapMs: 0,
+      clock: manualClock(),
+      printQr: () => undefined,
+      log: silentLog(),
+    })
+    h = await startHarness({ app: { channels: { adapters: [adapter], routes: [] } } })
+  })
+  afterEach(async () => {
+    await h.stop()
+  })
+
+  it('posts the pairing QR code to the support channel as an image', async () => {
+    client.emit('qr', '2@pairing-code,key==,other==')
+    await vi.waitFor(async () => {
+      await h.app.outbox.drain()
+      expect(h.slack.callsOf('files.completeUploadExternal')).toHaveLength(1)
+    })
+    expect(h.slack.callsOf('files.getUploadURLExternal')[0]).toMatchObject({
+      filename: 'whatsapp-pairing-qr.png',
+    })
+    // The SDK posts the bytes as multipart form data; the PNG is inside it, whole.
+    expect(
+      h.slack.uploads[0]?.bytes.includes(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+    ).toBe(true)
+    expect(h.slack.callsOf('files.completeUploadExternal')[0]).toMatchObject({
+      channel_id: SUPPORT_CHANNEL,
+      initial_comment: expect.stringContaining('WhatsApp Web needs pairing') as unknown,
+    })
+  })
+
+  it('turns a direct message into a ticket and sends the thread reply back to the chat', async () => {
+    client.emit('ready')
+    client.emit('message', webMessage({ body: 'Is my order shipped?' }))
+    await vi.waitFor(async () => expect(await findTicket(h.db, 1)).toBeDefined())
+    await h.app.outbox.drain()
+    const ticket = (await findTicket(h.db, 1))!
+    expect(h.slack.callsOf('chat.postMessage').find((p) => p.text === 'Is my order shipped?')?.username).toBe(
+      'Katherine (WhatsApp)',
+    )
+    expect(client.sent.map((s) => s.chatId)).toEqual(['4915112345678@c.us']) // the ticket confirmation
+    await h.threadReply(ticket.thread_ts!, AGENT, 'Yes, it left today')
+    await vi.waitFor(async () =>
+      expect((await messagesOf(h.db, 1)).some((m) => m.text === 'Yes, it left today')).toBe(true),
+    )
+    await h.app.outbox.drain()
+    expect(client.sent.at(-1)).toEqual({ chatId: '4915112345678@c.us', content: 'Yes, it left today' })
+  })
+
+  it('keeps replies queued while disconnected and sends them once connected', async () => {
+    client.emit('message', webMessage({ body: 'Hello?' }))
+    await vi.waitFor(async () => expect(await findTicket(h.db, 1)).toBeDefined())
+    await h.app.outbox.drain()
+    expect(client.sent).toEqual([])
+    client.emit('ready')
+    h.clock.advance(60_000)
+    await h.app.outbox.drain()
+    expect(client.sent).toHaveLength(1)
+  })
+})

@@ -1,0 +1,44 @@
+import { EventEmitter } from 'node:events'
+import type { WebClient } from '../../adapters/whatsapp-web/client.js'
+import type { WebMessage } from '../../adapters/whatsapp-web/inbound.js'
+
+let seq = 0
+
+/** A whatsapp-web.js message as the client emits it. */
+export function webMessage(overrides: Partial<WebMessage> = {}): WebMessage {
+  return {
+    id: { _serialized: `false_4915112345678@c.us_3EB0${++seq}` },
+    from: '4915112345678@c.us',
+    fromMe: false,
+    isStatus: false,
+    broadcast: false,
+    type: 'chat',
+    body: 'Hello from WhatsApp',
+    timestamp: 1763888400,
+    _data: { notifyName: 'Katherine' },
+    ...overrides,
+  }
+}
+
+/** Stands in for whatsapp-web.js's Client at its event boundary: tests emit, the adapter listens and sends. */
+export class FakeWebClient extends EventEmitter implements WebClient {
+  initialized = 0
+  destroyed = 0
+  readonly sent: { chatId: string; content: string }[] = []
+  failSend: Error | undefined
+  info = { wid: { user: '4930123456' } }
+
+  initialize(): Promise<void> {
+    this.initialized += 1
+    return Promise.resolve()
+  }
+  destroy(): Promise<void> {
+    this.destroyed += 1
+    return Promise.resolve()
+  }
+  sendMessage(chatId: string, content: string) {
+    if (this.failSend !== undefined) return Promise.reject(this.failSend)
+    this.sent.push({ chatId, content })
+    return Promise.resolve({ id: { _serialized: `true_${chatId}_OUT${this.sent.length}` } })
+  }
+}
