@@ -47,6 +47,8 @@ export function createWhatsAppWebAdapter(opts: WhatsAppWebOptions): ChannelAdapt
   let failures = 0
   /** Whether the support channel was told of a problem, so it should hear of the recovery. */
   let announcedTrouble = false
+  /** Whether the current streak of start failures was announced; its retries are only logged. */
+  let announcedStartFailure = false
   let lastSend = Number.NEGATIVE_INFINITY
   const lastSendTo = new Map<string, number>()
 
@@ -81,6 +83,7 @@ export function createWhatsAppWebAdapter(opts: WhatsAppWebOptions): ChannelAdapt
     c.on('ready', () => {
       ready = true
       failures = 0
+      announcedStartFailure = false
       const number = c.info?.wid?.user
       log.info({ number }, 'whatsapp web ready')
       if (announcedTrouble) {
@@ -130,6 +133,14 @@ export function createWhatsAppWebAdapter(opts: WhatsAppWebOptions): ChannelAdapt
     })
     c.initialize().catch((error: unknown) => {
       log.error({ err: describeError(error) }, 'whatsapp web did not start')
+      if (!announcedStartFailure) {
+        announcedStartFailure = true
+        announcedTrouble = true
+        void announce(
+          host,
+          `:warning: WhatsApp Web could not start: ${describeError(error)}. Retrying with growing delays.`,
+        )
+      }
       scheduleReconnect(host)
     })
   }

@@ -26,11 +26,12 @@ export class FakeWebClient extends EventEmitter implements WebClient {
   destroyed = 0
   readonly sent: { chatId: string; content: string }[] = []
   failSend: Error | undefined
+  failInitialize: Error | undefined
   info = { wid: { user: '4930123456' } }
 
   initialize(): Promise<void> {
     this.initialized += 1
-    return Promise.resolve()
+    return this.failInitialize === undefined ? Promise.resolve() : Promise.reject(this.failInitialize)
   }
   destroy(): Promise<void> {
     this.destroyed += 1

@@ -21,10 +21,12 @@ describe('the whatsapp-web.js adapter', () => {
   let statuses: DeliveryStatusUpdate[]
   let printed: string[]
   let adapter: ChannelAdapter
+  let failInitialize: Error | undefined
   const client = () => clients.at(-1)!
 
   beforeEach(async () => {
     clients = []
+    failInitialize = undefined
     clock = manualClock()
     waits = []
     received = []
@@ -34,6 +36,7 @@ describe('the whatsapp-web.js adapter', () => {
     adapter = createWhatsAppWebAdapter({
       createClient: () => {
         const c = new FakeWebClient()
+        c.failInitialize = failInitialize
         clients.push(c)
         return Promise.resolve(c)
       },
@@ -41,10 +44,11 @@ describe('the whatsapp-web.js adapter', () => {
       globalGapMs: 1_000,
       reconnect: { baseMs: 5_000, maxMs: 60_000 },
       clock,
+      // Time passes at once, but like a real timer the wait yields to other work first.
       sleep: (ms) => {
         waits.push(ms)
         clock.advance(ms)
-        return Promise.resolve()
+        return new Promise((resolve) => setImmediate(resolve))
       },
       printQr: (art) => printed.push(art),
       log: pino({ level: 'silent' }),
@@ -152,5 +156,16 @@ describe('the whatsapp-web.js adapter', () => {
     await new Promise((r) => setImmediate(r))
     expect(clients).toHaveLength(1)
     expect(clients[0]?.destroyed).toBe(1)
+  })
+
+  it('tells the support channel once when the browser cannot start, and keeps retrying', async () => {
+    failInitialize = new Error('Browser was not found at the configured executablePath (/nope)')
+    client().emit('disconnected', 'NAVIGATION') // the next clients fail to start
+    await vi.waitFor(() => expect(clients.length).toBeGreaterThanOrEqual(4))
+    const startFailures = notices.filter((n) => n.text.includes('could not start'))
+    expect(startFailures.map((n) => n.text)).toEqual([
+      ':warning: WhatsApp Web could not start: Browser was not found at the configured executablePath (/nope). Retrying with growing delays.',
+    ])
+    await adapter.stop()
   })
 })
