@@ -2,6 +2,7 @@ import type { Config } from '../src/config.js'
 import type { Clock } from '../src/core/clock.js'
 import type { Logger } from '../src/core/logger.js'
 import type { ChannelAdapter, WebhookRoute } from '../src/core/ports.js'
+import { createInstagramAdapter } from './instagram/index.js'
 import { createMetaWebhook } from './meta/webhook.js'
 import { createTelegramAdapter, TELEGRAM_WEBHOOK_PATH } from './telegram/index.js'
 import { createWhatsAppCloudAdapter } from './whatsapp-cloud/index.js'
@@ -34,6 +35,11 @@ export function createChannels(config: Config, log: Logger, clock: Clock): Chann
     if (config.whatsappCloud !== undefined) {
       const graph = { graphUrl: meta.graphUrl, version: meta.graphVersion, ...config.whatsappCloud }
       adapters.push(createWhatsAppCloudAdapter({ ...graph, webhook, log }))
+    }
+    if (config.instagram !== undefined) {
+      const { token, accountId } = config.instagram
+      const graph = { graphUrl: meta.graphUrl, version: meta.graphVersion, token, accountId }
+      adapters.push(createInstagramAdapter({ ...graph, webhook, clock, log }))
     }
   }
 

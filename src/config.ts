@@ -63,6 +63,9 @@ const schema = z
       .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must look like en_US')
       .default('en_US'),
 
+    INSTAGRAM_ACCESS_TOKEN: optional(z.string()),
+    INSTAGRAM_ACCOUNT_ID: optional(z.string().regex(/^\d+$/, 'must be the numeric Instagram account id')),
+
     WHATSAPP_WEB_ENABLED: z
       .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
       .default('false')
@@ -86,6 +89,17 @@ const schema = z
         "is required with WHATSAPP_CLOUD_TOKEN (from the app's WhatsApp setup page)",
       )
       need('META_APP_SECRET', 'is required for the WhatsApp Cloud API (it verifies the webhooks)')
+    }
+    if (env.INSTAGRAM_ACCESS_TOKEN !== undefined || env.INSTAGRAM_ACCOUNT_ID !== undefined) {
+      need(
+        'INSTAGRAM_ACCESS_TOKEN',
+        'is required with INSTAGRAM_ACCOUNT_ID (a token with instagram_manage_messages)',
+      )
+      need(
+        'INSTAGRAM_ACCOUNT_ID',
+        'is required with INSTAGRAM_ACCESS_TOKEN (the Instagram professional account id)',
+      )
+      need('META_APP_SECRET', 'is required for Instagram (it verifies the webhooks)')
     }
     if (env.WHATSAPP_WEB_ENABLED)
       need('CHROMIUM_PATH', 'is required when WHATSAPP_WEB_ENABLED=true (e.g. /usr/bin/chromium)')
@@ -118,6 +132,7 @@ export interface Config {
     | undefined
   readonly whatsappCloud:
     { readonly token: string; readonly phoneNumberId: string; readonly templateLanguage: string } | undefined
+  readonly instagram: { readonly token: string; readonly accountId: string } | undefined
   readonly whatsappWeb:
     | {
         readonly sessionDir: string
@@ -183,6 +198,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,
             templateLanguage: e.WHATSAPP_TEMPLATE_LANGUAGE,
           }),
+    instagram:
+      e.INSTAGRAM_ACCESS_TOKEN === undefined || e.INSTAGRAM_ACCOUNT_ID === undefined
+        ? undefined
+        : Object.freeze({ token: e.INSTAGRAM_ACCESS_TOKEN, accountId: e.INSTAGRAM_ACCOUNT_ID }),
     whatsappWeb:
       !e.WHATSAPP_WEB_ENABLED || e.CHROMIUM_PATH === undefined
         ? undefined

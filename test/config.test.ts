@@ -101,4 +101,17 @@ describe('configuration', () => {
     })
     expect(loadConfig(minimal).whatsappWeb).toBeUndefined()
   })
+
+  it('turns Instagram on with its token and account, verified through the Meta app secret', () => {
+    expect(() => loadConfig({ ...minimal, INSTAGRAM_ACCESS_TOKEN: 'IGAA' })).toThrow(
+      'INSTAGRAM_ACCOUNT_ID is required with INSTAGRAM_ACCESS_TOKEN',
+    )
+    const config = loadConfig({
+      ...minimal,
+      INSTAGRAM_ACCESS_TOKEN: 'IGAA',
+      INSTAGRAM_ACCOUNT_ID: '1784',
+      META_APP_SECRET: 'app-secret-1',
+    })
+    expect(config.instagram).toEqual({ token: 'IGAA', accountId: '1784' })
+  })
 })

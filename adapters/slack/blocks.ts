@@ -33,6 +33,7 @@ export interface SlackPost {
   readonly text: string
   readonly blocks?: KnownBlock[]
   readonly username?: string
+  readonly icon_url?: string
 }
 
 /** The ticket's root message: what it is, where it stands, and the buttons to work it. */
@@ -103,6 +104,11 @@ const kindLabel: Record<MessageKind, string> = {
   poll: 'poll',
   choice: 'chose',
   reaction: 'reaction',
+  share: 'shared a post',
+  story_reply: 'replied to your story',
+  story_mention: 'mentioned you in a story',
+  edit: 'edited a message',
+  unsend: 'unsent a message',
   template: 'template',
   start: 'conversation start',
   other: 'unsupported message',
@@ -119,7 +125,11 @@ export function threadEntry(t: TicketView, entry: ThreadEntry): SlackPost {
   switch (entry.direction) {
     case 'inbound':
       // Shown under the customer's name, so the thread reads as the conversation it is.
-      return { text: body(entry), username: `${t.customer.name} (${channelLabel[t.channel]})` }
+      return {
+        text: body(entry),
+        username: `${t.customer.name} (${channelLabel[t.channel]})`,
+        ...(t.customer.avatarUrl !== null && { icon_url: t.customer.avatarUrl }),
+      }
     case 'outbound':
       return entry.author === null
         ? { text: `:robot_face: *Automatic reply sent:*\n${body(entry)}` }

@@ -215,13 +215,14 @@ export function createHelpDesk(deps: HelpDeskDeps) {
     const last = ticket.last_customer_message_at
     if (window === undefined || last === null || Date.parse(now) - Date.parse(last) <= window) return
     const hours = Math.round(window / 3_600_000)
+    const span = hours >= 48 && hours % 24 === 0 ? `${hours / 24} days` : `${hours} h`
     const hint =
       traits?.templates === true
         ? ` Send an approved template instead: \`/template ${ticket.id} NAME [params…]\`.`
         : ''
     throw new DeskError(
       'conflict',
-      `${label} accepts free-form replies only within ${hours} h of the customer's last message, so nothing was sent.${hint}`,
+      `${label} accepts free-form replies only within ${span} of the customer's last message, so nothing was sent.${hint}`,
     )
   }
 

@@ -181,6 +181,9 @@ export function createOutbox(deps: OutboxDeps) {
           to: contact.external_id,
           text: message.text,
           ...(template && { template }),
+          ...(ticket.last_customer_message_at !== null && {
+            lastCustomerMessageAt: new Date(ticket.last_customer_message_at),
+          }),
         })
         await db
           .updateTable('messages')

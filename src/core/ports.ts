@@ -9,6 +9,10 @@ export interface InboundContact {
   readonly username?: string
   /** IETF language tag, when the platform tells it. */
   readonly language?: string
+  /** A picture of the customer, where the platform has one. */
+  readonly avatarUrl?: string
+  /** The name is a stand-in (the platform's profile could not be read): keep a name known before. */
+  readonly provisional?: boolean
 }
 
 /** One customer message, translated from any platform into the one shape the core understands. */
@@ -39,6 +43,8 @@ export interface OutboundMessage {
   readonly text: string
   /** Set when the message is a template rather than free text. */
   readonly template?: TemplateMessage
+  /** When the customer last wrote, for platforms whose rules depend on it. */
+  readonly lastCustomerMessageAt?: Date
 }
 
 /** What a platform reports about a message we sent. */
@@ -113,7 +119,11 @@ export interface TicketView {
   readonly status: TicketStatus
   readonly channel: Channel
   readonly subject: string
-  readonly customer: { readonly name: string; readonly username: string | null }
+  readonly customer: {
+    readonly name: string
+    readonly username: string | null
+    readonly avatarUrl: string | null
+  }
   /** The desk user id of the assignee. */
   readonly assignee: string | null
   readonly followUpOf: TicketId | null

@@ -9,7 +9,7 @@ export function toTicketView(t: TicketDetail): TicketView {
     status: t.status,
     channel: t.channel,
     subject: t.subject,
-    customer: { name: t.customer_name, username: t.customer_username },
+    customer: { name: t.customer_name, username: t.customer_username, avatarUrl: t.customer_avatar_url },
     assignee: t.assignee_desk_user_id,
     followUpOf: t.follow_up_of === null ? null : asTicketId(t.follow_up_of),
     createdAt: new Date(t.created_at),

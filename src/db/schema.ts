@@ -18,6 +18,7 @@ export interface ContactsTable {
   display_name: string
   username: string | null
   language: string | null
+  avatar_url: string | null
   metadata: Generated<string>
   created_at: string
   updated_at: string

@@ -7,7 +7,11 @@ import { markProcessed } from '../../src/db/repos/processed-events.js'
 describe('migrations', () => {
   it('create every table on an empty database, and a second run applies nothing', async () => {
     const db = openDatabase(':memory:')
-    expect(await migrateToLatest(db)).toEqual(['0001-initial', '0002-delivery-status-and-templates'])
+    expect(await migrateToLatest(db)).toEqual([
+      '0001-initial',
+      '0002-delivery-status-and-templates',
+      '0003-contact-avatar',
+    ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await sql<{
       name: string

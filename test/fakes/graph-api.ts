@@ -3,35 +3,79 @@ import { json, listen, readParams } from './http.js'
 export interface GraphFailure {
   readonly status: number
   readonly code: number
+  readonly subcode?: number
   readonly message: string
   readonly retryAfter?: number
 }
 
-/** A loopback Graph API: records WhatsApp Cloud sends and answers as Meta does, or fails on request. */
+export interface GraphProfile {
+  readonly name?: string
+  readonly username?: string
+  readonly profile_pic?: string
+}
+
+/**
+ * A loopback Graph API: records message sends (WhatsApp Cloud and Instagram, each answered in its
+ * own shape), serves user profiles, and fails on request.
+ */
 export async function startFakeGraph() {
   const sent: { path: string; authorization: string | undefined; body: Record<string, unknown> }[] = []
+  const lookups: string[] = []
   const failures: GraphFailure[] = []
+  const profiles = new Map<string, GraphProfile>()
+  let failLookups = false
   let seq = 0
+
   const server = await listen(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://graph')
+    if (req.method === 'GET') {
+      const userId = url.pathname.split('/').at(-1) ?? ''
+      lookups.push(userId)
+      const profile = profiles.get(userId)
+      if (failLookups || profile === undefined) {
+        return json(res, 400, {
+          error: { message: 'Unsupported get request', type: 'GraphMethodException', code: 100 },
+        })
+      }
+      return json(res, 200, { id: userId, ...profile })
+    }
     const body = await readParams(req)
     const failure = failures.shift()
     if (failure !== undefined) {
       const headers: Record<string, string> =
         failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) }
-      return json(
-        res,
-        failure.status,
-        { error: { message: failure.message, type: 'OAuthException', code: failure.code, fbtrace_id: 'X' } },
-        headers,
-      )
+      const error = {
+        message: failure.message,
+        type: 'OAuthException',
+        code: failure.code,
+        error_subcode: failure.subcode,
+        fbtrace_id: 'X',
+      }
+      return json(res, failure.status, { error }, headers)
     }
-    sent.push({ path: req.url ?? '', authorization: req.headers.authorization, body })
+    sent.push({ path: url.pathname, authorization: req.headers.authorization, body })
+    if (body.messaging_product === 'whatsapp') {
+      return json(res, 200, {
+        messaging_product: 'whatsapp',
+        contacts: [{ input: body.to, wa_id: body.to }],
+        messages: [{ id: `wamid.OUT${++seq}` }],
+      })
+    }
     return json(res, 200, {
-      messaging_product: 'whatsapp',
-      contacts: [{ input: body.to, wa_id: body.to }],
-      messages: [{ id: `wamid.OUT${++seq}` }],
+      recipient_id: (body.recipient as { id: string }).id,
+      message_id: `m_OUT${++seq}`,
     })
   })
-  return { ...server, sent, failNext: (...f: GraphFailure[]) => failures.push(...f) }
+
+  return {
+    ...server,
+    sent,
+    lookups,
+    profiles,
+    failNext: (...f: GraphFailure[]) => failures.push(...f),
+    failProfileLookups: (fail: boolean) => {
+      failLookups = fail
+    },
+  }
 }
 export type FakeGraph = Awaited<ReturnType<typeof startFakeGraph>>

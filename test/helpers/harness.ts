@@ -5,6 +5,7 @@ import type { Logger } from '../../src/core/logger.js'
 import { metaSignature } from '../../adapters/meta/webhook.js'
 import { startFakeGraph } from '../fakes/graph-api.js'
 import { startFakeSlack } from '../fakes/slack-api.js'
+import { INSTAGRAM_ACCOUNT_ID } from '../fixtures/instagram.js'
 import { PHONE_NUMBER_ID } from '../fixtures/whatsapp-cloud.js'
 import { startFakeTelegram, type TelegramUpdate } from '../fakes/telegram-api.js'
 import { manualClock } from './clock.js'
@@ -33,6 +34,8 @@ export interface HarnessOptions {
   readonly telegram?: 'polling' | 'webhook'
   /** Enables the WhatsApp Cloud API against the fake Graph API. */
   readonly whatsappCloud?: boolean
+  /** Enables Instagram against the fake Graph API. */
+  readonly instagram?: boolean
   readonly env?: Record<string, string>
   readonly app?: Partial<AppOptions>
 }
@@ -66,6 +69,12 @@ export async function startHarness(opts: HarnessOptions = {}) {
       META_GRAPH_URL: graph.url,
       WHATSAPP_CLOUD_TOKEN: 'EAAG-test-token',
       WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+    }),
+    ...(opts.instagram === true && {
+      META_APP_SECRET,
+      META_GRAPH_URL: graph.url,
+      INSTAGRAM_ACCESS_TOKEN: 'IGAA-test-token',
+      INSTAGRAM_ACCOUNT_ID,
     }),
     ...opts.env,
   })

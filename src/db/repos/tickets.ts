@@ -33,6 +33,7 @@ export async function findTicketDetail(db: Db, id: number) {
     .leftJoin('agents as a', 'a.id', 't.assignee_id')
     .selectAll('t')
     .select([
+      'c.avatar_url as customer_avatar_url',
       'c.display_name as customer_name',
       'c.username as customer_username',
       'c.external_id as contact_external_id',

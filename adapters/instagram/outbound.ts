@@ -1,0 +1,55 @@
+import { DeskError } from '../../src/core/errors.js'
+import type { OutboundMessage } from '../../src/core/ports.js'
+import { commonGraphError, graphCall, type GraphAnswer } from '../meta/graph.js'
+import { splitText } from '../shared/split-text.js'
+
+/** Instagram's limit on one message's text. */
+export const INSTAGRAM_TEXT_LIMIT = 1000
+export const STANDARD_WINDOW_MS = 24 * 60 * 60 * 1000
+/** Human agents may answer for 7 days with the HUMAN_AGENT tag. */
+export const HUMAN_AGENT_WINDOW_MS = 7 * STANDARD_WINDOW_MS
+
+export interface InstagramGraph {
+  readonly graphUrl: string
+  readonly version: string
+  readonly token: string
+  readonly accountId: string
+}
+
+function toDeskError(answer: GraphAnswer<unknown>): DeskError {
+  const { code, error_subcode: subcode } = answer.body.error ?? {}
+  if (code === 10 && subcode === 2018278) {
+    return new DeskError(
+      'rejected',
+      'the customer last wrote more than 7 days ago; Instagram accepts no reply until they write again',
+    )
+  }
+  if (code === 551) return new DeskError('rejected', 'this Instagram user cannot receive messages right now')
+  return commonGraphError('Instagram', 'INSTAGRAM_ACCESS_TOKEN', answer)
+}
+
+/**
+ * Sends text to an Instagram user. Past 24 hours since the customer wrote, the message carries the
+ * HUMAN_AGENT tag, which Instagram accepts for 7 days.
+ */
+export async function sendInstagramMessage(
+  graph: InstagramGraph,
+  msg: OutboundMessage,
+  now: Date,
+): Promise<string> {
+  const since =
+    msg.lastCustomerMessageAt === undefined ? 0 : now.getTime() - msg.lastCustomerMessageAt.getTime()
+  const tag =
+    since > STANDARD_WINDOW_MS
+      ? { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' }
+      : { messaging_type: 'RESPONSE' }
+  let mid = ''
+  for (const text of splitText(msg.text, INSTAGRAM_TEXT_LIMIT)) {
+    const url = `${graph.graphUrl}/${graph.version}/${graph.accountId}/messages`
+    const body = { recipient: { id: msg.to }, message: { text }, ...tag }
+    const answer = await graphCall<{ message_id?: string }>(url, graph.token, { method: 'POST', body })
+    if (!answer.ok) throw toDeskError(answer)
+    mid = answer.body.message_id ?? mid
+  }
+  return mid
+}
