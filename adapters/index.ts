@@ -2,6 +2,8 @@ import type { Config } from '../src/config.js'
 import type { Clock } from '../src/core/clock.js'
 import type { Logger } from '../src/core/logger.js'
 import type { ChannelAdapter, WebhookRoute } from '../src/core/ports.js'
+import { createDiscordClient } from './discord/client.js'
+import { createDiscordAdapter } from './discord/index.js'
 import { createInstagramAdapter } from './instagram/index.js'
 import { createMetaWebhook } from './meta/webhook.js'
 import { createTelegramAdapter, TELEGRAM_WEBHOOK_PATH } from './telegram/index.js'
@@ -51,6 +53,19 @@ export function createChannels(config: Config, log: Logger, clock: Clock): Chann
         chatGapMs: web.chatGapMs,
         globalGapMs: web.globalGapMs,
         clock,
+        log,
+      }),
+    )
+  }
+
+  const { discord } = config
+  if (discord !== undefined) {
+    const guildChannel = discord.guildChannelId !== undefined
+    adapters.push(
+      createDiscordAdapter({
+        createClient: () => createDiscordClient({ apiUrl: discord.apiUrl, guildChannel }),
+        token: discord.token,
+        guildChannelId: discord.guildChannelId,
         log,
       }),
     )

@@ -66,6 +66,12 @@ const schema = z
     INSTAGRAM_ACCESS_TOKEN: optional(z.string()),
     INSTAGRAM_ACCOUNT_ID: optional(z.string().regex(/^\d+$/, 'must be the numeric Instagram account id')),
 
+    DISCORD_BOT_TOKEN: optional(z.string()),
+    DISCORD_API_URL: optional(url('the Discord REST base, ending in /api')),
+    DISCORD_GUILD_CHANNEL_ID: optional(
+      z.string().regex(/^\d+$/, 'must be a channel id (Developer Mode → Copy Channel ID)'),
+    ),
+
     WHATSAPP_WEB_ENABLED: z
       .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
       .default('false')
@@ -133,6 +139,13 @@ export interface Config {
   readonly whatsappCloud:
     { readonly token: string; readonly phoneNumberId: string; readonly templateLanguage: string } | undefined
   readonly instagram: { readonly token: string; readonly accountId: string } | undefined
+  readonly discord:
+    | {
+        readonly token: string
+        readonly apiUrl: string | undefined
+        readonly guildChannelId: string | undefined
+      }
+    | undefined
   readonly whatsappWeb:
     | {
         readonly sessionDir: string
@@ -202,6 +215,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.INSTAGRAM_ACCESS_TOKEN === undefined || e.INSTAGRAM_ACCOUNT_ID === undefined
         ? undefined
         : Object.freeze({ token: e.INSTAGRAM_ACCESS_TOKEN, accountId: e.INSTAGRAM_ACCOUNT_ID }),
+    discord:
+      e.DISCORD_BOT_TOKEN === undefined
+        ? undefined
+        : Object.freeze({
+            token: e.DISCORD_BOT_TOKEN,
+            apiUrl: e.DISCORD_API_URL?.replace(/\/+$/, ''),
+            guildChannelId: e.DISCORD_GUILD_CHANNEL_ID,
+          }),
     whatsappWeb:
       !e.WHATSAPP_WEB_ENABLED || e.CHROMIUM_PATH === undefined
         ? undefined

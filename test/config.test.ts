@@ -114,4 +114,20 @@ describe('configuration', () => {
     })
     expect(config.instagram).toEqual({ token: 'IGAA', accountId: '1784' })
   })
+
+  it('turns Discord on with its token, with an optional server channel', () => {
+    const config = loadConfig({
+      ...minimal,
+      DISCORD_BOT_TOKEN: 'MTI3.x.y',
+      DISCORD_API_URL: 'http://127.0.0.1:9/api/',
+    })
+    expect(config.discord).toEqual({
+      token: 'MTI3.x.y',
+      apiUrl: 'http://127.0.0.1:9/api',
+      guildChannelId: undefined,
+    })
+    expect(() =>
+      loadConfig({ ...minimal, DISCORD_BOT_TOKEN: 'x', DISCORD_GUILD_CHANNEL_ID: '#support' }),
+    ).toThrow('DISCORD_GUILD_CHANNEL_ID must be a channel id')
+  })
 })

@@ -1,0 +1,88 @@
+import { DeskError, describeError } from '../../src/core/errors.js'
+import type { Logger } from '../../src/core/logger.js'
+import type { ChannelAdapter } from '../../src/core/ports.js'
+import type { DiscordGateway } from './client.js'
+import { toInbound } from './inbound.js'
+import { createDirectMessenger } from './outbound.js'
+
+export interface DiscordOptions {
+  readonly createClient: () => Promise<DiscordGateway>
+  readonly token: string
+  /** A server channel where every member's message is a customer message too. */
+  readonly guildChannelId?: string | undefined
+  readonly log: Logger
+}
+
+/**
+ * Discord customers: direct messages to the bot (and, if configured, a server's support channel).
+ * Gateway reconnects are discord.js's own; a connection it gives up on is reported to the support
+ * channel, and so is its recovery.
+ */
+export function createDiscordAdapter(opts: DiscordOptions): ChannelAdapter {
+  const log = opts.log.child({ channel: 'discord' })
+  let client: DiscordGateway | undefined
+  let send: ((userId: string, text: string) => Promise<string>) | undefined
+
+  return {
+    channel: 'discord',
+
+    async start(host) {
+      const c = await opts.createClient()
+      client = c
+      send = createDirectMessenger(c.rest)
+      let lost = false
+      const report = (text: string) =>
+        host
+          .notify({ text })
+          .catch((error: unknown) => log.error({ err: describeError(error) }, 'notice not queued'))
+
+      c.on('messageCreate', (message) => {
+        const inbound = toInbound(message, opts.guildChannelId)
+        if (inbound === undefined) return
+        host
+          .receive(inbound)
+          .catch((error: unknown) => log.error({ err: describeError(error) }, 'discord message not stored'))
+      })
+      c.on('shardDisconnect', (closeEvent) => {
+        lost = true
+        log.error({ code: closeEvent.code }, 'discord connection lost for good')
+        void report(
+          `:warning: The Discord connection was lost (close code ${closeEvent.code}) and will not come back by itself; restart threaddesk, and check DISCORD_BOT_TOKEN if it persists. Replies wait in the outbox.`,
+        )
+      })
+      c.on('invalidated', () => {
+        lost = true
+        log.error('discord session invalidated')
+        void report(
+          ':warning: Discord invalidated the bot’s session; restart threaddesk to log in again. Replies wait in the outbox.',
+        )
+      })
+      c.on('clientReady', () => {
+        log.info('discord ready')
+        if (lost) {
+          lost = false
+          void report(':white_check_mark: Discord is connected again.')
+        }
+      })
+
+      try {
+        await c.login(opts.token)
+      } catch (cause) {
+        throw new DeskError(
+          'rejected',
+          `Discord login failed: ${describeError(cause)} (check DISCORD_BOT_TOKEN)`,
+          { cause },
+        )
+      }
+    },
+
+    async send(msg) {
+      if (send === undefined) throw new DeskError('unavailable', 'Discord is not started')
+      return { externalMessageId: await send(msg.to, msg.text) }
+    },
+
+    async stop() {
+      await client?.destroy()
+    },
+  }
+}
