@@ -1,0 +1,178 @@
+import { DateTime, IANAZone } from 'luxon'
+
+/** One open stretch of a weekday, in minutes after local midnight (end may be 1440). */
+export interface OpenSpan {
+  /** 1 = Monday … 7 = Sunday. */
+  readonly weekday: number
+  readonly start: number
+  readonly end: number
+}
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
+const LONGEST_SEARCH_DAYS = 3_700
+
+function minutes(hhmm: string, spec: string): number {
+  const match = /^(\d{1,2}):(\d{2})$/.exec(hhmm)
+  const h = Number(match?.[1])
+  const m = Number(match?.[2])
+  if (match === null || h > 24 || m > 59 || (h === 24 && m !== 0)) {
+    throw new Error(`"${hhmm}" in "${spec}" is not a time like 09:00`)
+  }
+  return h * 60 + m
+}
+
+function weekday(name: string, spec: string): number {
+  const index = DAYS.indexOf(name.slice(0, 3).toLowerCase() as (typeof DAYS)[number])
+  if (index < 0) throw new Error(`"${name}" in "${spec}" is not a day (Mon … Sun)`)
+  return index + 1
+}
+
+/**
+ * Reads a weekly schedule such as `Mon-Fri 09:00-17:00; Sat 10:00-14:00` (groups separated by `;`
+ * or `,`, several spans per group allowed, `Fri-Mon` wraps round the week). Throws an Error that
+ * says what is wrong.
+ */
+export function parseSchedule(spec: string): OpenSpan[] {
+  const spans: OpenSpan[] = []
+  for (const group of spec
+    .split(/[;,]/)
+    .map((g) => g.trim())
+    .filter(Boolean)) {
+    const [days = '', ...ranges] = group.split(/\s+/)
+    if (ranges.length === 0) throw new Error(`"${group}" names days but no hours (like Mon-Fri 09:00-17:00)`)
+    const [from = '', to = from] = days.split('-')
+    const first = weekday(from, spec)
+    const last = weekday(to, spec)
+    const count = ((last - first + 7) % 7) + 1
+    for (const range of ranges) {
+      const [start = '', end = ''] = range.split('-')
+      const s = minutes(start, spec)
+      const e = minutes(end, spec)
+      if (e <= s)
+        throw new Error(`"${range}" in "${spec}" ends before it starts (use 00:00-24:00 for a whole day)`)
+      for (let i = 0; i < count; i++) spans.push({ weekday: ((first - 1 + i) % 7) + 1, start: s, end: e })
+    }
+  }
+  if (spans.length === 0) throw new Error('the schedule has no open hours')
+  return spans
+}
+
+export interface BusinessHours {
+  readonly zone: string
+  readonly alwaysOpen: boolean
+  isOpen(at: Date): boolean
+  /** `at` itself when open, else the next moment the team opens. */
+  nextOpening(at: Date): Date
+  /** The moment `ms` of working time have passed after `start`. */
+  addWorkingTime(start: Date, ms: number): Date
+  /** The working time between two moments (0 when `to` is not after `from`). */
+  workingTimeBetween(from: Date, to: Date): number
+  /** The schedule in words, for /hours. */
+  describe(): string
+  /** A moment as people in the team's zone read it: `Mon 24 Nov, 09:00 (Europe/Berlin)`. */
+  format(at: Date): string
+}
+
+export interface HoursOptions {
+  readonly zone: string
+  /** Undefined for always open. */
+  readonly schedule?: readonly OpenSpan[] | undefined
+  /** Local dates (YYYY-MM-DD) the team is closed all day. */
+  readonly holidays?: readonly string[]
+}
+
+export const isValidZone = (zone: string): boolean => IANAZone.isValidZone(zone)
+
+/**
+ * Working hours in a time zone. Open spans are laid on each local day by wall-clock time, so a
+ * day that loses or gains an hour to daylight saving keeps its 09:00 opening.
+ */
+export function createBusinessHours(opts: HoursOptions): BusinessHours {
+  const { zone } = opts
+  const holidays = new Set(opts.holidays ?? [])
+  const schedule = opts.schedule
+  const byDay = new Map<number, OpenSpan[]>()
+  for (const span of schedule ?? []) byDay.set(span.weekday, [...(byDay.get(span.weekday) ?? []), span])
+  for (const spans of byDay.values()) spans.sort((a, b) => a.start - b.start)
+
+  const at = (day: DateTime, minute: number): number =>
+    minute === 1440
+      ? day.plus({ days: 1 }).startOf('day').toMillis()
+      : day.set({ hour: Math.floor(minute / 60), minute: minute % 60, second: 0, millisecond: 0 }).toMillis()
+
+  /** Open stretches as [start, end) epoch milliseconds, in order, from the local day of `from` on. */
+  function* spansFrom(from: Date): Generator<readonly [number, number]> {
+    let day = DateTime.fromJSDate(from, { zone }).startOf('day')
+    for (let i = 0; i < LONGEST_SEARCH_DAYS; i++, day = day.plus({ days: 1 })) {
+      if (holidays.has(day.toISODate() ?? '')) continue
+      for (const span of byDay.get(day.weekday) ?? []) yield [at(day, span.start), at(day, span.end)]
+    }
+  }
+
+  const always = schedule === undefined
+
+  return {
+    zone,
+    alwaysOpen: always,
+
+    isOpen(moment) {
+      if (always) return true
+      const t = moment.getTime()
+      for (const [s, e] of spansFrom(moment)) {
+        if (s > t) return false
+        if (t < e) return true
+      }
+      return false
+    },
+
+    nextOpening(moment) {
+      if (always) return moment
+      const t = moment.getTime()
+      for (const [s, e] of spansFrom(moment)) if (e > t) return new Date(Math.max(s, t))
+      throw new Error('no opening within ten years: check BUSINESS_HOURS and HOLIDAYS')
+    },
+
+    addWorkingTime(start, ms) {
+      if (always) return new Date(start.getTime() + ms)
+      let remaining = ms
+      const t = start.getTime()
+      for (const [s, e] of spansFrom(start)) {
+        if (e <= t) continue
+        const from = Math.max(s, t)
+        if (remaining <= e - from) return new Date(from + remaining)
+        remaining -= e - from
+      }
+      throw new Error('no opening within ten years: check BUSINESS_HOURS and HOLIDAYS')
+    },
+
+    workingTimeBetween(from, to) {
+      const a = from.getTime()
+      const b = to.getTime()
+      if (b <= a) return 0
+      if (always) return b - a
+      let total = 0
+      for (const [s, e] of spansFrom(from)) {
+        if (s >= b) break
+        total += Math.max(0, Math.min(e, b) - Math.max(s, a))
+      }
+      return total
+    },
+
+    describe() {
+      if (always) return `Always open (${zone}).`
+      const hhmm = (m: number) =>
+        `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
+      const lines = DAYS.map((name, i) => {
+        const spans = byDay.get(i + 1) ?? []
+        const label = name[0]?.toUpperCase() + name.slice(1)
+        return `${label} ${spans.length === 0 ? 'closed' : spans.map((s) => `${hhmm(s.start)}–${hhmm(s.end)}`).join(', ')}`
+      })
+      const off = holidays.size === 0 ? '' : `\nHolidays: ${[...holidays].sort().join(', ')}`
+      return `${lines.join('\n')}\nTime zone: ${zone}${off}`
+    },
+
+    format(moment) {
+      return `${DateTime.fromJSDate(moment, { zone }).toFormat('ccc d LLL, HH:mm')} (${zone})`
+    },
+  }
+}

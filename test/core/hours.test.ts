@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest'
+import { createBusinessHours, parseSchedule } from '../../src/core/hours.js'
+
+const H = 3_600_000
+const berlin = (schedule: string, holidays: string[] = []) =>
+  createBusinessHours({ zone: 'Europe/Berlin', schedule: parseSchedule(schedule), holidays })
+const utc = (iso: string) => new Date(iso)
+
+describe('business hours', () => {
+  const week = berlin('Mon-Fri 09:00-17:00')
+
+  it('knows when the team is open, in its own time zone', () => {
+    expect(week.isOpen(utc('2026-11-23T08:00:00Z'))).toBe(true) // Mon 09:00 CET
+    expect(week.isOpen(utc('2026-11-23T07:59:59Z'))).toBe(false)
+    expect(week.isOpen(utc('2026-11-23T16:00:00Z'))).toBe(false) // 17:00 CET: closed
+    expect(week.isOpen(utc('2026-11-28T10:00:00Z'))).toBe(false) // Saturday
+  })
+
+  it('finds the next opening across the weekend', () => {
+    expect(week.nextOpening(utc('2026-11-27T17:30:00Z')).toISOString()).toBe('2026-11-30T08:00:00.000Z')
+    const open = utc('2026-11-24T10:00:00Z')
+    expect(week.nextOpening(open)).toEqual(open)
+  })
+
+  it('adds working time over a weekend on which the clocks go forward', () => {
+    // Fri 27 Mar 2026 16:00 CET + 2 working hours = Mon 30 Mar 10:00 CEST (summer time since Sunday).
+    expect(week.addWorkingTime(utc('2026-03-27T15:00:00Z'), 2 * H).toISOString()).toBe(
+      '2026-03-30T08:00:00.000Z',
+    )
+  })
+
+  it('counts the hour a day gains or loses to daylight saving', () => {
+    const always = berlin('Mon-Sun 00:00-24:00')
+    const spring = always.workingTimeBetween(utc('2026-03-28T23:00:00Z'), utc('2026-03-29T22:00:00Z'))
+    const autumn = always.workingTimeBetween(utc('2026-10-24T22:00:00Z'), utc('2026-10-25T23:00:00Z'))
+    expect([spring / H, autumn / H]).toEqual([23, 25])
+    // Opening hours stay at 09:00 local on both sides of the change.
+    expect(week.nextOpening(utc('2026-10-24T12:00:00Z')).toISOString()).toBe('2026-10-26T08:00:00.000Z')
+    expect(week.nextOpening(utc('2026-03-28T12:00:00Z')).toISOString()).toBe('2026-03-30T07:00:00.000Z')
+  })
+
+  it('skips holidays', () => {
+    const xmas = berlin('Mon-Fri 09:00-17:00', ['2026-12-24', '2026-12-25'])
+    // Wed 23 Dec 16:00 + 2 working hours: Thu and Fri are holidays → Mon 28 Dec 10:00.
+    expect(xmas.addWorkingTime(utc('2026-12-23T15:00:00Z'), 2 * H).toISOString()).toBe(
+      '2026-12-28T09:00:00.000Z',
+    )
+    expect(xmas.isOpen(utc('2026-12-24T10:00:00Z'))).toBe(false)
+  })
+
+  it('measures working time between two moments, and adding it back lands where it started', () => {
+    const from = utc('2026-11-20T15:00:00Z') // Fri 16:00
+    const to = utc('2026-11-24T09:30:00Z') // Tue 10:30
+    const worked = week.workingTimeBetween(from, to)
+    expect(worked / H).toBe(1 + 8 + 1.5)
+    expect(week.addWorkingTime(from, worked)).toEqual(to)
+  })
+
+  it('handles several spans a day and weeks that wrap', () => {
+    const split = berlin('Mon-Fri 09:00-12:00 13:00-17:00; Sat 10:00-14:00')
+    expect(split.isOpen(utc('2026-11-23T11:30:00Z'))).toBe(false) // lunch
+    expect(split.isOpen(utc('2026-11-28T10:00:00Z'))).toBe(true) // Saturday 11:00
+    const wrap = parseSchedule('Fri-Mon 10:00-12:00')
+    expect(wrap.map((s) => s.weekday)).toEqual([5, 6, 7, 1])
+  })
+
+  it('says what is wrong with a schedule', () => {
+    expect(() => parseSchedule('Mon-Fri')).toThrow('"Mon-Fri" names days but no hours')
+    expect(() => parseSchedule('Mon-Fry 09:00-17:00')).toThrow('"Fry" in "Mon-Fry 09:00-17:00" is not a day')
+    expect(() => parseSchedule('Mon 9-17')).toThrow('is not a time like 09:00')
+    expect(() => parseSchedule('Mon 17:00-09:00')).toThrow('ends before it starts')
+  })
+
+  it('is always open without a schedule', () => {
+    const always = createBusinessHours({ zone: 'UTC' })
+    expect(always.isOpen(utc('2026-11-28T03:00:00Z'))).toBe(true)
+    expect(always.addWorkingTime(utc('2026-11-28T03:00:00Z'), H).toISOString()).toBe(
+      '2026-11-28T04:00:00.000Z',
+    )
+  })
+
+  it('reads moments and the schedule in words', () => {
+    expect(week.format(utc('2026-11-30T08:00:00Z'))).toBe('Mon 30 Nov, 09:00 (Europe/Berlin)')
+    expect(week.describe()).toContain('Mon 09:00–17:00')
+    expect(week.describe()).toContain('Sat closed')
+  })
+})
