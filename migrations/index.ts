@@ -2,10 +2,12 @@ import type { Migration } from 'kysely'
 import * as m0001 from './0001-initial.js'
 import * as m0002 from './0002-delivery-status-and-templates.js'
 import * as m0003 from './0003-contact-avatar.js'
+import * as m0004 from './0004-sla-and-jobs.js'
 
 /** Every migration, in order. Add a new file for every schema change; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-delivery-status-and-templates': m0002,
   '0003-contact-avatar': m0003,
+  '0004-sla-and-jobs': m0004,
 }

@@ -35,6 +35,9 @@ export type MessageKind =
   | 'start'
   | 'other'
 
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const
+export type Priority = (typeof PRIORITIES)[number]
+
 export type AgentRole = 'agent' | 'supervisor' | 'admin'
 export type ActorType = 'customer' | 'agent' | 'system'
 

@@ -7,6 +7,7 @@ import type {
   Lane,
   MessageDirection,
   MessageKind,
+  Priority,
   TicketStatus,
 } from '../core/model.js'
 import type { DeliveryPayload } from '../core/delivery.js'
@@ -37,6 +38,7 @@ export interface TicketsTable {
   contact_id: number
   channel: Channel
   status: TicketStatus
+  priority: Generated<Priority>
   assignee_id: number | null
   subject: string
   follow_up_of: number | null
@@ -46,6 +48,8 @@ export interface TicketsTable {
   updated_at: string
   first_response_at: string | null
   last_customer_message_at: string | null
+  /** Since when the customer waits for an answer after an agent replied (the next-response clock). */
+  awaiting_reply_since: string | null
   solved_at: string | null
   closed_at: string | null
 }
@@ -98,6 +102,12 @@ export interface ProcessedEventsTable {
   created_at: string
 }
 
+export interface JobRunsTable {
+  job: string
+  period: string
+  ran_at: string
+}
+
 export interface Database {
   contacts: ContactsTable
   agents: AgentsTable
@@ -106,6 +116,7 @@ export interface Database {
   events: EventsTable
   deliveries: DeliveriesTable
   processed_events: ProcessedEventsTable
+  job_runs: JobRunsTable
 }
 
 export type Contact = Selectable<ContactsTable>

@@ -11,6 +11,7 @@ describe('migrations', () => {
       '0001-initial',
       '0002-delivery-status-and-templates',
       '0003-contact-avatar',
+      '0004-sla-and-jobs',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await sql<{
@@ -23,6 +24,7 @@ describe('migrations', () => {
       'contacts',
       'deliveries',
       'events',
+      'job_runs',
       'messages',
       'processed_events',
       'tickets',
