@@ -5,7 +5,12 @@ import { systemClock, iso, type Clock } from './core/clock.js'
 import { createHelpDesk } from './core/helpdesk.js'
 import type { Logger } from './core/logger.js'
 import type { Channel } from './core/model.js'
+import { createBusinessHours } from './core/hours.js'
+import type { TicketStatus } from './core/model.js'
 import { createOutbox, type OutboxPolicy } from './core/outbox.js'
+import { slaSummary, type SlaSettings } from './core/sla.js'
+import type { JobDeps } from './scheduler/jobs/deps.js'
+import { createScheduler } from './scheduler/index.js'
 import type { ChannelAdapter, ChannelHost } from './core/ports.js'
 import { defaultTexts } from './core/texts.js'
 import { openDatabase, type Db } from './db/connection.js'
@@ -21,6 +26,8 @@ export interface AppOptions {
   readonly db?: Db
   /** Whether the outbox works in the background (tests drain it by hand). */
   readonly runOutbox?: boolean
+  /** Whether the scheduler runs its jobs every minute (tests call them with a chosen time). */
+  readonly runScheduler?: boolean
   readonly outboxPolicy?: Partial<OutboxPolicy>
   /** Channels to use instead of those the configuration enables. */
   readonly channels?: Channels
@@ -47,8 +54,15 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   const traits = new Map(
     adapters.flatMap((a) => (a.traits === undefined ? [] : [[a.channel, a.traits] as const])),
   )
-  const helpdesk = createHelpDesk({ db, clock, texts: defaultTexts, traits, onQueued: () => kick() })
-  const slack = createSlackModule({ ...config.slack, helpdesk, log, clock })
+  const hours = createBusinessHours(config.hours)
+  const sla: SlaSettings = {
+    policy: config.sla.policy,
+    hours,
+    warnAt: config.sla.warnAt,
+    pausedStatuses: new Set<TicketStatus>(config.sla.pausePending ? ['on_hold', 'pending'] : ['on_hold']),
+  }
+  const helpdesk = createHelpDesk({ db, clock, texts: defaultTexts, traits, hours, onQueued: () => kick() })
+  const slack = createSlackModule({ ...config.slack, helpdesk, hours, log, clock })
   const outbox = createOutbox({
     db,
     clock,
@@ -56,6 +70,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     desk: slack.desk,
     channels,
     helpdesk,
+    slaOf: (ticketId, now) => slaSummary(db, ticketId, now, sla),
     ...(options.outboxPolicy && { policy: options.outboxPolicy }),
   })
   kick = () => outbox.kick()
@@ -69,6 +84,8 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     ],
     log,
   )
+  const jobDeps: JobDeps = { db, helpdesk, sla, automations: config.automations, log }
+  const scheduler = createScheduler(jobDeps, clock, log)
   let port = 0
   const started: ChannelAdapter[] = []
   const host: ChannelHost = {
@@ -83,6 +100,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     db,
     helpdesk,
     outbox,
+    jobDeps,
     get port() {
       return port
     },
@@ -97,9 +115,11 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
         log.info({ channel: adapter.channel }, 'channel started')
       }
       if (options.runOutbox ?? true) outbox.start()
+      if (options.runScheduler ?? true) await scheduler.start()
     },
 
     async stop(): Promise<void> {
+      await scheduler.stop()
       await outbox.stop()
       for (const adapter of started.reverse()) await adapter.stop()
       await slack.stop()

@@ -1,4 +1,9 @@
 import { z } from 'zod'
+import { isValidZone, parseSchedule, type OpenSpan } from './core/hours.js'
+import { PRIORITIES, type Priority } from './core/model.js'
+import { defaultSlaPolicy, type SlaPolicy } from './core/sla.js'
+
+const DAY_MS = 86_400_000
 
 export const DEFAULT_DATABASE_URL = 'file:./data/threaddesk.db'
 
@@ -14,6 +19,63 @@ const slackUserIds = z
   .default('')
   .transform((s) => s.split(/[\s,]+/).filter(Boolean))
   .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]+$/, 'must be Slack user ids (U…), separated by commas')))
+
+/** Reads a value with a parser that throws an Error whose message says what is wrong. */
+const parsed = <T>(parse: (value: string) => T) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx): T | undefined => {
+      if (value === undefined || value.trim() === '') return undefined
+      try {
+        return parse(value)
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `is not valid: ${(error as Error).message}` })
+        return z.NEVER
+      }
+    })
+
+function parseDuration(text: string): number {
+  const match = /^(\d+)(m|h)$/.exec(text.trim())
+  if (match === null) throw new Error(`"${text}" is not a duration like 30m or 4h`)
+  return Number(match[1]) * (match[2] === 'h' ? 3_600_000 : 60_000)
+}
+
+/** `urgent=30m/1h/4h, normal=4h/8h/24h`: first response / next response / resolution, per priority. */
+function parseSlaTargets(text: string): SlaPolicy {
+  const policy: Record<Priority, SlaPolicy[Priority]> = { ...defaultSlaPolicy }
+  for (const part of text
+    .split(/[,;]/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [priority = '', targets = ''] = part.split('=')
+    if (!PRIORITIES.includes(priority as Priority))
+      throw new Error(`"${priority}" is not a priority (${PRIORITIES.join(', ')})`)
+    const [first, next, resolution, ...extra] = targets.split('/')
+    if (first === undefined || next === undefined || resolution === undefined || extra.length > 0) {
+      throw new Error(`"${part}" needs three targets: first/next/resolution, like 4h/8h/24h`)
+    }
+    policy[priority as Priority] = {
+      first_response: parseDuration(first),
+      next_response: parseDuration(next),
+      resolution: parseDuration(resolution),
+    }
+  }
+  return policy
+}
+
+function parseHolidays(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((day) => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day)))
+        throw new Error(`"${day}" is not a date like 2026-12-25`)
+      return day
+    })
+}
+
+const days = z.coerce.number({ message: 'must be a number of days (0 turns the rule off)' }).min(0)
 
 const schema = z
   .object({
@@ -71,6 +133,27 @@ const schema = z
     DISCORD_GUILD_CHANNEL_ID: optional(
       z.string().regex(/^\d+$/, 'must be a channel id (Developer Mode → Copy Channel ID)'),
     ),
+
+    TZ: z.string().default('UTC').refine(isValidZone, 'must be an IANA time zone like Europe/Berlin'),
+    BUSINESS_HOURS: parsed(parseSchedule),
+    HOLIDAYS: parsed(parseHolidays),
+    SLA_TARGETS: parsed(parseSlaTargets),
+    SLA_WARN_AT: z.coerce
+      .number({ message: 'must be a percentage like 75' })
+      .gt(0, 'must be between 1 and 99')
+      .lt(100, 'must be between 1 and 99')
+      .default(75),
+    SLA_PAUSE_PENDING: z
+      .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
+    PENDING_REMIND_DAYS: days.default(3),
+    PENDING_CLOSE_DAYS: days.default(5),
+    SOLVED_CLOSE_DAYS: days.default(4),
+    DIGEST_TIME: z
+      .string()
+      .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'must be a time like 08:00, or off')
+      .default('08:00'),
 
     WHATSAPP_WEB_ENABLED: z
       .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
@@ -154,6 +237,18 @@ export interface Config {
         readonly globalGapMs: number
       }
     | undefined
+  readonly hours: {
+    readonly zone: string
+    readonly schedule: readonly OpenSpan[] | undefined
+    readonly holidays: readonly string[]
+  }
+  readonly sla: { readonly policy: SlaPolicy; readonly warnAt: number; readonly pausePending: boolean }
+  readonly automations: {
+    readonly pendingRemindMs: number | null
+    readonly pendingSolveMs: number | null
+    readonly solvedCloseMs: number | null
+    readonly digestAt: string | null
+  }
   readonly telegram:
     | {
         readonly token: string
@@ -232,6 +327,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             chatGapMs: e.WHATSAPP_WEB_CHAT_GAP_MS,
             globalGapMs: e.WHATSAPP_WEB_GAP_MS,
           }),
+    hours: Object.freeze({ zone: e.TZ, schedule: e.BUSINESS_HOURS, holidays: e.HOLIDAYS ?? [] }),
+    sla: Object.freeze({
+      policy: e.SLA_TARGETS ?? defaultSlaPolicy,
+      warnAt: e.SLA_WARN_AT / 100,
+      pausePending: e.SLA_PAUSE_PENDING,
+    }),
+    automations: Object.freeze({
+      pendingRemindMs: e.PENDING_REMIND_DAYS === 0 ? null : e.PENDING_REMIND_DAYS * DAY_MS,
+      pendingSolveMs: e.PENDING_CLOSE_DAYS === 0 ? null : e.PENDING_CLOSE_DAYS * DAY_MS,
+      solvedCloseMs: e.SOLVED_CLOSE_DAYS === 0 ? null : e.SOLVED_CLOSE_DAYS * DAY_MS,
+      digestAt: e.DIGEST_TIME === 'off' ? null : e.DIGEST_TIME,
+    }),
     telegram:
       e.TELEGRAM_BOT_TOKEN === undefined
         ? undefined

@@ -130,4 +130,43 @@ describe('configuration', () => {
       loadConfig({ ...minimal, DISCORD_BOT_TOKEN: 'x', DISCORD_GUILD_CHANNEL_ID: '#support' }),
     ).toThrow('DISCORD_GUILD_CHANNEL_ID must be a channel id')
   })
+
+  it('reads business hours, SLA targets and the automations, and says what is wrong with them', () => {
+    const config = loadConfig({
+      ...minimal,
+      TZ: 'Europe/Berlin',
+      BUSINESS_HOURS: 'Mon-Fri 09:00-17:00',
+      HOLIDAYS: '2026-12-24, 2026-12-25',
+      SLA_TARGETS: 'urgent=15m/30m/2h',
+      SLA_WARN_AT: '80',
+      PENDING_REMIND_DAYS: '0',
+    })
+    expect(config.hours.schedule).toHaveLength(5)
+    expect(config.hours.holidays).toEqual(['2026-12-24', '2026-12-25'])
+    expect(config.sla.policy.urgent).toEqual({
+      first_response: 900_000,
+      next_response: 1_800_000,
+      resolution: 7_200_000,
+    })
+    expect(config.sla.policy.normal.first_response).toBe(4 * 3_600_000)
+    expect(config.sla.warnAt).toBe(0.8)
+    expect(config.automations).toEqual({
+      pendingRemindMs: null,
+      pendingSolveMs: 5 * 86_400_000,
+      solvedCloseMs: 4 * 86_400_000,
+      digestAt: '08:00',
+    })
+
+    expect(() => loadConfig({ ...minimal, TZ: 'Mars/Olympus' })).toThrow('TZ must be an IANA time zone')
+    expect(() => loadConfig({ ...minimal, BUSINESS_HOURS: 'Mon-Fri 9-5' })).toThrow(
+      'BUSINESS_HOURS is not valid: "9" in "Mon-Fri 9-5" is not a time like 09:00',
+    )
+    expect(() => loadConfig({ ...minimal, SLA_TARGETS: 'vip=1h/2h/3h' })).toThrow(
+      'SLA_TARGETS is not valid: "vip" is not a priority',
+    )
+    expect(() => loadConfig({ ...minimal, HOLIDAYS: '25.12.2026' })).toThrow('HOLIDAYS is not valid')
+    expect(() => loadConfig({ ...minimal, DIGEST_TIME: '8am' })).toThrow(
+      'DIGEST_TIME must be a time like 08:00, or off',
+    )
+  })
 })

@@ -36,6 +36,15 @@ export interface SlackPost {
   readonly icon_url?: string
 }
 
+const slackDate = (d: Date) =>
+  `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} {time}|${d.toISOString()}>`
+
+function slaText(sla: NonNullable<TicketView['sla']>): string {
+  if (sla.breached) return `:rotating_light: ${sla.label} breached`
+  if (sla.paused || sla.dueAt === null) return `:double_vertical_bar: ${sla.label} paused`
+  return `:hourglass_flowing_sand: ${sla.label} due ${slackDate(sla.dueAt)}`
+}
+
 /** The ticket's root message: what it is, where it stands, and the buttons to work it. */
 export function rootMessage(t: TicketView): SlackPost {
   const number = String(t.id)
@@ -43,7 +52,6 @@ export function rootMessage(t: TicketView): SlackPost {
     escapeText(t.customer.name) + (t.customer.username ? ` (@${escapeText(t.customer.username)})` : '')
   const followUp = t.followUpOf === null ? '' : ` · follow-up of #${t.followUpOf}`
   const assignee = t.assignee === null ? '_Unassigned_' : `<@${t.assignee}>`
-  const since = Math.floor(t.createdAt.getTime() / 1000)
 
   const actions =
     t.status === 'closed'
@@ -70,6 +78,7 @@ export function rootMessage(t: TicketView): SlackPost {
       fields: [
         { type: 'mrkdwn', text: `*Status*\n${statusLabel[t.status]}` },
         { type: 'mrkdwn', text: `*Assignee*\n${assignee}` },
+        ...(t.sla === undefined ? [] : [{ type: 'mrkdwn' as const, text: `*SLA*\n${slaText(t.sla)}` }]),
       ],
     },
   ]
@@ -79,7 +88,7 @@ export function rootMessage(t: TicketView): SlackPost {
     elements: [
       {
         type: 'mrkdwn',
-        text: `Opened <!date^${since}^{date_short_pretty} {time}|${t.createdAt.toISOString()}> · reply in this thread to answer the customer · \`note:\` for a private note · \`!help\` for commands`,
+        text: `Opened ${slackDate(t.createdAt)} · reply in this thread to answer the customer · \`note:\` for a private note · \`!help\` for commands`,
       },
     ],
   })

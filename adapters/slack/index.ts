@@ -2,6 +2,7 @@ import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLog
 import { DeskError, describeError } from '../../src/core/errors.js'
 import type { Clock } from '../../src/core/clock.js'
 import type { HelpDesk } from '../../src/core/helpdesk.js'
+import type { BusinessHours } from '../../src/core/hours.js'
 import type { Logger } from '../../src/core/logger.js'
 import type { AgentDesk, WebhookRoute } from '../../src/core/ports.js'
 import { createSlackDesk } from './desk.js'
@@ -20,6 +21,7 @@ export interface SlackOptions {
   readonly apiUrl?: string | undefined
   readonly noteMarker: string
   readonly helpdesk: HelpDesk
+  readonly hours: BusinessHours
   readonly log: Logger
   readonly clock: Clock
 }
@@ -81,7 +83,13 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
       ...(opts.apiUrl !== undefined && { slackApiUrl: opts.apiUrl }),
     },
   })
-  registerListeners(app, { helpdesk: opts.helpdesk, noteMarker: opts.noteMarker, log })
+  registerListeners(app, {
+    helpdesk: opts.helpdesk,
+    hours: opts.hours,
+    clock: opts.clock,
+    noteMarker: opts.noteMarker,
+    log,
+  })
 
   let lastCheck: { at: number; ok: boolean } | undefined
 

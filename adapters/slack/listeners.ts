@@ -3,6 +3,8 @@ import type { WebClient } from '@slack/web-api'
 import { describeError, isDeskError } from '../../src/core/errors.js'
 import type { Actor, HelpDesk, Origin } from '../../src/core/helpdesk.js'
 import type { Logger } from '../../src/core/logger.js'
+import type { Clock } from '../../src/core/clock.js'
+import type { BusinessHours } from '../../src/core/hours.js'
 import { channelLabel, statusLabel } from '../../src/core/model.js'
 import { ACTION } from './blocks.js'
 import { COMMANDS, helpText, isCommandName, runSlashCommand, runThreadCommand } from './commands.js'
@@ -12,6 +14,8 @@ import { escapeText, fromSlackText, parseTicketNumber } from './text.js'
 
 export interface ListenerDeps {
   readonly helpdesk: HelpDesk
+  readonly hours: BusinessHours
+  readonly clock: Clock
   readonly noteMarker: string
   readonly log: Logger
 }
@@ -107,6 +111,16 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     } catch (error) {
       await tellAgent(client, where, failureText(error))
     }
+  })
+
+  // /hours: the schedule SLA clocks and auto-replies follow.
+  app.command('/hours', async ({ ack }) => {
+    const { hours } = deps
+    const now = deps.clock.now()
+    const state = hours.isOpen(now)
+      ? 'The team is *open* now.'
+      : `The team is *away*; back ${hours.format(hours.nextOpening(now))}.`
+    await ack({ response_type: 'ephemeral', text: `${state}\n${hours.describe()}` })
   })
 
   // Door 2: slash commands with the ticket number, answered ephemerally.

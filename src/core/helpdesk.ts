@@ -28,6 +28,7 @@ import type {
   TicketView,
 } from './ports.js'
 import { toTicketView } from './views.js'
+import type { BusinessHours } from './hours.js'
 import { fillTemplate, type CustomerTexts } from './texts.js'
 
 /** The agent who acts, by their desk (Slack) user id. */
@@ -53,6 +54,8 @@ export interface HelpDeskDeps {
   readonly db: Db
   readonly clock: Clock
   readonly texts: CustomerTexts
+  /** Business hours: customers who write while the team is away are told when it is back. */
+  readonly hours?: BusinessHours
   /** What each enabled channel allows (reply windows, templates). */
   readonly traits?: ReadonlyMap<Channel, ChannelTraits>
   /** Called after a transaction queued deliveries, so the outbox can start at once. */
@@ -266,7 +269,11 @@ export function createHelpDesk(deps: HelpDeskDeps) {
       }
       await tx
         .updateTable('tickets')
-        .set({ first_response_at: ticket.first_response_at ?? now, updated_at: now })
+        .set({
+          first_response_at: ticket.first_response_at ?? now,
+          awaiting_reply_since: null,
+          updated_at: now,
+        })
         .where('id', '=', ticket.id)
         .execute()
       if (changed) await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
@@ -288,6 +295,47 @@ export function createHelpDesk(deps: HelpDeskDeps) {
   ): Promise<void> {
     await recordEvent(tx, { ticketId, actor: 'system', action: 'delivery_failed', to: reason }, now)
     await postSystemLine(tx, ticketId, `:warning: ${what} could not be delivered: ${reason}`, now)
+  }
+
+  /**
+   * The out-of-hours line for a customer who writes while the team is away, once per ticket per
+   * closed period (the period is named by the moment the team opens again).
+   */
+  async function awayNotice(tx: Tx, ticketId: number, now: string): Promise<string | undefined> {
+    const { hours } = deps
+    if (hours === undefined || hours.isOpen(new Date(now))) return undefined
+    const opens = hours.nextOpening(new Date(now))
+    const period = opens.toISOString()
+    const told = await tx
+      .selectFrom('events')
+      .select('id')
+      .where('ticket_id', '=', ticketId)
+      .where('action', '=', 'after_hours_reply')
+      .where('to_value', '=', period)
+      .executeTakeFirst()
+    if (told !== undefined) return undefined
+    await recordEvent(tx, { ticketId, actor: 'system', action: 'after_hours_reply', to: period }, now)
+    return fillTemplate(texts.afterHours, { 'business.opens': hours.format(opens) })
+  }
+
+  /** Records a system event unless one with the same action and value exists; false when it did. */
+  async function recordOnce(
+    tx: Tx,
+    ticketId: number,
+    action: string,
+    value: string,
+    now: string,
+  ): Promise<boolean> {
+    const seen = await tx
+      .selectFrom('events')
+      .select('id')
+      .where('ticket_id', '=', ticketId)
+      .where('action', '=', action)
+      .where('to_value', '=', value)
+      .executeTakeFirst()
+    if (seen !== undefined) return false
+    await recordEvent(tx, { ticketId, actor: 'system', action, to: value }, now)
+    return true
   }
 
   /** Puts a line into the ticket's thread that only agents see. */
@@ -354,13 +402,15 @@ export function createHelpDesk(deps: HelpDeskDeps) {
         })
         await enqueueDelivery(tx, ticket.id, { type: 'desk.entry', messageId: message.id }, now)
 
+        const away = await awayNotice(tx, ticket.id, now)
         if (live === undefined) {
           const text = fillTemplate(texts.ticketOpened, {
             'ticket.number': String(ticket.id),
             'customer.name': contact.display_name,
           })
-          await sendAutomatic(tx, ticket.id, text, now)
+          await sendAutomatic(tx, ticket.id, away === undefined ? text : `${text} ${away}`, now)
         } else {
+          if (away !== undefined) await sendAutomatic(tx, ticket.id, away, now)
           const next = statusAfterCustomerMessage(live.status)
           if (next !== live.status) {
             await changeStatus(tx, live, next, { actor: 'customer' }, now)
@@ -368,7 +418,13 @@ export function createHelpDesk(deps: HelpDeskDeps) {
           }
           await tx
             .updateTable('tickets')
-            .set({ last_customer_message_at: now, updated_at: now })
+            .set({
+              last_customer_message_at: now,
+              updated_at: now,
+              // After an agent's answer, the customer's next message starts the next-response clock.
+              awaiting_reply_since:
+                live.first_response_at === null ? null : (live.awaiting_reply_since ?? now),
+            })
             .where('id', '=', ticket.id)
             .execute()
         }
@@ -517,6 +573,66 @@ export function createHelpDesk(deps: HelpDeskDeps) {
             now,
           )
         }
+      })
+    },
+
+    /**
+     * Says an SLA alert in the ticket's thread, once: `key` names the clock's run (a clock and
+     * when it started), so each run warns once and breaches once.
+     */
+    async slaAlert(
+      ticketId: number,
+      level: 'warning' | 'breach',
+      key: string,
+      text: string,
+    ): Promise<boolean> {
+      return inTransaction(async (tx, now) => {
+        if (!(await recordOnce(tx, ticketId, `sla_${level}`, key, now))) return false
+        await postSystemLine(tx, ticketId, text, now)
+        await enqueueDelivery(tx, ticketId, { type: 'desk.update' }, now)
+        return true
+      })
+    },
+
+    /** Reminds the customer of a pending ticket, once per time it went pending. */
+    async remindPending(ticketId: number, pendingSince: string): Promise<boolean> {
+      return inTransaction(async (tx, now) => {
+        const ticket = await requireTicket(tx, ticketId)
+        if (ticket.status !== 'pending') return false
+        if (!(await recordOnce(tx, ticketId, 'pending_reminder', pendingSince, now))) return false
+        await sendAutomatic(
+          tx,
+          ticketId,
+          fillTemplate(texts.pendingReminder, { 'ticket.number': String(ticketId) }),
+          now,
+        )
+        return true
+      })
+    },
+
+    /** Solves a ticket that waited too long for the customer; says why in the thread. */
+    async autoSolve(ticketId: number, why: string): Promise<boolean> {
+      return inTransaction(async (tx, now) => {
+        const ticket = await requireTicket(tx, ticketId)
+        if (ticket.status !== 'pending') return false
+        await changeStatus(tx, ticket, 'solved', { actor: 'system' }, now)
+        await postSystemLine(tx, ticketId, `:robot_face: Solved automatically: ${why}`, now)
+        await enqueueDelivery(tx, ticketId, { type: 'desk.update' }, now)
+        return true
+      })
+    },
+
+    /** Queues a notice once per (job, period): a digest that already went out is not sent again. */
+    async notifyOnce(job: string, period: string, notice: DeskNotice): Promise<boolean> {
+      return inTransaction(async (tx, now) => {
+        const claimed = await tx
+          .insertInto('job_runs')
+          .values({ job, period, ran_at: now })
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst()
+        if (claimed.numInsertedOrUpdatedRows !== 1n) return false
+        await enqueueDelivery(tx, null, { type: 'desk.notice', text: notice.text }, now)
+        return true
       })
     },
 

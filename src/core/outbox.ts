@@ -48,6 +48,8 @@ export interface OutboxDeps {
   readonly channels: ReadonlyMap<Channel, ChannelAdapter>
   readonly helpdesk: HelpDesk
   readonly policy?: Partial<OutboxPolicy>
+  /** The SLA line of a ticket's root message, as it stands when the message is posted. */
+  readonly slaOf?: (ticketId: number, now: Date) => Promise<TicketView['sla']>
 }
 
 export type Outbox = ReturnType<typeof createOutbox>
@@ -88,6 +90,11 @@ export function createOutbox(deps: OutboxDeps) {
     return { ...view, thread: view.thread }
   }
 
+  async function withSla<T extends TicketView>(view: T): Promise<T> {
+    const sla = await deps.slaOf?.(view.id, clock.now())
+    return sla === undefined ? view : { ...view, sla }
+  }
+
   function adapterFor(channel: Channel): ChannelAdapter {
     const adapter = channels.get(channel)
     if (adapter === undefined) {
@@ -117,7 +124,7 @@ export function createOutbox(deps: OutboxDeps) {
     if (ticket === undefined) throw new DeskError('rejected', `delivery ${row.id} names no existing ticket`)
     switch (payload.type) {
       case 'desk.open': {
-        const ref = await desk.openThread(toTicketView(ticket))
+        const ref = await desk.openThread(await withSla(toTicketView(ticket)))
         await db
           .updateTable('tickets')
           .set({ thread_channel: ref.channel, thread_ts: ref.ts })
@@ -129,7 +136,7 @@ export function createOutbox(deps: OutboxDeps) {
         await absorbLaterUpdates(db, ticket.id, row.id, now)
         // Read again after absorbing, so the post shows every change the absorbed rows stood for.
         const fresh = (await detail(ticket.id)) ?? ticket
-        await desk.updateThread(withThread(fresh))
+        await desk.updateThread(await withSla(withThread(fresh)))
         return
       }
       case 'desk.entry': {

@@ -127,6 +127,13 @@ export interface TicketView {
   /** The desk user id of the assignee. */
   readonly assignee: string | null
   readonly followUpOf: TicketId | null
+  /** The SLA clock that runs out first, when one runs. */
+  readonly sla?: {
+    readonly label: string
+    readonly dueAt: Date | null
+    readonly breached: boolean
+    readonly paused: boolean
+  }
   readonly createdAt: Date
   readonly thread: ThreadRef | null
 }

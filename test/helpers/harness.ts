@@ -82,6 +82,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     log: silentLog(),
     clock,
     runOutbox: false,
+    runScheduler: false,
     host: '127.0.0.1',
     ...opts.app,
   })

@@ -1,0 +1,28 @@
+import type { HelpDesk } from '../../core/helpdesk.js'
+import type { Logger } from '../../core/logger.js'
+import type { SlaSettings } from '../../core/sla.js'
+import type { Db } from '../../db/connection.js'
+
+/** Lifecycle automations; a null delay turns that rule off. */
+export interface AutomationSettings {
+  /** Remind the customer of a pending ticket after this long without an answer. */
+  readonly pendingRemindMs: number | null
+  /** Solve a pending ticket after this long without an answer. */
+  readonly pendingSolveMs: number | null
+  /** Close a solved ticket after this long. */
+  readonly solvedCloseMs: number | null
+  /** Local time of the daily digest (HH:MM), or null for none. */
+  readonly digestAt: string | null
+}
+
+/** What every job may use. */
+export interface JobDeps {
+  readonly db: Db
+  readonly helpdesk: HelpDesk
+  readonly sla: SlaSettings
+  readonly automations: AutomationSettings
+  readonly log: Logger
+}
+
+/** Statuses in which a ticket still needs the team. */
+export const WORKING_STATUSES = ['new', 'open', 'pending', 'on_hold'] as const
