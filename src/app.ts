@@ -61,7 +61,17 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     warnAt: config.sla.warnAt,
     pausedStatuses: new Set<TicketStatus>(config.sla.pausePending ? ['on_hold', 'pending'] : ['on_hold']),
   }
-  const helpdesk = createHelpDesk({ db, clock, texts: defaultTexts, traits, hours, onQueued: () => kick() })
+  const helpdesk = createHelpDesk({
+    db,
+    clock,
+    texts: {
+      ...defaultTexts,
+      ...(config.afterHoursReply !== undefined && { afterHours: config.afterHoursReply }),
+    },
+    traits,
+    hours,
+    onQueued: () => kick(),
+  })
   const slack = createSlackModule({ ...config.slack, helpdesk, hours, log, clock })
   const outbox = createOutbox({
     db,

@@ -150,6 +150,11 @@ const schema = z
     PENDING_REMIND_DAYS: days.default(3),
     PENDING_CLOSE_DAYS: days.default(5),
     SOLVED_CLOSE_DAYS: days.default(4),
+    AFTER_HOURS_REPLY: optional(
+      z.string().includes('{{business.opens}}', {
+        message: 'must say when the team is back: include {{business.opens}}',
+      }),
+    ),
     DIGEST_TIME: z
       .string()
       .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'must be a time like 08:00, or off')
@@ -242,6 +247,8 @@ export interface Config {
     readonly schedule: readonly OpenSpan[] | undefined
     readonly holidays: readonly string[]
   }
+  /** Replaces the default out-of-hours reply. */
+  readonly afterHoursReply: string | undefined
   readonly sla: { readonly policy: SlaPolicy; readonly warnAt: number; readonly pausePending: boolean }
   readonly automations: {
     readonly pendingRemindMs: number | null
@@ -327,6 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             chatGapMs: e.WHATSAPP_WEB_CHAT_GAP_MS,
             globalGapMs: e.WHATSAPP_WEB_GAP_MS,
           }),
+    afterHoursReply: e.AFTER_HOURS_REPLY,
     hours: Object.freeze({ zone: e.TZ, schedule: e.BUSINESS_HOURS, holidays: e.HOLIDAYS ?? [] }),
     sla: Object.freeze({
       policy: e.SLA_TARGETS ?? defaultSlaPolicy,

@@ -165,6 +165,9 @@ describe('configuration', () => {
       'SLA_TARGETS is not valid: "vip" is not a priority',
     )
     expect(() => loadConfig({ ...minimal, HOLIDAYS: '25.12.2026' })).toThrow('HOLIDAYS is not valid')
+    expect(() => loadConfig({ ...minimal, AFTER_HOURS_REPLY: 'We are closed.' })).toThrow(
+      'AFTER_HOURS_REPLY must say when the team is back: include {{business.opens}}',
+    )
     expect(() => loadConfig({ ...minimal, DIGEST_TIME: '8am' })).toThrow(
       'DIGEST_TIME must be a time like 08:00, or off',
     )

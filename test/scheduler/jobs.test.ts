@@ -133,6 +133,16 @@ describe('scheduled jobs', () => {
       ])
     })
 
+    it('says what the team configured', async () => {
+      const harness = await start({ AFTER_HOURS_REPLY: 'Wir sind ab {{business.opens}} wieder da.' })
+      harness.clock.set(new Date('2026-11-28T10:00:00Z'))
+      await harness.app.helpdesk.receive(inbound('Hallo?'))
+      await harness.app.outbox.drain()
+      expect(String(harness.telegram.sent[0]?.text)).toMatch(
+        /Wir sind ab Mon 30 Nov, 09:00 \(Europe\/Berlin\) wieder da\.$/,
+      )
+    })
+
     it('counts a holiday as away', async () => {
       const harness = await start()
       harness.clock.set(new Date('2026-12-24T10:00:00Z')) // Thursday, a holiday
