@@ -1,19 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { deliveriesOf } from '../../src/db/repos/deliveries.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import { startHarness, type Harness } from '../helpers/harness.js'
 import { inbound } from '../helpers/inbound.js'
+import { tempDatabaseUrl } from '../helpers/temp-db.js'
 
 describe('outbox against the real Slack client', () => {
   let h: Harness | undefined
-  const dirs: string[] = []
   afterEach(async () => {
     await h?.stop()
     h = undefined
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
   })
 
   it('delivers once and in order when Slack answers 500, then 429 with Retry-After, then 200', async () => {
@@ -43,9 +39,7 @@ describe('outbox against the real Slack client', () => {
   })
 
   it('delivers what was queued when the process stopped, after it starts again', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threaddesk-'))
-    dirs.push(dir)
-    const env = { DATABASE_URL: `file:${join(dir, 'desk.db')}` }
+    const env = { DATABASE_URL: tempDatabaseUrl() }
 
     const first = await startHarness({ env })
     await first.app.helpdesk.receive(inbound('Queued before the stop'))

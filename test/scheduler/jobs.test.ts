@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { eventsOf } from '../../src/db/repos/events.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import { JOBS } from '../../src/scheduler/index.js'
 import { AGENT, startHarness, SUPERVISOR, SUPPORT_CHANNEL, type Harness } from '../helpers/harness.js'
 import { inbound } from '../helpers/inbound.js'
+import { tempDatabaseUrl } from '../helpers/temp-db.js'
 
 const H = 3_600_000
 const DAY = 24 * H
@@ -14,11 +12,9 @@ const env = { TZ: 'Europe/Berlin', BUSINESS_HOURS: 'Mon-Fri 09:00-17:00', HOLIDA
 
 describe('scheduled jobs', () => {
   let h: Harness | undefined
-  const dirs: string[] = []
   afterEach(async () => {
     await h?.stop()
     h = undefined
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
   })
 
   const start = async (extra: Record<string, string> = {}) =>
@@ -80,9 +76,7 @@ describe('scheduled jobs', () => {
     })
 
     it('keep what they said across a restart in the middle of a breach window', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'threaddesk-'))
-      dirs.push(dir)
-      const file = { DATABASE_URL: `file:${join(dir, 'desk.db')}` }
+      const file = { DATABASE_URL: tempDatabaseUrl() }
       const first = await startHarness({ env: { ...env, ...file } })
       await mondayTicket(first)
       await run(first, 'sla-alerts', '2026-11-23T12:10:00Z')
