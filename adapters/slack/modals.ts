@@ -1,4 +1,4 @@
-import type { View } from '@slack/types'
+import type { PlainTextInput, UsersSelect, View } from '@slack/types'
 
 /** The ticket and thread a modal acts on; carried in the view's private_metadata. */
 export interface ModalTarget {
@@ -9,40 +9,46 @@ export interface ModalTarget {
 
 export const MODAL = { note: 'td_note_modal', assign: 'td_assign_modal' } as const
 
-export function noteModal(target: ModalTarget): View {
+/** A one-field modal about a ticket; the field's block id is what a refusal is shown on. */
+function modal(
+  target: ModalTarget,
+  callbackId: string,
+  title: string,
+  submit: string,
+  field: {
+    blockId: string
+    label: string
+    element: PlainTextInput | UsersSelect
+  },
+): View {
   return {
     type: 'modal',
-    callback_id: MODAL.note,
+    callback_id: callbackId,
     private_metadata: JSON.stringify(target),
-    title: { type: 'plain_text', text: `Note on #${target.ticketId}` },
-    submit: { type: 'plain_text', text: 'Add note' },
+    title: { type: 'plain_text', text: title },
+    submit: { type: 'plain_text', text: submit },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
       {
         type: 'input',
-        block_id: 'note',
-        label: { type: 'plain_text', text: 'Private note (agents only, never sent to the customer)' },
-        element: { type: 'plain_text_input', action_id: 'text', multiline: true },
+        block_id: field.blockId,
+        label: { type: 'plain_text', text: field.label },
+        element: field.element,
       },
     ],
   }
 }
 
-export function assignModal(target: ModalTarget): View {
-  return {
-    type: 'modal',
-    callback_id: MODAL.assign,
-    private_metadata: JSON.stringify(target),
-    title: { type: 'plain_text', text: `Assign #${target.ticketId}` },
-    submit: { type: 'plain_text', text: 'Assign' },
-    close: { type: 'plain_text', text: 'Cancel' },
-    blocks: [
-      {
-        type: 'input',
-        block_id: 'assignee',
-        label: { type: 'plain_text', text: 'Assign to' },
-        element: { type: 'users_select', action_id: 'user' },
-      },
-    ],
-  }
-}
+export const noteModal = (target: ModalTarget): View =>
+  modal(target, MODAL.note, `Note on #${target.ticketId}`, 'Add note', {
+    blockId: 'note',
+    label: 'Private note (agents only, never sent to the customer)',
+    element: { type: 'plain_text_input', action_id: 'text', multiline: true },
+  })
+
+export const assignModal = (target: ModalTarget): View =>
+  modal(target, MODAL.assign, `Assign #${target.ticketId}`, 'Assign', {
+    blockId: 'assignee',
+    label: 'Assign to',
+    element: { type: 'users_select', action_id: 'user' },
+  })
