@@ -5,9 +5,12 @@ import { enqueueDelivery } from '../db/repos/deliveries.js'
 import { recordEvent } from '../db/repos/events.js'
 import { insertMessage } from '../db/repos/messages.js'
 import { markProcessed } from '../db/repos/processed-events.js'
-import { findTicket, findTicketByThread, findTicketDetail, latestTicketOf } from '../db/repos/tickets.js'
+import { findTicketByThread, findTicketDetail, latestTicketOf } from '../db/repos/tickets.js'
 import type { Agent, Ticket } from '../db/schema.js'
-import { iso, type Clock } from './clock.js'
+import { createWork, type Origin } from './work.js'
+
+export type { Origin } from './work.js'
+import type { Clock } from './clock.js'
 import { DeskError } from './errors.js'
 import { assertTransition, statusAfterCustomerMessage, type AgentStatus } from './lifecycle.js'
 import {
@@ -34,14 +37,6 @@ import { fillTemplate, type CustomerTexts } from './texts.js'
 /** The agent who acts, by their desk (Slack) user id. */
 export interface Actor {
   readonly deskUserId: string
-}
-
-/** Where an agent's action came from, so redeliveries are recognised and thread echoes avoided. */
-export interface Origin {
-  /** A unique id of the platform event that carried the action (Slack's event id); a repeat is ignored. */
-  readonly eventKey?: string
-  /** The thread message that is the action itself (a plain reply or note): no echo is posted. */
-  readonly deskTs?: string
 }
 
 /** What an action did, in words for the agent who asked. */
@@ -75,26 +70,9 @@ const statusRank = { none: 0, sent: 1, delivered: 2, read: 3, failed: 4 } as con
  * events and the deliveries it causes are stored together or not at all.
  */
 export function createHelpDesk(deps: HelpDeskDeps) {
-  const { db, clock, texts } = deps
+  const { db, texts } = deps
 
-  async function inTransaction<T>(work: (tx: Tx, now: string) => Promise<T>): Promise<T> {
-    const result = await db.transaction().execute((tx) => work(tx, iso(clock.now())))
-    deps.onQueued?.()
-    return result
-  }
-
-  async function claimOnce(tx: Tx, origin: Origin | undefined, now: string): Promise<void> {
-    if (origin?.eventKey === undefined) return
-    if (!(await markProcessed(tx, 'desk', origin.eventKey, now))) {
-      throw new DeskError('duplicate', 'This event was already handled.')
-    }
-  }
-
-  async function requireTicket(tx: Tx, id: number): Promise<Ticket> {
-    const ticket = await findTicket(tx, id)
-    if (ticket === undefined) throw new DeskError('not_found', `Ticket #${id} does not exist.`)
-    return ticket
-  }
+  const { inTransaction, claimOnce, requireTicket } = createWork(deps)
 
   async function changeStatus(
     tx: Tx,
