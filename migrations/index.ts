@@ -3,6 +3,7 @@ import * as m0001 from './0001-initial.js'
 import * as m0002 from './0002-delivery-status-and-templates.js'
 import * as m0003 from './0003-contact-avatar.js'
 import * as m0004 from './0004-sla-and-jobs.js'
+import * as m0005 from './0005-ticket-fields-and-canned-replies.js'
 
 /** Every migration, in order. Add a new file for every schema change; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-delivery-status-and-templates': m0002,
   '0003-contact-avatar': m0003,
   '0004-sla-and-jobs': m0004,
+  '0005-ticket-fields-and-canned-replies': m0005,
 }

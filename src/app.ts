@@ -9,6 +9,7 @@ import { createBusinessHours } from './core/hours.js'
 import type { TicketStatus } from './core/model.js'
 import { createOutbox, type OutboxPolicy } from './core/outbox.js'
 import { slaSummary, type SlaSettings } from './core/sla.js'
+import { createTicketFields } from './core/ticket-fields.js'
 import type { JobDeps } from './scheduler/jobs/deps.js'
 import { createScheduler } from './scheduler/index.js'
 import type { ChannelAdapter, ChannelHost } from './core/ports.js'
@@ -72,7 +73,8 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     hours,
     onQueued: () => kick(),
   })
-  const slack = createSlackModule({ ...config.slack, helpdesk, hours, log, clock })
+  const fields = createTicketFields({ db, clock, types: config.ticketTypes, onQueued: () => kick() })
+  const slack = createSlackModule({ ...config.slack, helpdesk, fields, hours, log, clock })
   const outbox = createOutbox({
     db,
     clock,
@@ -109,6 +111,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   return {
     db,
     helpdesk,
+    fields,
     outbox,
     jobDeps,
     get port() {

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { isValidZone, parseSchedule, type OpenSpan } from './core/hours.js'
 import { PRIORITIES, type Priority } from './core/model.js'
 import { defaultSlaPolicy, type SlaPolicy } from './core/sla.js'
+import { DEFAULT_TICKET_TYPES } from './core/ticket-fields.js'
 
 const DAY_MS = 86_400_000
 
@@ -155,6 +156,24 @@ const schema = z
         message: 'must say when the team is back: include {{business.opens}}',
       }),
     ),
+    TICKET_TYPES: z
+      .string()
+      .default(DEFAULT_TICKET_TYPES.join(','))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((t) => t.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .pipe(
+        z
+          .array(
+            z
+              .string()
+              .regex(/^[a-z0-9_-]+$/, 'must be a comma-separated list of words like incident,question'),
+          )
+          .min(1),
+      ),
     DIGEST_TIME: z
       .string()
       .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'must be a time like 08:00, or off')
@@ -247,6 +266,7 @@ export interface Config {
     readonly schedule: readonly OpenSpan[] | undefined
     readonly holidays: readonly string[]
   }
+  readonly ticketTypes: readonly string[]
   /** Replaces the default out-of-hours reply. */
   readonly afterHoursReply: string | undefined
   readonly sla: { readonly policy: SlaPolicy; readonly warnAt: number; readonly pausePending: boolean }
@@ -335,6 +355,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             globalGapMs: e.WHATSAPP_WEB_GAP_MS,
           }),
     afterHoursReply: e.AFTER_HOURS_REPLY,
+    ticketTypes: e.TICKET_TYPES,
     hours: Object.freeze({ zone: e.TZ, schedule: e.BUSINESS_HOURS, holidays: e.HOLIDAYS ?? [] }),
     sla: Object.freeze({
       policy: e.SLA_TARGETS ?? defaultSlaPolicy,

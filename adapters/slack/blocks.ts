@@ -1,5 +1,11 @@
 import type { KnownBlock } from '@slack/types'
-import { channelLabel, statusLabel, type MessageKind } from '../../src/core/model.js'
+import {
+  channelLabel,
+  PRIORITIES,
+  statusLabel,
+  type MessageKind,
+  type Priority,
+} from '../../src/core/model.js'
 import type { ThreadEntry, TicketView } from '../../src/core/ports.js'
 import { escapeText } from './text.js'
 
@@ -10,6 +16,7 @@ export const ACTION = {
   pending: 'td_pending',
   reopen: 'td_reopen',
   note: 'td_note',
+  priority: 'td_priority',
 } as const
 
 const statusEmoji = {
@@ -35,6 +42,15 @@ export interface SlackPost {
   readonly username?: string
   readonly icon_url?: string
 }
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+const priorityEmoji: Record<Priority, string> = {
+  low: '',
+  normal: '',
+  high: ':small_orange_diamond: ',
+  urgent: ':red_circle: ',
+}
+const priorityLabel = (p: Priority) => `${priorityEmoji[p]}${capitalize(p)}`
 
 const slackDate = (d: Date) =>
   `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} {time}|${d.toISOString()}>`
@@ -78,11 +94,33 @@ export function rootMessage(t: TicketView): SlackPost {
       fields: [
         { type: 'mrkdwn', text: `*Status*\n${statusLabel[t.status]}` },
         { type: 'mrkdwn', text: `*Assignee*\n${assignee}` },
+        { type: 'mrkdwn', text: `*Priority*\n${priorityLabel(t.priority)}` },
+        ...(t.type === null ? [] : [{ type: 'mrkdwn' as const, text: `*Type*\n${capitalize(t.type)}` }]),
         ...(t.sla === undefined ? [] : [{ type: 'mrkdwn' as const, text: `*SLA*\n${slaText(t.sla)}` }]),
       ],
     },
   ]
-  if (actions.length > 0) blocks.push({ type: 'actions', block_id: `ticket_${number}`, elements: actions })
+  const about = [
+    ...(t.topic === null ? [] : [`*Topic:* ${escapeText(t.topic)}`]),
+    ...(t.tags.length === 0 ? [] : [`*Tags:* ${t.tags.map((tag) => `\`${tag}\``).join(' ')}`]),
+  ]
+  if (about.length > 0)
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: about.join('  ·  ') }] })
+  if (actions.length > 0) {
+    const options = PRIORITIES.map((p) => ({
+      text: { type: 'plain_text' as const, text: priorityLabel(p) },
+      value: p,
+    }))
+    const picker = {
+      type: 'static_select' as const,
+      action_id: ACTION.priority,
+      placeholder: { type: 'plain_text' as const, text: 'Priority' },
+      options,
+    }
+    const current = options.find((o) => o.value === t.priority)
+    const select = current === undefined ? picker : { ...picker, initial_option: current }
+    blocks.push({ type: 'actions', block_id: `ticket_${number}`, elements: [...actions, select] })
+  }
   blocks.push({
     type: 'context',
     elements: [

@@ -1,28 +1,30 @@
 import { DeskError } from '../../src/core/errors.js'
 import type { Actor, HelpDesk, Origin } from '../../src/core/helpdesk.js'
 import type { AgentStatus } from '../../src/core/lifecycle.js'
+import type { HistoryLine, TicketFields } from '../../src/core/ticket-fields.js'
 import { fromSlackText, parseMention, parseTicketNumber } from './text.js'
 
 /** Where a command was typed: as a slash command anywhere, or as `!command` in a ticket's thread. */
 export type Door = 'slash' | 'thread'
 
+/** The core services commands act through. */
+export interface Core {
+  readonly helpdesk: HelpDesk
+  readonly fields: TicketFields
+}
+
 interface Command {
   /** Arguments after the ticket number, as the help shows them. */
   readonly args: string
   readonly summary: string
-  run(
-    desk: HelpDesk,
-    actor: Actor,
-    ticketId: number,
-    rest: string,
-    origin: Origin | undefined,
-  ): Promise<string>
+  run(core: Core, actor: Actor, ticketId: number, rest: string, origin: Origin | undefined): Promise<string>
 }
 
 const statusCommand = (to: AgentStatus, summary: string): Command => ({
   args: '',
   summary,
-  run: async (desk, actor, id, _rest, origin) => (await desk.setStatus(actor, id, to, origin)).text,
+  run: async ({ helpdesk }, actor, id, _rest, origin) =>
+    (await helpdesk.setStatus(actor, id, to, origin)).text,
 })
 
 /** Every ticket command; slash commands and thread commands share this one table. */
@@ -30,19 +32,19 @@ export const COMMANDS = {
   reply: {
     args: 'TEXT',
     summary: 'send TEXT to the customer',
-    run: async (desk, actor, id, rest, origin) =>
-      (await desk.reply(actor, id, fromSlackText(rest), origin)).text,
+    run: async ({ helpdesk }, actor, id, rest, origin) =>
+      (await helpdesk.reply(actor, id, fromSlackText(rest), origin)).text,
   },
   note: {
     args: 'TEXT',
     summary: 'add a private note (never sent to the customer)',
-    run: async (desk, actor, id, rest, origin) =>
-      (await desk.note(actor, id, fromSlackText(rest), origin)).text,
+    run: async ({ helpdesk }, actor, id, rest, origin) =>
+      (await helpdesk.note(actor, id, fromSlackText(rest), origin)).text,
   },
   assign: {
     args: '@user',
     summary: 'assign the ticket (supervisors and admins assign others)',
-    async run(desk, actor, id, rest, origin) {
+    async run({ helpdesk }, actor, id, rest, origin) {
       const token = rest.trim()
       const user = parseMention(token)
       if (user === undefined) {
@@ -53,30 +55,60 @@ export const COMMANDS = {
             : `\`${token}\` is not a linked mention: pick the person from Slack's @ list.`,
         )
       }
-      return (await desk.assign(actor, id, user, origin)).text
+      return (await helpdesk.assign(actor, id, user, origin)).text
     },
   },
   template: {
     args: 'NAME [param | param …]',
     summary: 'send an approved WhatsApp template (works outside the 24-hour window)',
-    async run(desk, actor, id, rest, origin) {
+    async run({ helpdesk }, actor, id, rest, origin) {
       const [name = '', ...more] = rest.trim().split(/\s+/)
       if (name === '') throw new DeskError('invalid', 'Name the template to send.')
       const tail = fromSlackText(more.join(' ')).trim()
       const params = tail === '' ? [] : tail.split(tail.includes('|') ? '|' : /\s+/).map((p) => p.trim())
-      return (await desk.sendTemplate(actor, id, { name, params }, origin)).text
+      return (await helpdesk.sendTemplate(actor, id, { name, params }, origin)).text
     },
   },
   take: {
     args: '',
     summary: 'assign the ticket to yourself',
-    run: async (desk, actor, id, _rest, origin) =>
-      (await desk.assign(actor, id, actor.deskUserId, origin)).text,
+    run: async ({ helpdesk }, actor, id, _rest, origin) =>
+      (await helpdesk.assign(actor, id, actor.deskUserId, origin)).text,
   },
   resolve: statusCommand('solved', 'mark the ticket solved'),
   pending: statusCommand('pending', 'wait for the customer'),
   hold: statusCommand('on_hold', 'put on hold while waiting on another team'),
   reopen: statusCommand('open', 'open the ticket again'),
+  priority: {
+    args: 'low|normal|high|urgent',
+    summary: 'set the priority (it sets the SLA targets)',
+    run: ({ fields }, actor, id, rest, origin) => fields.setPriority(actor, id, rest, origin),
+  },
+  type: {
+    args: 'TYPE',
+    summary: 'set the ticket type',
+    run: ({ fields }, actor, id, rest, origin) => fields.setType(actor, id, rest, origin),
+  },
+  tag: {
+    args: '+tag -tag …',
+    summary: 'add and remove tags',
+    run({ fields }, actor, id, rest, origin) {
+      const words = rest.trim().split(/\s+/).filter(Boolean)
+      const add = words.filter((w) => !w.startsWith('-')).map((w) => w.replace(/^\+/, '').toLowerCase())
+      const remove = words.filter((w) => w.startsWith('-')).map((w) => w.slice(1).toLowerCase())
+      return fields.tag(actor, id, add, remove, origin)
+    },
+  },
+  topic: {
+    args: 'TEXT',
+    summary: 'set the topic (empty clears it)',
+    run: ({ fields }, actor, id, rest, origin) => fields.setTopic(actor, id, fromSlackText(rest), origin),
+  },
+  history: {
+    args: '',
+    summary: "show the ticket's history: who changed what, from what, to what, when",
+    run: async ({ fields }, _actor, id) => historyText(id, await fields.history(id)),
+  },
 } satisfies Record<string, Command>
 
 export type CommandName = keyof typeof COMMANDS
@@ -114,7 +146,7 @@ export function usageError(door: Door, name: CommandName, why: string): DeskErro
  * Returns what to tell the agent.
  */
 export async function runSlashCommand(
-  desk: HelpDesk,
+  core: Core,
   actor: Actor,
   name: CommandName,
   text: string,
@@ -125,7 +157,7 @@ export async function runSlashCommand(
     throw usageError('slash', name, first ? `\`${first}\` is not a ticket number.` : 'Which ticket?')
   }
   return COMMANDS[name].run(
-    desk,
+    core,
     actor,
     ticketId,
     text
@@ -138,7 +170,7 @@ export async function runSlashCommand(
 
 /** Runs `!name rest` typed in the thread of a ticket. */
 export async function runThreadCommand(
-  desk: HelpDesk,
+  core: Core,
   actor: Actor,
   ticketId: number,
   line: string,
@@ -153,5 +185,49 @@ export async function runThreadCommand(
       `\`!${name}\` is not a command, so nothing was sent to the customer. Type \`!help\` for the list.`,
     )
   }
-  return COMMANDS[name].run(desk, actor, ticketId, match?.[2] ?? '', origin)
+  return COMMANDS[name].run(core, actor, ticketId, match?.[2] ?? '', origin)
+}
+
+const slackDate = (d: Date) =>
+  `<!date^${Math.floor(d.getTime() / 1000)}^{date_short} {time}|${d.toISOString()}>`
+
+function describeLine(line: HistoryLine): string {
+  const from = line.from ?? 'none'
+  const to = line.to ?? 'none'
+  switch (line.action) {
+    case 'created':
+      return line.from === null ? 'opened the ticket' : `opened the ticket (${line.from})`
+    case 'status':
+    case 'priority':
+    case 'type':
+    case 'topic':
+      return `${line.action}: ${from} → ${to}`
+    case 'assigned':
+      return `assigned: ${line.from === null ? 'nobody' : `<@${line.from}>`} → <@${to}>`
+    case 'tag':
+      return line.to === null ? `removed tag \`${from}\`` : `added tag \`${to}\``
+    case 'replied':
+      return 'replied to the customer'
+    case 'noted':
+      return 'added a private note'
+    case 'delivery_failed':
+      return `a message was not delivered: ${to}`
+    case 'sla_warning':
+    case 'sla_breach':
+      return `${line.action === 'sla_warning' ? 'SLA warning' : 'SLA breach'}: ${(line.to ?? '').split('@')[0]?.replace('_', ' ')}`
+    case 'after_hours_reply':
+      return 'told the customer the team is away'
+    case 'pending_reminder':
+      return 'reminded the customer'
+    default:
+      return `${line.action}${line.to === null ? '' : `: ${to}`}`
+  }
+}
+
+/** A ticket's audit log for Slack: when, who, what changed from what to what. */
+export function historyText(ticketId: number, lines: readonly HistoryLine[]): string {
+  const who = (l: HistoryLine) =>
+    l.agent !== null ? `<@${l.agent}>` : l.actor === 'customer' ? 'customer' : 'threaddesk'
+  const body = lines.map((l) => `• ${slackDate(l.at)} · ${who(l)} · ${describeLine(l)}`)
+  return [`*History of #${ticketId}*`, ...body].join('\n')
 }

@@ -3,6 +3,7 @@ import { DeskError, describeError } from '../../src/core/errors.js'
 import type { Clock } from '../../src/core/clock.js'
 import type { HelpDesk } from '../../src/core/helpdesk.js'
 import type { BusinessHours } from '../../src/core/hours.js'
+import type { TicketFields } from '../../src/core/ticket-fields.js'
 import type { Logger } from '../../src/core/logger.js'
 import type { AgentDesk, WebhookRoute } from '../../src/core/ports.js'
 import { createSlackDesk } from './desk.js'
@@ -21,6 +22,7 @@ export interface SlackOptions {
   readonly apiUrl?: string | undefined
   readonly noteMarker: string
   readonly helpdesk: HelpDesk
+  readonly fields: TicketFields
   readonly hours: BusinessHours
   readonly log: Logger
   readonly clock: Clock
@@ -84,6 +86,7 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
     },
   })
   registerListeners(app, {
+    fields: opts.fields,
     helpdesk: opts.helpdesk,
     hours: opts.hours,
     clock: opts.clock,

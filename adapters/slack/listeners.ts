@@ -1,19 +1,34 @@
-import type { App, BlockButtonAction, MessageShortcut, ViewOutput } from '@slack/bolt'
+import type {
+  App,
+  BlockButtonAction,
+  BlockStaticSelectAction,
+  MessageShortcut,
+  ViewOutput,
+} from '@slack/bolt'
 import type { WebClient } from '@slack/web-api'
 import { describeError, isDeskError } from '../../src/core/errors.js'
 import type { Actor, HelpDesk, Origin } from '../../src/core/helpdesk.js'
 import type { Logger } from '../../src/core/logger.js'
 import type { Clock } from '../../src/core/clock.js'
 import type { BusinessHours } from '../../src/core/hours.js'
+import type { TicketFields } from '../../src/core/ticket-fields.js'
 import { channelLabel, statusLabel } from '../../src/core/model.js'
 import { ACTION } from './blocks.js'
-import { COMMANDS, helpText, isCommandName, runSlashCommand, runThreadCommand } from './commands.js'
+import {
+  COMMANDS,
+  helpText,
+  isCommandName,
+  runSlashCommand,
+  runThreadCommand,
+  type Core,
+} from './commands.js'
 import { call } from './errors.js'
 import { assignModal, MODAL, noteModal, type ModalTarget } from './modals.js'
 import { escapeText, fromSlackText, parseTicketNumber } from './text.js'
 
 export interface ListenerDeps {
   readonly helpdesk: HelpDesk
+  readonly fields: TicketFields
   readonly hours: BusinessHours
   readonly clock: Clock
   readonly noteMarker: string
@@ -34,6 +49,7 @@ type ModalValues = ViewOutput['state']['values']
 /** Wires every door of DESIGN.md into Bolt: thread replies, slash commands, buttons, shortcuts and modals. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
   const { helpdesk, log } = deps
+  const core: Core = { helpdesk, fields: deps.fields }
   const marker = deps.noteMarker.toLowerCase()
 
   /** What to tell the agent when an action failed: our own refusals verbatim, anything else logged. */
@@ -97,7 +113,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       await tellAgent(
         client,
         where,
-        await attempt(() => runThreadCommand(helpdesk, actor, ticketId, text, origin)),
+        await attempt(() => runThreadCommand(core, actor, ticketId, text, origin)),
       )
       return
     }
@@ -152,7 +168,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       })
       return
     }
-    const answer = await attempt(() => runSlashCommand(helpdesk, actor, name, text))
+    const answer = await attempt(() => runSlashCommand(core, actor, name, text))
     await ack({ response_type: 'ephemeral', text: answer ?? '' })
   })
 
@@ -193,6 +209,16 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       if (channel !== undefined) await tellAgent(client, { channel, user: actor.deskUserId }, answer)
     },
   )
+
+  app.action<BlockStaticSelectAction>(ACTION.priority, async ({ action, body, ack, client }) => {
+    await ack()
+    const id = Number(action.block_id.replace(/^ticket_/, ''))
+    const answer = await attempt(() =>
+      deps.fields.setPriority({ deskUserId: body.user.id }, id, action.selected_option.value),
+    )
+    const channel = body.channel?.id
+    if (channel !== undefined) await tellAgent(client, { channel, user: body.user.id }, answer)
+  })
 
   app.action<BlockButtonAction>(ACTION.note, async ({ action, body, ack, client }) => {
     await ack()

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Channel, MessageDirection, MessageKind, TicketId, TicketStatus } from './model.js'
+import type { Channel, MessageDirection, MessageKind, Priority, TicketId, TicketStatus } from './model.js'
 
 /** A customer identity as a platform describes it. */
 export interface InboundContact {
@@ -117,6 +117,10 @@ export interface ThreadRef {
 export interface TicketView {
   readonly id: TicketId
   readonly status: TicketStatus
+  readonly priority: Priority
+  readonly type: string | null
+  readonly topic: string | null
+  readonly tags: readonly string[]
   readonly channel: Channel
   readonly subject: string
   readonly customer: {

@@ -7,6 +7,10 @@ export function toTicketView(t: TicketDetail): TicketView {
   return {
     id: asTicketId(t.id),
     status: t.status,
+    priority: t.priority,
+    type: t.type,
+    topic: t.topic,
+    tags: t.tags,
     channel: t.channel,
     subject: t.subject,
     customer: { name: t.customer_name, username: t.customer_username, avatarUrl: t.customer_avatar_url },

@@ -39,6 +39,8 @@ export interface TicketsTable {
   channel: Channel
   status: TicketStatus
   priority: Generated<Priority>
+  type: string | null
+  topic: string | null
   assignee_id: number | null
   subject: string
   follow_up_of: number | null
@@ -102,6 +104,19 @@ export interface ProcessedEventsTable {
   created_at: string
 }
 
+export interface TicketTagsTable {
+  ticket_id: number
+  tag: string
+}
+
+export interface CannedRepliesTable {
+  id: Generated<number>
+  name: string
+  text: string
+  created_by: number | null
+  created_at: string
+}
+
 export interface JobRunsTable {
   job: string
   period: string
@@ -117,6 +132,8 @@ export interface Database {
   deliveries: DeliveriesTable
   processed_events: ProcessedEventsTable
   job_runs: JobRunsTable
+  ticket_tags: TicketTagsTable
+  canned_replies: CannedRepliesTable
 }
 
 export type Contact = Selectable<ContactsTable>

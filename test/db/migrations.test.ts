@@ -12,6 +12,7 @@ describe('migrations', () => {
       '0002-delivery-status-and-templates',
       '0003-contact-avatar',
       '0004-sla-and-jobs',
+      '0005-ticket-fields-and-canned-replies',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await sql<{
@@ -21,12 +22,14 @@ describe('migrations', () => {
     )
     expect(tables.rows.map((r) => r.name)).toEqual([
       'agents',
+      'canned_replies',
       'contacts',
       'deliveries',
       'events',
       'job_runs',
       'messages',
       'processed_events',
+      'ticket_tags',
       'tickets',
     ])
     await db.destroy()

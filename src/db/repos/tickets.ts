@@ -27,7 +27,7 @@ export async function findTicketByThread(db: Db, channel: string, ts: string): P
 
 /** One ticket with what the agent desk shows of it. */
 export async function findTicketDetail(db: Db, id: number) {
-  return db
+  const row = await db
     .selectFrom('tickets as t')
     .innerJoin('contacts as c', 'c.id', 't.contact_id')
     .leftJoin('agents as a', 'a.id', 't.assignee_id')
@@ -41,5 +41,13 @@ export async function findTicketDetail(db: Db, id: number) {
     .select('a.desk_user_id as assignee_desk_user_id')
     .where('t.id', '=', id)
     .executeTakeFirst()
+  if (row === undefined) return undefined
+  const tags = await db
+    .selectFrom('ticket_tags')
+    .select('tag')
+    .where('ticket_id', '=', id)
+    .orderBy('tag')
+    .execute()
+  return { ...row, tags: tags.map((t) => t.tag) }
 }
 export type TicketDetail = NonNullable<Awaited<ReturnType<typeof findTicketDetail>>>

@@ -1,0 +1,190 @@
+import { ensureAgent } from '../db/repos/agents.js'
+import { enqueueDelivery } from '../db/repos/deliveries.js'
+import { recordEvent } from '../db/repos/events.js'
+import type { Ticket } from '../db/schema.js'
+import { DeskError } from './errors.js'
+import type { Actor } from './helpdesk.js'
+import { PRIORITIES, type Priority } from './model.js'
+import { createWork, type Origin, type WorkDeps } from './work.js'
+
+export const DEFAULT_TICKET_TYPES = ['incident', 'problem', 'question', 'task'] as const
+
+const TAG = /^[a-z0-9][a-z0-9_-]{0,31}$/
+const TOPIC_MAX = 100
+
+export interface FieldsDeps extends WorkDeps {
+  /** The ticket types agents may choose from. */
+  readonly types: readonly string[]
+}
+
+/** One line of a ticket's audit log, with the desk user id of the agent who acted. */
+export interface HistoryLine {
+  readonly at: Date
+  readonly actor: 'customer' | 'agent' | 'system'
+  readonly agent: string | null
+  readonly action: string
+  readonly from: string | null
+  readonly to: string | null
+}
+
+export type TicketFields = ReturnType<typeof createTicketFields>
+
+/** What a ticket is besides its conversation: priority, type, topic and tags; and its history. */
+export function createTicketFields(deps: FieldsDeps) {
+  const { db } = deps
+  const { inTransaction, claimOnce, requireTicket } = createWork(deps)
+
+  async function change(
+    actor: Actor,
+    ticketId: number,
+    field: 'priority' | 'type' | 'topic',
+    value: string | null,
+    origin: Origin | undefined,
+  ): Promise<string> {
+    return inTransaction(async (tx, now) => {
+      await claimOnce(tx, origin, now)
+      const ticket = await requireTicket(tx, ticketId)
+      assertOpen(ticket)
+      const before = ticket[field]
+      if (before === value)
+        throw new DeskError('conflict', `Ticket #${ticket.id} already has ${field} ${value ?? 'unset'}.`)
+      const agent = await ensureAgent(tx, actor.deskUserId, now)
+      await tx
+        .updateTable('tickets')
+        .set({ [field]: value, updated_at: now })
+        .where('id', '=', ticket.id)
+        .execute()
+      await recordEvent(
+        tx,
+        { ticketId, actor: 'agent', agentId: agent.id, action: field, from: before, to: value },
+        now,
+      )
+      await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
+      return value === null
+        ? `Ticket #${ticket.id} has no ${field} now.`
+        : `Ticket #${ticket.id} ${field} is now ${value}.`
+    })
+  }
+
+  return {
+    async setPriority(actor: Actor, ticketId: number, value: string, origin?: Origin): Promise<string> {
+      const priority = value.trim().toLowerCase()
+      if (!PRIORITIES.includes(priority as Priority)) {
+        throw new DeskError('invalid', `\`${value}\` is not a priority; choose ${PRIORITIES.join(', ')}.`)
+      }
+      return change(actor, ticketId, 'priority', priority, origin)
+    },
+
+    async setType(actor: Actor, ticketId: number, value: string, origin?: Origin): Promise<string> {
+      const type = value.trim().toLowerCase()
+      if (!deps.types.includes(type)) {
+        throw new DeskError('invalid', `\`${value}\` is not a ticket type; choose ${deps.types.join(', ')}.`)
+      }
+      return change(actor, ticketId, 'type', type, origin)
+    },
+
+    async setTopic(actor: Actor, ticketId: number, text: string, origin?: Origin): Promise<string> {
+      const topic = text.trim()
+      if (topic.length > TOPIC_MAX)
+        throw new DeskError('invalid', `A topic has at most ${TOPIC_MAX} characters.`)
+      return change(actor, ticketId, 'topic', topic === '' ? null : topic, origin)
+    },
+
+    /** Adds and removes tags (lowercase letters, digits, `-` and `_`). */
+    async tag(
+      actor: Actor,
+      ticketId: number,
+      add: readonly string[],
+      remove: readonly string[],
+      origin?: Origin,
+    ) {
+      const bad = [...add, ...remove].find((t) => !TAG.test(t))
+      if (bad !== undefined) {
+        throw new DeskError(
+          'invalid',
+          `\`${bad}\` is not a tag: use lowercase letters, digits, - and _, at most 32.`,
+        )
+      }
+      if (add.length + remove.length === 0)
+        throw new DeskError('invalid', 'Name the tags to add (+tag) or remove (-tag).')
+      return inTransaction(async (tx, now) => {
+        await claimOnce(tx, origin, now)
+        const ticket = await requireTicket(tx, ticketId)
+        assertOpen(ticket)
+        const agent = await ensureAgent(tx, actor.deskUserId, now)
+        const changed: string[] = []
+        for (const tag of add) {
+          const added = await tx
+            .insertInto('ticket_tags')
+            .values({ ticket_id: ticket.id, tag })
+            .onConflict((oc) => oc.doNothing())
+            .executeTakeFirst()
+          if (added.numInsertedOrUpdatedRows === 1n) {
+            changed.push(`+${tag}`)
+            await recordEvent(
+              tx,
+              { ticketId, actor: 'agent', agentId: agent.id, action: 'tag', to: tag },
+              now,
+            )
+          }
+        }
+        for (const tag of remove) {
+          const removed = await tx
+            .deleteFrom('ticket_tags')
+            .where('ticket_id', '=', ticket.id)
+            .where('tag', '=', tag)
+            .executeTakeFirst()
+          if (removed.numDeletedRows === 1n) {
+            changed.push(`-${tag}`)
+            await recordEvent(
+              tx,
+              { ticketId, actor: 'agent', agentId: agent.id, action: 'tag', from: tag },
+              now,
+            )
+          }
+        }
+        if (changed.length === 0)
+          throw new DeskError('conflict', `Ticket #${ticket.id} already has those tags.`)
+        await tx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticket.id).execute()
+        await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
+        return `Ticket #${ticket.id} tags: ${changed.join(' ')}.`
+      })
+    },
+
+    async tagsOf(ticketId: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('ticket_tags')
+        .select('tag')
+        .where('ticket_id', '=', ticketId)
+        .orderBy('tag')
+        .execute()
+      return rows.map((r) => r.tag)
+    },
+
+    /** The ticket's audit log, oldest first. */
+    async history(ticketId: number): Promise<HistoryLine[]> {
+      const ticket = await db.selectFrom('tickets').select('id').where('id', '=', ticketId).executeTakeFirst()
+      if (ticket === undefined) throw new DeskError('not_found', `Ticket #${ticketId} does not exist.`)
+      const rows = await db
+        .selectFrom('events as e')
+        .leftJoin('agents as a', 'a.id', 'e.agent_id')
+        .select(['e.created_at', 'e.actor_type', 'a.desk_user_id', 'e.action', 'e.from_value', 'e.to_value'])
+        .where('e.ticket_id', '=', ticketId)
+        .orderBy('e.id')
+        .execute()
+      return rows.map((r) => ({
+        at: new Date(r.created_at),
+        actor: r.actor_type,
+        agent: r.desk_user_id,
+        action: r.action,
+        from: r.from_value,
+        to: r.to_value,
+      }))
+    },
+  }
+}
+
+function assertOpen(ticket: Ticket): void {
+  if (ticket.status === 'closed')
+    throw new DeskError('conflict', `Ticket #${ticket.id} is closed and cannot change.`)
+}

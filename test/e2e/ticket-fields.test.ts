@@ -1,0 +1,127 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { eventsOf } from '../../src/db/repos/events.js'
+import { findTicket } from '../../src/db/repos/tickets.js'
+import { AGENT, startHarness, SUPPORT_CHANNEL, type Harness } from '../helpers/harness.js'
+import { inbound } from '../helpers/inbound.js'
+
+describe('ticket fields: priority, type, tags, topic, history', () => {
+  let h: Harness
+  let ticket: { id: number; threadTs: string }
+
+  beforeEach(async () => {
+    h = await startHarness()
+    const { ticketId } = await h.app.helpdesk.receive(inbound('The app crashes on login'))
+    await h.app.outbox.drain()
+    const row = (await findTicket(h.db, ticketId!))!
+    ticket = { id: row.id, threadTs: row.thread_ts! }
+    h.slack.reset()
+    h.telegram.sent.length = 0
+  })
+  afterEach(async () => {
+    await h.stop()
+  })
+
+  const root = async () => {
+    await h.app.outbox.drain()
+    return JSON.stringify(h.slack.callsOf('chat.update').at(-1)?.blocks)
+  }
+
+  it('sets the priority, which shows on the root message and moves the SLA target', async () => {
+    const before = (await h.app.fields.history(ticket.id)).length
+    expect(await h.slash('/priority', `${ticket.id} urgent`, AGENT)).toBe(
+      `Ticket #${ticket.id} priority is now urgent.`,
+    )
+    const blocks = await root()
+    expect(blocks).toContain('*Priority*\\n:red_circle: Urgent')
+    // Urgent: first response within 30 minutes of 09:00 UTC.
+    expect(blocks).toContain('First response due <!date^')
+    expect(blocks).toContain('|2026-11-23T09:30:00.000Z>')
+    const history = await h.app.fields.history(ticket.id)
+    expect(history.length).toBe(before + 1)
+    expect(history.at(-1)).toMatchObject({ action: 'priority', from: 'normal', to: 'urgent', agent: AGENT })
+  })
+
+  it('refuses values it does not know, saying which it does', async () => {
+    expect(await h.slash('/priority', `${ticket.id} vip`, AGENT)).toBe(
+      ':warning: `vip` is not a priority; choose low, normal, high, urgent.',
+    )
+    expect(await h.slash('/type', `${ticket.id} complaint`, AGENT)).toBe(
+      ':warning: `complaint` is not a ticket type; choose incident, problem, question, task.',
+    )
+    expect(await h.slash('/tag', `${ticket.id} +Not/AllowED`, AGENT)).toContain('is not a tag')
+    expect(await h.slash('/priority', '999 high', AGENT)).toBe(':warning: Ticket #999 does not exist.')
+  })
+
+  it('sets the type from the thread, and tags and topic from anywhere', async () => {
+    await h.threadReply(ticket.threadTs, AGENT, '!type incident')
+    await vi.waitFor(async () => expect((await findTicket(h.db, ticket.id))?.type).toBe('incident'))
+    expect(await h.slash('/tag', `${ticket.id} +ios +login vip`, AGENT)).toBe(
+      `Ticket #${ticket.id} tags: +ios +login +vip.`,
+    )
+    expect(await h.slash('/tag', `${ticket.id} -vip`, AGENT)).toBe(`Ticket #${ticket.id} tags: -vip.`)
+    expect(await h.slash('/tag', `${ticket.id} +ios`, AGENT)).toBe(
+      `:warning: Ticket #${ticket.id} already has those tags.`,
+    )
+    expect(await h.slash('/topic', `${ticket.id} Login crash on iOS 19`, AGENT)).toBe(
+      `Ticket #${ticket.id} topic is now Login crash on iOS 19.`,
+    )
+    const blocks = await root()
+    expect(blocks).toContain('*Type*\\nIncident')
+    expect(blocks).toContain('*Topic:* Login crash on iOS 19')
+    expect(blocks).toContain('*Tags:* `ios` `login`')
+    expect(h.telegram.sent).toEqual([]) // none of it reaches the customer
+  })
+
+  it('sets the priority from the picker on the root message', async () => {
+    await h.interact({
+      type: 'block_actions',
+      user: { id: AGENT, username: 'agent', name: 'agent', team_id: 'T1' },
+      api_app_id: 'A1',
+      token: 'legacy',
+      trigger_id: 'trig.9',
+      team: { id: 'T1', domain: 'acme' },
+      container: { type: 'message', message_ts: ticket.threadTs, channel_id: SUPPORT_CHANNEL },
+      channel: { id: SUPPORT_CHANNEL, name: 'support' },
+      message: { type: 'message', ts: ticket.threadTs, text: 'root' },
+      response_url: 'https://hooks.slack.com/actions/x',
+      actions: [
+        {
+          type: 'static_select',
+          action_id: 'td_priority',
+          block_id: `ticket_${ticket.id}`,
+          selected_option: { text: { type: 'plain_text', text: 'High' }, value: 'high' },
+          action_ts: '1.3',
+        },
+      ],
+    })
+    await vi.waitFor(async () => expect((await findTicket(h.db, ticket.id))?.priority).toBe('high'))
+  })
+
+  it('/history shows who changed what, from what, to what, when', async () => {
+    await h.slash('/take', String(ticket.id), AGENT)
+    await h.slash('/priority', `${ticket.id} high`, AGENT)
+    await h.slash('/tag', `${ticket.id} +ios`, AGENT)
+    await h.slash('/resolve', String(ticket.id), AGENT)
+    const text = await h.slash('/history', String(ticket.id), AGENT)
+    const lines = text.split('\n')
+    expect(lines[0]).toBe(`*History of #${ticket.id}*`)
+    expect(lines.slice(1).map((l) => l.split(' · ').slice(1).join(' · '))).toEqual([
+      'customer · opened the ticket',
+      `<@${AGENT}> · assigned: nobody → <@${AGENT}>`,
+      `<@${AGENT}> · status: new → open`,
+      `<@${AGENT}> · priority: normal → high`,
+      `<@${AGENT}> · added tag \`ios\``,
+      `<@${AGENT}> · status: open → solved`,
+    ])
+    expect(lines[1]).toMatch(/^• <!date\^\d+\^\{date_short\} \{time\}\|2026-11-23T09:00:00.000Z> · /)
+  })
+
+  it('keeps a closed ticket as it was', async () => {
+    await h.slash('/resolve', String(ticket.id), AGENT)
+    await h.app.helpdesk.close(ticket.id)
+    expect(await h.slash('/priority', `${ticket.id} high`, AGENT)).toBe(
+      `:warning: Ticket #${ticket.id} is closed and cannot change.`,
+    )
+    expect((await eventsOf(h.db, ticket.id)).some((e) => e.action === 'priority')).toBe(false)
+  })
+})
