@@ -5,6 +5,7 @@ import { systemClock, iso, type Clock } from './core/clock.js'
 import { createHelpDesk } from './core/helpdesk.js'
 import type { Logger } from './core/logger.js'
 import type { Channel } from './core/model.js'
+import { grantAtLeast } from './core/agents.js'
 import { createBusinessHours } from './core/hours.js'
 import type { TicketStatus } from './core/model.js'
 import { createOutbox, type OutboxPolicy } from './core/outbox.js'
@@ -16,7 +17,6 @@ import type { ChannelAdapter, ChannelHost } from './core/ports.js'
 import { defaultTexts } from './core/texts.js'
 import { openDatabase, type Db } from './db/connection.js'
 import { migrateToLatest } from './db/migrate.js'
-import { setRoles } from './db/repos/agents.js'
 import { healthRoute } from './http/health.js'
 import { createHttpServer } from './http/server.js'
 
@@ -45,8 +45,8 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   const applied = await migrateToLatest(db)
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated')
   const now = iso(clock.now())
-  await setRoles(db, config.slack.supervisors, 'supervisor', now)
-  await setRoles(db, config.slack.admins, 'admin', now)
+  await grantAtLeast(db, config.slack.supervisors, 'supervisor', now)
+  await grantAtLeast(db, config.slack.admins, 'admin', now)
 
   // The outbox is created last but woken by every transaction that queues work.
   let kick = (): void => undefined

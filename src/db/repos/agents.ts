@@ -1,4 +1,3 @@
-import type { AgentRole } from '../../core/model.js'
 import type { Db } from '../connection.js'
 import type { Agent } from '../schema.js'
 
@@ -10,22 +9,6 @@ export async function ensureAgent(db: Db, deskUserId: string, at: string): Promi
     .onConflict((oc) => oc.column('desk_user_id').doNothing())
     .execute()
   return db.selectFrom('agents').selectAll().where('desk_user_id', '=', deskUserId).executeTakeFirstOrThrow()
-}
-
-/** Gives these desk users this role, creating them where needed. */
-export async function setRoles(
-  db: Db,
-  deskUserIds: readonly string[],
-  role: AgentRole,
-  at: string,
-): Promise<void> {
-  for (const id of deskUserIds) {
-    await db
-      .insertInto('agents')
-      .values({ desk_user_id: id, role, created_at: at })
-      .onConflict((oc) => oc.column('desk_user_id').doUpdateSet({ role }))
-      .execute()
-  }
 }
 
 export async function findAgentById(db: Db, id: number): Promise<Agent | undefined> {
