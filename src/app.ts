@@ -5,7 +5,8 @@ import { systemClock, iso, type Clock } from './core/clock.js'
 import { createHelpDesk } from './core/helpdesk.js'
 import type { Logger } from './core/logger.js'
 import type { Channel } from './core/model.js'
-import { grantAtLeast } from './core/agents.js'
+import { createAgents, grantAtLeast } from './core/agents.js'
+import { createCannedReplies } from './core/canned.js'
 import { createBusinessHours } from './core/hours.js'
 import type { TicketStatus } from './core/model.js'
 import { createOutbox, type OutboxPolicy } from './core/outbox.js'
@@ -74,7 +75,10 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     onQueued: () => kick(),
   })
   const fields = createTicketFields({ db, clock, types: config.ticketTypes, onQueued: () => kick() })
-  const slack = createSlackModule({ ...config.slack, helpdesk, fields, hours, log, clock })
+  const work = { db, clock, onQueued: () => kick() }
+  const canned = createCannedReplies(work)
+  const agents = createAgents(work)
+  const slack = createSlackModule({ ...config.slack, helpdesk, fields, canned, agents, hours, log, clock })
   const outbox = createOutbox({
     db,
     clock,

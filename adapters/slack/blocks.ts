@@ -17,6 +17,7 @@ export const ACTION = {
   reopen: 'td_reopen',
   note: 'td_note',
   priority: 'td_priority',
+  canned: 'td_canned',
 } as const
 
 const statusEmoji = {
@@ -79,6 +80,7 @@ export function rootMessage(t: TicketView): SlackPost {
             button('Resolve', ACTION.resolve, number),
             ...(t.status === 'pending' ? [] : [button('Pending', ACTION.pending, number)]),
             button('Note', ACTION.note, number),
+            button('Canned reply', ACTION.canned, number),
           ]
 
   const blocks: KnownBlock[] = [

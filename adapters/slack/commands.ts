@@ -1,6 +1,7 @@
 import { DeskError } from '../../src/core/errors.js'
 import type { Actor, HelpDesk, Origin } from '../../src/core/helpdesk.js'
 import type { AgentStatus } from '../../src/core/lifecycle.js'
+import type { CannedReplies } from '../../src/core/canned.js'
 import type { HistoryLine, TicketFields } from '../../src/core/ticket-fields.js'
 import { fromSlackText, parseMention, parseTicketNumber } from './text.js'
 
@@ -11,6 +12,19 @@ export type Door = 'slash' | 'thread'
 export interface Core {
   readonly helpdesk: HelpDesk
   readonly fields: TicketFields
+  readonly canned: CannedReplies
+  /** The name customers see for an agent ({{agent.name}}). */
+  agentName(deskUserId: string): Promise<string>
+}
+
+/**
+ * What an agent's reply sends: a canned reply when it is just `:NAME`, else the text as the
+ * customer should read it. An unknown canned reply or variable is an error, and nothing is sent.
+ */
+export async function replyText(core: Core, actor: Actor, ticketId: number, raw: string): Promise<string> {
+  const canned = /^:([a-z0-9][a-z0-9_-]*)$/i.exec(raw.trim())
+  if (canned?.[1] === undefined) return fromSlackText(raw)
+  return core.canned.render(canned[1], ticketId, await core.agentName(actor.deskUserId))
 }
 
 interface Command {
@@ -30,10 +44,10 @@ const statusCommand = (to: AgentStatus, summary: string): Command => ({
 /** Every ticket command; slash commands and thread commands share this one table. */
 export const COMMANDS = {
   reply: {
-    args: 'TEXT',
-    summary: 'send TEXT to the customer',
-    run: async ({ helpdesk }, actor, id, rest, origin) =>
-      (await helpdesk.reply(actor, id, fromSlackText(rest), origin)).text,
+    args: 'TEXT|:CANNED',
+    summary: 'send TEXT, or a canned reply, to the customer',
+    run: async (core, actor, id, rest, origin) =>
+      (await core.helpdesk.reply(actor, id, await replyText(core, actor, id, rest), origin)).text,
   },
   note: {
     args: 'TEXT',

@@ -4,6 +4,8 @@ import type { Clock } from '../../src/core/clock.js'
 import type { HelpDesk } from '../../src/core/helpdesk.js'
 import type { BusinessHours } from '../../src/core/hours.js'
 import type { TicketFields } from '../../src/core/ticket-fields.js'
+import type { CannedReplies } from '../../src/core/canned.js'
+import type { Agents } from '../../src/core/agents.js'
 import type { Logger } from '../../src/core/logger.js'
 import type { AgentDesk, WebhookRoute } from '../../src/core/ports.js'
 import { createSlackDesk } from './desk.js'
@@ -23,6 +25,8 @@ export interface SlackOptions {
   readonly noteMarker: string
   readonly helpdesk: HelpDesk
   readonly fields: TicketFields
+  readonly canned: CannedReplies
+  readonly agents: Agents
   readonly hours: BusinessHours
   readonly log: Logger
   readonly clock: Clock
@@ -87,6 +91,8 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
   })
   registerListeners(app, {
     fields: opts.fields,
+    canned: opts.canned,
+    agents: opts.agents,
     helpdesk: opts.helpdesk,
     hours: opts.hours,
     clock: opts.clock,

@@ -12,6 +12,8 @@ import type { Logger } from '../../src/core/logger.js'
 import type { Clock } from '../../src/core/clock.js'
 import type { BusinessHours } from '../../src/core/hours.js'
 import type { TicketFields } from '../../src/core/ticket-fields.js'
+import type { CannedReplies } from '../../src/core/canned.js'
+import type { Agents } from '../../src/core/agents.js'
 import { channelLabel, statusLabel } from '../../src/core/model.js'
 import { ACTION } from './blocks.js'
 import {
@@ -19,16 +21,19 @@ import {
   helpText,
   isCommandName,
   runSlashCommand,
+  replyText,
   runThreadCommand,
   type Core,
 } from './commands.js'
 import { call } from './errors.js'
-import { assignModal, MODAL, noteModal, type ModalTarget } from './modals.js'
-import { escapeText, fromSlackText, parseTicketNumber } from './text.js'
+import { assignModal, cannedModal, MODAL, noteModal, type ModalTarget } from './modals.js'
+import { escapeText, fromSlackText, parseMention, parseTicketNumber } from './text.js'
 
 export interface ListenerDeps {
   readonly helpdesk: HelpDesk
   readonly fields: TicketFields
+  readonly canned: CannedReplies
+  readonly agents: Agents
   readonly hours: BusinessHours
   readonly clock: Clock
   readonly noteMarker: string
@@ -49,7 +54,21 @@ type ModalValues = ViewOutput['state']['values']
 /** Wires every door of DESIGN.md into Bolt: thread replies, slash commands, buttons, shortcuts and modals. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
   const { helpdesk, log } = deps
-  const core: Core = { helpdesk, fields: deps.fields }
+  const names = new Map<string, string>()
+  /** An agent's name as customers should see it, from Slack's profile (cached; the mention if unreadable). */
+  async function agentName(deskUserId: string): Promise<string> {
+    const known = names.get(deskUserId)
+    if (known !== undefined) return known
+    const info = await call('users.info', () => app.client.users.info({ user: deskUserId })).catch(
+      () => undefined,
+    )
+    const profile = info?.user?.profile
+    const name = profile?.display_name || profile?.real_name || info?.user?.real_name || info?.user?.name
+    if (name === undefined || name === '') return 'our team'
+    names.set(deskUserId, name)
+    return name
+  }
+  const core: Core = { helpdesk, fields: deps.fields, canned: deps.canned, agentName }
   const marker = deps.noteMarker.toLowerCase()
 
   /** What to tell the agent when an action failed: our own refusals verbatim, anything else logged. */
@@ -122,11 +141,58 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       if (text.toLowerCase().startsWith(marker)) {
         await helpdesk.note(actor, ticketId, fromSlackText(text.slice(marker.length)), origin)
       } else {
-        await helpdesk.reply(actor, ticketId, fromSlackText(text), origin)
+        await helpdesk.reply(actor, ticketId, await replyText(core, actor, ticketId, text), origin)
       }
     } catch (error) {
       await tellAgent(client, where, failureText(error))
     }
+  })
+
+  // /canned: the team's canned replies; admins change them, everyone uses them.
+  app.command('/canned', async ({ command, ack }) => {
+    const actor: Actor = { deskUserId: command.user_id }
+    const [sub = 'list', name = ''] = command.text.trim().split(/\s+/)
+    const answer = await attempt(async () => {
+      switch (sub.toLowerCase()) {
+        case 'add':
+          return deps.canned.add(
+            actor,
+            name,
+            fromSlackText(command.text.trim().replace(/^add\s+\S+\s*/i, '')),
+          )
+        case 'remove':
+          return deps.canned.remove(actor, name)
+        case 'list': {
+          const all = await deps.canned.list()
+          if (all.length === 0) return 'No canned replies yet. Admins add them: `/canned add NAME TEXT`.'
+          return [
+            '*Canned replies* (use one with `/reply 42 :NAME` or `:NAME` in a thread)',
+            ...all.map((c) => `• \`:${c.name}\` — ${escapeText(c.text)}`),
+          ].join('\n')
+        }
+        default:
+          return `:warning: \`${sub}\` is not a /canned command. Use \`/canned list\`, \`/canned add NAME TEXT\` or \`/canned remove NAME\`.`
+      }
+    })
+    await ack({ response_type: 'ephemeral', text: answer ?? '' })
+  })
+
+  // /agents: roles; admins change them.
+  app.command('/agents', async ({ command, ack }) => {
+    const actor: Actor = { deskUserId: command.user_id }
+    const [sub = 'list', who = '', role = 'agent'] = command.text.trim().split(/\s+/)
+    const answer = await attempt(async () => {
+      if (sub === 'list') {
+        const all = await deps.agents.list()
+        return ['*Agents*', ...all.map((a) => `• <@${a.deskUserId}> — ${a.role}`)].join('\n')
+      }
+      const user = parseMention(who)
+      if ((sub !== 'add' && sub !== 'remove') || user === undefined) {
+        return ':warning: Use `/agents list`, `/agents add @user agent|supervisor|admin` or `/agents remove @user`.'
+      }
+      return deps.agents.setRole(actor, user, sub === 'remove' ? 'agent' : role.toLowerCase())
+    })
+    await ack({ response_type: 'ephemeral', text: answer ?? '' })
   })
 
   // /hours: the schedule SLA clocks and auto-replies follow.
@@ -220,6 +286,29 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     if (channel !== undefined) await tellAgent(client, { channel, user: body.user.id }, answer)
   })
 
+  app.action<BlockButtonAction>(ACTION.canned, async ({ action, body, ack, client }) => {
+    await ack()
+    const target: ModalTarget = {
+      ticketId: Number(action.value),
+      channel: body.channel?.id ?? '',
+      threadTs: body.message?.ts ?? '',
+    }
+    const all = await deps.canned.list()
+    if (all.length === 0) {
+      await tellAgent(
+        client,
+        { channel: target.channel, user: body.user.id },
+        'No canned replies yet. Admins add them: `/canned add NAME TEXT`.',
+      )
+      return
+    }
+    await call('views.open', () =>
+      client.views.open({ trigger_id: body.trigger_id, view: cannedModal(target, all) }),
+    ).catch((error: unknown) =>
+      log.warn({ err: describeError(error) }, 'could not open the canned reply modal'),
+    )
+  })
+
   app.action<BlockButtonAction>(ACTION.note, async ({ action, body, ack, client }) => {
     await ack()
     const target: ModalTarget = {
@@ -286,6 +375,15 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       field: 'note',
       run: (actor: Actor, target: ModalTarget, values: ModalValues) =>
         helpdesk.note(actor, target.ticketId, values.note?.text?.value ?? ''),
+    },
+    {
+      id: MODAL.canned,
+      field: 'canned',
+      run: async (actor: Actor, target: ModalTarget, values: ModalValues) => {
+        const name = values.canned?.name?.selected_option?.value ?? ''
+        const text = await deps.canned.render(name, target.ticketId, await agentName(actor.deskUserId))
+        return helpdesk.reply(actor, target.ticketId, text)
+      },
     },
     {
       id: MODAL.assign,

@@ -1,4 +1,4 @@
-import type { PlainTextInput, UsersSelect, View } from '@slack/types'
+import type { PlainTextInput, StaticSelect, UsersSelect, View } from '@slack/types'
 
 /** The ticket and thread a modal acts on; carried in the view's private_metadata. */
 export interface ModalTarget {
@@ -7,7 +7,7 @@ export interface ModalTarget {
   readonly threadTs: string
 }
 
-export const MODAL = { note: 'td_note_modal', assign: 'td_assign_modal' } as const
+export const MODAL = { note: 'td_note_modal', assign: 'td_assign_modal', canned: 'td_canned_modal' } as const
 
 /** A one-field modal about a ticket; the field's block id is what a refusal is shown on. */
 function modal(
@@ -18,7 +18,7 @@ function modal(
   field: {
     blockId: string
     label: string
-    element: PlainTextInput | UsersSelect
+    element: PlainTextInput | UsersSelect | StaticSelect
   },
 ): View {
   return {
@@ -51,4 +51,19 @@ export const assignModal = (target: ModalTarget): View =>
     blockId: 'assignee',
     label: 'Assign to',
     element: { type: 'users_select', action_id: 'user' },
+  })
+
+export const cannedModal = (target: ModalTarget, replies: readonly { name: string; text: string }[]): View =>
+  modal(target, MODAL.canned, `Reply to #${target.ticketId}`, 'Send', {
+    blockId: 'canned',
+    label: 'Canned reply (sent to the customer)',
+    element: {
+      type: 'static_select',
+      action_id: 'name',
+      options: replies.slice(0, 100).map((r) => ({
+        text: { type: 'plain_text', text: `:${r.name}` },
+        value: r.name,
+        description: { type: 'plain_text', text: r.text.slice(0, 75) },
+      })),
+    },
   })

@@ -43,6 +43,16 @@ export async function startFakeSlack() {
           ok: true,
           permalink: `https://acme.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}`,
         }
+      case 'users.info':
+        return {
+          ok: true,
+          user: {
+            id: args.user,
+            name: 'maria.s',
+            real_name: 'Maria Sanchez',
+            profile: { display_name: 'Maria', real_name: 'Maria Sanchez' },
+          },
+        }
       case 'reactions.add':
         return { ok: true }
       case 'files.getUploadURLExternal':
