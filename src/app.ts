@@ -12,6 +12,7 @@ import type { TicketStatus } from './core/model.js'
 import { createOutbox, type OutboxPolicy } from './core/outbox.js'
 import { slaSummary, type SlaSettings } from './core/sla.js'
 import { createTicketFields } from './core/ticket-fields.js'
+import { createTicketQueries } from './core/ticket-query.js'
 import type { JobDeps } from './scheduler/jobs/deps.js'
 import { createScheduler } from './scheduler/index.js'
 import type { ChannelAdapter, ChannelHost } from './core/ports.js'
@@ -78,7 +79,17 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   const work = { db, clock, onQueued: () => kick() }
   const canned = createCannedReplies(work)
   const agents = createAgents(work)
-  const slack = createSlackModule({ ...config.slack, helpdesk, fields, canned, agents, hours, log, clock })
+  const slack = createSlackModule({
+    ...config.slack,
+    queries: createTicketQueries(db),
+    helpdesk,
+    fields,
+    canned,
+    agents,
+    hours,
+    log,
+    clock,
+  })
   const outbox = createOutbox({
     db,
     clock,

@@ -6,6 +6,7 @@ import type { BusinessHours } from '../../src/core/hours.js'
 import type { TicketFields } from '../../src/core/ticket-fields.js'
 import type { CannedReplies } from '../../src/core/canned.js'
 import type { Agents } from '../../src/core/agents.js'
+import type { TicketQueries } from '../../src/core/ticket-query.js'
 import type { Logger } from '../../src/core/logger.js'
 import type { AgentDesk, WebhookRoute } from '../../src/core/ports.js'
 import { createSlackDesk } from './desk.js'
@@ -23,6 +24,7 @@ export interface SlackOptions {
   readonly supportChannel: string
   readonly apiUrl?: string | undefined
   readonly noteMarker: string
+  readonly queries: TicketQueries
   readonly helpdesk: HelpDesk
   readonly fields: TicketFields
   readonly canned: CannedReplies
@@ -90,6 +92,7 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
     },
   })
   registerListeners(app, {
+    queries: opts.queries,
     fields: opts.fields,
     canned: opts.canned,
     agents: opts.agents,

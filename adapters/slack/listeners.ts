@@ -14,6 +14,7 @@ import type { BusinessHours } from '../../src/core/hours.js'
 import type { TicketFields } from '../../src/core/ticket-fields.js'
 import type { CannedReplies } from '../../src/core/canned.js'
 import type { Agents } from '../../src/core/agents.js'
+import { FILTER_HELP, parseFilter, type TicketQueries } from '../../src/core/ticket-query.js'
 import { channelLabel, statusLabel } from '../../src/core/model.js'
 import { ACTION } from './blocks.js'
 import {
@@ -30,6 +31,7 @@ import { assignModal, cannedModal, MODAL, noteModal, type ModalTarget } from './
 import { escapeText, fromSlackText, parseMention, parseTicketNumber } from './text.js'
 
 export interface ListenerDeps {
+  readonly queries: TicketQueries
   readonly helpdesk: HelpDesk
   readonly fields: TicketFields
   readonly canned: CannedReplies
@@ -191,6 +193,38 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
         return ':warning: Use `/agents list`, `/agents add @user agent|supervisor|admin` or `/agents remove @user`.'
       }
       return deps.agents.setRole(actor, user, sub === 'remove' ? 'agent' : role.toLowerCase())
+    })
+    await ack({ response_type: 'ephemeral', text: answer ?? '' })
+  })
+
+  // Door 3: lists. /tickets [filters] answers with tickets that link to their threads.
+  let workspaceUrl: Promise<string> | undefined
+  const threadLink = async (channel: string, ts: string): Promise<string> => {
+    workspaceUrl ??= call('auth.test', () => app.client.auth.test()).then(
+      (r) => r.url ?? 'https://slack.com/',
+      () => 'https://slack.com/',
+    )
+    return `${await workspaceUrl}archives/${channel}/p${ts.replace('.', '')}`
+  }
+
+  app.command('/tickets', async ({ command, ack }) => {
+    const answer = await attempt(async () => {
+      const filter = parseFilter(command.text, command.user_id)
+      const { tickets, more } = await deps.queries.list(filter, deps.clock.now())
+      if (tickets.length === 0) return `No tickets match. ${FILTER_HELP}`
+      const lines = await Promise.all(
+        tickets.map(async (t) => {
+          const number =
+            t.threadChannel === null || t.threadTs === null
+              ? `#${t.id}`
+              : `<${await threadLink(t.threadChannel, t.threadTs)}|#${t.id}>`
+          const who = t.assignee === null ? 'unassigned' : `<@${t.assignee}>`
+          const subject = t.subject.length > 60 ? `${t.subject.slice(0, 59)}…` : t.subject
+          return `• ${number} · ${statusLabel[t.status]} · ${t.priority} · ${channelLabel[t.channel]} · ${escapeText(t.customer)} — ${escapeText(subject)} · ${who}`
+        }),
+      )
+      const tail = more ? `\n_The ${tickets.length} newest are shown; narrow the filters to see others._` : ''
+      return `${lines.join('\n')}${tail}`
     })
     await ack({ response_type: 'ephemeral', text: answer ?? '' })
   })

@@ -13,6 +13,7 @@ describe('migrations', () => {
       '0003-contact-avatar',
       '0004-sla-and-jobs',
       '0005-ticket-fields-and-canned-replies',
+      '0006-ticket-list-indexes',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await sql<{

@@ -125,3 +125,31 @@ describe('ticket fields: priority, type, tags, topic, history', () => {
     expect((await eventsOf(h.db, ticket.id)).some((e) => e.action === 'priority')).toBe(false)
   })
 })
+
+describe('/tickets', () => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await startHarness()
+    for (const name of ['Ann', 'Bob']) {
+      await h.app.helpdesk.receive(
+        inbound(`Help from ${name}`, { contact: { externalId: name, displayName: name } }),
+      )
+    }
+    await h.app.outbox.drain()
+  })
+  afterEach(async () => {
+    await h.stop()
+  })
+
+  it('lists the matching tickets with links to their threads', async () => {
+    await h.slash('/take', '2', AGENT)
+    const mine = await h.slash('/tickets', 'assignee:me', AGENT)
+    const thread = (await findTicket(h.db, 2))!.thread_ts!.replace('.', '')
+    expect(mine).toBe(
+      `• <https://acme.slack.com/archives/${SUPPORT_CHANNEL}/p${thread}|#2> · Open · normal · Telegram · Bob — Help from Bob · <@${AGENT}>`,
+    )
+    expect((await h.slash('/tickets', '', AGENT)).split('\n')).toHaveLength(2)
+    expect(await h.slash('/tickets', 'status:closed', AGENT)).toContain('No tickets match.')
+    expect(await h.slash('/tickets', 'priority:extreme', AGENT)).toContain('`extreme` is not a priority')
+  })
+})
