@@ -6,6 +6,7 @@ import { createHelpDesk } from './core/helpdesk.js'
 import type { Logger } from './core/logger.js'
 import type { Channel } from './core/model.js'
 import { createAgents, grantAtLeast } from './core/agents.js'
+import { createBulk } from './core/bulk.js'
 import { createCannedReplies } from './core/canned.js'
 import { createBusinessHours } from './core/hours.js'
 import type { TicketStatus } from './core/model.js'
@@ -82,6 +83,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   const slack = createSlackModule({
     ...config.slack,
     queries: createTicketQueries(db),
+    bulk: createBulk({ db, clock, helpdesk, fields }),
     helpdesk,
     fields,
     canned,

@@ -18,6 +18,8 @@ export const ACTION = {
   note: 'td_note',
   priority: 'td_priority',
   canned: 'td_canned',
+  bulkConfirm: 'td_bulk_confirm',
+  bulkCancel: 'td_bulk_cancel',
 } as const
 
 const statusEmoji = {

@@ -7,6 +7,7 @@ import type { TicketFields } from '../../src/core/ticket-fields.js'
 import type { CannedReplies } from '../../src/core/canned.js'
 import type { Agents } from '../../src/core/agents.js'
 import type { TicketQueries } from '../../src/core/ticket-query.js'
+import type { Bulk } from '../../src/core/bulk.js'
 import type { Logger } from '../../src/core/logger.js'
 import type { AgentDesk, WebhookRoute } from '../../src/core/ports.js'
 import { createSlackDesk } from './desk.js'
@@ -25,6 +26,7 @@ export interface SlackOptions {
   readonly apiUrl?: string | undefined
   readonly noteMarker: string
   readonly queries: TicketQueries
+  readonly bulk: Bulk
   readonly helpdesk: HelpDesk
   readonly fields: TicketFields
   readonly canned: CannedReplies
@@ -93,6 +95,7 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
   })
   registerListeners(app, {
     queries: opts.queries,
+    bulk: opts.bulk,
     fields: opts.fields,
     canned: opts.canned,
     agents: opts.agents,

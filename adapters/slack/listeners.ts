@@ -15,6 +15,7 @@ import type { TicketFields } from '../../src/core/ticket-fields.js'
 import type { CannedReplies } from '../../src/core/canned.js'
 import type { Agents } from '../../src/core/agents.js'
 import { FILTER_HELP, parseFilter, type TicketQueries } from '../../src/core/ticket-query.js'
+import { BULK_LIMIT, describeBulk, parseBulk, type Bulk, type BulkSpec } from '../../src/core/bulk.js'
 import { channelLabel, statusLabel } from '../../src/core/model.js'
 import { ACTION } from './blocks.js'
 import {
@@ -32,6 +33,7 @@ import { escapeText, fromSlackText, parseMention, parseTicketNumber } from './te
 
 export interface ListenerDeps {
   readonly queries: TicketQueries
+  readonly bulk: Bulk
   readonly helpdesk: HelpDesk
   readonly fields: TicketFields
   readonly canned: CannedReplies
@@ -208,6 +210,12 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   }
 
   app.command('/tickets', async ({ command, ack }) => {
+    if (/^bulk(\s|$)/i.test(command.text.trim())) {
+      await ack(
+        await bulkConfirmation({ deskUserId: command.user_id }, command.text.trim().replace(/^bulk\s*/i, '')),
+      )
+      return
+    }
     const answer = await attempt(async () => {
       const filter = parseFilter(command.text, command.user_id)
       const { tickets, more } = await deps.queries.list(filter, deps.clock.now())
@@ -227,6 +235,61 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       return `${lines.join('\n')}${tail}`
     })
     await ack({ response_type: 'ephemeral', text: answer ?? '' })
+  })
+
+  /** The ephemeral answer to /tickets bulk: how many tickets, and buttons to confirm or cancel. */
+  async function bulkConfirmation(actor: Actor, text: string) {
+    try {
+      const spec = parseBulk(text)
+      const count = await deps.bulk.preview(actor, spec)
+      if (count === 0)
+        return { response_type: 'ephemeral' as const, text: 'No tickets match, so there is nothing to do.' }
+      const scope = spec.filter.trim() === '' ? 'that need work' : `matching \`${spec.filter.trim()}\``
+      const limit = count > BULK_LIMIT ? ` (the ${BULK_LIMIT} newest in this run)` : ''
+      const question = `This will *${describeBulk(spec)}* on *${count} ticket${count === 1 ? '' : 's'}*${limit} ${scope}.`
+      return {
+        response_type: 'ephemeral' as const,
+        text: question,
+        blocks: [
+          { type: 'section' as const, text: { type: 'mrkdwn' as const, text: question } },
+          {
+            type: 'actions' as const,
+            elements: [
+              {
+                type: 'button' as const,
+                text: { type: 'plain_text' as const, text: 'Confirm' },
+                style: 'primary' as const,
+                action_id: ACTION.bulkConfirm,
+                value: JSON.stringify(spec),
+              },
+              {
+                type: 'button' as const,
+                text: { type: 'plain_text' as const, text: 'Cancel' },
+                action_id: ACTION.bulkCancel,
+                value: 'cancel',
+              },
+            ],
+          },
+        ],
+      }
+    } catch (error) {
+      return { response_type: 'ephemeral' as const, text: failureText(error) ?? '' }
+    }
+  }
+
+  app.action<BlockButtonAction>(ACTION.bulkConfirm, async ({ action, body, ack, client }) => {
+    await ack()
+    const actor: Actor = { deskUserId: body.user.id }
+    const answer = await attempt(() => deps.bulk.apply(actor, JSON.parse(action.value ?? '{}') as BulkSpec))
+    const channel = body.channel?.id
+    if (channel !== undefined) await tellAgent(client, { channel, user: actor.deskUserId }, answer)
+  })
+
+  app.action<BlockButtonAction>(ACTION.bulkCancel, async ({ body, ack, client }) => {
+    await ack()
+    const channel = body.channel?.id
+    if (channel !== undefined)
+      await tellAgent(client, { channel, user: body.user.id }, 'Cancelled: nothing changed.')
   })
 
   // /hours: the schedule SLA clocks and auto-replies follow.

@@ -1,0 +1,109 @@
+import type { Db } from '../db/connection.js'
+import { ensureAgent } from '../db/repos/agents.js'
+import { iso, type Clock } from './clock.js'
+import { DeskError, describeError, isDeskError } from './errors.js'
+import type { Actor, HelpDesk } from './helpdesk.js'
+import type { TicketFields } from './ticket-fields.js'
+import { parseFilter, selectTickets } from './ticket-query.js'
+
+/** Most tickets one bulk action changes; a larger selection is done in several runs. */
+export const BULK_LIMIT = 500
+
+export type BulkAction = 'resolve' | 'assign' | 'tag' | 'priority'
+
+/** A bulk action as an agent wrote it: what to do, with what, to which tickets. */
+export interface BulkSpec {
+  readonly action: BulkAction
+  /** The assignee (desk user id), tag or priority. */
+  readonly arg?: string
+  /** The filters, as /tickets reads them. */
+  readonly filter: string
+}
+
+const ACTIONS: readonly BulkAction[] = ['resolve', 'assign', 'tag', 'priority']
+export const BULK_USAGE =
+  'Usage: `/tickets bulk resolve [filters]`, `/tickets bulk assign @user [filters]`, `/tickets bulk tag TAG [filters]` or `/tickets bulk priority P [filters]`.'
+
+/** Reads `resolve status:pending tag:spam`, `assign <@U1> channel:discord`, … */
+export function parseBulk(text: string): BulkSpec {
+  const [action = '', ...rest] = text.trim().split(/\s+/)
+  if (!ACTIONS.includes(action as BulkAction))
+    throw new DeskError('invalid', `\`${action}\` is not a bulk action. ${BULK_USAGE}`)
+  if (action === 'resolve') return { action: 'resolve', filter: rest.join(' ') }
+  const [arg, ...filter] = rest
+  if (arg === undefined || arg.includes(':'))
+    throw new DeskError('invalid', `Say what to ${action} with. ${BULK_USAGE}`)
+  const user = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(arg)?.[1]
+  if (action === 'assign' && user === undefined)
+    throw new DeskError('invalid', `\`${arg}\` is not a linked @mention. ${BULK_USAGE}`)
+  return { action: action as BulkAction, arg: user ?? arg.toLowerCase(), filter: filter.join(' ') }
+}
+
+export const describeBulk = (spec: BulkSpec): string =>
+  spec.action === 'resolve'
+    ? 'resolve'
+    : spec.action === 'assign'
+      ? `assign to <@${spec.arg}>`
+      : spec.action === 'tag'
+        ? `tag \`${spec.arg}\``
+        : `set priority ${spec.arg}`
+
+export type Bulk = ReturnType<typeof createBulk>
+
+/** Bulk work for supervisors and admins: count first, confirm, then change each ticket in turn. */
+export function createBulk(deps: { db: Db; clock: Clock; helpdesk: HelpDesk; fields: TicketFields }) {
+  const { db, clock, helpdesk, fields } = deps
+
+  async function requireSupervisor(actor: Actor): Promise<void> {
+    const agent = await ensureAgent(db, actor.deskUserId, iso(clock.now()))
+    if (agent.role === 'agent') throw new DeskError('forbidden', 'Only supervisors and admins do bulk work.')
+  }
+
+  return {
+    /** How many tickets the action would touch, checked before anything changes. */
+    async preview(actor: Actor, spec: BulkSpec): Promise<number> {
+      await requireSupervisor(actor)
+      const row = await selectTickets(db, parseFilter(spec.filter, actor.deskUserId), clock.now())
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+      return Number(row.n)
+    },
+
+    /** Applies the action to each selected ticket (newest first, at most BULK_LIMIT); says what happened. */
+    async apply(actor: Actor, spec: BulkSpec): Promise<string> {
+      await requireSupervisor(actor)
+      const rows = await selectTickets(db, parseFilter(spec.filter, actor.deskUserId), clock.now())
+        .select('t.id')
+        .orderBy('t.id', 'desc')
+        .limit(BULK_LIMIT + 1)
+        .execute()
+      const ids = rows.slice(0, BULK_LIMIT).map((r) => r.id)
+      let done = 0
+      const skipped: string[] = []
+      for (const id of ids) {
+        try {
+          if (spec.action === 'resolve') await helpdesk.setStatus(actor, id, 'solved')
+          else if (spec.action === 'assign') await helpdesk.assign(actor, id, spec.arg ?? '')
+          else if (spec.action === 'tag') await fields.tag(actor, id, [spec.arg ?? ''], [])
+          else await fields.setPriority(actor, id, spec.arg ?? '')
+          done += 1
+        } catch (error) {
+          // One ticket that cannot change (already solved, closed) does not stop the others.
+          if (!isDeskError(error) || error.code === 'invalid' || error.code === 'forbidden') throw error
+          skipped.push(
+            `#${id} (${describeError(error)
+              .replace(/^Ticket #\d+ /, '')
+              .replace(/\.$/, '')})`,
+          )
+        }
+      }
+      const more =
+        rows.length > BULK_LIMIT ? ` Only the ${BULK_LIMIT} newest were done; run it again for the rest.` : ''
+      const skip =
+        skipped.length === 0
+          ? ''
+          : ` Skipped ${skipped.length}: ${skipped.slice(0, 10).join(', ')}${skipped.length > 10 ? ', …' : ''}.`
+      return `Done: ${describeBulk(spec)} on ${done} ticket${done === 1 ? '' : 's'}.${skip}${more}`
+    },
+  }
+}

@@ -1,0 +1,101 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { parseBulk } from '../../src/core/bulk.js'
+import { findTicket } from '../../src/db/repos/tickets.js'
+import {
+  AGENT,
+  OTHER_AGENT,
+  startHarness,
+  SUPERVISOR,
+  SUPPORT_CHANNEL,
+  type Harness,
+} from '../helpers/harness.js'
+import { inbound } from '../helpers/inbound.js'
+import { postToSlackEndpoint, slashCommandBody } from '../helpers/slack-requests.js'
+
+describe('bulk work', () => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await startHarness()
+    for (const [i, name] of ['Ann', 'Bob', 'Cat', 'Dan'].entries()) {
+      await h.app.helpdesk.receive(
+        inbound(i < 3 ? `spam ${i}` : 'real question', { contact: { externalId: name, displayName: name } }),
+      )
+    }
+    await h.slash('/tag', '1 +spam', AGENT)
+    await h.slash('/tag', '2 +spam', AGENT)
+    await h.slash('/tag', '3 +spam', AGENT)
+    await h.slash('/resolve', '3', AGENT)
+  })
+  afterEach(async () => {
+    await h.stop()
+  })
+
+  const confirm = (value: string, user = SUPERVISOR) =>
+    h.interact({
+      type: 'block_actions',
+      user: { id: user, username: 'sup', name: 'sup', team_id: 'T1' },
+      api_app_id: 'A1',
+      token: 'legacy',
+      trigger_id: 'trig.b',
+      team: { id: 'T1', domain: 'acme' },
+      container: { type: 'message', message_ts: '1.1', channel_id: SUPPORT_CHANNEL, is_ephemeral: true },
+      channel: { id: SUPPORT_CHANNEL, name: 'support' },
+      response_url: 'https://hooks.slack.com/actions/x',
+      actions: [{ type: 'button', action_id: 'td_bulk_confirm', block_id: 'b', value, action_ts: '1.5' }],
+    })
+
+  it('shows how many tickets it will touch and changes them only when confirmed', async () => {
+    const res = await fetchSlash(h, 'bulk resolve tag:spam status:all')
+    expect(res.text).toBe('This will *resolve* on *3 tickets* matching `tag:spam status:all`.')
+    expect((await findTicket(h.db, 1))?.status).toBe('new') // nothing yet
+    const value = res.blocks?.[1]?.elements?.[0]?.value ?? ''
+    await confirm(value)
+    await vi.waitFor(() =>
+      expect(h.slack.callsOf('chat.postEphemeral').at(-1)?.text).toBe(
+        'Done: resolve on 2 tickets. Skipped 1: #3 (is already solved).',
+      ),
+    )
+    expect((await findTicket(h.db, 1))?.status).toBe('solved')
+    expect((await findTicket(h.db, 4))?.status).toBe('new')
+  })
+
+  it('assigns, tags and sets priority in bulk', async () => {
+    await confirm(JSON.stringify(parseBulk(`assign <@${OTHER_AGENT}|o> tag:spam`)))
+    await confirm(JSON.stringify(parseBulk('tag urgent-review channel:telegram')))
+    await confirm(JSON.stringify(parseBulk('priority low tag:spam')))
+    await vi.waitFor(async () => expect((await findTicket(h.db, 2))?.priority).toBe('low'))
+    const two = await findTicket(h.db, 2)
+    expect(two?.assignee_id).not.toBeNull()
+    expect(await h.app.fields.tagsOf(4)).toEqual(['urgent-review'])
+  })
+
+  it('is for supervisors and admins, and says what it accepts', async () => {
+    expect((await fetchSlash(h, 'bulk resolve tag:spam', AGENT)).text).toBe(
+      ':warning: Only supervisors and admins do bulk work.',
+    )
+    expect((await fetchSlash(h, 'bulk delete tag:spam')).text).toContain(
+      '`delete` is not a bulk action. Usage:',
+    )
+    expect((await fetchSlash(h, 'bulk assign tag:spam')).text).toContain('Say what to assign with.')
+    expect((await fetchSlash(h, 'bulk resolve tag:nothing-like-this')).text).toBe(
+      'No tickets match, so there is nothing to do.',
+    )
+    await confirm(JSON.stringify(parseBulk('resolve tag:spam')), AGENT)
+    await vi.waitFor(() =>
+      expect(h.slack.callsOf('chat.postEphemeral').at(-1)?.text).toBe(
+        ':warning: Only supervisors and admins do bulk work.',
+      ),
+    )
+    expect((await findTicket(h.db, 1))?.status).toBe('new')
+  })
+})
+
+/** A /tickets command's whole ephemeral answer, blocks included. */
+async function fetchSlash(h: Harness, text: string, user = SUPERVISOR) {
+  const res = await postToSlackEndpoint(
+    h.base,
+    slashCommandBody('/tickets', text, user),
+    'application/x-www-form-urlencoded',
+  )
+  return (await res.json()) as { text: string; blocks?: { elements?: { value?: string }[] }[] }
+}
