@@ -5,6 +5,7 @@ import * as m0003 from './0003-contact-avatar.js'
 import * as m0004 from './0004-sla-and-jobs.js'
 import * as m0005 from './0005-ticket-fields-and-canned-replies.js'
 import * as m0006 from './0006-ticket-list-indexes.js'
+import * as m0007 from './0007-customer-info.js'
 
 /** Every migration, in order. Add a new file for every schema change; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004-sla-and-jobs': m0004,
   '0005-ticket-fields-and-canned-replies': m0005,
   '0006-ticket-list-indexes': m0006,
+  '0007-customer-info': m0007,
 }

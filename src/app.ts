@@ -7,6 +7,7 @@ import type { Logger } from './core/logger.js'
 import type { Channel } from './core/model.js'
 import { createAgents, grantAtLeast } from './core/agents.js'
 import { createBulk } from './core/bulk.js'
+import { fetchCustomerInfo } from './core/customer-info.js'
 import { createCannedReplies } from './core/canned.js'
 import { createBusinessHours } from './core/hours.js'
 import type { TicketStatus } from './core/model.js'
@@ -74,6 +75,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     },
     traits,
     hours,
+    lookUpCustomers: config.customerInfo !== undefined,
     onQueued: () => kick(),
   })
   const fields = createTicketFields({ db, clock, types: config.ticketTypes, onQueued: () => kick() })
@@ -100,6 +102,10 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     channels,
     helpdesk,
     slaOf: (ticketId, now) => slaSummary(db, ticketId, now, sla),
+    ...(config.customerInfo && {
+      customerInfo: (contact) =>
+        fetchCustomerInfo(config.customerInfo!.url, contact, config.customerInfo!.timeoutMs),
+    }),
     ...(options.outboxPolicy && { policy: options.outboxPolicy }),
   })
   kick = () => outbox.kick()

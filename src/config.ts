@@ -174,6 +174,12 @@ const schema = z
           )
           .min(1),
       ),
+    CUSTOMER_INFO_URL: optional(url('where new customers are looked up')),
+    CUSTOMER_INFO_TIMEOUT_MS: z.coerce
+      .number({ message: 'must be milliseconds' })
+      .int()
+      .min(100)
+      .default(3000),
     DIGEST_TIME: z
       .string()
       .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'must be a time like 08:00, or off')
@@ -267,6 +273,7 @@ export interface Config {
     readonly holidays: readonly string[]
   }
   readonly ticketTypes: readonly string[]
+  readonly customerInfo: { readonly url: string; readonly timeoutMs: number } | undefined
   /** Replaces the default out-of-hours reply. */
   readonly afterHoursReply: string | undefined
   readonly sla: { readonly policy: SlaPolicy; readonly warnAt: number; readonly pausePending: boolean }
@@ -356,6 +363,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }),
     afterHoursReply: e.AFTER_HOURS_REPLY,
     ticketTypes: e.TICKET_TYPES,
+    customerInfo:
+      e.CUSTOMER_INFO_URL === undefined
+        ? undefined
+        : { url: e.CUSTOMER_INFO_URL, timeoutMs: e.CUSTOMER_INFO_TIMEOUT_MS },
     hours: Object.freeze({ zone: e.TZ, schedule: e.BUSINESS_HOURS, holidays: e.HOLIDAYS ?? [] }),
     sla: Object.freeze({
       policy: e.SLA_TARGETS ?? defaultSlaPolicy,

@@ -104,6 +104,16 @@ export function rootMessage(t: TicketView): SlackPost {
       ],
     },
   ]
+  const info = t.customerInfo
+  if (info !== undefined) {
+    const text =
+      'unavailable' in info
+        ? `_Customer info unavailable: ${escapeText(info.unavailable)}_`
+        : info.fields
+            .map(([k, v]) => `*${escapeText(capitalize(k.replace(/_/g, ' ')))}:* ${escapeText(v)}`)
+            .join('  ·  ')
+    if (text !== '') blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text }] })
+  }
   const about = [
     ...(t.topic === null ? [] : [`*Topic:* ${escapeText(t.topic)}`]),
     ...(t.tags.length === 0 ? [] : [`*Tags:* ${t.tags.map((tag) => `\`${tag}\``).join(' ')}`]),

@@ -15,6 +15,7 @@ export type DeliveryPayload =
       readonly image?: { filename: string; pngBase64: string }
     }
   | { readonly type: 'customer.message'; readonly messageId: number }
+  | { readonly type: 'customer.info' }
   | {
       readonly type: 'customer.direct'
       readonly channel: Channel
@@ -22,4 +23,5 @@ export type DeliveryPayload =
       readonly text: string
     }
 
-export const laneOf = (p: DeliveryPayload): Lane => (p.type.startsWith('desk.') ? 'desk' : 'customer')
+export const laneOf = (p: DeliveryPayload): Lane =>
+  p.type === 'customer.info' ? 'info' : p.type.startsWith('desk.') ? 'desk' : 'customer'

@@ -51,6 +51,8 @@ export interface HelpDeskDeps {
   readonly texts: CustomerTexts
   /** Business hours: customers who write while the team is away are told when it is back. */
   readonly hours?: BusinessHours
+  /** Whether each new ticket's customer is looked up at CUSTOMER_INFO_URL. */
+  readonly lookUpCustomers?: boolean
   /** What each enabled channel allows (reply windows, templates). */
   readonly traits?: ReadonlyMap<Channel, ChannelTraits>
   /** Called after a transaction queued deliveries, so the outbox can start at once. */
@@ -139,6 +141,7 @@ export function createHelpDesk(deps: HelpDeskDeps) {
       now,
     )
     await enqueueDelivery(tx, ticket.id, { type: 'desk.open' }, now)
+    if (deps.lookUpCustomers === true) await enqueueDelivery(tx, ticket.id, { type: 'customer.info' }, now)
     return ticket
   }
 

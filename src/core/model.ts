@@ -41,8 +41,11 @@ export type Priority = (typeof PRIORITIES)[number]
 export type AgentRole = 'agent' | 'supervisor' | 'admin'
 export type ActorType = 'customer' | 'agent' | 'system'
 
-/** Deliveries are ordered within a lane of a ticket: Slack posts and customer sends never block each other. */
-export type Lane = 'desk' | 'customer'
+/**
+ * Deliveries are ordered within a lane of a ticket: Slack posts, customer sends and lookups of
+ * customer info never block each other.
+ */
+export type Lane = 'desk' | 'customer' | 'info'
 export type DeliveryStatus = 'queued' | 'sent' | 'failed'
 
 export type TicketId = number & { readonly __brand: 'TicketId' }

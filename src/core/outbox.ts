@@ -3,6 +3,7 @@ import { findContact } from '../db/repos/contacts.js'
 import {
   absorbLaterUpdates,
   dueHeads,
+  enqueueDelivery,
   markFailed,
   markSent,
   nextDueAt,
@@ -12,6 +13,7 @@ import { findMessage } from '../db/repos/messages.js'
 import { findTicketDetail, type TicketDetail } from '../db/repos/tickets.js'
 import type { Delivery } from '../db/schema.js'
 import { iso, type Clock } from './clock.js'
+import type { CustomerInfo } from './customer-info.js'
 import type { DeliveryPayload } from './delivery.js'
 import { DeskError, describeError, isDeskError } from './errors.js'
 import type { HelpDesk } from './helpdesk.js'
@@ -48,6 +50,13 @@ export interface OutboxDeps {
   readonly channels: ReadonlyMap<Channel, ChannelAdapter>
   readonly helpdesk: HelpDesk
   readonly policy?: Partial<OutboxPolicy>
+  /** Looks a customer up at CUSTOMER_INFO_URL; never throws. */
+  readonly customerInfo?: (contact: {
+    channel: string
+    id: string
+    name: string
+    username: string | null
+  }) => Promise<CustomerInfo>
   /** The SLA line of a ticket's root message, as it stands when the message is posted. */
   readonly slaOf?: (ticketId: number, now: Date) => Promise<TicketView['sla']>
 }
@@ -169,6 +178,22 @@ export function createOutbox(deps: OutboxDeps) {
         // Only posts in the thread can carry a reaction; a reply without one has nothing to mark.
         if (message?.desk_ts == null) return
         await desk.react(withThread(ticket).thread, message.desk_ts, payload.reaction)
+        return
+      }
+      case 'customer.info': {
+        if (deps.customerInfo === undefined) return
+        const info = await deps.customerInfo({
+          channel: ticket.channel,
+          id: ticket.contact_external_id,
+          name: ticket.customer_name,
+          username: ticket.customer_username,
+        })
+        await db
+          .updateTable('tickets')
+          .set({ customer_info: JSON.stringify(info) })
+          .where('id', '=', ticket.id)
+          .execute()
+        await enqueueDelivery(db, ticket.id, { type: 'desk.update' }, iso(clock.now()))
         return
       }
       case 'customer.message': {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { CustomerInfo } from './customer-info.js'
 import type { Channel, MessageDirection, MessageKind, Priority, TicketId, TicketStatus } from './model.js'
 
 /** A customer identity as a platform describes it. */
@@ -131,6 +132,8 @@ export interface TicketView {
   /** The desk user id of the assignee. */
   readonly assignee: string | null
   readonly followUpOf: TicketId | null
+  /** What the team's customer-info service said, once it answered. */
+  readonly customerInfo?: CustomerInfo
   /** The SLA clock that runs out first, when one runs. */
   readonly sla?: {
     readonly label: string

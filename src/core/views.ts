@@ -1,10 +1,13 @@
 import type { TicketDetail } from '../db/repos/tickets.js'
+import { parseCustomerInfo } from './customer-info.js'
 import { asTicketId } from './model.js'
 import type { TicketView } from './ports.js'
 
 /** Turns a ticket row into what the desk shows. */
 export function toTicketView(t: TicketDetail): TicketView {
+  const customerInfo = parseCustomerInfo(t.customer_info)
   return {
+    ...(customerInfo !== undefined && { customerInfo }),
     id: asTicketId(t.id),
     status: t.status,
     priority: t.priority,

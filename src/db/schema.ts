@@ -41,6 +41,8 @@ export interface TicketsTable {
   priority: Generated<Priority>
   type: string | null
   topic: string | null
+  /** CustomerInfo as JSON: what CUSTOMER_INFO_URL said about the customer. */
+  customer_info: string | null
   assignee_id: number | null
   subject: string
   follow_up_of: number | null

@@ -14,6 +14,7 @@ describe('migrations', () => {
       '0004-sla-and-jobs',
       '0005-ticket-fields-and-canned-replies',
       '0006-ticket-list-indexes',
+      '0007-customer-info',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await sql<{
