@@ -76,6 +76,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     traits,
     hours,
     lookUpCustomers: config.customerInfo !== undefined,
+    ...(config.assignment && { assignment: config.assignment }),
     onQueued: () => kick(),
   })
   const fields = createTicketFields({ db, clock, types: config.ticketTypes, onQueued: () => kick() })

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { isValidZone, parseSchedule, type OpenSpan } from './core/hours.js'
-import { PRIORITIES, type Priority } from './core/model.js'
+import { CHANNELS, PRIORITIES, type Channel, type Priority } from './core/model.js'
+import type { AssignmentPolicy } from './core/assignment.js'
 import { defaultSlaPolicy, type SlaPolicy } from './core/sla.js'
 import { DEFAULT_TICKET_TYPES } from './core/ticket-fields.js'
 
@@ -73,6 +74,40 @@ function parseHolidays(text: string): string[] {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day)))
         throw new Error(`"${day}" is not a date like 2026-12-25`)
       return day
+    })
+}
+
+/** `billing=U1 U2; tech=U3`: groups of agents by Slack user id. */
+function parseGroups(text: string): Record<string, string[]> {
+  const groups: Record<string, string[]> = {}
+  for (const part of text
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [name = '', members = ''] = part.split('=')
+    const ids = members.split(/[\s,]+/).filter(Boolean)
+    if (!/^[\w-]+$/.test(name.trim()) || ids.length === 0 || ids.some((id) => !/^[UW][A-Z0-9]+$/.test(id))) {
+      throw new Error(`"${part}" is not a group like billing=U0123 U0456`)
+    }
+    groups[name.trim()] = ids
+  }
+  return groups
+}
+
+/** `channel:discord=tech, type:incident=tech`: which tickets go to which group. */
+function parseRules(text: string): { channel?: Channel; type?: string; group: string }[] {
+  return text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const match = /^(channel|type):([\w-]+)=([\w-]+)$/.exec(part)
+      if (match === null)
+        throw new Error(`"${part}" is not a rule like channel:discord=tech or type:incident=tech`)
+      const [, key, value = '', group = ''] = match
+      if (key === 'channel' && !CHANNELS.includes(value as Channel))
+        throw new Error(`"${value}" is not a channel`)
+      return key === 'channel' ? { channel: value as Channel, group } : { type: value, group }
     })
 }
 
@@ -180,6 +215,17 @@ const schema = z
       .int()
       .min(100)
       .default(3000),
+    AUTO_ASSIGN: z
+      .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
+    AGENT_CAPACITY: z.coerce.number({ message: 'must be a number of tickets' }).int().min(1).default(10),
+    ASSIGN_GROUPS: parsed(parseGroups),
+    ASSIGN_RULES: parsed(parseRules),
+    REASSIGN_ON_SHIFT_OFF: z
+      .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
     DIGEST_TIME: z
       .string()
       .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'must be a time like 08:00, or off')
@@ -195,6 +241,15 @@ const schema = z
     WHATSAPP_WEB_GAP_MS: z.coerce.number({ message: 'must be milliseconds' }).int().min(0).default(1000),
   })
   .superRefine((env, ctx) => {
+    for (const rule of env.ASSIGN_RULES ?? []) {
+      if (env.ASSIGN_GROUPS?.[rule.group] === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ASSIGN_RULES'],
+          message: `names the group "${rule.group}", which ASSIGN_GROUPS does not define`,
+        })
+      }
+    }
     const need = (name: keyof typeof env, message: string) => {
       if (env[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message })
     }
@@ -273,6 +328,8 @@ export interface Config {
     readonly holidays: readonly string[]
   }
   readonly ticketTypes: readonly string[]
+  /** Undefined when AUTO_ASSIGN is off. */
+  readonly assignment: AssignmentPolicy | undefined
   readonly customerInfo: { readonly url: string; readonly timeoutMs: number } | undefined
   /** Replaces the default out-of-hours reply. */
   readonly afterHoursReply: string | undefined
@@ -363,6 +420,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }),
     afterHoursReply: e.AFTER_HOURS_REPLY,
     ticketTypes: e.TICKET_TYPES,
+    assignment: e.AUTO_ASSIGN
+      ? {
+          capacity: e.AGENT_CAPACITY,
+          groups: e.ASSIGN_GROUPS ?? {},
+          rules: e.ASSIGN_RULES ?? [],
+          reassignOnShiftOff: e.REASSIGN_ON_SHIFT_OFF,
+        }
+      : undefined,
     customerInfo:
       e.CUSTOMER_INFO_URL === undefined
         ? undefined

@@ -172,4 +172,30 @@ describe('configuration', () => {
       'DIGEST_TIME must be a time like 08:00, or off',
     )
   })
+
+  it('reads auto-assignment, and refuses a rule for a group that does not exist', () => {
+    const config = loadConfig({
+      ...minimal,
+      AUTO_ASSIGN: 'true',
+      AGENT_CAPACITY: '5',
+      ASSIGN_GROUPS: 'tech=U1 U2; billing=U3',
+      ASSIGN_RULES: 'channel:discord=tech, type:invoice=billing',
+    })
+    expect(config.assignment).toEqual({
+      capacity: 5,
+      groups: { tech: ['U1', 'U2'], billing: ['U3'] },
+      rules: [
+        { channel: 'discord', group: 'tech' },
+        { type: 'invoice', group: 'billing' },
+      ],
+      reassignOnShiftOff: false,
+    })
+    expect(loadConfig(minimal).assignment).toBeUndefined()
+    expect(() => loadConfig({ ...minimal, ASSIGN_RULES: 'channel:discord=tech' })).toThrow(
+      'ASSIGN_RULES names the group "tech", which ASSIGN_GROUPS does not define',
+    )
+    expect(() => loadConfig({ ...minimal, ASSIGN_GROUPS: 'tech=bob' })).toThrow(
+      '"tech=bob" is not a group like billing=U0123 U0456',
+    )
+  })
 })

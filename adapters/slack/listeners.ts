@@ -292,6 +292,16 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       await tellAgent(client, { channel, user: body.user.id }, 'Cancelled: nothing changed.')
   })
 
+  // /shift on|off: whether auto-assignment gives you new tickets.
+  app.command('/shift', async ({ command, ack }) => {
+    const word = command.text.trim().toLowerCase()
+    const answer =
+      word === 'on' || word === 'off'
+        ? await attempt(() => helpdesk.setShift({ deskUserId: command.user_id }, word === 'on'))
+        : ':warning: Use `/shift on` or `/shift off`.'
+    await ack({ response_type: 'ephemeral', text: answer ?? '' })
+  })
+
   // /hours: the schedule SLA clocks and auto-replies follow.
   app.command('/hours', async ({ ack }) => {
     const { hours } = deps

@@ -32,6 +32,7 @@ import type {
 } from './ports.js'
 import { toTicketView } from './views.js'
 import type { BusinessHours } from './hours.js'
+import { pickAgent, type AssignmentPolicy } from './assignment.js'
 import { fillTemplate, type CustomerTexts } from './texts.js'
 
 /** The agent who acts, by their desk (Slack) user id. */
@@ -51,6 +52,8 @@ export interface HelpDeskDeps {
   readonly texts: CustomerTexts
   /** Business hours: customers who write while the team is away are told when it is back. */
   readonly hours?: BusinessHours
+  /** Auto-assignment of new tickets; off when absent. */
+  readonly assignment?: AssignmentPolicy
   /** Whether each new ticket's customer is looked up at CUSTOMER_INFO_URL. */
   readonly lookUpCustomers?: boolean
   /** What each enabled channel allows (reply windows, templates). */
@@ -319,6 +322,54 @@ export function createHelpDesk(deps: HelpDeskDeps) {
     return true
   }
 
+  /**
+   * Gives a ticket to the next agent on shift (round-robin, within capacity and the rules' group),
+   * or leaves it unassigned when nobody can take it. Returns the agent's desk user id.
+   */
+  async function autoAssign(
+    tx: Tx,
+    ticket: Ticket,
+    now: string,
+    except?: number,
+  ): Promise<string | undefined> {
+    const policy = deps.assignment
+    if (policy === undefined) return undefined
+    const agent = await pickAgent(tx, policy, ticket, except)
+    const previous =
+      ticket.assignee_id === null
+        ? null
+        : ((
+            await tx
+              .selectFrom('agents')
+              .select('desk_user_id')
+              .where('id', '=', ticket.assignee_id)
+              .executeTakeFirst()
+          )?.desk_user_id ?? null)
+    if (agent === undefined && ticket.assignee_id === null) return undefined
+    await tx
+      .updateTable('tickets')
+      .set({ assignee_id: agent?.id ?? null, updated_at: now })
+      .where('id', '=', ticket.id)
+      .execute()
+    await recordEvent(
+      tx,
+      {
+        ticketId: ticket.id,
+        actor: 'system',
+        action: 'assigned',
+        from: previous,
+        to: agent?.desk_user_id ?? null,
+      },
+      now,
+    )
+    if (agent !== undefined) {
+      await tx.updateTable('agents').set({ last_assigned_at: now }).where('id', '=', agent.id).execute()
+      if (ticket.status === 'new') await changeStatus(tx, ticket, 'open', { actor: 'system' }, now)
+    }
+    await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
+    return agent?.desk_user_id
+  }
+
   /** Puts a line into the ticket's thread that only agents see. */
   async function postSystemLine(tx: Tx, ticketId: number, text: string, now: string): Promise<void> {
     const message = await insertMessage(tx, {
@@ -373,6 +424,7 @@ export function createHelpDesk(deps: HelpDeskDeps) {
         }
 
         const ticket = live ?? (await openTicket(tx, msg, contact.id, latest, now))
+        if (live === undefined) await autoAssign(tx, ticket, now)
         const message = await insertMessage(tx, {
           ticket_id: ticket.id,
           direction: 'inbound',
@@ -503,6 +555,36 @@ export function createHelpDesk(deps: HelpDeskDeps) {
         await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
         const verb = to === 'open' ? 'reopened' : `now ${statusLabel[to].toLowerCase()}`
         return { ticketId: asTicketId(ticket.id), text: `Ticket #${ticket.id} is ${verb}.` }
+      })
+    },
+
+    /**
+     * Puts an agent on or off shift. Auto-assignment gives new tickets only to agents on shift;
+     * going off shift hands their new and open tickets to others, when so configured.
+     */
+    async setShift(actor: Actor, on: boolean): Promise<string> {
+      return inTransaction(async (tx, now) => {
+        const agent = await ensureAgent(tx, actor.deskUserId, now)
+        await tx
+          .updateTable('agents')
+          .set({ on_shift: on ? 1 : 0 })
+          .where('id', '=', agent.id)
+          .execute()
+        if (on) return 'You are on shift: new tickets can be assigned to you.'
+        if (deps.assignment?.reassignOnShiftOff !== true)
+          return 'You are off shift: no new tickets will be assigned to you.'
+        const mine = await tx
+          .selectFrom('tickets')
+          .selectAll()
+          .where('assignee_id', '=', agent.id)
+          .where('status', 'in', ['new', 'open'])
+          .orderBy('id')
+          .execute()
+        let handedOver = 0
+        for (const ticket of mine)
+          if ((await autoAssign(tx, ticket, now, agent.id)) !== undefined) handedOver += 1
+        const left = mine.length - handedOver
+        return `You are off shift. ${handedOver} of your open tickets went to others${left === 0 ? '' : `; ${left} are unassigned, as nobody else could take them`}.`
       })
     },
 

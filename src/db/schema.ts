@@ -31,6 +31,9 @@ export interface AgentsTable {
   display_name: string | null
   role: AgentRole
   created_at: string
+  /** 1 while the agent takes new tickets. */
+  on_shift: Generated<number>
+  last_assigned_at: string | null
 }
 
 export interface TicketsTable {

@@ -15,6 +15,7 @@ describe('migrations', () => {
       '0005-ticket-fields-and-canned-replies',
       '0006-ticket-list-indexes',
       '0007-customer-info',
+      '0008-shifts',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await sql<{
