@@ -7,6 +7,7 @@ import * as m0005 from './0005-ticket-fields-and-canned-replies.js'
 import * as m0006 from './0006-ticket-list-indexes.js'
 import * as m0007 from './0007-customer-info.js'
 import * as m0008 from './0008-shifts.js'
+import * as m0009 from './0009-reply-templates-and-rules.js'
 
 /** Every migration, in order. Add a new file for every schema change; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006-ticket-list-indexes': m0006,
   '0007-customer-info': m0007,
   '0008-shifts': m0008,
+  '0009-reply-templates-and-rules': m0009,
 }

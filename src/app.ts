@@ -15,6 +15,7 @@ import { createOutbox, type OutboxPolicy } from './core/outbox.js'
 import { slaSummary, type SlaSettings } from './core/sla.js'
 import { createTicketFields } from './core/ticket-fields.js'
 import { createTicketQueries } from './core/ticket-query.js'
+import { createReplyTemplates } from './core/templates.js'
 import type { JobDeps } from './scheduler/jobs/deps.js'
 import { createScheduler } from './scheduler/index.js'
 import type { ChannelAdapter, ChannelHost } from './core/ports.js'
@@ -60,6 +61,10 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     adapters.flatMap((a) => (a.traits === undefined ? [] : [[a.channel, a.traits] as const])),
   )
   const hours = createBusinessHours(config.hours)
+  const texts = {
+    ...defaultTexts,
+    ...(config.afterHoursReply !== undefined && { afterHours: config.afterHoursReply }),
+  }
   const sla: SlaSettings = {
     policy: config.sla.policy,
     hours,
@@ -69,10 +74,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   const helpdesk = createHelpDesk({
     db,
     clock,
-    texts: {
-      ...defaultTexts,
-      ...(config.afterHoursReply !== undefined && { afterHours: config.afterHoursReply }),
-    },
+    texts,
     traits,
     hours,
     lookUpCustomers: config.customerInfo !== undefined,
@@ -86,6 +88,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   const slack = createSlackModule({
     ...config.slack,
     queries: createTicketQueries(db),
+    templates: createReplyTemplates({ ...work, builtIn: texts }),
     bulk: createBulk({ db, clock, helpdesk, fields }),
     helpdesk,
     fields,

@@ -14,6 +14,7 @@ import type { BusinessHours } from '../../src/core/hours.js'
 import type { TicketFields } from '../../src/core/ticket-fields.js'
 import type { CannedReplies } from '../../src/core/canned.js'
 import type { Agents } from '../../src/core/agents.js'
+import type { ReplyTemplates } from '../../src/core/templates.js'
 import { FILTER_HELP, parseFilter, type TicketQueries } from '../../src/core/ticket-query.js'
 import { BULK_LIMIT, describeBulk, parseBulk, type Bulk, type BulkSpec } from '../../src/core/bulk.js'
 import { channelLabel, statusLabel } from '../../src/core/model.js'
@@ -33,6 +34,7 @@ import { escapeText, fromSlackText, parseMention, parseTicketNumber } from './te
 
 export interface ListenerDeps {
   readonly queries: TicketQueries
+  readonly templates: ReplyTemplates
   readonly bulk: Bulk
   readonly helpdesk: HelpDesk
   readonly fields: TicketFields
@@ -290,6 +292,36 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const channel = body.channel?.id
     if (channel !== undefined)
       await tellAgent(client, { channel, user: body.user.id }, 'Cancelled: nothing changed.')
+  })
+
+  // /templates: the messages the bot sends on its own, per language; admins edit them.
+  app.command('/templates', async ({ command, ack }) => {
+    const actor: Actor = { deskUserId: command.user_id }
+    const [sub = 'list', name = '', maybeLanguage = '', ...rest] = command.text.trim().split(/\s+/)
+    const hasLanguage = /^[a-z]{2,3}(-[A-Za-z]{2})?$/.test(maybeLanguage) && rest.length > 0
+    const language = hasLanguage || (sub === 'reset' && maybeLanguage !== '') ? maybeLanguage : undefined
+    const text = (hasLanguage ? rest : [maybeLanguage, ...rest]).join(' ')
+    const answer = await attempt(async () => {
+      switch (sub.toLowerCase()) {
+        case 'set':
+          return deps.templates.set(actor, name, language, fromSlackText(text))
+        case 'reset':
+          return deps.templates.reset(actor, name, language)
+        case 'list': {
+          const all = await deps.templates.list()
+          const lines = all.map(
+            (t) => `• *${t.name}*${t.language === '' ? '' : ` (${t.language})`}: ${escapeText(t.text)}`,
+          )
+          return [
+            '*Automatic messages* (admins: `/templates set NAME [LANG] TEXT`, `/templates reset NAME [LANG]`)',
+            ...lines,
+          ].join('\n')
+        }
+        default:
+          return ':warning: Use `/templates list`, `/templates set NAME [LANG] TEXT` or `/templates reset NAME [LANG]`.'
+      }
+    })
+    await ack({ response_type: 'ephemeral', text: answer ?? '' })
   })
 
   // /shift on|off: whether auto-assignment gives you new tickets.

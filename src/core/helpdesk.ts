@@ -33,6 +33,7 @@ import type {
 import { toTicketView } from './views.js'
 import type { BusinessHours } from './hours.js'
 import { pickAgent, type AssignmentPolicy } from './assignment.js'
+import { textFor } from './templates.js'
 import { fillTemplate, type CustomerTexts } from './texts.js'
 
 /** The agent who acts, by their desk (Slack) user id. */
@@ -285,7 +286,12 @@ export function createHelpDesk(deps: HelpDeskDeps) {
    * The out-of-hours line for a customer who writes while the team is away, once per ticket per
    * closed period (the period is named by the moment the team opens again).
    */
-  async function awayNotice(tx: Tx, ticketId: number, now: string): Promise<string | undefined> {
+  async function awayNotice(
+    tx: Tx,
+    ticketId: number,
+    language: string | null,
+    now: string,
+  ): Promise<string | undefined> {
     const { hours } = deps
     if (hours === undefined || hours.isOpen(new Date(now))) return undefined
     const opens = hours.nextOpening(new Date(now))
@@ -299,7 +305,9 @@ export function createHelpDesk(deps: HelpDeskDeps) {
       .executeTakeFirst()
     if (told !== undefined) return undefined
     await recordEvent(tx, { ticketId, actor: 'system', action: 'after_hours_reply', to: period }, now)
-    return fillTemplate(texts.afterHours, { 'business.opens': hours.format(opens) })
+    return fillTemplate(await textFor(tx, 'afterHours', language, texts), {
+      'business.opens': hours.format(opens),
+    })
   }
 
   /** Records a system event unless one with the same action and value exists; false when it did. */
@@ -413,7 +421,8 @@ export function createHelpDesk(deps: HelpDeskDeps) {
         if (msg.kind === 'start') {
           // A conversation opened without a question: greet, open nothing.
           if (live !== undefined) return { ticketId: asTicketId(live.id), duplicate: false }
-          const text = fillTemplate(texts.greeting, { 'customer.name': contact.display_name })
+          const greeting = await textFor(tx, 'greeting', contact.language, texts)
+          const text = fillTemplate(greeting, { 'customer.name': contact.display_name })
           await enqueueDelivery(
             tx,
             null,
@@ -435,9 +444,9 @@ export function createHelpDesk(deps: HelpDeskDeps) {
         })
         await enqueueDelivery(tx, ticket.id, { type: 'desk.entry', messageId: message.id }, now)
 
-        const away = await awayNotice(tx, ticket.id, now)
+        const away = await awayNotice(tx, ticket.id, contact.language, now)
         if (live === undefined) {
-          const text = fillTemplate(texts.ticketOpened, {
+          const text = fillTemplate(await textFor(tx, 'ticketOpened', contact.language, texts), {
             'ticket.number': String(ticket.id),
             'customer.name': contact.display_name,
           })
@@ -663,12 +672,14 @@ export function createHelpDesk(deps: HelpDeskDeps) {
         const ticket = await requireTicket(tx, ticketId)
         if (ticket.status !== 'pending') return false
         if (!(await recordOnce(tx, ticketId, 'pending_reminder', pendingSince, now))) return false
-        await sendAutomatic(
-          tx,
-          ticketId,
-          fillTemplate(texts.pendingReminder, { 'ticket.number': String(ticketId) }),
-          now,
-        )
+        const contact = await tx
+          .selectFrom('contacts')
+          .select(['language', 'display_name'])
+          .where('id', '=', ticket.contact_id)
+          .executeTakeFirst()
+        const reminder = await textFor(tx, 'pendingReminder', contact?.language ?? null, texts)
+        const vars = { 'ticket.number': String(ticketId), 'customer.name': contact?.display_name ?? '' }
+        await sendAutomatic(tx, ticketId, fillTemplate(reminder, vars), now)
         return true
       })
     },

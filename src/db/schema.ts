@@ -44,6 +44,8 @@ export interface TicketsTable {
   priority: Generated<Priority>
   type: string | null
   topic: string | null
+  /** The Slack channel of the ticket's thread, when a rule chose one other than the support channel. */
+  desk_channel: string | null
   /** CustomerInfo as JSON: what CUSTOMER_INFO_URL said about the customer. */
   customer_info: string | null
   assignee_id: number | null
@@ -122,6 +124,23 @@ export interface CannedRepliesTable {
   created_at: string
 }
 
+export interface ReplyTemplatesTable {
+  key: string
+  /** '' for the default. */
+  language: string
+  text: string
+  updated_at: string
+}
+
+export interface TicketRulesTable {
+  id: Generated<number>
+  /** RuleConditions as JSON. */
+  conditions: string
+  /** RuleActions as JSON. */
+  actions: string
+  created_at: string
+}
+
 export interface JobRunsTable {
   job: string
   period: string
@@ -139,6 +158,8 @@ export interface Database {
   job_runs: JobRunsTable
   ticket_tags: TicketTagsTable
   canned_replies: CannedRepliesTable
+  reply_templates: ReplyTemplatesTable
+  ticket_rules: TicketRulesTable
 }
 
 export type Contact = Selectable<ContactsTable>

@@ -16,6 +16,7 @@ describe('migrations', () => {
       '0006-ticket-list-indexes',
       '0007-customer-info',
       '0008-shifts',
+      '0009-reply-templates-and-rules',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await sql<{
@@ -32,6 +33,8 @@ describe('migrations', () => {
       'job_runs',
       'messages',
       'processed_events',
+      'reply_templates',
+      'ticket_rules',
       'ticket_tags',
       'tickets',
     ])
