@@ -15,6 +15,7 @@ import { createOutbox, type OutboxPolicy } from './core/outbox.js'
 import { slaSummary, type SlaSettings } from './core/sla.js'
 import { createTicketFields } from './core/ticket-fields.js'
 import { createTicketQueries } from './core/ticket-query.js'
+import { createRules } from './core/rules.js'
 import { createReplyTemplates } from './core/templates.js'
 import type { JobDeps } from './scheduler/jobs/deps.js'
 import { createScheduler } from './scheduler/index.js'
@@ -88,6 +89,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   const slack = createSlackModule({
     ...config.slack,
     queries: createTicketQueries(db),
+    rules: createRules({ ...work, types: config.ticketTypes }),
     templates: createReplyTemplates({ ...work, builtIn: texts }),
     bulk: createBulk({ db, clock, helpdesk, fields }),
     helpdesk,

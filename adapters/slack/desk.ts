@@ -11,7 +11,7 @@ export function createSlackDesk(client: WebClient, supportChannel: string): Agen
       const post = rootMessage(ticket)
       const res = await call('chat.postMessage', () =>
         client.chat.postMessage({
-          channel: supportChannel,
+          channel: ticket.deskChannel ?? supportChannel,
           ...post,
           unfurl_links: false,
           unfurl_media: false,

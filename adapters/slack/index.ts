@@ -7,6 +7,7 @@ import type { TicketFields } from '../../src/core/ticket-fields.js'
 import type { CannedReplies } from '../../src/core/canned.js'
 import type { Agents } from '../../src/core/agents.js'
 import type { TicketQueries } from '../../src/core/ticket-query.js'
+import type { Rules } from '../../src/core/rules.js'
 import type { ReplyTemplates } from '../../src/core/templates.js'
 import type { Bulk } from '../../src/core/bulk.js'
 import type { Logger } from '../../src/core/logger.js'
@@ -27,6 +28,7 @@ export interface SlackOptions {
   readonly apiUrl?: string | undefined
   readonly noteMarker: string
   readonly queries: TicketQueries
+  readonly rules: Rules
   readonly templates: ReplyTemplates
   readonly bulk: Bulk
   readonly helpdesk: HelpDesk
@@ -97,6 +99,7 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
   })
   registerListeners(app, {
     queries: opts.queries,
+    rules: opts.rules,
     templates: opts.templates,
     bulk: opts.bulk,
     fields: opts.fields,

@@ -14,6 +14,7 @@ import type { BusinessHours } from '../../src/core/hours.js'
 import type { TicketFields } from '../../src/core/ticket-fields.js'
 import type { CannedReplies } from '../../src/core/canned.js'
 import type { Agents } from '../../src/core/agents.js'
+import { RULE_USAGE, type Rules } from '../../src/core/rules.js'
 import type { ReplyTemplates } from '../../src/core/templates.js'
 import { FILTER_HELP, parseFilter, type TicketQueries } from '../../src/core/ticket-query.js'
 import { BULK_LIMIT, describeBulk, parseBulk, type Bulk, type BulkSpec } from '../../src/core/bulk.js'
@@ -34,6 +35,7 @@ import { escapeText, fromSlackText, parseMention, parseTicketNumber } from './te
 
 export interface ListenerDeps {
   readonly queries: TicketQueries
+  readonly rules: Rules
   readonly templates: ReplyTemplates
   readonly bulk: Bulk
   readonly helpdesk: HelpDesk
@@ -319,6 +321,32 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
         }
         default:
           return ':warning: Use `/templates list`, `/templates set NAME [LANG] TEXT` or `/templates reset NAME [LANG]`.'
+      }
+    })
+    await ack({ response_type: 'ephemeral', text: answer ?? '' })
+  })
+
+  // /rules: what a new ticket's first message sets (priority, type, tags, Slack channel); admins edit.
+  app.command('/rules', async ({ command, ack }) => {
+    const actor: Actor = { deskUserId: command.user_id }
+    const [sub = 'list', ...rest] = command.text.trim().split(/\s+/)
+    const answer = await attempt(async () => {
+      switch (sub.toLowerCase()) {
+        case 'add':
+          return deps.rules.add(actor, rest.join(' '))
+        case 'remove': {
+          const id = parseTicketNumber(rest[0])
+          if (id === undefined) return ':warning: Say which rule: `/rules remove 3`.'
+          return deps.rules.remove(actor, id)
+        }
+        case 'list': {
+          const all = await deps.rules.list()
+          return all.length === 0
+            ? `No rules yet. ${RULE_USAGE}`
+            : ['*Rules* (applied in order to new tickets)', ...all.map((r) => `• ${r}`)].join('\n')
+        }
+        default:
+          return `:warning: Use \`/rules list\`, \`/rules add if … then …\` or \`/rules remove N\`. ${RULE_USAGE}`
       }
     })
     await ack({ response_type: 'ephemeral', text: answer ?? '' })

@@ -33,6 +33,7 @@ import type {
 import { toTicketView } from './views.js'
 import type { BusinessHours } from './hours.js'
 import { pickAgent, type AssignmentPolicy } from './assignment.js'
+import { applyRules } from './rules.js'
 import { textFor } from './templates.js'
 import { fillTemplate, type CustomerTexts } from './texts.js'
 
@@ -433,7 +434,16 @@ export function createHelpDesk(deps: HelpDeskDeps) {
         }
 
         const ticket = live ?? (await openTicket(tx, msg, contact.id, latest, now))
-        if (live === undefined) await autoAssign(tx, ticket, now)
+        if (live === undefined) {
+          // Rules first: the type they set may route the ticket to an assignment group.
+          await applyRules(
+            tx,
+            ticket,
+            { text: msg.text, channel: msg.channel, language: contact.language },
+            now,
+          )
+          await autoAssign(tx, await requireTicket(tx, ticket.id), now)
+        }
         const message = await insertMessage(tx, {
           ticket_id: ticket.id,
           direction: 'inbound',

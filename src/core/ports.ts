@@ -143,6 +143,8 @@ export interface TicketView {
   }
   readonly createdAt: Date
   readonly thread: ThreadRef | null
+  /** The Slack channel for the thread when a rule chose one; else the support channel. */
+  readonly deskChannel: string | null
 }
 
 /** One line in a ticket's thread. */

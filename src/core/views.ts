@@ -10,6 +10,7 @@ export function toTicketView(t: TicketDetail): TicketView {
     ...(customerInfo !== undefined && { customerInfo }),
     id: asTicketId(t.id),
     status: t.status,
+    deskChannel: t.desk_channel,
     priority: t.priority,
     type: t.type,
     topic: t.topic,
