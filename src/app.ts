@@ -89,6 +89,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   const slack = createSlackModule({
     ...config.slack,
     queries: createTicketQueries(db),
+    ticketTypes: config.ticketTypes,
     rules: createRules({ ...work, types: config.ticketTypes }),
     templates: createReplyTemplates({ ...work, builtIn: texts }),
     bulk: createBulk({ db, clock, helpdesk, fields }),

@@ -17,6 +17,7 @@ export const ACTION = {
   reopen: 'td_reopen',
   note: 'td_note',
   priority: 'td_priority',
+  type: 'td_type',
   canned: 'td_canned',
   bulkConfirm: 'td_bulk_confirm',
   bulkCancel: 'td_bulk_cancel',
@@ -55,6 +56,24 @@ const priorityEmoji: Record<Priority, string> = {
 }
 const priorityLabel = (p: Priority) => `${priorityEmoji[p]}${capitalize(p)}`
 
+/** A select on the root message, showing the ticket's current value. */
+function picker(
+  actionId: string,
+  placeholder: string,
+  choices: readonly (readonly [string, string])[],
+  current: string | null,
+) {
+  const options = choices.map(([value, text]) => ({ text: { type: 'plain_text' as const, text }, value }))
+  const select = {
+    type: 'static_select' as const,
+    action_id: actionId,
+    placeholder: { type: 'plain_text' as const, text: placeholder },
+    options,
+  }
+  const initial = options.find((o) => o.value === current)
+  return initial === undefined ? select : { ...select, initial_option: initial }
+}
+
 const slackDate = (d: Date) =>
   `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} {time}|${d.toISOString()}>`
 
@@ -65,7 +84,7 @@ function slaText(sla: NonNullable<TicketView['sla']>): string {
 }
 
 /** The ticket's root message: what it is, where it stands, and the buttons to work it. */
-export function rootMessage(t: TicketView): SlackPost {
+export function rootMessage(t: TicketView, types: readonly string[]): SlackPost {
   const number = String(t.id)
   const customer =
     escapeText(t.customer.name) + (t.customer.username ? ` (@${escapeText(t.customer.username)})` : '')
@@ -121,19 +140,19 @@ export function rootMessage(t: TicketView): SlackPost {
   if (about.length > 0)
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: about.join('  ·  ') }] })
   if (actions.length > 0) {
-    const options = PRIORITIES.map((p) => ({
-      text: { type: 'plain_text' as const, text: priorityLabel(p) },
-      value: p,
-    }))
-    const picker = {
-      type: 'static_select' as const,
-      action_id: ACTION.priority,
-      placeholder: { type: 'plain_text' as const, text: 'Priority' },
-      options,
-    }
-    const current = options.find((o) => o.value === t.priority)
-    const select = current === undefined ? picker : { ...picker, initial_option: current }
-    blocks.push({ type: 'actions', block_id: `ticket_${number}`, elements: [...actions, select] })
+    const priority = picker(
+      ACTION.priority,
+      'Priority',
+      PRIORITIES.map((p) => [p, priorityLabel(p)] as const),
+      t.priority,
+    )
+    const type = picker(
+      ACTION.type,
+      'Type',
+      types.map((k) => [k, capitalize(k)] as const),
+      t.type,
+    )
+    blocks.push({ type: 'actions', block_id: `ticket_${number}`, elements: [...actions, priority, type] })
   }
   blocks.push({
     type: 'context',

@@ -5,10 +5,14 @@ import { rootMessage, threadEntry } from './blocks.js'
 import { call } from './errors.js'
 
 /** Tickets as Slack threads in the support channel: the outbox's way to the agents. */
-export function createSlackDesk(client: WebClient, supportChannel: string): AgentDesk {
+export function createSlackDesk(
+  client: WebClient,
+  supportChannel: string,
+  types: readonly string[],
+): AgentDesk {
   return {
     async openThread(ticket) {
-      const post = rootMessage(ticket)
+      const post = rootMessage(ticket, types)
       const res = await call('chat.postMessage', () =>
         client.chat.postMessage({
           channel: ticket.deskChannel ?? supportChannel,
@@ -24,7 +28,7 @@ export function createSlackDesk(client: WebClient, supportChannel: string): Agen
     },
 
     async updateThread(ticket) {
-      const post = rootMessage(ticket)
+      const post = rootMessage(ticket, types)
       await call('chat.update', () =>
         client.chat.update({ channel: ticket.thread.channel, ts: ticket.thread.ts, ...post }),
       )

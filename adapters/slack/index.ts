@@ -28,6 +28,8 @@ export interface SlackOptions {
   readonly apiUrl?: string | undefined
   readonly noteMarker: string
   readonly queries: TicketQueries
+  /** The choices of the root message's type picker. */
+  readonly ticketTypes: readonly string[]
   readonly rules: Rules
   readonly templates: ReplyTemplates
   readonly bulk: Bulk
@@ -115,7 +117,7 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
   let lastCheck: { at: number; ok: boolean } | undefined
 
   return {
-    desk: createSlackDesk(app.client, opts.supportChannel),
+    desk: createSlackDesk(app.client, opts.supportChannel, opts.ticketTypes),
 
     routes: () =>
       httpReceiver === undefined

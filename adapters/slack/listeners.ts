@@ -443,15 +443,19 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     },
   )
 
-  app.action<BlockStaticSelectAction>(ACTION.priority, async ({ action, body, ack, client }) => {
-    await ack()
-    const id = Number(action.block_id.replace(/^ticket_/, ''))
-    const answer = await attempt(() =>
-      deps.fields.setPriority({ deskUserId: body.user.id }, id, action.selected_option.value),
-    )
-    const channel = body.channel?.id
-    if (channel !== undefined) await tellAgent(client, { channel, user: body.user.id }, answer)
-  })
+  // The pickers on the root message: priority and type.
+  for (const [actionId, set] of [
+    [ACTION.priority, (actor: Actor, id: number, value: string) => deps.fields.setPriority(actor, id, value)],
+    [ACTION.type, (actor: Actor, id: number, value: string) => deps.fields.setType(actor, id, value)],
+  ] as const) {
+    app.action<BlockStaticSelectAction>(actionId, async ({ action, body, ack, client }) => {
+      await ack()
+      const id = Number(action.block_id.replace(/^ticket_/, ''))
+      const answer = await attempt(() => set({ deskUserId: body.user.id }, id, action.selected_option.value))
+      const channel = body.channel?.id
+      if (channel !== undefined) await tellAgent(client, { channel, user: body.user.id }, answer)
+    })
+  }
 
   app.action<BlockButtonAction>(ACTION.canned, async ({ action, body, ack, client }) => {
     await ack()

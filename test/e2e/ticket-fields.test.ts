@@ -72,29 +72,38 @@ describe('ticket fields: priority, type, tags, topic, history', () => {
     expect(h.telegram.sent).toEqual([]) // none of it reaches the customer
   })
 
-  it('sets the priority from the picker on the root message', async () => {
-    await h.interact({
-      type: 'block_actions',
-      user: { id: AGENT, username: 'agent', name: 'agent', team_id: 'T1' },
-      api_app_id: 'A1',
-      token: 'legacy',
-      trigger_id: 'trig.9',
-      team: { id: 'T1', domain: 'acme' },
-      container: { type: 'message', message_ts: ticket.threadTs, channel_id: SUPPORT_CHANNEL },
-      channel: { id: SUPPORT_CHANNEL, name: 'support' },
-      message: { type: 'message', ts: ticket.threadTs, text: 'root' },
-      response_url: 'https://hooks.slack.com/actions/x',
-      actions: [
-        {
-          type: 'static_select',
-          action_id: 'td_priority',
-          block_id: `ticket_${ticket.id}`,
-          selected_option: { text: { type: 'plain_text', text: 'High' }, value: 'high' },
-          action_ts: '1.3',
-        },
-      ],
-    })
-    await vi.waitFor(async () => expect((await findTicket(h.db, ticket.id))?.priority).toBe('high'))
+  it('sets priority and type from the pickers on the root message', async () => {
+    const pick = (actionId: string, value: string) =>
+      h.interact({
+        type: 'block_actions',
+        user: { id: AGENT, username: 'agent', name: 'agent', team_id: 'T1' },
+        api_app_id: 'A1',
+        token: 'legacy',
+        trigger_id: 'trig.9',
+        team: { id: 'T1', domain: 'acme' },
+        container: { type: 'message', message_ts: ticket.threadTs, channel_id: SUPPORT_CHANNEL },
+        channel: { id: SUPPORT_CHANNEL, name: 'support' },
+        message: { type: 'message', ts: ticket.threadTs, text: 'root' },
+        response_url: 'https://hooks.slack.com/actions/x',
+        actions: [
+          {
+            type: 'static_select',
+            action_id: actionId,
+            block_id: `ticket_${ticket.id}`,
+            selected_option: { text: { type: 'plain_text', text: value }, value },
+            action_ts: '1.3',
+          },
+        ],
+      })
+    await pick('td_priority', 'high')
+    await pick('td_type', 'problem')
+    await vi.waitFor(async () =>
+      expect(await findTicket(h.db, ticket.id)).toMatchObject({ priority: 'high', type: 'problem' }),
+    )
+    const blocks = await root()
+    expect(blocks).toContain(
+      '"initial_option":{"text":{"type":"plain_text","text":"Problem"},"value":"problem"}',
+    )
   })
 
   it('/history shows who changed what, from what, to what, when', async () => {
