@@ -1,24 +1,15 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt'
 import { DeskError, describeError } from '../../src/core/errors.js'
-import type { Clock } from '../../src/core/clock.js'
-import type { HelpDesk } from '../../src/core/helpdesk.js'
-import type { BusinessHours } from '../../src/core/hours.js'
-import type { TicketFields } from '../../src/core/ticket-fields.js'
-import type { CannedReplies } from '../../src/core/canned.js'
-import type { Agents } from '../../src/core/agents.js'
-import type { TicketQueries } from '../../src/core/ticket-query.js'
-import type { Rules } from '../../src/core/rules.js'
-import type { ReplyTemplates } from '../../src/core/templates.js'
-import type { Bulk } from '../../src/core/bulk.js'
 import type { Logger } from '../../src/core/logger.js'
 import type { AgentDesk, WebhookRoute } from '../../src/core/ports.js'
 import { createSlackDesk } from './desk.js'
 import { toDeskError } from './errors.js'
-import { registerListeners } from './listeners.js'
+import { registerListeners, type ListenerDeps } from './listeners.js'
 
 export const SLACK_EVENTS_PATH = '/slack/events'
 
-export interface SlackOptions {
+/** The Slack module's settings, and the core services its listeners act through. */
+export interface SlackOptions extends ListenerDeps {
   readonly botToken: string
   /** HTTP mode: requests to POST /slack/events are verified with it. */
   readonly signingSecret?: string | undefined
@@ -26,20 +17,8 @@ export interface SlackOptions {
   readonly appToken?: string | undefined
   readonly supportChannel: string
   readonly apiUrl?: string | undefined
-  readonly noteMarker: string
-  readonly queries: TicketQueries
   /** The choices of the root message's type picker. */
   readonly ticketTypes: readonly string[]
-  readonly rules: Rules
-  readonly templates: ReplyTemplates
-  readonly bulk: Bulk
-  readonly helpdesk: HelpDesk
-  readonly fields: TicketFields
-  readonly canned: CannedReplies
-  readonly agents: Agents
-  readonly hours: BusinessHours
-  readonly log: Logger
-  readonly clock: Clock
 }
 
 export interface SlackModule {
@@ -99,20 +78,7 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
       ...(opts.apiUrl !== undefined && { slackApiUrl: opts.apiUrl }),
     },
   })
-  registerListeners(app, {
-    queries: opts.queries,
-    rules: opts.rules,
-    templates: opts.templates,
-    bulk: opts.bulk,
-    fields: opts.fields,
-    canned: opts.canned,
-    agents: opts.agents,
-    helpdesk: opts.helpdesk,
-    hours: opts.hours,
-    clock: opts.clock,
-    noteMarker: opts.noteMarker,
-    log,
-  })
+  registerListeners(app, { ...opts, log })
 
   let lastCheck: { at: number; ok: boolean } | undefined
 
