@@ -10,7 +10,7 @@ import {
   type Harness,
 } from '../helpers/harness.js'
 import { inbound } from '../helpers/inbound.js'
-import { postToSlackEndpoint, slashCommandBody } from '../helpers/slack-requests.js'
+import { blockActions, postToSlackEndpoint, slashCommandBody } from '../helpers/slack-requests.js'
 
 describe('bulk work', () => {
   let h: Harness
@@ -31,18 +31,9 @@ describe('bulk work', () => {
   })
 
   const confirm = (value: string, user = SUPERVISOR) =>
-    h.interact({
-      type: 'block_actions',
-      user: { id: user, username: 'sup', name: 'sup', team_id: 'T1' },
-      api_app_id: 'A1',
-      token: 'legacy',
-      trigger_id: 'trig.b',
-      team: { id: 'T1', domain: 'acme' },
-      container: { type: 'message', message_ts: '1.1', channel_id: SUPPORT_CHANNEL, is_ephemeral: true },
-      channel: { id: SUPPORT_CHANNEL, name: 'support' },
-      response_url: 'https://hooks.slack.com/actions/x',
-      actions: [{ type: 'button', action_id: 'td_bulk_confirm', block_id: 'b', value, action_ts: '1.5' }],
-    })
+    h.interact(
+      blockActions(user, SUPPORT_CHANNEL, '1.1', { type: 'button', action_id: 'td_bulk_confirm', value }),
+    )
 
   it('shows how many tickets it will touch and changes them only when confirmed', async () => {
     const res = await fetchSlash(h, 'bulk resolve tag:spam status:all')

@@ -9,6 +9,7 @@ import {
   type Harness,
 } from '../helpers/harness.js'
 import { inbound } from '../helpers/inbound.js'
+import { blockActions, viewSubmission } from '../helpers/slack-requests.js'
 
 const ADMIN = 'UADMIN'
 
@@ -77,50 +78,21 @@ describe('canned replies and roles', () => {
 
     it('can be picked from the root message', async () => {
       await add('Your refund is on its way.')
-      const user = { id: AGENT, username: 'agent', name: 'agent', team_id: 'T1' }
-      await h.interact({
-        type: 'block_actions',
-        user,
-        api_app_id: 'A1',
-        token: 'legacy',
-        trigger_id: 'trig.c',
-        team: { id: 'T1', domain: 'acme' },
-        container: { type: 'message', message_ts: ticket.threadTs, channel_id: SUPPORT_CHANNEL },
-        channel: { id: SUPPORT_CHANNEL, name: 'support' },
-        message: { type: 'message', ts: ticket.threadTs, text: 'root' },
-        response_url: 'https://hooks.slack.com/actions/x',
-        actions: [
-          {
-            type: 'button',
-            action_id: 'td_canned',
-            block_id: `ticket_${ticket.id}`,
-            value: String(ticket.id),
-            action_ts: '1.4',
-          },
-        ],
-      })
+      await h.interact(
+        blockActions(AGENT, SUPPORT_CHANNEL, ticket.threadTs, {
+          type: 'button',
+          action_id: 'td_canned',
+          value: String(ticket.id),
+        }),
+      )
       await vi.waitFor(() => expect(h.slack.callsOf('views.open')).toHaveLength(1))
       const view = h.slack.callsOf('views.open')[0]!.view as { callback_id: string; private_metadata: string }
       expect(JSON.stringify(view)).toContain(':refund')
-      const submitted = await h.interact({
-        type: 'view_submission',
-        team: { id: 'T1', domain: 'acme' },
-        user,
-        api_app_id: 'A1',
-        token: 'legacy',
-        trigger_id: 'trig.d',
-        view: {
-          id: 'V3',
-          team_id: 'T1',
-          type: 'modal',
-          callback_id: view.callback_id,
-          private_metadata: view.private_metadata,
-          state: {
-            values: { canned: { name: { type: 'static_select', selected_option: { value: 'refund' } } } },
-          },
-          hash: 'h',
-        },
-      })
+      const submitted = await h.interact(
+        viewSubmission(AGENT, view, {
+          canned: { name: { type: 'static_select', selected_option: { value: 'refund' } } },
+        }),
+      )
       expect(submitted.status).toBe(200)
       await h.app.outbox.drain()
       expect(h.telegram.sent.map((s) => s.text)).toEqual(['Your refund is on its way.'])

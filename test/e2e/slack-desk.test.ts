@@ -12,7 +12,15 @@ import {
   type Harness,
 } from '../helpers/harness.js'
 import { inbound } from '../helpers/inbound.js'
-import { eventEnvelope, newTs, postToSlackEndpoint, slashCommandBody } from '../helpers/slack-requests.js'
+import {
+  blockActions,
+  eventEnvelope,
+  messageShortcut,
+  newTs,
+  postToSlackEndpoint,
+  slashCommandBody,
+  viewSubmission,
+} from '../helpers/slack-requests.js'
 
 describe('the Slack desk', () => {
   let h: Harness
@@ -183,28 +191,15 @@ describe('the Slack desk', () => {
   })
 
   describe('buttons, shortcuts and modals', () => {
-    const user = { id: AGENT, username: 'agent', name: 'agent', team_id: 'T1' }
-
     it('the Resolve message shortcut solves the ticket of the thread it is used in', async () => {
-      const res = await h.interact({
-        type: 'message_action',
-        callback_id: 'td_resolve_message',
-        trigger_id: 'trig.1',
-        action_ts: '1.1',
-        team: { id: 'T1', domain: 'acme' },
-        user,
-        channel: { id: SUPPORT_CHANNEL, name: 'support' },
-        message_ts: '1763890000.999999',
-        message: {
-          type: 'message',
+      const res = await h.interact(
+        messageShortcut(AGENT, SUPPORT_CHANNEL, 'td_resolve_message', {
           user: 'UCUST',
           ts: '1763890000.999999',
           thread_ts: ticket.threadTs,
           text: 'hi',
-        },
-        response_url: 'https://hooks.slack.com/app/x',
-        token: 'legacy',
-      })
+        }),
+      )
       expect(res.status).toBe(200)
       await settle(async () => (await status()) === 'solved')
       expect((await events()).at(-1)).toMatchObject({ action: 'status', to_value: 'solved' })
@@ -216,70 +211,37 @@ describe('the Slack desk', () => {
     })
 
     it('the Assign to me button takes the ticket', async () => {
-      await h.interact({
-        type: 'block_actions',
-        user,
-        api_app_id: 'A1',
-        token: 'legacy',
-        trigger_id: 'trig.2',
-        team: { id: 'T1', domain: 'acme' },
-        container: { type: 'message', message_ts: ticket.threadTs, channel_id: SUPPORT_CHANNEL },
-        channel: { id: SUPPORT_CHANNEL, name: 'support' },
-        message: { type: 'message', ts: ticket.threadTs, text: 'root' },
-        response_url: 'https://hooks.slack.com/actions/x',
-        actions: [
-          {
-            type: 'button',
-            action_id: 'td_take',
-            block_id: `ticket_${ticket.id}`,
-            value: String(ticket.id),
-            action_ts: '1.2',
-            text: { type: 'plain_text', text: 'Assign to me' },
-          },
-        ],
-      })
+      await h.interact(
+        blockActions(AGENT, SUPPORT_CHANNEL, ticket.threadTs, {
+          type: 'button',
+          action_id: 'td_take',
+          value: String(ticket.id),
+        }),
+      )
       await settle(async () => (await findTicket(h.db, ticket.id))?.assignee_id !== null)
       expect(lastEphemeral()?.text).toBe(`Ticket #${ticket.id} is now assigned to you.`)
     })
 
     it('the Assign… shortcut opens a people picker, and its modal assigns for a supervisor only', async () => {
-      await h.interact({
-        type: 'message_action',
-        callback_id: 'td_assign_message',
-        trigger_id: 'trig.assign',
-        action_ts: '1.1',
-        team: { id: 'T1', domain: 'acme' },
-        user,
-        channel: { id: SUPPORT_CHANNEL, name: 'support' },
-        message_ts: ticket.threadTs,
-        message: { type: 'message', user: 'UBOT', ts: ticket.threadTs, text: 'root' },
-        response_url: 'https://hooks.slack.com/app/x',
-        token: 'legacy',
-      })
+      await h.interact(
+        messageShortcut(AGENT, SUPPORT_CHANNEL, 'td_assign_message', {
+          user: 'UBOT',
+          ts: ticket.threadTs,
+          text: 'root',
+        }),
+      )
       await vi.waitFor(() => expect(h.slack.callsOf('views.open')).toHaveLength(1))
       const opened = h.slack.callsOf('views.open')[0]!
-      expect(opened.trigger_id).toBe('trig.assign')
+      expect(opened.trigger_id).toBe('trigger.td_assign_message') // the shortcut's own trigger opens the modal
       const view = opened.view as { callback_id: string; private_metadata: string }
       expect(view.callback_id).toBe('td_assign_modal')
 
       const submit = (by: string) =>
-        h.interact({
-          type: 'view_submission',
-          team: { id: 'T1', domain: 'acme' },
-          user: { ...user, id: by },
-          api_app_id: 'A1',
-          token: 'legacy',
-          trigger_id: 'trig.4',
-          view: {
-            id: 'V2',
-            team_id: 'T1',
-            type: 'modal',
-            callback_id: view.callback_id,
-            private_metadata: view.private_metadata,
-            state: { values: { assignee: { user: { type: 'users_select', selected_user: OTHER_AGENT } } } },
-            hash: 'h',
-          },
-        })
+        h.interact(
+          viewSubmission(by, view, {
+            assignee: { user: { type: 'users_select', selected_user: OTHER_AGENT } },
+          }),
+        )
       const refused = (await (await submit(AGENT)).json()) as { errors: { assignee: string } }
       expect(refused.errors.assignee).toContain('Only supervisors and admins')
       expect((await submit(SUPERVISOR)).status).toBe(200)
@@ -289,27 +251,20 @@ describe('the Slack desk', () => {
 
     it('the Private note modal stores a note and shows a refusal on the field', async () => {
       const submit = (ticketId: number, value: string) =>
-        h.interact({
-          type: 'view_submission',
-          team: { id: 'T1', domain: 'acme' },
-          user,
-          api_app_id: 'A1',
-          token: 'legacy',
-          trigger_id: 'trig.3',
-          view: {
-            id: 'V1',
-            team_id: 'T1',
-            type: 'modal',
-            callback_id: 'td_note_modal',
-            private_metadata: JSON.stringify({
-              ticketId,
-              channel: SUPPORT_CHANNEL,
-              threadTs: ticket.threadTs,
-            }),
-            state: { values: { note: { text: { type: 'plain_text_input', value } } } },
-            hash: 'h',
-          },
-        })
+        h.interact(
+          viewSubmission(
+            AGENT,
+            {
+              callback_id: 'td_note_modal',
+              private_metadata: JSON.stringify({
+                ticketId,
+                channel: SUPPORT_CHANNEL,
+                threadTs: ticket.threadTs,
+              }),
+            },
+            { note: { text: { type: 'plain_text_input', value } } },
+          ),
+        )
       const ok = await submit(ticket.id, 'checked the warehouse')
       expect(ok.status).toBe(200)
       expect(

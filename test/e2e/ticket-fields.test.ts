@@ -3,6 +3,7 @@ import { eventsOf } from '../../src/db/repos/events.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import { AGENT, startHarness, SUPPORT_CHANNEL, type Harness } from '../helpers/harness.js'
 import { inbound } from '../helpers/inbound.js'
+import { blockActions } from '../helpers/slack-requests.js'
 
 describe('ticket fields: priority, type, tags, topic, history', () => {
   let h: Harness
@@ -74,27 +75,14 @@ describe('ticket fields: priority, type, tags, topic, history', () => {
 
   it('sets priority and type from the pickers on the root message', async () => {
     const pick = (actionId: string, value: string) =>
-      h.interact({
-        type: 'block_actions',
-        user: { id: AGENT, username: 'agent', name: 'agent', team_id: 'T1' },
-        api_app_id: 'A1',
-        token: 'legacy',
-        trigger_id: 'trig.9',
-        team: { id: 'T1', domain: 'acme' },
-        container: { type: 'message', message_ts: ticket.threadTs, channel_id: SUPPORT_CHANNEL },
-        channel: { id: SUPPORT_CHANNEL, name: 'support' },
-        message: { type: 'message', ts: ticket.threadTs, text: 'root' },
-        response_url: 'https://hooks.slack.com/actions/x',
-        actions: [
-          {
-            type: 'static_select',
-            action_id: actionId,
-            block_id: `ticket_${ticket.id}`,
-            selected_option: { text: { type: 'plain_text', text: value }, value },
-            action_ts: '1.3',
-          },
-        ],
-      })
+      h.interact(
+        blockActions(AGENT, SUPPORT_CHANNEL, ticket.threadTs, {
+          type: 'static_select',
+          action_id: actionId,
+          block_id: `ticket_${ticket.id}`,
+          selected_option: { text: { type: 'plain_text', text: value }, value },
+        }),
+      )
     await pick('td_priority', 'high')
     await pick('td_type', 'problem')
     await vi.waitFor(async () =>

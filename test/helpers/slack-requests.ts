@@ -81,3 +81,67 @@ export function slashCommandBody(
 export function interactionBody(payload: Record<string, unknown>): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString()
 }
+
+const team = { id: 'T1', domain: 'acme' }
+const user = (id: string) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: 'T1' })
+
+/** A block_actions payload: `action` pressed or picked on a message in `channel`. */
+export function blockActions(
+  userId: string,
+  channel: string,
+  messageTs: string,
+  action: Record<string, unknown>,
+) {
+  return {
+    type: 'block_actions',
+    user: user(userId),
+    api_app_id: 'A1',
+    token: 'legacy',
+    trigger_id: `trigger.${messageTs}`,
+    team,
+    container: { type: 'message', message_ts: messageTs, channel_id: channel },
+    channel: { id: channel, name: 'support' },
+    message: { type: 'message', ts: messageTs, text: 'root' },
+    response_url: 'https://hooks.slack.com/actions/x',
+    actions: [{ block_id: 'b', action_ts: '1.1', ...action }],
+  }
+}
+
+/** A message shortcut used on `message` in `channel`. */
+export function messageShortcut(
+  userId: string,
+  channel: string,
+  callbackId: string,
+  message: Record<string, unknown>,
+) {
+  return {
+    type: 'message_action',
+    callback_id: callbackId,
+    trigger_id: `trigger.${callbackId}`,
+    action_ts: '1.1',
+    team,
+    user: user(userId),
+    channel: { id: channel, name: 'support' },
+    message_ts: message.ts,
+    message: { type: 'message', ...message },
+    response_url: 'https://hooks.slack.com/app/x',
+    token: 'legacy',
+  }
+}
+
+/** A modal submitted with these input values (block id → action id → value). */
+export function viewSubmission(
+  userId: string,
+  view: { callback_id: string; private_metadata: string },
+  values: Record<string, Record<string, unknown>>,
+) {
+  return {
+    type: 'view_submission',
+    team,
+    user: user(userId),
+    api_app_id: 'A1',
+    token: 'legacy',
+    trigger_id: 'trigger.view',
+    view: { id: 'V1', team_id: 'T1', type: 'modal', ...view, state: { values }, hash: 'h' },
+  }
+}
