@@ -1,5 +1,5 @@
 import type { Db } from '../db/connection.js'
-import { ensureAgent } from '../db/repos/agents.js'
+import { deskUserIdOf, ensureAgent } from '../db/repos/agents.js'
 import { upsertContact } from '../db/repos/contacts.js'
 import { enqueueDelivery } from '../db/repos/deliveries.js'
 import { recordEvent } from '../db/repos/events.js'
@@ -344,16 +344,7 @@ export function createHelpDesk(deps: HelpDeskDeps) {
     const policy = deps.assignment
     if (policy === undefined) return undefined
     const agent = await pickAgent(tx, policy, ticket, except)
-    const previous =
-      ticket.assignee_id === null
-        ? null
-        : ((
-            await tx
-              .selectFrom('agents')
-              .select('desk_user_id')
-              .where('id', '=', ticket.assignee_id)
-              .executeTakeFirst()
-          )?.desk_user_id ?? null)
+    const previous = await deskUserIdOf(tx, ticket.assignee_id)
     if (agent === undefined && ticket.assignee_id === null) return undefined
     await tx
       .updateTable('tickets')
@@ -744,10 +735,6 @@ export function createHelpDesk(deps: HelpDeskDeps) {
       .set({ assignee_id: assignee.id, updated_at: now })
       .where('id', '=', ticket.id)
       .execute()
-    const from =
-      previous === null
-        ? null
-        : await tx.selectFrom('agents').select('desk_user_id').where('id', '=', previous).executeTakeFirst()
     await recordEvent(
       tx,
       {
@@ -755,7 +742,7 @@ export function createHelpDesk(deps: HelpDeskDeps) {
         actor: 'agent',
         agentId: by.id,
         action: 'assigned',
-        from: from?.desk_user_id ?? null,
+        from: await deskUserIdOf(tx, previous),
         to: assignee.desk_user_id,
       },
       now,

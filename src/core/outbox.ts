@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection.js'
+import { deskUserIdOf } from '../db/repos/agents.js'
 import { findContact } from '../db/repos/contacts.js'
 import {
   absorbLaterUpdates,
@@ -152,16 +153,7 @@ export function createOutbox(deps: OutboxDeps) {
         const message = await findMessage(db, payload.messageId)
         if (message === undefined)
           throw new DeskError('rejected', `message ${payload.messageId} does not exist`)
-        const author =
-          message.agent_id === null
-            ? null
-            : ((
-                await db
-                  .selectFrom('agents')
-                  .select('desk_user_id')
-                  .where('id', '=', message.agent_id)
-                  .executeTakeFirst()
-              )?.desk_user_id ?? null)
+        const author = await deskUserIdOf(db, message.agent_id)
         const { ts } = await desk.postToThread(withThread(ticket), {
           direction: message.direction,
           kind: message.kind,

@@ -14,3 +14,14 @@ export async function ensureAgent(db: Db, deskUserId: string, at: string): Promi
 export async function findAgentById(db: Db, id: number): Promise<Agent | undefined> {
   return db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst()
 }
+
+/** The desk user id of an agent, or null for none. */
+export async function deskUserIdOf(db: Db, agentId: number | null): Promise<string | null> {
+  if (agentId === null) return null
+  const row = await db
+    .selectFrom('agents')
+    .select('desk_user_id')
+    .where('id', '=', agentId)
+    .executeTakeFirst()
+  return row?.desk_user_id ?? null
+}
