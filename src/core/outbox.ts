@@ -80,9 +80,10 @@ export function createOutbox(deps: OutboxDeps) {
   let wake: (() => void) | undefined
   let loopDone: Promise<void> | undefined
 
+  /** Who a row talks to: a wait one of them asks for holds back only the rows bound for it. */
   const targetOf = (row: Delivery, payload: DeliveryPayload, ticket: TicketDetail | undefined): string =>
-    row.lane === 'desk'
-      ? 'desk'
+    row.lane !== 'customer'
+      ? row.lane
       : `channel:${payload.type === 'customer.direct' ? payload.channel : ticket?.channel}`
 
   async function detail(ticketId: number | null): Promise<TicketDetail | undefined> {
