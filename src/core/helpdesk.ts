@@ -344,24 +344,8 @@ export function createHelpDesk(deps: HelpDeskDeps) {
     const policy = deps.assignment
     if (policy === undefined) return undefined
     const agent = await pickAgent(tx, policy, ticket, except)
-    const previous = await deskUserIdOf(tx, ticket.assignee_id)
     if (agent === undefined && ticket.assignee_id === null) return undefined
-    await tx
-      .updateTable('tickets')
-      .set({ assignee_id: agent?.id ?? null, updated_at: now })
-      .where('id', '=', ticket.id)
-      .execute()
-    await recordEvent(
-      tx,
-      {
-        ticketId: ticket.id,
-        actor: 'system',
-        action: 'assigned',
-        from: previous,
-        to: agent?.desk_user_id ?? null,
-      },
-      now,
-    )
+    await assignTo(tx, ticket, agent ?? null, null, now)
     if (agent !== undefined) {
       await tx.updateTable('agents').set({ last_assigned_at: now }).where('id', '=', agent.id).execute()
       if (ticket.status === 'new') await changeStatus(tx, ticket, 'open', { actor: 'system' }, now)
@@ -728,22 +712,28 @@ export function createHelpDesk(deps: HelpDeskDeps) {
     },
   }
 
-  async function assignTo(tx: Tx, ticket: Ticket, assignee: Agent, by: Agent, now: string): Promise<void> {
-    const previous = ticket.assignee_id
+  /** Sets (or clears) a ticket's assignee and records who did it: an agent, or the system when `by` is null. */
+  async function assignTo(
+    tx: Tx,
+    ticket: Ticket,
+    assignee: Pick<Agent, 'id' | 'desk_user_id'> | null,
+    by: Agent | null,
+    now: string,
+  ): Promise<void> {
     await tx
       .updateTable('tickets')
-      .set({ assignee_id: assignee.id, updated_at: now })
+      .set({ assignee_id: assignee?.id ?? null, updated_at: now })
       .where('id', '=', ticket.id)
       .execute()
     await recordEvent(
       tx,
       {
         ticketId: ticket.id,
-        actor: 'agent',
-        agentId: by.id,
+        actor: by === null ? 'system' : 'agent',
+        agentId: by?.id ?? null,
         action: 'assigned',
-        from: await deskUserIdOf(tx, previous),
-        to: assignee.desk_user_id,
+        from: await deskUserIdOf(tx, ticket.assignee_id),
+        to: assignee?.desk_user_id ?? null,
       },
       now,
     )
