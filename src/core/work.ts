@@ -45,4 +45,3 @@ export function createWork(deps: WorkDeps) {
     },
   }
 }
-export type Work = ReturnType<typeof createWork>

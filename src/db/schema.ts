@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from 'kysely'
+import type { Generated, Selectable } from 'kysely'
 import type {
   ActorType,
   AgentRole,
@@ -168,4 +168,3 @@ export type Ticket = Selectable<TicketsTable>
 export type Message = Selectable<MessagesTable>
 export type TicketEvent = Selectable<EventsTable>
 export type Delivery = Selectable<DeliveriesTable>
-export type NewDelivery = Insertable<DeliveriesTable>

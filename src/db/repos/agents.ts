@@ -11,10 +11,6 @@ export async function ensureAgent(db: Db, deskUserId: string, at: string): Promi
   return db.selectFrom('agents').selectAll().where('desk_user_id', '=', deskUserId).executeTakeFirstOrThrow()
 }
 
-export async function findAgentById(db: Db, id: number): Promise<Agent | undefined> {
-  return db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst()
-}
-
 /** The desk user id of an agent, or null for none. */
 export async function deskUserIdOf(db: Db, agentId: number | null): Promise<string | null> {
   if (agentId === null) return null
