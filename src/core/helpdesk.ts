@@ -417,7 +417,8 @@ export function createHelpDesk(deps: HelpDeskDeps) {
             { text: msg.text, channel: msg.channel, language: contact.language },
             now,
           )
-          await autoAssign(tx, await requireTicket(tx, ticket.id), now)
+          // Read again only when assigning: the rules may have set the type that routes it.
+          if (deps.assignment !== undefined) await autoAssign(tx, await requireTicket(tx, ticket.id), now)
         }
         const message = await insertMessage(tx, {
           ticket_id: ticket.id,
