@@ -110,6 +110,16 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     ).catch((error: unknown) => log.warn({ err: describeError(error) }, 'could not answer the agent'))
   }
 
+  /** Answers the agent who pressed a button or picked an option, in the channel where they did. */
+  async function tellActor(
+    client: WebClient,
+    body: { readonly channel?: { readonly id: string }; readonly user: { readonly id: string } },
+    text: string | undefined,
+  ) {
+    if (body.channel !== undefined)
+      await tellAgent(client, { channel: body.channel.id, user: body.user.id }, text)
+  }
+
   // Door 1: plain replies, notes and !commands typed in a ticket's thread.
   app.message(async ({ message, body, client }) => {
     if (message.subtype === 'file_share' && message.thread_ts !== undefined && message.user !== undefined) {
@@ -285,15 +295,12 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     await ack()
     const actor: Actor = { deskUserId: body.user.id }
     const answer = await attempt(() => deps.bulk.apply(actor, JSON.parse(action.value ?? '{}') as BulkSpec))
-    const channel = body.channel?.id
-    if (channel !== undefined) await tellAgent(client, { channel, user: actor.deskUserId }, answer)
+    await tellActor(client, body, answer)
   })
 
   app.action<BlockButtonAction>(ACTION.bulkCancel, async ({ body, ack, client }) => {
     await ack()
-    const channel = body.channel?.id
-    if (channel !== undefined)
-      await tellAgent(client, { channel, user: body.user.id }, 'Cancelled: nothing changed.')
+    await tellActor(client, body, 'Cancelled: nothing changed.')
   })
 
   // /templates: the messages the bot sends on its own, per language; admins edit them.
@@ -438,8 +445,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
             return (await helpdesk.setStatus(actor, id, 'open')).text
         }
       })
-      const channel = body.channel?.id
-      if (channel !== undefined) await tellAgent(client, { channel, user: actor.deskUserId }, answer)
+      await tellActor(client, body, answer)
     },
   )
 
@@ -452,8 +458,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       await ack()
       const id = Number(action.block_id.replace(/^ticket_/, ''))
       const answer = await attempt(() => set({ deskUserId: body.user.id }, id, action.selected_option.value))
-      const channel = body.channel?.id
-      if (channel !== undefined) await tellAgent(client, { channel, user: body.user.id }, answer)
+      await tellActor(client, body, answer)
     })
   }
 
