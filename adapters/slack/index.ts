@@ -35,15 +35,16 @@ export interface SlackModule {
 /** Bolt logs through our pino logger. */
 function boltLogger(log: Logger): BoltLogger {
   let level = LogLevel.INFO
+  // Bolt calls these detached from any object: each one must carry its own `this`.
   const line =
-    (fn: Logger['info']) =>
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
     (...msg: unknown[]) =>
-      fn({ source: 'bolt' }, msg.map((m) => (typeof m === 'string' ? m : describeError(m))).join(' '))
+      log[level]({ source: 'bolt' }, msg.map((m) => (typeof m === 'string' ? m : describeError(m))).join(' '))
   return {
-    debug: line(log.debug),
-    info: line(log.info),
-    warn: line(log.warn),
-    error: line(log.error),
+    debug: line('debug'),
+    info: line('info'),
+    warn: line('warn'),
+    error: line('error'),
     setLevel: (l) => (level = l),
     getLevel: () => level,
     setName: () => undefined,

@@ -1,6 +1,6 @@
-import { pino } from 'pino'
 import { createThreaddesk, type AppOptions } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
+import { createLogger } from '../../src/log.js'
 import type { Logger } from '../../src/core/logger.js'
 import { metaSignature } from '../../adapters/meta/webhook.js'
 import { startFakeGraph } from '../fakes/graph-api.js'
@@ -28,7 +28,8 @@ export const WEBHOOK_SECRET = 'tg-secret_123'
 export const META_APP_SECRET = 'meta-app-secret-123'
 export const META_VERIFY_TOKEN = 'verify-me'
 
-export const silentLog = (): Logger => pino({ level: 'silent' })
+/** A real logger at the production level whose lines go nowhere: every log call runs as in production. */
+export const silentLog = (): Logger => createLogger('info', { write: () => undefined })
 
 export interface HarnessOptions {
   readonly telegram?: 'polling' | 'webhook'
