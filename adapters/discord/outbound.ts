@@ -1,6 +1,6 @@
 import { DiscordAPIError, HTTPError, RateLimitError, Routes, type REST } from 'discord.js'
 import { DeskError } from '../../src/core/errors.js'
-import { splitText } from '../shared/split-text.js'
+import { splitText } from '../../src/core/split-text.js'
 
 /** Discord's limit on one message's content. */
 export const DISCORD_TEXT_LIMIT = 2000

@@ -1,6 +1,6 @@
 import { GrammyError, HttpError, type Api } from 'grammy'
 import { DeskError } from '../../src/core/errors.js'
-import { splitText } from '../shared/split-text.js'
+import { splitText } from '../../src/core/split-text.js'
 
 /** Telegram's limit on one message's text. */
 export const TELEGRAM_TEXT_LIMIT = 4096

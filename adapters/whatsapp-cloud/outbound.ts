@@ -1,7 +1,7 @@
 import { DeskError } from '../../src/core/errors.js'
 import type { OutboundMessage } from '../../src/core/ports.js'
 import { commonGraphError, graphCall, type GraphAnswer } from '../meta/graph.js'
-import { splitText } from '../shared/split-text.js'
+import { splitText } from '../../src/core/split-text.js'
 
 /** WhatsApp's limit on a text message body. */
 export const WHATSAPP_TEXT_LIMIT = 4096

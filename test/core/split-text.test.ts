@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { splitText } from '../../../adapters/shared/split-text.js'
+import { splitText } from '../../src/core/split-text.js'
 
 describe('long replies', () => {
   it('are split under the limit at line breaks or spaces, losing nothing', () => {
@@ -9,5 +9,15 @@ describe('long replies', () => {
     expect(parts.join('')).toBe(text)
     expect(parts.slice(0, -1).every((p) => p.endsWith('\n'))).toBe(true)
     expect(splitText('y'.repeat(250), 100).map((p) => p.length)).toEqual([100, 100, 50])
+  })
+
+  it('never cuts an emoji in half', () => {
+    const text = '😀'.repeat(120) // 240 UTF-16 units, no space to cut at
+    const parts = splitText(text, 101)
+    expect(parts.join('')).toBe(text)
+    for (const part of parts) {
+      expect(part.length).toBeLessThanOrEqual(101)
+      expect(part).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/) // no lone surrogate
+    }
   })
 })
