@@ -28,7 +28,15 @@ export function createChannels(config: Config, log: Logger, clock: Clock): Chann
       publicUrl !== undefined && telegram.webhookSecret !== undefined
         ? { url: `${publicUrl}${TELEGRAM_WEBHOOK_PATH}`, secret: telegram.webhookSecret }
         : undefined
-    adapters.push(createTelegramAdapter({ token: telegram.token, apiRoot: telegram.apiRoot, webhook, log }))
+    adapters.push(
+      createTelegramAdapter({
+        token: telegram.token,
+        apiRoot: telegram.apiRoot,
+        webhook,
+        sendTimeoutMs: config.delivery.sendTimeoutMs,
+        log,
+      }),
+    )
   }
 
   if (meta !== undefined) {

@@ -23,8 +23,12 @@ import type { ChannelAdapter, ChannelHost } from './core/ports.js'
 import { defaultTexts } from './core/texts.js'
 import { openDatabase, type Db } from './db/connection.js'
 import { migrateToLatest } from './db/migrate.js'
-import { healthRoute } from './http/health.js'
+import { livenessRoute, readinessRoute, type Check } from './http/health.js'
+import { createMetrics } from './http/metrics.js'
 import { createHttpServer } from './http/server.js'
+import { queueByService } from './db/repos/deliveries.js'
+import { DeskError } from './core/errors.js'
+import { setTimeout as delay } from 'node:timers/promises'
 
 export interface AppOptions {
   readonly log: Logger
@@ -88,6 +92,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   const agents = createAgents(work)
   const slack = createSlackModule({
     ...config.slack,
+    sendTimeoutMs: config.delivery.sendTimeoutMs,
     queries: createTicketQueries(db),
     ticketTypes: config.ticketTypes,
     rules: createRules({ ...work, types: config.ticketTypes }),
@@ -101,42 +106,96 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     log,
     clock,
   })
+  const metrics = createMetrics()
   const outbox = createOutbox({
     db,
     clock,
     log,
     desk: slack.desk,
+    deskHome: config.slack.supportChannel,
     channels,
     helpdesk,
     slaOf: (ticketId, now) => slaSummary(db, ticketId, now, sla),
+    observe: metrics.delivery,
     ...(config.customerInfo && {
       customerInfo: (contact) =>
         fetchCustomerInfo(config.customerInfo!.url, contact, config.customerInfo!.timeoutMs),
     }),
-    ...(options.outboxPolicy && { policy: options.outboxPolicy }),
+    policy: {
+      sendTimeoutMs: config.delivery.sendTimeoutMs,
+      alertAfterMs: config.delivery.alertAfterMs,
+      maxDelayMs: config.delivery.maxBackoffMs,
+      ...options.outboxPolicy,
+    },
   })
   kick = () => outbox.kick()
 
+  let stopping = false
+  /** Each customer channel's state: connected, or why not. */
+  const channelState = new Map<Channel, Check>(
+    adapters.map((a) => [a.channel, { ok: false, detail: 'starting' }]),
+  )
   const http = createHttpServer(
     [
       ...slack.routes(),
       ...routes,
       ...adapters.flatMap((a) => a.routes?.() ?? []),
-      healthRoute(db, () => slack.healthy()),
+      livenessRoute,
+      readinessRoute({
+        db,
+        clock,
+        slack: () => slack.reachable(),
+        channels: () =>
+          Object.fromEntries(
+            adapters.map((a) => {
+              const started = channelState.get(a.channel) ?? { ok: false }
+              return [a.channel, started.ok ? (a.status?.() ?? started) : started]
+            }),
+          ),
+        failing: () => outbox.failingTargets(),
+        stopping: () => stopping,
+      }),
+      metrics.route(async () => metrics.queue(await queueByService(db, iso(clock.now())))),
     ],
     log,
+    metrics.http,
   )
   const jobDeps: JobDeps = { db, helpdesk, sla, automations: config.automations, log }
   const scheduler = createScheduler(jobDeps, clock, log)
   let port = 0
-  const started: ChannelAdapter[] = []
+  const starting = new AbortController()
   const host: ChannelHost = {
     receive: async (msg) => {
+      if (stopping) throw new DeskError('unavailable', 'threaddesk is shutting down; send it again later')
       await helpdesk.receive(msg)
+      metrics.inbound(msg.channel)
     },
     deliveryStatus: (update) => helpdesk.deliveryStatus(update),
     notify: (notice) => helpdesk.notify(notice),
   }
+
+  /** Starts one adapter, and keeps trying with growing delays while its platform cannot be reached. */
+  async function keepStarting(adapter: ChannelAdapter): Promise<void> {
+    for (let attempt = 1; !starting.signal.aborted; attempt++) {
+      try {
+        await adapter.start(host)
+        channelState.set(adapter.channel, { ok: true })
+        log.info({ channel: adapter.channel }, 'channel started')
+        return
+      } catch (error) {
+        const delayMs = Math.min(START_RETRY_MAX_MS, 1_000 * 2 ** (attempt - 1))
+        const detail = error instanceof Error ? error.message : String(error)
+        channelState.set(adapter.channel, { ok: false, detail })
+        log.error(
+          { channel: adapter.channel, attempt, delayMs, err: error },
+          'channel did not start, retrying',
+        )
+        await delay(delayMs, undefined, { signal: starting.signal }).catch(() => undefined)
+      }
+    }
+  }
+
+  const background: Promise<void>[] = []
 
   return {
     db,
@@ -147,27 +206,45 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     get port() {
       return port
     },
+    /** Resolves once every channel has started (tests wait for it; production never needs to). */
+    channelsStarted: () => Promise.all(background).then(() => undefined),
+    /** Counts an error that reached the process-wide handlers. */
+    unhandled: metrics.unhandled,
 
+    /**
+     * Every route answers first (a webhook for a channel still starting answers 503, so the
+     * platform sends it again); then the Slack desk, each channel, the outbox and the scheduler
+     * start side by side, none waiting for another.
+     */
     async start(): Promise<void> {
-      await slack.start()
       port = await http.listen(config.port, options.host)
       log.info({ port }, 'http server listening')
-      for (const adapter of adapters) {
-        await adapter.start(host)
-        started.push(adapter)
-        log.info({ channel: adapter.channel }, 'channel started')
-      }
+      await slack.start()
+      for (const adapter of adapters) background.push(keepStarting(adapter))
       if (options.runOutbox ?? true) outbox.start()
       if (options.runScheduler ?? true) await scheduler.start()
     },
 
-    async stop(): Promise<void> {
+    /** Stops intake, lets calls under way finish within the grace period, and closes the database. */
+    async stop(graceMs = config.delivery.shutdownTimeoutMs): Promise<void> {
+      stopping = true
+      http.stopIntake()
+      starting.abort()
       await scheduler.stop()
-      await outbox.stop()
-      for (const adapter of started.reverse()) await adapter.stop()
+      await outbox.stop(graceMs)
+      await Promise.allSettled(background)
+      for (const adapter of adapters) {
+        await adapter
+          .stop()
+          .catch((error: unknown) =>
+            log.warn({ channel: adapter.channel, err: error }, 'channel did not stop cleanly'),
+          )
+      }
       await slack.stop()
       await http.close()
       await db.destroy()
     },
   }
 }
+
+const START_RETRY_MAX_MS = 60_000

@@ -37,11 +37,16 @@ const parsed = <T>(parse: (value: string) => T) =>
       }
     })
 
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
+
 function parseDuration(text: string): number {
-  const match = /^(\d+)(m|h)$/.exec(text.trim())
+  const match = /^(\d+)(s|m|h|d)$/.exec(text.trim())
   if (match === null) throw new Error(`"${text}" is not a duration like 30m or 4h`)
-  return Number(match[1]) * (match[2] === 'h' ? 3_600_000 : 60_000)
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]
 }
+
+const millis = (fallback: number, min: number) =>
+  z.coerce.number({ message: 'must be milliseconds' }).int().min(min).default(fallback)
 
 /** `urgent=30m/1h/4h, normal=4h/8h/24h`: first response / next response / resolution, per priority. */
 function parseSlaTargets(text: string): SlaPolicy {
@@ -209,6 +214,10 @@ const schema = z
           )
           .min(1),
       ),
+    SEND_TIMEOUT_MS: millis(30_000, 100),
+    OUTBOX_ALERT_AFTER: parsed(parseDuration),
+    OUTBOX_MAX_BACKOFF_MS: millis(10 * 60_000, 10),
+    SHUTDOWN_TIMEOUT_MS: millis(10_000, 0),
     CUSTOMER_INFO_URL: optional(url('where new customers are looked up')),
     CUSTOMER_INFO_TIMEOUT_MS: z.coerce
       .number({ message: 'must be milliseconds' })
@@ -286,6 +295,13 @@ export interface Config {
   readonly port: number
   readonly publicUrl: string | undefined
   readonly logLevel: Env['LOG_LEVEL']
+  /** How the outbox treats a platform that is slow or down. */
+  readonly delivery: {
+    readonly sendTimeoutMs: number
+    readonly alertAfterMs: number
+    readonly maxBackoffMs: number
+    readonly shutdownTimeoutMs: number
+  }
   readonly slack: {
     readonly botToken: string
     readonly signingSecret: string | undefined
@@ -370,6 +386,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
+    delivery: Object.freeze({
+      sendTimeoutMs: e.SEND_TIMEOUT_MS,
+      alertAfterMs: e.OUTBOX_ALERT_AFTER ?? 15 * 60_000,
+      maxBackoffMs: e.OUTBOX_MAX_BACKOFF_MS,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    }),
     slack: Object.freeze({
       botToken: e.SLACK_BOT_TOKEN,
       signingSecret: e.SLACK_SIGNING_SECRET,

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs'
 import { ConfigError, loadConfig } from './config.js'
-import { describeError } from './core/errors.js'
 import { createLogger } from './log.js'
 import { createThreaddesk } from './app.js'
 
@@ -16,25 +15,43 @@ try {
 }
 
 const log = createLogger(config.logLevel)
-const app = await createThreaddesk(config, { log })
+
+// An error in one request, listener or job never ends the process: it is logged with its stack.
+process.on('unhandledRejection', (reason) => {
+  log.error({ err: reason }, 'unhandled rejection')
+  app?.unhandled('rejection')
+})
+process.on('uncaughtException', (error) => {
+  log.error({ err: error }, 'uncaught exception')
+  app?.unhandled('exception')
+})
+
+let app: Awaited<ReturnType<typeof createThreaddesk>> | undefined
 try {
+  app = await createThreaddesk(config, { log })
   await app.start()
 } catch (error) {
-  log.error({ err: describeError(error) }, 'start-up failed')
-  await app.stop().catch(() => undefined)
+  log.fatal({ err: error }, 'start-up failed')
+  await app?.stop(0).catch(() => undefined)
   process.exit(1)
 }
 
 let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (stopping) return
+    if (stopping) {
+      log.warn({ signal }, 'second signal, exiting now')
+      process.exit(1)
+    }
     stopping = true
-    log.info({ signal }, 'stopping')
-    app.stop().then(
-      () => process.exit(0),
+    log.info({ signal }, 'stopping: no new work is taken, calls under way may finish')
+    app?.stop().then(
+      () => {
+        log.info('stopped')
+        process.exit(0)
+      },
       (error: unknown) => {
-        log.error({ err: describeError(error) }, 'unclean stop')
+        log.error({ err: error }, 'unclean stop')
         process.exit(1)
       },
     )

@@ -49,6 +49,8 @@ const ATTACHMENT_KINDS: Record<string, MessageKind> = {
  * every message we send back to us) and for items that carry no message.
  */
 export function toEvent(item: InstagramMessaging): InstagramEvent | undefined {
+  // A signed batch may still carry an item without a sender; it is skipped, never retried for ever.
+  if (typeof (item.sender as { id?: unknown } | undefined)?.id !== 'string') return undefined
   const sentAt = new Date(item.timestamp)
   const edit = item.message_edit
   if (edit !== undefined) {

@@ -1,9 +1,15 @@
 import type { Clock } from '../../src/core/clock.js'
 import type { Logger } from '../../src/core/logger.js'
-import type { ChannelAdapter } from '../../src/core/ports.js'
+import { DeskError } from '../../src/core/errors.js'
+import type { ChannelAdapter, ChannelHost } from '../../src/core/ports.js'
 import type { MetaEntry, MetaWebhook } from '../meta/webhook.js'
 import { toEvent, type InstagramMessaging } from './inbound.js'
-import { HUMAN_AGENT_WINDOW_MS, sendInstagramMessage, type InstagramGraph } from './outbound.js'
+import {
+  HUMAN_AGENT_WINDOW_MS,
+  INSTAGRAM_TEXT_LIMIT,
+  sendInstagramMessage,
+  type InstagramGraph,
+} from './outbound.js'
 import { createProfileCache } from './profiles.js'
 
 /** Instagram direct messages: Meta webhooks in (object `instagram`), Graph API out. */
@@ -12,40 +18,49 @@ export function createInstagramAdapter(
 ): ChannelAdapter {
   const log = opts.log.child({ channel: 'instagram' })
   const profileOf = createProfileCache(opts, log)
+  let host: ChannelHost | undefined
+  // Registered at once: a webhook before start-up is answered 503, so Meta sends it again.
+  opts.webhook.on('instagram', async (entries: readonly MetaEntry[]) => {
+    if (host === undefined) throw new DeskError('unavailable', 'the Instagram channel is still starting')
+    for (const entry of entries) {
+      // Entries for another account of the same app are not ours.
+      const account =
+        typeof entry.id === 'string' || typeof entry.id === 'number' ? String(entry.id) : undefined
+      if (account !== undefined && account !== opts.accountId) continue
+      const items = Array.isArray(entry.messaging) ? (entry.messaging as unknown[]) : []
+      for (const item of items) {
+        if (typeof item !== 'object' || item === null) {
+          log.warn('skipped a malformed instagram messaging item')
+          continue
+        }
+        const event = toEvent(item as InstagramMessaging)
+        if (event === undefined || event.senderId === opts.accountId) continue
+        const profile = await profileOf(event.senderId)
+        await host.receive({
+          channel: 'instagram',
+          externalId: event.externalId,
+          contact: {
+            externalId: event.senderId,
+            displayName: profile.name,
+            provisional: profile.provisional,
+            ...(profile.username !== undefined && { username: profile.username }),
+            ...(profile.avatarUrl !== undefined && { avatarUrl: profile.avatarUrl }),
+          },
+          kind: event.kind,
+          text: event.text,
+          sentAt: event.sentAt,
+        })
+      }
+    }
+  })
+
   return {
     channel: 'instagram',
     // Within 24 h a plain reply, up to 7 days with the HUMAN_AGENT tag; after that, nothing.
-    traits: { replyWindowMs: HUMAN_AGENT_WINDOW_MS },
+    traits: { replyWindowMs: HUMAN_AGENT_WINDOW_MS, textLimit: INSTAGRAM_TEXT_LIMIT },
 
-    start(host) {
-      opts.webhook.on('instagram', async (entries: readonly MetaEntry[]) => {
-        for (const entry of entries) {
-          // Entries for another account of the same app are not ours.
-          const account =
-            typeof entry.id === 'string' || typeof entry.id === 'number' ? String(entry.id) : undefined
-          if (account !== undefined && account !== opts.accountId) continue
-          const items = Array.isArray(entry.messaging) ? (entry.messaging as InstagramMessaging[]) : []
-          for (const item of items) {
-            const event = toEvent(item)
-            if (event === undefined || event.senderId === opts.accountId) continue
-            const profile = await profileOf(event.senderId)
-            await host.receive({
-              channel: 'instagram',
-              externalId: event.externalId,
-              contact: {
-                externalId: event.senderId,
-                displayName: profile.name,
-                provisional: profile.provisional,
-                ...(profile.username !== undefined && { username: profile.username }),
-                ...(profile.avatarUrl !== undefined && { avatarUrl: profile.avatarUrl }),
-              },
-              kind: event.kind,
-              text: event.text,
-              sentAt: event.sentAt,
-            })
-          }
-        }
-      })
+    start(to) {
+      host = to
       log.info('instagram webhook handler ready')
       return Promise.resolve()
     },

@@ -11,6 +11,9 @@ export function createSlackDesk(
   types: readonly string[],
 ): AgentDesk {
   return {
+    // chat.postMessage: about one a second per channel, short bursts allowed; edits and reactions: tier 3.
+    rates: { post: { perSecond: 1, burst: 4 }, edit: { perSecond: 50 / 60, burst: 10 } },
+
     async openThread(ticket) {
       const post = rootMessage(ticket, types)
       const res = await call('chat.postMessage', () =>

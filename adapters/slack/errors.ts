@@ -8,6 +8,8 @@ const TRANSIENT = new Set([
   'request_timeout',
   'ratelimited',
 ])
+/** The channel itself will not take posts: a rule that routes there needs another channel. */
+const CHANNEL_REFUSED = new Set(['channel_not_found', 'not_in_channel', 'is_archived'])
 const HINTS: Record<string, string> = {
   invalid_auth: 'check SLACK_BOT_TOKEN',
   not_authed: 'check SLACK_BOT_TOKEN',
@@ -25,6 +27,7 @@ export function toDeskError(method: string, error: unknown): DeskError {
       return new DeskError('rate_limited', `Slack ${method} is rate limited`, {
         retryAfterMs: (e as { retryAfter: number }).retryAfter * 1000,
         cause: error,
+        platformCode: 'ratelimited',
       })
     case ErrorCode.HTTPError: {
       const status = (e as { statusCode: number }).statusCode
@@ -43,9 +46,9 @@ export function toDeskError(method: string, error: unknown): DeskError {
       const code = (e as { data: { error: string } }).data.error
       const hint = HINTS[code]
       return new DeskError(
-        TRANSIENT.has(code) ? 'unavailable' : 'rejected',
+        TRANSIENT.has(code) ? 'unavailable' : CHANNEL_REFUSED.has(code) ? 'not_found' : 'rejected',
         `Slack ${method} failed: ${code}${hint === undefined ? '' : ` (${hint})`}`,
-        { cause: error },
+        { cause: error, platformCode: code },
       )
     }
     default:

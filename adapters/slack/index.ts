@@ -19,17 +19,22 @@ export interface SlackOptions extends ListenerDeps {
   readonly apiUrl?: string | undefined
   /** The choices of the root message's type picker. */
   readonly ticketTypes: readonly string[]
+  /** How long one Web API call may take. */
+  readonly sendTimeoutMs?: number
 }
 
 export interface SlackModule {
   /** Where the outbox shows tickets. */
   readonly desk: AgentDesk
   routes(): readonly WebhookRoute[]
-  /** Checks the token (auth.test) and, in Socket Mode, connects. */
+  /**
+   * Checks the token (auth.test) and, in Socket Mode, connects. A token Slack refuses stops
+   * start-up; a Slack that cannot be reached is tried again in the background.
+   */
   start(): Promise<void>
   stop(): Promise<void>
-  /** Whether Slack answered auth.test lately. */
-  healthy(): Promise<boolean>
+  /** Whether Slack answered lately: a rate limit is an answer, an unreachable Slack is not. */
+  reachable(): Promise<{ ok: boolean; detail?: string }>
 }
 
 /** Bolt logs through our pino logger. */
@@ -62,7 +67,9 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
       ? new HTTPReceiver({
           signingSecret: opts.signingSecret ?? '',
           endpoints: SLACK_EVENTS_PATH,
-          processBeforeResponse: false,
+          // Acknowledge only what is stored: the listener runs before Slack gets its answer, and a
+          // failure answers 500 so Slack sends the event again.
+          processBeforeResponse: true,
           logger,
         })
       : undefined
@@ -76,12 +83,47 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
     clientOptions: {
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
+      ...(opts.sendTimeoutMs !== undefined && { timeout: opts.sendTimeoutMs }),
       ...(opts.apiUrl !== undefined && { slackApiUrl: opts.apiUrl }),
     },
   })
   registerListeners(app, { ...opts, log })
 
-  let lastCheck: { at: number; ok: boolean } | undefined
+  app.error(async (error) => {
+    log.error({ err: error }, 'slack listener failed')
+    // Rethrown, so the request is answered 500 and Slack sends it again.
+    return Promise.reject(error)
+  })
+
+  let lastCheck: { at: number; ok: boolean; detail?: string } | undefined
+  let stopped = false
+  const mode = httpReceiver === undefined ? 'socket' : 'http'
+
+  /** auth.test, then (Socket Mode) the connection; throws a DeskError that says whether to retry. */
+  async function connect(): Promise<void> {
+    try {
+      await app.init()
+    } catch (error) {
+      throw toDeskError('auth.test', error)
+    }
+    lastCheck = { at: opts.clock.now().getTime(), ok: true }
+    if (httpReceiver === undefined) await app.start()
+    log.info({ mode }, 'slack desk ready')
+  }
+
+  async function keepConnecting(): Promise<void> {
+    for (let attempt = 1; !stopped; attempt++) {
+      const delayMs = Math.min(60_000, 1_000 * 2 ** (attempt - 1))
+      await new Promise((resolve) => setTimeout(resolve, delayMs).unref())
+      if (stopped) return
+      try {
+        await connect()
+        return
+      } catch (error) {
+        log.error({ attempt, err: error }, 'slack still unreachable, retrying')
+      }
+    }
+  }
 
   return {
     desk: createSlackDesk(app.client, opts.supportChannel, opts.ticketTypes),
@@ -102,28 +144,33 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
 
     async start() {
       try {
-        await app.init()
+        await connect()
       } catch (error) {
-        throw new DeskError('rejected', toDeskError('auth.test', error).message, { cause: error })
+        const e = error instanceof DeskError ? error : toDeskError('auth.test', error)
+        if (!e.retryable) throw new DeskError('rejected', e.message, { cause: error })
+        // Events that arrive meanwhile are answered 500, so Slack sends them again.
+        log.error({ err: error }, 'slack unreachable at start-up, retrying in the background')
+        void keepConnecting()
       }
-      lastCheck = { at: opts.clock.now().getTime(), ok: true }
-      if (httpReceiver === undefined) await app.start()
-      log.info({ mode: httpReceiver === undefined ? 'socket' : 'http' }, 'slack desk ready')
     },
 
     async stop() {
-      if (httpReceiver === undefined) await app.stop()
+      stopped = true
+      if (httpReceiver === undefined) await app.stop().catch(() => undefined)
     },
 
-    async healthy() {
-      if (lastCheck !== undefined && opts.clock.now().getTime() - lastCheck.at < HEALTH_TTL_MS)
-        return lastCheck.ok
-      const ok = await app.client.auth
-        .test()
-        .then((r) => r.ok === true)
-        .catch(() => false)
-      lastCheck = { at: opts.clock.now().getTime(), ok }
-      return ok
+    async reachable() {
+      const at = opts.clock.now().getTime()
+      if (lastCheck !== undefined && at - lastCheck.at < HEALTH_TTL_MS) return lastCheck
+      const answer = await app.client.auth.test().then(
+        (r) => ({ ok: r.ok === true }),
+        (error: unknown) => {
+          const e = toDeskError('auth.test', error)
+          return e.code === 'rate_limited' ? { ok: true } : { ok: false, detail: e.message }
+        },
+      )
+      lastCheck = { at, ...answer }
+      return answer
     },
   }
 }

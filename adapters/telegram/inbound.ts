@@ -38,9 +38,11 @@ export interface TelegramMessage {
 function kindAndText(m: TelegramMessage): { kind: MessageKind; text: string } {
   const caption = m.caption ?? ''
   if (m.text !== undefined) {
-    return /^\/start(@\w+)?(\s|$)/.test(m.text)
-      ? { kind: 'start', text: m.text }
-      : { kind: 'text', text: m.text }
+    const start = /^\/start(@\w+)?(\s+|$)/.exec(m.text)
+    if (start === null) return { kind: 'text', text: m.text }
+    // `/start hello` (a deep link, or a customer who typed on): the words after it are the message.
+    const rest = m.text.slice(start[0].length).trim()
+    return rest === '' ? { kind: 'start', text: m.text } : { kind: 'text', text: rest }
   }
   if (m.photo !== undefined) return { kind: 'photo', text: caption }
   // An animation also carries a `document`: test it first.
@@ -58,6 +60,30 @@ function kindAndText(m: TelegramMessage): { kind: MessageKind; text: string } {
   }
   if (m.poll !== undefined) return { kind: 'poll', text: m.poll.question }
   return { kind: 'other', text: caption }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
+
+/**
+ * The message of an update, when it has what every message has (an id, a date, a chat); undefined
+ * for a malformed one, which is skipped rather than retried for ever.
+ */
+export function readMessage(value: unknown): TelegramMessage | undefined {
+  if (!isObject(value) || !isObject(value.chat)) return undefined
+  const {
+    message_id: id,
+    date,
+    chat,
+    from,
+    text,
+  } = value as Record<string, unknown> & {
+    chat: Record<string, unknown>
+  }
+  if (typeof id !== 'number' || typeof date !== 'number') return undefined
+  if (typeof chat.id !== 'number' || typeof chat.type !== 'string') return undefined
+  if (from !== undefined && (!isObject(from) || typeof from.id !== 'number')) return undefined
+  if (text !== undefined && typeof text !== 'string') return undefined
+  return value as unknown as TelegramMessage
 }
 
 /** A private-chat message as an InboundMessage; undefined for what is not a customer writing to us. */

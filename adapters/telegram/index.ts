@@ -1,20 +1,27 @@
 import { timingSafeEqual } from 'node:crypto'
-import { Bot } from 'grammy'
+import { setTimeout as delay } from 'node:timers/promises'
+import { Api, GrammyError } from 'grammy'
 import type { Update } from 'grammy/types'
-import { DeskError, describeError } from '../../src/core/errors.js'
+import { DeskError } from '../../src/core/errors.js'
 import type { Logger } from '../../src/core/logger.js'
 import type { ChannelAdapter, ChannelHost, WebhookRoute } from '../../src/core/ports.js'
 import { parseJson, readRawBody, sendJson } from '../../src/http/body.js'
-import { toInbound } from './inbound.js'
-import { sendText, toDeskError } from './outbound.js'
+import { readMessage, toInbound } from './inbound.js'
+import { sendText, TELEGRAM_TEXT_LIMIT, toDeskError } from './outbound.js'
 
 export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram'
+
+/** How long one getUpdates call waits for news on Telegram's side. */
+const POLL_TIMEOUT_S = 25
+const RETRY_MAX_MS = 60_000
 
 export interface TelegramOptions {
   readonly token: string
   readonly apiRoot?: string | undefined
   /** Webhook mode: Telegram pushes to `url`, signed with `secret`. Without it, long polling. */
   readonly webhook?: { readonly url: string; readonly secret: string } | undefined
+  /** How long one send may take. */
+  readonly sendTimeoutMs?: number
   readonly log: Logger
 }
 
@@ -25,27 +32,105 @@ function sameSecret(given: string | string[] | undefined, expected: string): boo
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
-/** Telegram customers through the Bot API, by long polling or by webhook. */
+/**
+ * Telegram customers through the Bot API, by long polling or by webhook. Either way an update is
+ * confirmed only once it is stored: polling asks for the same update again until storing works,
+ * and a webhook answers non-2xx so Telegram sends it again.
+ */
 export function createTelegramAdapter(opts: TelegramOptions): ChannelAdapter {
   const log = opts.log.child({ channel: 'telegram' })
-  const bot = new Bot(opts.token, opts.apiRoot === undefined ? {} : { client: { apiRoot: opts.apiRoot } })
+  const client = opts.apiRoot === undefined ? {} : { apiRoot: opts.apiRoot }
+  // Sends fail after the send timeout; polling waits as long as Telegram holds the request open.
+  const api = new Api(opts.token, {
+    ...client,
+    ...(opts.sendTimeoutMs !== undefined && { timeoutSeconds: Math.ceil(opts.sendTimeoutMs / 1000) }),
+  })
+  const pollApi = new Api(opts.token, { ...client, timeoutSeconds: POLL_TIMEOUT_S + 15 })
+  let host: ChannelHost | undefined
+  const stopping = new AbortController()
   let polling: Promise<void> | undefined
+  let problem: string | undefined
 
-  function listen(host: ChannelHost): void {
-    bot.on('message', async (ctx) => {
-      const msg = toInbound(ctx.message)
-      if (msg === undefined) {
-        log.debug({ chatType: ctx.message.chat.type }, 'ignored a message that is not from a private chat')
-        return
+  /** Stores one update; a malformed one is logged and skipped, a failure to store throws. */
+  async function handle(to: ChannelHost, update: Update): Promise<void> {
+    if (update.message === undefined) return
+    const message = readMessage(update.message)
+    if (message === undefined) {
+      log.warn({ update: update.update_id }, 'skipped a telegram update whose message is malformed')
+      return
+    }
+    const inbound = toInbound(message)
+    if (inbound === undefined) {
+      log.debug({ update: update.update_id }, 'ignored a message that is not from a private chat')
+      return
+    }
+    await to.receive(inbound)
+  }
+
+  /** Tells the support channel once per streak that polling is refused, and when it works again. */
+  async function report(to: ChannelHost, text: string | undefined): Promise<void> {
+    const before = problem
+    problem = text
+    if (text === before) return
+    const notice =
+      text === undefined
+        ? ':white_check_mark: Telegram messages are received again.'
+        : `:warning: ${text} Customer messages wait at Telegram until this is fixed.`
+    await to
+      .notify({ text: notice })
+      .catch((error: unknown) => log.error({ err: error }, 'notice not queued'))
+  }
+
+  async function poll(to: ChannelHost): Promise<void> {
+    const { signal } = stopping
+    let offset: number | undefined
+    let failures = 0
+    while (!signal.aborted) {
+      let updates: Update[]
+      try {
+        updates = await pollApi.getUpdates(
+          { timeout: POLL_TIMEOUT_S, allowed_updates: ['message'], ...(offset !== undefined && { offset }) },
+          // grammY types its signal with the abort-controller package's class; the web one is what it uses.
+          signal as Parameters<Api['getUpdates']>[1],
+        )
+      } catch (error) {
+        if (signal.aborted) return
+        failures++
+        const conflict = error instanceof GrammyError && error.error_code === 409
+        const e = toDeskError('getUpdates', error)
+        log.error({ err: error, failures }, 'telegram getUpdates failed, retrying')
+        if (conflict) {
+          await report(
+            to,
+            'Telegram refuses to deliver messages: another process polls with the same TELEGRAM_BOT_TOKEN (409 Conflict). Stop the other one, or use a webhook.',
+          )
+        } else if (failures >= 3) {
+          await report(to, `Telegram cannot be polled (${e.message}).`)
+        }
+        await delay(Math.max(e.retryAfterMs ?? 0, backoff(failures)), undefined, { signal }).catch(
+          () => undefined,
+        )
+        continue
       }
-      await host.receive(msg)
-    })
-    bot.catch((err) => {
-      log.error(
-        { update: err.ctx.update.update_id, err: describeError(err.error) },
-        'telegram update not stored',
-      )
-    })
+      failures = 0
+      if (problem !== undefined) await report(to, undefined)
+      let storeFailures = 0
+      for (const update of updates) {
+        // The offset moves past an update only once it is stored: a failure asks for it again.
+        while (!signal.aborted) {
+          try {
+            await handle(to, update)
+            break
+          } catch (error) {
+            storeFailures++
+            log.error({ update: update.update_id, err: error }, 'telegram update not stored, trying it again')
+            await delay(backoff(storeFailures), undefined, { signal }).catch(() => undefined)
+          }
+        }
+        if (signal.aborted) return
+        offset = update.update_id + 1
+      }
+    }
   }
 
   const webhookRoute: WebhookRoute = {
@@ -60,46 +145,52 @@ export function createTelegramAdapter(opts: TelegramOptions): ChannelAdapter {
       if (typeof update !== 'object' || update === null || typeof (update as Update).update_id !== 'number') {
         throw new DeskError('invalid', 'body is not a Telegram update')
       }
-      // A failure answers 500, so Telegram delivers the update again later.
-      await bot.handleUpdate(update as Update)
+      if (host === undefined) throw new DeskError('unavailable', 'the Telegram channel is still starting')
+      // A failure answers 5xx, so Telegram delivers the update again later.
+      await handle(host, update as Update)
       sendJson(res, 200, {})
     },
   }
 
   return {
     channel: 'telegram',
+    // Telegram: about one message a second per chat, thirty a second for the bot.
+    traits: {
+      textLimit: TELEGRAM_TEXT_LIMIT,
+      rates: { perRecipient: { perSecond: 1, burst: 3 }, perChannel: { perSecond: 30, burst: 30 } },
+    },
 
-    async start(host) {
-      listen(host)
+    async start(to) {
+      host = to
       if (opts.webhook !== undefined) {
-        await bot.init().catch((e: unknown) => Promise.reject(toDeskError('getMe', e)))
-        await bot.api
+        await api
           .setWebhook(opts.webhook.url, { secret_token: opts.webhook.secret, allowed_updates: ['message'] })
           .catch((e: unknown) => Promise.reject(toDeskError('setWebhook', e)))
         log.info({ url: opts.webhook.url }, 'telegram webhook set')
         return
       }
-      await new Promise<void>((resolve, reject) => {
-        polling = bot
-          .start({ allowed_updates: ['message'], onStart: () => resolve() })
-          .catch((e: unknown) => {
-            const error = toDeskError('getUpdates', e)
-            log.error({ err: error.message }, 'telegram long polling stopped')
-            reject(error)
-          })
-      })
-      log.info({ bot: bot.botInfo.username }, 'telegram long polling started')
+      // A webhook left from an earlier setup makes getUpdates fail: polling needs it gone.
+      const me = await api.getMe().catch((e: unknown) => Promise.reject(toDeskError('getMe', e)))
+      await api.deleteWebhook().catch((e: unknown) => Promise.reject(toDeskError('deleteWebhook', e)))
+      polling ??= poll(to)
+      log.info({ bot: me.username }, 'telegram long polling started')
     },
 
     async send(msg) {
-      return { externalMessageId: await sendText(bot.api, msg.to, msg.text) }
+      return { externalMessageId: await sendText(api, msg.to, msg.text) }
     },
 
     async stop() {
-      if (bot.isRunning()) await bot.stop()
+      stopping.abort()
       await polling
     },
 
+    status: () => (problem === undefined ? { ok: host !== undefined } : { ok: false, detail: problem }),
+
     routes: () => (opts.webhook === undefined ? [] : [webhookRoute]),
   }
+}
+
+function backoff(failures: number): number {
+  return Math.min(RETRY_MAX_MS, 500 * 2 ** Math.min(10, failures - 1))
 }

@@ -97,10 +97,20 @@ const STATUSES = new Set(['sent', 'delivered', 'read', 'failed'])
 export function readChange(
   value: CloudChangeValue,
   phoneNumberId: string,
-): { messages: InboundMessage[]; statuses: DeliveryStatusUpdate[] } {
-  if (value.metadata?.phone_number_id !== phoneNumberId) return { messages: [], statuses: [] }
-  const names = new Map((value.contacts ?? []).map((c) => [c.wa_id, c.profile?.name]))
-  const messages = (value.messages ?? []).map((m): InboundMessage => {
+): { messages: InboundMessage[]; statuses: DeliveryStatusUpdate[]; skipped: number } {
+  if (value.metadata?.phone_number_id !== phoneNumberId) return { messages: [], statuses: [], skipped: 0 }
+  const names = new Map<unknown, string | undefined>(
+    listOf(value.contacts)
+      .filter(isObject)
+      .map((c) => [c.wa_id, (c as { profile?: { name?: string } }).profile?.name]),
+  )
+  const allMessages = listOf(value.messages)
+  const allStatuses = listOf(value.statuses)
+  const wellFormed = allMessages.filter(isCloudMessage)
+  const reports = allStatuses.filter(
+    (s): s is CloudStatus => isObject(s) && typeof s.id === 'string' && typeof s.status === 'string',
+  )
+  const messages = wellFormed.map((m): InboundMessage => {
     const { kind, text } = kindAndText(m)
     return {
       channel: 'whatsapp_cloud',
@@ -111,7 +121,7 @@ export function readChange(
       sentAt: new Date(Number(m.timestamp) * 1000),
     }
   })
-  const statuses = (value.statuses ?? [])
+  const statuses = reports
     .filter((s) => STATUSES.has(s.status))
     .map((s): DeliveryStatusUpdate => {
       const error = s.errors?.[0]
@@ -123,5 +133,17 @@ export function readChange(
         ...(reason && { reason }),
       }
     })
-  return { messages, statuses }
+  const skipped = allMessages.length - wellFormed.length + allStatuses.length - reports.length
+  return { messages, statuses, skipped }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
+
+/** A list field as sent, or nothing when it is missing or not a list. */
+const listOf = <T>(v: readonly T[] | undefined): readonly unknown[] =>
+  Array.isArray(v) ? (v as readonly unknown[]) : []
+
+/** A message we can store: it says who wrote, its id and its type. Anything else is skipped. */
+function isCloudMessage(m: unknown): m is CloudMessage {
+  return isObject(m) && typeof m.from === 'string' && typeof m.id === 'string' && typeof m.type === 'string'
 }

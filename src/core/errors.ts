@@ -18,17 +18,20 @@ export class DeskError extends Error {
   readonly retryable: boolean
   /** How long the other side asked us to wait, when it said. */
   readonly retryAfterMs: number | undefined
+  /** The platform's own name for the failure (`not_in_channel`, `429`…), for what to aggregate on. */
+  readonly platformCode: string | undefined
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {},
+    options: { retryable?: boolean; retryAfterMs?: number; cause?: unknown; platformCode?: string } = {},
   ) {
     super(message, { cause: options.cause })
     this.name = 'DeskError'
     this.code = code
     this.retryable = options.retryable ?? (code === 'rate_limited' || code === 'unavailable')
     this.retryAfterMs = options.retryAfterMs
+    this.platformCode = options.platformCode
   }
 }
 

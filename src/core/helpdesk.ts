@@ -10,7 +10,7 @@ import type { Agent, Ticket } from '../db/schema.js'
 import { createWork, type Origin } from './work.js'
 
 export type { Origin } from './work.js'
-import type { Clock } from './clock.js'
+import { iso, type Clock } from './clock.js'
 import { DeskError } from './errors.js'
 import { assertTransition, statusAfterCustomerMessage, type AgentStatus } from './lifecycle.js'
 import {
@@ -112,6 +112,15 @@ export function createHelpDesk(deps: HelpDeskDeps) {
     )
   }
 
+  /**
+   * When the customer wrote, by the platform's clock: reply windows count from there, not from when
+   * the message reached us (a backlog delivered late must not stretch them). Never in the future.
+   */
+  function writtenAt(msg: InboundMessage, now: string): string {
+    const sent = msg.sentAt.getTime()
+    return Number.isFinite(sent) && sent < new Date(now).getTime() ? iso(msg.sentAt) : now
+  }
+
   async function openTicket(
     tx: Tx,
     msg: InboundMessage,
@@ -130,7 +139,7 @@ export function createHelpDesk(deps: HelpDeskDeps) {
         follow_up_of: previous?.id ?? null,
         created_at: now,
         updated_at: now,
-        last_customer_message_at: now,
+        last_customer_message_at: writtenAt(msg, now),
       })
       .returningAll()
       .executeTakeFirstOrThrow()
@@ -447,7 +456,7 @@ export function createHelpDesk(deps: HelpDeskDeps) {
           await tx
             .updateTable('tickets')
             .set({
-              last_customer_message_at: now,
+              last_customer_message_at: writtenAt(msg, now),
               updated_at: now,
               // After an agent's answer, the customer's next message starts the next-response clock.
               awaiting_reply_since:

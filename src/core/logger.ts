@@ -9,5 +9,6 @@ export interface Logger {
   readonly info: LogFn
   readonly warn: LogFn
   readonly error: LogFn
+  readonly fatal: LogFn
   child(bindings: Record<string, unknown>): Logger
 }

@@ -5,10 +5,10 @@ import {
   absorbLaterUpdates,
   dueHeads,
   enqueueDelivery,
-  markFailed,
-  markSent,
+  finishDelivery,
   nextDueAt,
   reschedule,
+  setPartsSent,
 } from '../db/repos/deliveries.js'
 import { findMessage } from '../db/repos/messages.js'
 import { findTicketDetail, type TicketDetail } from '../db/repos/tickets.js'
@@ -16,31 +16,40 @@ import type { Delivery } from '../db/schema.js'
 import { iso, type Clock } from './clock.js'
 import type { CustomerInfo } from './customer-info.js'
 import type { DeliveryPayload } from './delivery.js'
-import { DeskError, describeError, isDeskError } from './errors.js'
+import { DeskError, isDeskError } from './errors.js'
 import type { HelpDesk } from './helpdesk.js'
 import type { Logger } from './logger.js'
-import type { Channel } from './model.js'
+import { channelLabel, type Channel } from './model.js'
+import { createPacer, type Rate } from './pacer.js'
+import { splitText } from './split-text.js'
 import { toTicketView } from './views.js'
 import type { AgentDesk, ChannelAdapter, TemplateMessage, ThreadRef, TicketView } from './ports.js'
 
 export interface OutboxPolicy {
   /** Delay before the first retry; doubles with every attempt. */
   readonly baseDelayMs: number
+  /** The longest wait between two tries of a failing delivery (OUTBOX_MAX_BACKOFF_MS). */
   readonly maxDelayMs: number
-  /** Attempts after which a delivery that keeps failing is given up. */
-  readonly maxAttempts: number
-  /** How many rows are worked at once (each from a different ticket lane). */
+  /** How many deliveries may be under way at once, each to a different target. */
   readonly concurrency: number
   /** How often the worker looks for due rows when nothing woke it. */
   readonly pollMs: number
+  /** How long one platform call may take before it counts as failed (SEND_TIMEOUT_MS). */
+  readonly sendTimeoutMs: number
+  /** How long a target may keep failing before the support channel is told (OUTBOX_ALERT_AFTER). */
+  readonly alertAfterMs: number
+  /** Whether sends are paced by the platforms' rate limits (tests that do not move the clock turn it off). */
+  readonly paced: boolean
 }
 
 export const defaultOutboxPolicy: OutboxPolicy = {
   baseDelayMs: 2_000,
   maxDelayMs: 10 * 60_000,
-  maxAttempts: 12,
-  concurrency: 8,
+  concurrency: 32,
   pollMs: 1_000,
+  sendTimeoutMs: 30_000,
+  alertAfterMs: 15 * 60_000,
+  paced: true,
 }
 
 export interface OutboxDeps {
@@ -48,6 +57,8 @@ export interface OutboxDeps {
   readonly clock: Clock
   readonly log: Logger
   readonly desk: AgentDesk
+  /** The desk's home (the support channel): where tickets go unless a rule chose another. */
+  readonly deskHome: string
   readonly channels: ReadonlyMap<Channel, ChannelAdapter>
   readonly helpdesk: HelpDesk
   readonly policy?: Partial<OutboxPolicy>
@@ -60,34 +71,94 @@ export interface OutboxDeps {
   }) => Promise<CustomerInfo>
   /** The SLA line of a ticket's root message, as it stands when the message is posted. */
   readonly slaOf?: (ticketId: number, now: Date) => Promise<TicketView['sla']>
+  /** Told of every outcome, for metrics. */
+  readonly observe?: (outcome: DeliveryOutcome) => void
+}
+
+export interface DeliveryOutcome {
+  readonly kind: DeliveryPayload['type']
+  /** `slack`, or the customer channel the row was bound for. */
+  readonly service: string
+  readonly result: 'sent' | 'retried' | 'waited' | 'failed'
 }
 
 export type Outbox = ReturnType<typeof createOutbox>
 
+/** Who a row talks to, and the rate limits that call falls under. */
+interface Route {
+  /** One conversation on one platform: a Slack channel, a Telegram chat… One call at a time each. */
+  readonly target: string
+  /** `slack` or the customer channel: no service may take every worker. */
+  readonly service: string
+  readonly limits: readonly (readonly [string, Rate])[]
+}
+
+/** A failure the worker has already turned into its consequence. */
+type Verdict = 'wait' | 'retry' | 'fail'
+
+/** Channel errors that say the routed Slack channel cannot take the ticket at all. */
+const ROUTE_REFUSED = new Set(['not_found', 'forbidden'])
+
 /**
- * The durable outbox: delivers queued rows oldest first within each (ticket, lane), retries
- * failures with exponential backoff, honours the wait a platform asks for, and picks up whatever
- * was left after a restart. Delivery is at least once: a crash between a send and its bookkeeping
- * sends that one row again.
+ * The durable outbox. Every (ticket, lane) is an independent queue worked oldest first; only the
+ * head of each is ever read. Calls to different targets run side by side, each with a timeout, so a
+ * slow or failing platform holds back only the rows bound for it. Sends are paced per target as
+ * each platform allows; a 429 is a wait, never a failed attempt. Transient failures are retried for
+ * as long as it takes (the support channel hears when a target keeps failing, and when it is back);
+ * only a permanent refusal ends a delivery, and it is said in the ticket's thread. Delivery is at
+ * least once: a crash between a send and its bookkeeping sends that one row (or part) again.
  */
 export function createOutbox(deps: OutboxDeps) {
   const { db, clock, log, desk, channels, helpdesk } = deps
   const policy = { ...defaultOutboxPolicy, ...deps.policy }
+  const serviceShare = Math.max(1, Math.ceil((policy.concurrency * 3) / 4))
+  const pacer = createPacer()
+  /** Rows being worked now, and the targets they talk to. */
   const inFlight = new Set<number>()
-  /** Targets that told us to wait (HTTP 429): nothing goes to them before this time. */
+  const busyTargets = new Set<string>()
+  const busyServices = new Map<string, number>()
+  /** Targets that asked us to wait (HTTP 429): nothing goes to them before this time. */
   const pausedUntil = new Map<string, number>()
+  /** Rows whose bookkeeping failed after their work: held in memory, since the database is what failed. */
+  const held = new Map<number, { until: number; failures: number }>()
+  /** Targets failing right now: since when, and whether the support channel was told. */
+  const failing = new Map<string, { since: number; alerted: boolean; reason: string }>()
   let running = false
   let wake: (() => void) | undefined
   let loopDone: Promise<void> | undefined
+  const tasks = new Set<Promise<void>>()
 
-  /** Who a row talks to: a wait one of them asks for holds back only the rows bound for it. */
-  const targetOf = (row: Delivery, payload: DeliveryPayload, ticket: TicketDetail | undefined): string =>
-    row.lane !== 'customer'
-      ? row.lane
-      : `channel:${payload.type === 'customer.direct' ? payload.channel : ticket?.channel}`
+  const now = (): number => clock.now().getTime()
 
-  async function detail(ticketId: number | null): Promise<TicketDetail | undefined> {
-    return ticketId === null ? undefined : findTicketDetail(db, ticketId)
+  function routeOf(row: Delivery, payload: DeliveryPayload, ticket: TicketDetail | undefined): Route {
+    if (row.lane === 'info') return { target: 'customer-info', service: 'customer-info', limits: [] }
+    if (row.lane === 'desk') {
+      const channel =
+        payload.type === 'desk.notice' || ticket === undefined
+          ? deps.deskHome
+          : (ticket.thread_channel ?? ticket.desk_channel ?? deps.deskHome)
+      const target = `slack:${channel}`
+      const rates = desk.rates
+      const edits = payload.type === 'desk.update' || payload.type === 'desk.react'
+      const limits: (readonly [string, Rate])[] =
+        rates === undefined ? [] : edits ? [['slack:edits', rates.edit]] : [[target, rates.post]]
+      return { target, service: 'slack', limits }
+    }
+    const channel = payload.type === 'customer.direct' ? payload.channel : (ticket?.channel ?? 'unknown')
+    const to = payload.type === 'customer.direct' ? payload.to : (ticket?.contact_external_id ?? '')
+    const target = `${channel}:${to}`
+    const rates = channels.get(channel as Channel)?.traits?.rates
+    const limits: (readonly [string, Rate])[] = []
+    if (rates?.perRecipient !== undefined) limits.push([target, rates.perRecipient])
+    if (rates?.perChannel !== undefined) limits.push([channel, rates.perChannel])
+    return { target, service: channel, limits }
+  }
+
+  function describeTarget(target: string): string {
+    if (target.startsWith('slack:')) return 'Slack'
+    if (target === 'customer-info') return 'the customer info service'
+    const [channel = '', to = ''] = target.split(':')
+    return `${channelLabel[channel as Channel] ?? channel} (chat ${to})`
   }
 
   function withThread(t: TicketDetail): TicketView & { thread: ThreadRef } {
@@ -114,28 +185,96 @@ export function createOutbox(deps: OutboxDeps) {
     return adapter
   }
 
-  async function perform(
-    row: Delivery,
-    payload: DeliveryPayload,
-    ticket: TicketDetail | undefined,
-    now: string,
-  ) {
+  /** Runs one platform call, which counts as failed (and may be tried again) after the send timeout. */
+  async function timed<T>(what: string, call: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new DeskError('unavailable', `${what} did not answer within ${policy.sendTimeoutMs} ms`, {
+              platformCode: 'timeout',
+            }),
+          ),
+        policy.sendTimeoutMs,
+      )
+    })
+    try {
+      return await Promise.race([call(), timeout])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  async function sendToCustomer(row: Delivery, ticket: TicketDetail, messageId: number): Promise<void> {
+    const message = await findMessage(db, messageId)
+    if (message === undefined) throw new DeskError('rejected', `message ${messageId} does not exist`)
+    if (message.direction !== 'outbound') {
+      // The one gate every customer send passes: notes and system lines never leave the desk.
+      throw new DeskError('rejected', `message ${message.id} is a ${message.direction}, not a reply`)
+    }
+    const contact = await findContact(db, ticket.contact_id)
+    if (contact === undefined) throw new DeskError('rejected', `ticket #${ticket.id} has no contact`)
+    const adapter = adapterFor(ticket.channel)
+    const template = message.template === null ? undefined : (JSON.parse(message.template) as TemplateMessage)
+    const limit = adapter.traits?.textLimit
+    const parts =
+      template !== undefined || limit === undefined ? [message.text] : splitText(message.text, limit)
+    let externalId = message.external_id
+    // A long reply resumes after the parts that already left.
+    for (let i = row.parts_sent; i < parts.length; i++) {
+      const sent = await timed(`${channelLabel[ticket.channel]} send`, () =>
+        adapter.send({
+          channel: ticket.channel,
+          to: contact.external_id,
+          text: parts[i] ?? '',
+          ...(template && { template }),
+          ...(ticket.last_customer_message_at !== null && {
+            lastCustomerMessageAt: new Date(ticket.last_customer_message_at),
+          }),
+        }),
+      )
+      externalId = sent.externalMessageId
+      if (i < parts.length - 1) await setPartsSent(db, row.id, i + 1)
+    }
+    await db
+      .updateTable('messages')
+      .set({ external_id: externalId, delivered_at: iso(clock.now()) })
+      .where('id', '=', message.id)
+      .execute()
+    // A status report may have overtaken us; it knows better than "sent".
+    await db
+      .updateTable('messages')
+      .set({ delivery_status: 'sent' })
+      .where('id', '=', message.id)
+      .where('delivery_status', 'is', null)
+      .execute()
+  }
+
+  async function perform(row: Delivery, payload: DeliveryPayload, ticket: TicketDetail | undefined) {
     if (payload.type === 'desk.notice') {
       const { image } = payload
-      await desk.postNotice({
-        text: payload.text,
-        ...(image && { image: { filename: image.filename, png: Buffer.from(image.pngBase64, 'base64') } }),
-      })
+      await timed('Slack', () =>
+        desk.postNotice({
+          text: payload.text,
+          ...(image && {
+            image: { filename: image.filename, png: Buffer.from(image.pngBase64, 'base64') },
+          }),
+        }),
+      )
       return
     }
     if (payload.type === 'customer.direct') {
-      await adapterFor(payload.channel).send({ channel: payload.channel, to: payload.to, text: payload.text })
+      await timed(`${channelLabel[payload.channel]} send`, () =>
+        adapterFor(payload.channel).send({ channel: payload.channel, to: payload.to, text: payload.text }),
+      )
       return
     }
     if (ticket === undefined) throw new DeskError('rejected', `delivery ${row.id} names no existing ticket`)
     switch (payload.type) {
       case 'desk.open': {
-        const ref = await desk.openThread(await withSla(toTicketView(ticket)))
+        const view = await withSla(toTicketView(ticket))
+        const ref = await timed('Slack', () => desk.openThread(view))
         await db
           .updateTable('tickets')
           .set({ thread_channel: ref.channel, thread_ts: ref.ts })
@@ -144,10 +283,11 @@ export function createOutbox(deps: OutboxDeps) {
         return
       }
       case 'desk.update': {
-        await absorbLaterUpdates(db, ticket.id, row.id, now)
+        await absorbLaterUpdates(db, ticket.id, row.id, iso(clock.now()))
         // Read again after absorbing, so the post shows every change the absorbed rows stood for.
-        const fresh = (await detail(ticket.id)) ?? ticket
-        await desk.updateThread(await withSla(withThread(fresh)))
+        const fresh = (await findTicketDetail(db, ticket.id)) ?? ticket
+        const view = await withSla(withThread(fresh))
+        await timed('Slack', () => desk.updateThread(view))
         return
       }
       case 'desk.entry': {
@@ -155,12 +295,14 @@ export function createOutbox(deps: OutboxDeps) {
         if (message === undefined)
           throw new DeskError('rejected', `message ${payload.messageId} does not exist`)
         const author = await deskUserIdOf(db, message.agent_id)
-        const { ts } = await desk.postToThread(withThread(ticket), {
-          direction: message.direction,
-          kind: message.kind,
-          text: message.text,
-          author,
-        })
+        const { ts } = await timed('Slack', () =>
+          desk.postToThread(withThread(ticket), {
+            direction: message.direction,
+            kind: message.kind,
+            text: message.text,
+            author,
+          }),
+        )
         if (message.desk_ts === null) {
           await db.updateTable('messages').set({ desk_ts: ts }).where('id', '=', message.id).execute()
         }
@@ -170,7 +312,8 @@ export function createOutbox(deps: OutboxDeps) {
         const message = await findMessage(db, payload.messageId)
         // Only posts in the thread can carry a reaction; a reply without one has nothing to mark.
         if (message?.desk_ts == null) return
-        await desk.react(withThread(ticket).thread, message.desk_ts, payload.reaction)
+        const thread = withThread(ticket).thread
+        await timed('Slack', () => desk.react(thread, message.desk_ts!, payload.reaction))
         return
       }
       case 'customer.info': {
@@ -189,135 +332,237 @@ export function createOutbox(deps: OutboxDeps) {
         await enqueueDelivery(db, ticket.id, { type: 'desk.update' }, iso(clock.now()))
         return
       }
-      case 'customer.message': {
-        const message = await findMessage(db, payload.messageId)
-        if (message === undefined)
-          throw new DeskError('rejected', `message ${payload.messageId} does not exist`)
-        if (message.direction !== 'outbound') {
-          // The one gate every customer send passes: notes and system lines never leave the desk.
-          throw new DeskError('rejected', `message ${message.id} is a ${message.direction}, not a reply`)
-        }
-        const contact = await findContact(db, ticket.contact_id)
-        if (contact === undefined) throw new DeskError('rejected', `ticket #${ticket.id} has no contact`)
-        const template =
-          message.template === null ? undefined : (JSON.parse(message.template) as TemplateMessage)
-        const sent = await adapterFor(ticket.channel).send({
-          channel: ticket.channel,
-          to: contact.external_id,
-          text: message.text,
-          ...(template && { template }),
-          ...(ticket.last_customer_message_at !== null && {
-            lastCustomerMessageAt: new Date(ticket.last_customer_message_at),
-          }),
-        })
-        await db
-          .updateTable('messages')
-          .set({ external_id: sent.externalMessageId, delivered_at: iso(clock.now()) })
-          .where('id', '=', message.id)
-          .execute()
-        // A status report may have overtaken us; it knows better than "sent".
-        await db
-          .updateTable('messages')
-          .set({ delivery_status: 'sent' })
-          .where('id', '=', message.id)
-          .where('delivery_status', 'is', null)
-          .execute()
+      case 'customer.message':
+        await sendToCustomer(row, ticket, payload.messageId)
         return
-      }
     }
   }
 
   function backoffMs(attempt: number): number {
-    return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
+    return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(30, Math.max(0, attempt - 1)))
   }
 
-  /** Works one row; false when its target asked us to wait and nothing was tried. */
-  async function deliver(row: Delivery): Promise<boolean> {
-    const payload = JSON.parse(row.payload) as DeliveryPayload
-    const ticket = await detail(row.ticket_id)
-    const target = targetOf(row, payload, ticket)
-    const paused = pausedUntil.get(target)
-    if (paused !== undefined && paused > clock.now().getTime()) return false
-    const started = iso(clock.now())
-    try {
-      await perform(row, payload, ticket, started)
-      await markSent(db, row.id, iso(clock.now()))
-      log.debug({ delivery: row.id, kind: row.kind, ticket: row.ticket_id }, 'delivered')
-    } catch (error) {
-      await handleFailure(row, payload, target, error)
+  async function notice(text: string): Promise<void> {
+    await enqueueDelivery(db, null, { type: 'desk.notice', text }, iso(clock.now()))
+    wake?.()
+  }
+
+  /** A target answered: if the support channel was told it was failing, tell it that it is back. */
+  async function recovered(route: Route): Promise<void> {
+    const state = failing.get(route.target)
+    if (state === undefined) return
+    failing.delete(route.target)
+    if (!state.alerted) return
+    log.info({ target: route.target }, 'deliveries go through again')
+    await notice(`:white_check_mark: Deliveries to ${describeTarget(route.target)} go through again.`)
+  }
+
+  /** Decides what a failure means for the row, and records it. */
+  async function handleFailure(
+    row: Delivery,
+    payload: DeliveryPayload,
+    ticket: TicketDetail | undefined,
+    route: Route,
+    error: unknown,
+  ): Promise<Verdict> {
+    const e = isDeskError(error) ? error : undefined
+    const reason = e?.message ?? (error instanceof Error ? error.message : String(error))
+    const at = now()
+    const context = { delivery: row.id, kind: row.kind, ticket: row.ticket_id, target: route.target }
+
+    if (e?.retryAfterMs !== undefined) {
+      // The platform asked us to wait: every row bound for that target waits, and nobody loses a try.
+      pausedUntil.set(route.target, at + e.retryAfterMs)
+      await reschedule(db, row.id, { error: reason, nextAttemptAt: iso(new Date(at + e.retryAfterMs)) })
+      log.warn({ ...context, waitMs: e.retryAfterMs }, 'delivery rate limited, waiting')
+      return 'wait'
     }
-    return true
-  }
 
-  async function handleFailure(row: Delivery, payload: DeliveryPayload, target: string, error: unknown) {
-    // Errors that are not ours are unexpected (a bug, a network fault): worth a few more tries.
-    const retryable = isDeskError(error) ? error.retryable : true
-    const retryAfterMs = isDeskError(error) ? error.retryAfterMs : undefined
-    const reason = describeError(error)
-    const attempt = row.attempts + 1
-    const now = clock.now().getTime()
-    if (retryable && attempt < policy.maxAttempts) {
-      const delay = Math.max(retryAfterMs ?? 0, backoffMs(attempt))
-      if (retryAfterMs !== undefined) pausedUntil.set(target, now + retryAfterMs)
-      await reschedule(db, row.id, reason, iso(new Date(now + delay)))
-      log.warn(
-        { delivery: row.id, kind: row.kind, ticket: row.ticket_id, attempt, delayMs: delay, err: reason },
-        'delivery failed, will retry',
+    if (
+      payload.type === 'desk.open' &&
+      ticket?.desk_channel != null &&
+      e !== undefined &&
+      !e.retryable &&
+      ROUTE_REFUSED.has(e.code)
+    ) {
+      // The channel a rule chose cannot take the ticket: show it in the support channel instead.
+      await db.updateTable('tickets').set({ desk_channel: null }).where('id', '=', ticket.id).execute()
+      await reschedule(db, row.id, { error: reason, nextAttemptAt: iso(new Date(at)) })
+      await notice(
+        `:warning: Ticket #${ticket.id} could not be posted in the channel its rule chose (${reason}), so it is here instead.`,
       )
-      return
+      log.warn(context, 'routed channel refused a ticket, posting it in the support channel')
+      return 'retry'
     }
-    await markFailed(db, row.id, reason, iso(new Date(now)))
-    log.error(
-      { delivery: row.id, kind: row.kind, ticket: row.ticket_id, attempt, err: reason },
-      'delivery failed for good',
-    )
+
+    // Errors that are not ours are unexpected (a network fault, a bug): time may fix them.
+    if (e === undefined || e.retryable) {
+      const since = row.failing_since === null ? at : new Date(row.failing_since).getTime()
+      const attempt = row.attempts + 1
+      const delay = backoffMs(attempt)
+      await reschedule(db, row.id, {
+        error: reason,
+        nextAttemptAt: iso(new Date(at + delay)),
+        attempt: true,
+        failingSince: iso(new Date(since)),
+      })
+      log.warn({ ...context, attempt, delayMs: delay, err: error }, 'delivery failed, will retry')
+      const state = failing.get(route.target) ?? { since, alerted: false, reason }
+      state.since = Math.min(state.since, since)
+      state.reason = reason
+      failing.set(route.target, state)
+      if (!state.alerted && at - state.since >= policy.alertAfterMs) {
+        state.alerted = true
+        const minutes = Math.round((at - state.since) / 60_000)
+        log.error({ target: route.target, minutes, err: error }, 'deliveries keep failing')
+        await notice(
+          `:rotating_light: Deliveries to ${describeTarget(route.target)} have been failing for ${minutes} min (${reason}). They are retried until they go through; nothing is dropped.`,
+        )
+      }
+      return 'retry'
+    }
+
+    await finishDelivery(db, row, { status: 'failed', error: reason }, iso(new Date(at)))
+    log.error({ ...context, err: error }, 'delivery refused for good')
     if (row.ticket_id !== null && row.lane === 'customer') {
       const what = payload.type === 'customer.message' ? 'A message to the customer' : 'A customer message'
       await helpdesk.reportUndelivered(row.ticket_id, what, reason)
+    } else if (payload.type !== 'desk.notice') {
+      const where = row.ticket_id === null ? '' : ` for ticket #${row.ticket_id}`
+      await notice(`:warning: Something could not be shown in Slack${where}: ${reason}`)
     }
+    return 'fail'
   }
 
-  /** Delivers every row that is due now; returns how many it worked. */
-  async function tick(): Promise<number> {
-    const heads = (await dueHeads(db, iso(clock.now()), policy.concurrency * 4)).filter(
-      (r) => !inFlight.has(r.id),
-    )
-    let worked = 0
-    for (let i = 0; i < heads.length; i += policy.concurrency) {
-      const batch = heads.slice(i, i + policy.concurrency)
-      batch.forEach((r) => inFlight.add(r.id))
-      const results = await Promise.all(
-        batch.map((r) =>
-          deliver(r)
-            .catch((error: unknown) => {
-              log.error({ delivery: r.id, err: describeError(error) }, 'outbox bookkeeping failed')
-              return false
-            })
-            .finally(() => inFlight.delete(r.id)),
-        ),
-      )
-      worked += results.filter(Boolean).length
+  /** Works one row to its outcome. Bookkeeping failures propagate: the caller holds the row back. */
+  async function deliver(
+    row: Delivery,
+    payload: DeliveryPayload,
+    ticket: TicketDetail | undefined,
+    route: Route,
+  ) {
+    const service = route.service
+    try {
+      await perform(row, payload, ticket)
+    } catch (error) {
+      const verdict = await handleFailure(row, payload, ticket, route, error)
+      deps.observe?.({
+        kind: payload.type,
+        service,
+        result: verdict === 'wait' ? 'waited' : verdict === 'retry' ? 'retried' : 'failed',
+      })
+      return
     }
-    return worked
+    await finishDelivery(db, row, { status: 'sent' }, iso(clock.now()))
+    deps.observe?.({ kind: payload.type, service, result: 'sent' })
+    log.debug({ delivery: row.id, kind: row.kind, ticket: row.ticket_id }, 'delivered')
+    await recovered(route)
+  }
+
+  /** Why a due row cannot start now: the moment it may, or 0 when it can go. */
+  async function blockedUntil(row: Delivery, route: Route): Promise<number | 'busy'> {
+    const t = now()
+    const hold = held.get(row.id)
+    if (hold !== undefined && hold.until > t) return hold.until
+    if (busyTargets.has(route.target)) return 'busy'
+    if ((busyServices.get(route.service) ?? 0) >= serviceShare) return 'busy'
+    const paused = pausedUntil.get(route.target)
+    if (paused !== undefined && paused > t) {
+      await reschedule(db, row.id, { nextAttemptAt: iso(new Date(paused)) })
+      return paused
+    }
+    const slot = policy.paced ? pacer.reserve(row.id, route.limits, t) : 0
+    if (slot > t) {
+      await reschedule(db, row.id, { nextAttemptAt: iso(new Date(slot)) })
+      return slot
+    }
+    return 0
+  }
+
+  function launch(row: Delivery, payload: DeliveryPayload, ticket: TicketDetail | undefined, route: Route) {
+    inFlight.add(row.id)
+    busyTargets.add(route.target)
+    busyServices.set(route.service, (busyServices.get(route.service) ?? 0) + 1)
+    const task = deliver(row, payload, ticket, route)
+      .then(() => {
+        held.delete(row.id)
+      })
+      .catch((error: unknown) => {
+        // The work may have been done; the record of it was not. Try again later, not at once.
+        const failures = (held.get(row.id)?.failures ?? 0) + 1
+        held.set(row.id, { until: now() + backoffMs(failures), failures })
+        log.error({ delivery: row.id, err: error }, 'outbox bookkeeping failed, holding the row back')
+      })
+      .finally(() => {
+        inFlight.delete(row.id)
+        busyTargets.delete(route.target)
+        busyServices.set(route.service, (busyServices.get(route.service) ?? 1) - 1)
+        tasks.delete(task)
+        wake?.()
+      })
+    tasks.add(task)
+    return task
+  }
+
+  /**
+   * Starts every due head that may go now, up to the concurrency. Returns what it started and the
+   * earliest moment a head it had to leave may go.
+   */
+  async function fill(): Promise<{ started: Promise<void>[]; nextAt: number | undefined }> {
+    const started: Promise<void>[] = []
+    let nextAt: number | undefined
+    const page = Math.max(64, policy.concurrency * 4)
+    const rows = await dueHeads(db, iso(clock.now()), page)
+    for (const row of rows) {
+      if (inFlight.size >= policy.concurrency) break
+      if (inFlight.has(row.id)) continue
+      const payload = JSON.parse(row.payload) as DeliveryPayload
+      const ticket = row.ticket_id === null ? undefined : await findTicketDetail(db, row.ticket_id)
+      const route = routeOf(row, payload, ticket)
+      const blocked = await blockedUntil(row, route)
+      if (blocked === 'busy') continue
+      if (blocked > 0) {
+        nextAt = Math.min(nextAt ?? blocked, blocked)
+        continue
+      }
+      started.push(launch(row, payload, ticket, route))
+    }
+    return { started, nextAt }
+  }
+
+  /** Starts what is due and waits for it; returns how many rows it worked (tests drive the outbox with it). */
+  async function tick(): Promise<number> {
+    const { started } = await fill()
+    await Promise.all(started)
+    return started.length
+  }
+
+  async function sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(5, ms))
+      wake = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+    wake = undefined
   }
 
   async function loop(): Promise<void> {
     while (running) {
-      const worked = await tick().catch((error: unknown) => {
-        log.error({ err: describeError(error) }, 'outbox tick failed')
-        return 0
-      })
-      if (worked > 0 || !running) continue
-      const next = await nextDueAt(db).catch(() => undefined)
-      const untilDue = next === undefined ? policy.pollMs : new Date(next).getTime() - clock.now().getTime()
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(10, Math.min(policy.pollMs, untilDue)))
-        wake = () => {
-          clearTimeout(timer)
-          resolve()
-        }
-      })
-      wake = undefined
+      let waitMs = policy.pollMs
+      try {
+        const { started, nextAt } = await fill()
+        if (started.length > 0 && inFlight.size < policy.concurrency) continue
+        const next = await nextDueAt(db)
+        const t = now()
+        if (next !== undefined) waitMs = Math.min(waitMs, new Date(next).getTime() - t)
+        if (nextAt !== undefined) waitMs = Math.min(waitMs, nextAt - t)
+        if (inFlight.size >= policy.concurrency) waitMs = policy.pollMs
+      } catch (error) {
+        log.error({ err: error }, 'outbox could not read its queue')
+      }
+      if (running) await sleep(waitMs)
     }
   }
 
@@ -326,11 +571,21 @@ export function createOutbox(deps: OutboxDeps) {
     /** Delivers until nothing more is due now (rows waiting for a later retry stay queued). */
     async drain(): Promise<void> {
       while ((await tick()) > 0) {
-        /* keep going: each delivered head may uncover the next row of its lane */
+        /* keep going: each delivered head uncovers the next row of its lane */
       }
     },
     /** Wakes the worker: something was just queued. */
     kick(): void {
+      wake?.()
+    },
+    /** Targets failing right now, for readiness and /outbox. */
+    failingTargets(): { target: string; since: Date; reason: string }[] {
+      return [...failing].map(([target, s]) => ({ target, since: new Date(s.since), reason: s.reason }))
+    },
+    /** Forgets every wait so the next pass tries everything that is queued. */
+    forgetWaits(): void {
+      pausedUntil.clear()
+      held.clear()
       wake?.()
     },
     start(): void {
@@ -338,10 +593,17 @@ export function createOutbox(deps: OutboxDeps) {
       running = true
       loopDone = loop()
     },
-    async stop(): Promise<void> {
+    /** Stops taking rows and waits up to `graceMs` for the calls under way. */
+    async stop(graceMs = policy.sendTimeoutMs): Promise<void> {
       running = false
       wake?.()
       await loopDone
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        Promise.allSettled([...tasks]),
+        new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
+      ])
+      clearTimeout(timer)
     },
   }
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { CustomerInfo } from './customer-info.js'
+import type { Rate } from './pacer.js'
 import type { Channel, MessageDirection, MessageKind, Priority, TicketId, TicketStatus } from './model.js'
 
 /** A customer identity as a platform describes it. */
@@ -87,6 +88,10 @@ export interface ChannelTraits {
   readonly replyWindowMs?: number
   /** Pre-approved templates can be sent (they also pass outside the reply window). */
   readonly templates?: boolean
+  /** The longest text one message may carry; longer replies leave in parts, resumed after a failure. */
+  readonly textLimit?: number
+  /** The platform's rate limits, paced before sending: per conversation and for the whole account. */
+  readonly rates?: { readonly perRecipient?: Rate; readonly perChannel?: Rate }
 }
 
 /**
@@ -106,6 +111,11 @@ export interface ChannelAdapter {
   stop(): Promise<void>
   /** Routes for platforms that push to us. */
   routes?(): readonly WebhookRoute[]
+  /**
+   * Whether the platform is connected now, once started (a lost session, a second process polling
+   * with the same token). Without it, a started adapter counts as connected.
+   */
+  status?(): { readonly ok: boolean; readonly detail?: string }
 }
 
 /** Where a ticket's thread lives on the agent side. */
@@ -161,6 +171,8 @@ export interface ThreadEntry {
  * Each method throws a DeskError like ChannelAdapter.send.
  */
 export interface AgentDesk {
+  /** The desk's rate limits: new posts per channel, and edits and reactions for the whole workspace. */
+  readonly rates?: { readonly post: Rate; readonly edit: Rate }
   openThread(ticket: TicketView): Promise<ThreadRef>
   updateThread(ticket: TicketView & { readonly thread: ThreadRef }): Promise<void>
   postToThread(

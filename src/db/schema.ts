@@ -103,6 +103,12 @@ export interface DeliveriesTable {
   last_error: string | null
   created_at: string
   done_at: string | null
+  /** 1 for the head of its (ticket, lane): the only row of the lane the worker may take. */
+  ready: Generated<number>
+  /** How many parts of a long message already left. */
+  parts_sent: Generated<number>
+  /** Since when this row keeps failing (cleared by nothing: a row that goes through is done). */
+  failing_since: string | null
 }
 
 export interface ProcessedEventsTable {
@@ -147,7 +153,13 @@ export interface JobRunsTable {
   ran_at: string
 }
 
+export interface HeartbeatsTable {
+  name: string
+  at: string
+}
+
 export interface Database {
+  heartbeats: HeartbeatsTable
   contacts: ContactsTable
   agents: AgentsTable
   tickets: TicketsTable

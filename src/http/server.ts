@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { describeError, isDeskError } from '../core/errors.js'
+import { isDeskError, type ErrorCode } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import type { WebhookRoute } from '../core/ports.js'
 import { sendJson } from './body.js'
@@ -9,29 +9,54 @@ export interface HttpServer {
   readonly server: Server
   /** Listens on the port (0 picks a free one); resolves with the port it got. */
   listen(port: number, host?: string): Promise<number>
+  /** From now on every route but health and metrics answers 503, so platforms send it again later. */
+  stopIntake(): void
   close(): Promise<void>
 }
 
-const statusOf = (code: string): number =>
-  code === 'invalid' ? 400 : code === 'forbidden' ? 401 : code === 'not_found' ? 404 : 500
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  invalid: 400,
+  forbidden: 401,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  unavailable: 503,
+}
+
+/** Routes that keep answering while the process stops. */
+const ALWAYS_OPEN = new Set(['/healthz', '/readyz', '/metrics'])
 
 /** The one HTTP server of the process: Slack, webhooks and health share it, each a route. */
-export function createHttpServer(routes: readonly WebhookRoute[], log: Logger): HttpServer {
+export function createHttpServer(
+  routes: readonly WebhookRoute[],
+  log: Logger,
+  observe: (route: string, status: number) => void = () => undefined,
+): HttpServer {
   const table = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]))
+  let intake = true
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/'
     const route = table.get(`${req.method ?? 'GET'} ${path}`)
+    res.once('finish', () => observe(route === undefined ? 'unknown' : path, res.statusCode))
     if (route === undefined) {
       const known = routes.some((r) => r.path === path)
       sendJson(res, known ? 405 : 404, { error: known ? 'method not allowed' : 'not found' })
       return
     }
+    if (!intake && !ALWAYS_OPEN.has(path)) {
+      res.setHeader('retry-after', '5')
+      sendJson(res, 503, { error: 'shutting down' })
+      return
+    }
     route.handle(req, res).catch((error: unknown) => {
-      const status = isDeskError(error) ? statusOf(error.code) : 500
-      log[status >= 500 ? 'error' : 'warn']({ path, status, err: describeError(error) }, 'request failed')
-      if (!res.headersSent)
-        sendJson(res, status, { error: status >= 500 ? 'internal error' : describeError(error) })
-      else res.end()
+      const status = isDeskError(error) ? (STATUS[error.code] ?? 500) : 500
+      if (status >= 500) log.error({ path, status, err: error }, 'request failed')
+      else
+        log.warn({ path, status, err: isDeskError(error) ? error.message : String(error) }, 'request refused')
+      if (!res.headersSent) {
+        const message = isDeskError(error) && status !== 500 ? error.message : 'internal error'
+        sendJson(res, status, { error: message })
+      } else res.end()
     })
   })
   return {
@@ -41,6 +66,9 @@ export function createHttpServer(routes: readonly WebhookRoute[], log: Logger): 
         server.once('error', reject)
         server.listen(port, host, () => resolve((server.address() as AddressInfo).port))
       }),
+    stopIntake() {
+      intake = false
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections()

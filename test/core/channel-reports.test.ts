@@ -39,6 +39,7 @@ describe('what channels allow and report', () => {
       clock,
       log: pino({ level: 'silent' }),
       desk: desk.desk,
+      deskHome: 'CSUPPORT',
       channels: new Map([['whatsapp_cloud', whatsapp.adapter]]),
       helpdesk,
     })

@@ -14,7 +14,7 @@ import { memoryDb } from '../helpers/db.js'
 import { inbound } from '../helpers/inbound.js'
 
 const agent = { deskUserId: 'UAGENT' }
-const policy = { baseDelayMs: 1_000, maxDelayMs: 60_000, maxAttempts: 4 }
+const policy = { baseDelayMs: 1_000, maxDelayMs: 60_000, paced: false }
 
 describe('outbox', () => {
   let db: Db
@@ -29,6 +29,7 @@ describe('outbox', () => {
       clock,
       log: pino({ level: 'silent' }),
       desk: desk.desk,
+      deskHome: 'CSUPPORT',
       channels: new Map([['telegram', telegram.adapter]]),
       helpdesk,
       policy,
@@ -76,7 +77,7 @@ describe('outbox', () => {
     expect(telegram.sent.slice(-2).map((m) => m.text)).toEqual(['first', 'second'])
   })
 
-  it("honours the platform's Retry-After for every row to that platform", async () => {
+  it("honours the platform's Retry-After for that chat only, and a wait is not a failed attempt", async () => {
     const a = await helpdesk.receive(inbound('Hello', { contact: { externalId: '1', displayName: 'A' } }))
     const b = await helpdesk.receive(inbound('Hello', { contact: { externalId: '2', displayName: 'B' } }))
     await outbox().drain()
@@ -85,16 +86,19 @@ describe('outbox', () => {
     telegram.failNext(new DeskError('rate_limited', '429', { retryAfterMs: 30_000 }))
     const box = outbox()
     await box.drain()
-    // B's reply comes after Telegram asked for 30 s of quiet: it waits too.
+    await helpdesk.reply(agent, a.ticketId!, 'to A again')
     await helpdesk.reply(agent, b.ticketId!, 'to B')
     await box.drain()
-    expect(telegram.sent).toEqual([])
+    // B's chat never asked for quiet: its reply leaves at once, while A's wait.
+    expect(telegram.sent.map((m) => m.text)).toEqual(['to B'])
     clock.advance(29_000)
     await box.drain()
-    expect(telegram.sent).toEqual([])
+    expect(telegram.sent.map((m) => m.text)).toEqual(['to B'])
     clock.advance(1_000)
     await box.drain()
-    expect(telegram.sent.map((m) => m.text).sort()).toEqual(['to A', 'to B'])
+    expect(telegram.sent.map((m) => m.text)).toEqual(['to B', 'to A', 'to A again'])
+    const waited = (await deliveriesOf(db, a.ticketId!)).find((d) => d.kind === 'customer.message')
+    expect(waited).toMatchObject({ status: 'sent', attempts: 1 })
   })
 
   it('gives up on a refused message at once and tells the agents in the thread', async () => {
@@ -117,19 +121,126 @@ describe('outbox', () => {
     expect(warning?.entry?.text).toContain('blocked the bot')
   })
 
-  it('marks a delivery failed after the last attempt', async () => {
+  it('never gives up on a platform that is down: the support channel hears after a while, and when it is back', async () => {
     const { ticketId } = await helpdesk.receive(inbound('Hello'))
     await outbox().drain()
     await helpdesk.reply(agent, ticketId!, 'hello')
-    const down = new DeskError('unavailable', 'down')
-    telegram.failNext(down, down, down, down)
-    const box = outbox()
-    for (let i = 0; i < 5; i++) {
+    const down = new DeskError('unavailable', 'Telegram sendMessage could not be reached')
+    telegram.failNext(...Array<DeskError>(40).fill(down))
+    const box = createOutbox({
+      db,
+      clock,
+      log: pino({ level: 'silent' }),
+      desk: desk.desk,
+      deskHome: 'CSUPPORT',
+      channels: new Map([['telegram', telegram.adapter]]),
+      helpdesk,
+      policy: { ...policy, alertAfterMs: 15 * 60_000 },
+    })
+    // Three hours of outage: far more tries than the old budget of twelve.
+    for (let i = 0; i < 40; i++) {
       await box.drain()
-      clock.advance(60_000)
+      clock.advance(5 * 60_000)
     }
+    const alerts = desk.notices.filter((n) => n.text.includes('have been failing'))
+    expect(alerts).toHaveLength(1)
+    expect(alerts[0]?.text).toContain('could not be reached')
+    await box.drain()
+    expect(telegram.sent.map((m) => m.text)).toContain('hello')
     const reply = (await deliveriesOf(db, ticketId!)).filter((d) => d.kind === 'customer.message').at(-1)
-    expect(reply).toMatchObject({ status: 'failed', attempts: 4, last_error: 'down' })
+    expect(reply).toMatchObject({ status: 'sent', attempts: 41 })
+    await box.drain()
+    expect(desk.notices.map((n) => n.text).at(-1)).toContain('go through again')
+  })
+
+  it('lets a hung chat hold back only its own replies, and tries it again after the send timeout', async () => {
+    const a = await helpdesk.receive(inbound('Hello', { contact: { externalId: '1', displayName: 'A' } }))
+    const b = await helpdesk.receive(inbound('Hello', { contact: { externalId: '2', displayName: 'B' } }))
+    const box = createOutbox({
+      db,
+      clock,
+      log: pino({ level: 'silent' }),
+      desk: desk.desk,
+      deskHome: 'CSUPPORT',
+      channels: new Map([['telegram', telegram.adapter]]),
+      helpdesk,
+      policy: { ...policy, sendTimeoutMs: 50 },
+    })
+    await box.drain()
+    telegram.sent.length = 0
+    telegram.hang('1')
+    await helpdesk.reply(agent, a.ticketId!, 'to A')
+    await helpdesk.reply(agent, b.ticketId!, 'to B')
+    await box.drain()
+    expect(telegram.sent.map((m) => m.text)).toEqual(['to B'])
+    const stuck = (await deliveriesOf(db, a.ticketId!)).filter((d) => d.kind === 'customer.message').at(-1)
+    expect(stuck).toMatchObject({ status: 'queued', attempts: 1 })
+    expect(stuck?.last_error).toContain('did not answer within 50 ms')
+    telegram.release('1')
+    clock.advance(60_000)
+    await box.drain()
+    expect(telegram.sent.map((m) => m.text)).toContain('to A')
+  })
+
+  it('resumes a long reply after the parts that already left', async () => {
+    const sms = fakeChannel('telegram', { textLimit: 10 })
+    const { ticketId } = await helpdesk.receive(inbound('Hello'))
+    const box = createOutbox({
+      db,
+      clock,
+      log: pino({ level: 'silent' }),
+      desk: desk.desk,
+      deskHome: 'CSUPPORT',
+      channels: new Map([['telegram', sms.adapter]]),
+      helpdesk,
+      policy,
+    })
+    await box.drain()
+    sms.sent.length = 0
+    await helpdesk.reply(agent, ticketId!, 'aaaa bbbb cccc dddd eeee ffff')
+    sms.failNext('ok', new DeskError('unavailable', 'down'))
+    await box.drain()
+    clock.advance(60_000)
+    await box.drain()
+    expect(sms.sent.map((m) => m.text)).toEqual(['aaaa bbbb ', 'cccc dddd ', 'eeee ffff'])
+  })
+
+  it('posts a ticket in the support channel when the channel its rule chose refuses it, and says so', async () => {
+    const { ticketId } = await helpdesk.receive(inbound('Hello'))
+    await db.updateTable('tickets').set({ desk_channel: 'CBILLING' }).where('id', '=', ticketId!).execute()
+    desk.failNext(new DeskError('not_found', 'Slack chat.postMessage failed: not_in_channel'))
+    await outbox().drain()
+    expect(desk.log.map((l) => l.op)).toEqual(['open', 'post', 'post'])
+    expect(desk.log[0]?.view.deskChannel).toBeNull()
+    expect(desk.notices.map((n) => n.text).join()).toContain(`Ticket #${ticketId} could not be posted`)
+  })
+
+  it('paces posts to one Slack channel: a burst, then about one a second', async () => {
+    for (let i = 0; i < 6; i++) {
+      await helpdesk.receive(inbound('Hello', { contact: { externalId: String(i), displayName: `C${i}` } }))
+    }
+    const paced = {
+      ...desk.desk,
+      rates: { post: { perSecond: 1, burst: 4 }, edit: { perSecond: 1, burst: 4 } },
+    }
+    const box = createOutbox({
+      db,
+      clock,
+      log: pino({ level: 'silent' }),
+      desk: paced,
+      deskHome: 'CSUPPORT',
+      channels: new Map([['telegram', telegram.adapter]]),
+      helpdesk,
+      policy: { ...policy, paced: true },
+    })
+    await box.drain()
+    expect(desk.log.filter((l) => l.op === 'open')).toHaveLength(4)
+    clock.advance(1_000)
+    await box.drain()
+    expect(desk.log.filter((l) => l.op === 'open')).toHaveLength(5)
+    clock.advance(1_000)
+    await box.drain()
+    expect(desk.log.filter((l) => l.op === 'open')).toHaveLength(6)
   })
 
   it('folds queued root updates into one that shows the latest state', async () => {
@@ -157,6 +268,7 @@ describe('outbox', () => {
         payload: JSON.stringify({ type: 'customer.message', messageId: note.id }),
         status: 'queued',
         attempts: 0,
+        ready: 1,
         next_attempt_at: '2000-01-01T00:00:00.000Z',
         created_at: '2000-01-01T00:00:00.000Z',
       })

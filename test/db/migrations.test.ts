@@ -17,6 +17,7 @@ describe('migrations', () => {
       '0007-customer-info',
       '0008-shifts',
       '0009-reply-templates-and-rules',
+      '0010-outbox-heads-and-progress',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await sql<{
@@ -30,6 +31,7 @@ describe('migrations', () => {
       'contacts',
       'deliveries',
       'events',
+      'heartbeats',
       'job_runs',
       'messages',
       'processed_events',

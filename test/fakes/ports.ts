@@ -53,21 +53,37 @@ export function fakeDesk() {
   return { desk, log, reactions, notices, failNext: (...outcomes: Outcome[]) => script.push(...outcomes) }
 }
 
-/** A ChannelAdapter whose sends are recorded; `failNext` scripts failures. */
+/**
+ * A ChannelAdapter whose sends are recorded; `failNext` scripts failures, and `hang` makes every
+ * send to one recipient wait until `release` (a platform that stopped answering for one chat).
+ */
 export function fakeChannel(channel: Channel = 'telegram', traits?: ChannelTraits) {
   const sent: OutboundMessage[] = []
   const script: Outcome[] = []
+  const hung = new Map<string, (() => void)[]>()
   const adapter: ChannelAdapter = {
     channel,
     ...(traits && { traits }),
     start: () => Promise.resolve(),
     stop: () => Promise.resolve(),
-    send(msg) {
+    async send(msg) {
+      const waiting = hung.get(msg.to)
+      if (waiting !== undefined) await new Promise<void>((resolve) => waiting.push(resolve))
       const outcome = script.shift() ?? 'ok'
-      if (outcome !== 'ok') return Promise.reject(outcome)
+      if (outcome !== 'ok') throw outcome
       sent.push(msg)
-      return Promise.resolve({ externalMessageId: `x${sent.length}` })
+      return { externalMessageId: `x${sent.length}` }
     },
   }
-  return { adapter, sent, failNext: (...outcomes: Outcome[]) => script.push(...outcomes) }
+  return {
+    adapter,
+    sent,
+    failNext: (...outcomes: Outcome[]) => script.push(...outcomes),
+    hang: (to: string) => hung.set(to, []),
+    release(to: string) {
+      const waiting = hung.get(to) ?? []
+      hung.delete(to)
+      for (const resolve of waiting) resolve()
+    },
+  }
 }

@@ -76,7 +76,7 @@ export async function startFakeTelegram(token: string) {
           ok: true,
           result: {
             message_id: ++messageId,
-            date: 1763888400,
+            date: 1795424400,
             chat: { id: chatId, type: 'private' },
             text: args.text,
           },
@@ -113,7 +113,7 @@ export function telegramText(
 ) {
   return {
     message_id: nextMessageId++,
-    date: 1763888400,
+    date: 1795424400,
     chat: { id: from.id, type: 'private', first_name: from.first_name },
     from: { ...from, is_bot: false, language_code: 'en' },
     text,

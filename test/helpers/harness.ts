@@ -85,9 +85,12 @@ export async function startHarness(opts: HarnessOptions = {}) {
     runOutbox: false,
     runScheduler: false,
     host: '127.0.0.1',
+    // The clock stands still unless a test moves it: pacing would hold back every second post.
+    outboxPolicy: { paced: false },
     ...opts.app,
   })
   await app.start()
+  await app.channelsStarted()
   const base = `http://127.0.0.1:${app.port}`
 
   return {

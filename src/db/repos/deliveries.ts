@@ -1,78 +1,130 @@
 import type { DeliveryPayload } from '../../core/delivery.js'
 import { laneOf } from '../../core/delivery.js'
+import type { Lane } from '../../core/model.js'
 import type { Db } from '../connection.js'
-import type { Delivery } from '../schema.js'
+import { sql, type ExpressionBuilder } from 'kysely'
+import type { Database, Delivery } from '../schema.js'
 
+/** The rows of one (ticket, lane); rows without a ticket share one lane of each kind. */
+const inLane = (ticketId: number | null, lane: Lane) => (eb: ExpressionBuilder<Database, 'deliveries'>) =>
+  eb.and([
+    ticketId === null ? eb('ticket_id', 'is', null) : eb('ticket_id', '=', ticketId),
+    eb('lane', '=', lane),
+  ])
+
+/**
+ * Queues one delivery. The row is the head of its (ticket, lane) when nothing else is queued there;
+ * otherwise it waits, not due, until the rows before it are done.
+ */
 export async function enqueueDelivery(
   db: Db,
   ticketId: number | null,
   payload: DeliveryPayload,
   at: string,
 ): Promise<void> {
+  const lane = laneOf(payload)
+  const ahead = await db
+    .selectFrom('deliveries')
+    .select('id')
+    .where('status', '=', 'queued')
+    .where(inLane(ticketId, lane))
+    .limit(1)
+    .executeTakeFirst()
   await db
     .insertInto('deliveries')
     .values({
       ticket_id: ticketId,
-      lane: laneOf(payload),
+      lane,
       kind: payload.type,
       payload: JSON.stringify(payload),
       status: 'queued',
       attempts: 0,
       next_attempt_at: at,
       created_at: at,
+      ready: ahead === undefined ? 1 : 0,
     })
     .execute()
 }
 
-/** The oldest queued row of every (ticket, lane), where it is due: rows behind it wait their turn. */
+/** The heads of their lanes that are due now, longest due first. Rows behind a head are never read. */
 export async function dueHeads(db: Db, now: string, limit: number): Promise<Delivery[]> {
-  const heads = db
-    .selectFrom('deliveries')
-    .select((eb) => eb.fn.min('id').as('id'))
-    .where('status', '=', 'queued')
-    .groupBy(['ticket_id', 'lane'])
   return db
     .selectFrom('deliveries')
     .selectAll()
-    .where('id', 'in', heads)
+    .where('status', '=', 'queued')
+    .where('ready', '=', 1)
     .where('next_attempt_at', '<=', now)
+    .orderBy('next_attempt_at')
     .orderBy('id')
     .limit(limit)
     .execute()
 }
 
-/** The earliest time a queued row becomes due, if any is queued. */
+/** The earliest time a head becomes due, if any row is queued. */
 export async function nextDueAt(db: Db): Promise<string | undefined> {
   const row = await db
     .selectFrom('deliveries')
     .select((eb) => eb.fn.min('next_attempt_at').as('at'))
     .where('status', '=', 'queued')
+    .where('ready', '=', 1)
     .executeTakeFirst()
   return row?.at ?? undefined
 }
 
-export async function markSent(db: Db, id: number, at: string): Promise<void> {
+/** Ends a row (sent or failed for good) and makes the next row of its lane the head. */
+export async function finishDelivery(
+  db: Db,
+  row: Pick<Delivery, 'id' | 'ticket_id' | 'lane'>,
+  outcome: { status: 'sent' } | { status: 'failed'; error: string },
+  at: string,
+): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable('deliveries')
+      .set((eb) => ({
+        status: outcome.status,
+        done_at: at,
+        attempts: eb('attempts', '+', 1),
+        ...(outcome.status === 'failed' && { last_error: outcome.error }),
+      }))
+      .where('id', '=', row.id)
+      .execute()
+    const next = await tx
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.min('id').as('id'))
+      .where('status', '=', 'queued')
+      .where(inLane(row.ticket_id, row.lane))
+      .executeTakeFirst()
+    if (next?.id != null) {
+      await tx.updateTable('deliveries').set({ ready: 1 }).where('id', '=', next.id).execute()
+    }
+  })
+}
+
+/**
+ * Puts a row off until `nextAttemptAt`. Only a failed try counts as an attempt: a wait the platform
+ * asked for, or pacing, does not.
+ */
+export async function reschedule(
+  db: Db,
+  id: number,
+  change: { nextAttemptAt: string; error?: string; attempt?: boolean; failingSince?: string },
+): Promise<void> {
   await db
     .updateTable('deliveries')
-    .set((eb) => ({ status: 'sent', done_at: at, attempts: eb('attempts', '+', 1) }))
+    .set((eb) => ({
+      next_attempt_at: change.nextAttemptAt,
+      ...(change.error !== undefined && { last_error: change.error }),
+      ...(change.failingSince !== undefined && { failing_since: change.failingSince }),
+      ...(change.attempt === true && { attempts: eb('attempts', '+', 1) }),
+    }))
     .where('id', '=', id)
     .execute()
 }
 
-export async function markFailed(db: Db, id: number, error: string, at: string): Promise<void> {
-  await db
-    .updateTable('deliveries')
-    .set((eb) => ({ status: 'failed', done_at: at, last_error: error, attempts: eb('attempts', '+', 1) }))
-    .where('id', '=', id)
-    .execute()
-}
-
-export async function reschedule(db: Db, id: number, error: string, nextAttemptAt: string): Promise<void> {
-  await db
-    .updateTable('deliveries')
-    .set((eb) => ({ last_error: error, next_attempt_at: nextAttemptAt, attempts: eb('attempts', '+', 1) }))
-    .where('id', '=', id)
-    .execute()
+/** Records that the first `count` parts of a long message left. */
+export async function setPartsSent(db: Db, id: number, count: number): Promise<void> {
+  await db.updateTable('deliveries').set({ parts_sent: count }).where('id', '=', id).execute()
 }
 
 /**
@@ -97,4 +149,63 @@ export async function absorbLaterUpdates(
 
 export async function deliveriesOf(db: Db, ticketId: number): Promise<Delivery[]> {
   return db.selectFrom('deliveries').selectAll().where('ticket_id', '=', ticketId).orderBy('id').execute()
+}
+
+/** The rows held back by failures: heads that were tried and are waiting for another try. */
+export async function heldDeliveries(db: Db, limit: number): Promise<Delivery[]> {
+  return db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('status', '=', 'queued')
+    .where('ready', '=', 1)
+    .where('last_error', 'is not', null)
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+}
+
+/** How much is queued, and since when the oldest queued row waits. */
+export async function queueStats(db: Db): Promise<{ queued: number; oldestCreatedAt: string | null }> {
+  const row = await db
+    .selectFrom('deliveries')
+    .select((eb) => [eb.fn.countAll<number>().as('queued'), eb.fn.min('created_at').as('oldest')])
+    .where('status', '=', 'queued')
+    .executeTakeFirst()
+  return { queued: Number(row?.queued ?? 0), oldestCreatedAt: row?.oldest ?? null }
+}
+
+/** Makes every waiting head due now; returns how many. */
+export async function retryHeldNow(db: Db, now: string): Promise<number> {
+  const result = await db
+    .updateTable('deliveries')
+    .set({ next_attempt_at: now })
+    .where('status', '=', 'queued')
+    .where('ready', '=', 1)
+    .where('next_attempt_at', '>', now)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
+/** Waiting rows per service (`slack`, a customer channel, `customer-info`), with the oldest one's age. */
+export async function queueByService(
+  db: Db,
+  now: string,
+): Promise<{ service: string; queued: number; oldestAgeS: number }[]> {
+  const rows = await sql<{ service: string; queued: number; oldest: string }>`
+    select case d.lane
+             when 'desk' then 'slack'
+             when 'info' then 'customer-info'
+             else coalesce(t.channel, json_extract(d.payload, '$.channel'), 'unknown')
+           end as service,
+           count(*) as queued,
+           min(d.created_at) as oldest
+    from deliveries d left join tickets t on t.id = d.ticket_id
+    where d.status = 'queued'
+    group by 1`.execute(db)
+  const at = new Date(now).getTime()
+  return rows.rows.map((r) => ({
+    service: r.service,
+    queued: Number(r.queued),
+    oldestAgeS: Math.max(0, (at - new Date(r.oldest).getTime()) / 1000),
+  }))
 }

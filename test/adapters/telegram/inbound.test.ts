@@ -33,7 +33,9 @@ describe('Telegram messages as inbound messages', () => {
     expect(kind({ location: { latitude: 52.5, longitude: 13.4 } })).toEqual(['location', '52.5, 13.4'])
     expect(kind({ contact: { phone_number: '+49 1', first_name: 'Bob' } })).toEqual(['contact', 'Bob +49 1'])
     expect(kind({ text: '/start' })).toEqual(['start', '/start'])
-    expect(kind({ text: '/start@acme_bot ref' })).toEqual(['start', '/start@acme_bot ref'])
+    // Words after /start are what the customer wrote (or a deep link's payload): they are kept.
+    expect(kind({ text: '/start@acme_bot ref' })).toEqual(['text', 'ref'])
+    expect(kind({ text: '/start hello' })).toEqual(['text', 'hello'])
     expect(kind({ text: '/starting' })).toEqual(['text', '/starting'])
     expect(kind({})).toEqual(['other', ''])
   })

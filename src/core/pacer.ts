@@ -1,0 +1,53 @@
+/** A platform's rate limit: `perSecond` sends on average, up to `burst` at once. */
+export interface Rate {
+  readonly perSecond: number
+  readonly burst: number
+}
+
+/**
+ * Paces sends per key (a Slack channel, a Telegram chat, a bot) by the generic cell rate algorithm:
+ * a send either goes now or is given the earliest moment it may go, and that moment is reserved
+ * for it so a burst is spread out once instead of being turned away again and again.
+ */
+export function createPacer() {
+  /** Per key, the time at which the bucket is empty again (the "theoretical arrival time"). */
+  const tat = new Map<string, number>()
+  /** Moments already promised to a delivery, by delivery id. */
+  const reserved = new Map<number, number>()
+
+  function allowedAt(key: string, rate: Rate, now: number): number {
+    const interval = 1000 / rate.perSecond
+    return Math.max(now, (tat.get(key) ?? now) - (rate.burst - 1) * interval)
+  }
+
+  function take(key: string, rate: Rate, at: number): void {
+    const interval = 1000 / rate.perSecond
+    tat.set(key, Math.max(tat.get(key) ?? at, at) + interval)
+  }
+
+  return {
+    /**
+     * Asks to send delivery `id` now under every limit given. Returns 0 when it may go now, else the
+     * moment (ms since the epoch) reserved for it.
+     */
+    reserve(id: number, limits: readonly (readonly [string, Rate])[], now: number): number {
+      const promised = reserved.get(id)
+      if (promised !== undefined) {
+        if (promised > now) return promised
+        reserved.delete(id)
+        return 0
+      }
+      const at = Math.max(now, ...limits.map(([key, rate]) => allowedAt(key, rate, now)))
+      for (const [key, rate] of limits) take(key, rate, at)
+      if (at <= now) return 0
+      reserved.set(id, at)
+      return at
+    },
+    /** Forgets a delivery's reservation (it was done some other way). */
+    release(id: number): void {
+      reserved.delete(id)
+    },
+  }
+}
+
+export type Pacer = ReturnType<typeof createPacer>
