@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { pino } from 'pino'
 import { DeskError } from '../../src/core/errors.js'
 import { createHelpDesk, type HelpDesk } from '../../src/core/helpdesk.js'
 import { createOutbox } from '../../src/core/outbox.js'
@@ -12,6 +11,7 @@ import { fakeChannel, fakeDesk } from '../fakes/ports.js'
 import { manualClock, type ManualClock } from '../helpers/clock.js'
 import { memoryDb } from '../helpers/db.js'
 import { inbound } from '../helpers/inbound.js'
+import { testLog } from '../helpers/log.js'
 
 const agent = { deskUserId: 'UAGENT' }
 const policy = { baseDelayMs: 1_000, maxDelayMs: 60_000, maxAttempts: 4 }
@@ -27,7 +27,7 @@ describe('outbox', () => {
     createOutbox({
       db,
       clock,
-      log: pino({ level: 'silent' }),
+      log: testLog(),
       desk: desk.desk,
       channels: new Map([['telegram', telegram.adapter]]),
       helpdesk,

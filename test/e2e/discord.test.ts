@@ -4,7 +4,8 @@ import { messagesOf } from '../../src/db/repos/messages.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import { messageCreate, startFakeDiscord, type FakeDiscord } from '../fakes/discord-api.js'
 import { fakeGateway } from '../fakes/discord-gateway.js'
-import { AGENT, silentLog, startHarness, type Harness } from '../helpers/harness.js'
+import { AGENT, startHarness, type Harness } from '../helpers/harness.js'
+import { testLog } from '../helpers/log.js'
 
 const TOKEN = 'discord-test-token'
 const SUPPORT_CHANNEL_ID = '1100000000000000099'
@@ -22,7 +23,7 @@ describe('Discord direct messages', () => {
       createClient: () => Promise.resolve(gateway.gateway),
       token: TOKEN,
       guildChannelId: SUPPORT_CHANNEL_ID,
-      log: silentLog(),
+      log: testLog(),
     })
     h = await startHarness({ app: { channels: { adapters: [adapter], routes: [] } } })
   })

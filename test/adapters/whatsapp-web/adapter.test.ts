@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { pino } from 'pino'
 import { createWhatsAppWebAdapter } from '../../../adapters/whatsapp-web/index.js'
 import { DeskError } from '../../../src/core/errors.js'
 import type {
@@ -11,6 +10,7 @@ import type {
 } from '../../../src/core/ports.js'
 import { FakeWebClient, webMessage } from '../../fakes/whatsapp-web-client.js'
 import { manualClock, type ManualClock } from '../../helpers/clock.js'
+import { testLog } from '../../helpers/log.js'
 
 describe('the whatsapp-web.js adapter', () => {
   let clients: FakeWebClient[]
@@ -51,7 +51,7 @@ describe('the whatsapp-web.js adapter', () => {
         return new Promise((resolve) => setImmediate(resolve))
       },
       printQr: (art) => printed.push(art),
-      log: pino({ level: 'silent' }),
+      log: testLog(),
     })
     const host: ChannelHost = {
       receive: (m) => (received.push(m), Promise.resolve()),
