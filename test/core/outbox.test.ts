@@ -11,7 +11,7 @@ import { fakeChannel, fakeDesk } from '../fakes/ports.js'
 import { manualClock, type ManualClock } from '../helpers/clock.js'
 import { memoryDb } from '../helpers/db.js'
 import { inbound } from '../helpers/inbound.js'
-import { testLog } from '../helpers/log.js'
+import { expectLogged, testLog, type TestLog } from '../helpers/log.js'
 
 const agent = { deskUserId: 'UAGENT' }
 const policy = { baseDelayMs: 1_000, maxDelayMs: 60_000, maxAttempts: 4 }
@@ -22,12 +22,13 @@ describe('outbox', () => {
   let helpdesk: HelpDesk
   let desk: ReturnType<typeof fakeDesk>
   let telegram: ReturnType<typeof fakeChannel>
+  let log: TestLog
 
   const outbox = () =>
     createOutbox({
       db,
       clock,
-      log: testLog(),
+      log,
       desk: desk.desk,
       channels: new Map([['telegram', telegram.adapter]]),
       helpdesk,
@@ -40,6 +41,7 @@ describe('outbox', () => {
     helpdesk = createHelpDesk({ db, clock, texts: defaultTexts })
     desk = fakeDesk()
     telegram = fakeChannel()
+    log = testLog()
   })
   afterEach(async () => {
     await db.destroy()
@@ -98,6 +100,7 @@ describe('outbox', () => {
   })
 
   it('gives up on a refused message at once and tells the agents in the thread', async () => {
+    expectLogged('delivery failed for good')
     const { ticketId } = await helpdesk.receive(inbound('Hello'))
     await outbox().drain()
     await helpdesk.reply(agent, ticketId!, 'hello')
@@ -112,12 +115,20 @@ describe('outbox', () => {
       (d) => d.kind === 'customer.message' && d.status === 'failed',
     )
     expect(reply?.last_error).toContain('blocked the bot')
+    expect(log.find('error', 'delivery failed for good')).toMatchObject({
+      delivery: reply?.id,
+      kind: 'customer.message',
+      ticket: ticketId,
+      attempt: 1,
+      err: expect.stringContaining('blocked the bot') as unknown,
+    })
     const warning = desk.log.at(-1)
     expect(warning?.entry?.direction).toBe('system')
     expect(warning?.entry?.text).toContain('blocked the bot')
   })
 
   it('marks a delivery failed after the last attempt', async () => {
+    expectLogged('delivery failed for good')
     const { ticketId } = await helpdesk.receive(inbound('Hello'))
     await outbox().drain()
     await helpdesk.reply(agent, ticketId!, 'hello')
@@ -130,6 +141,10 @@ describe('outbox', () => {
     }
     const reply = (await deliveriesOf(db, ticketId!)).filter((d) => d.kind === 'customer.message').at(-1)
     expect(reply).toMatchObject({ status: 'failed', attempts: 4, last_error: 'down' })
+    expect(log.filter('warn', 'delivery failed, will retry').map((l) => l.attempt)).toEqual([1, 2, 3])
+    expect(log.filter('error', 'delivery failed for good')).toEqual([
+      expect.objectContaining({ delivery: reply?.id, ticket: ticketId, attempt: 4, err: 'down' }),
+    ])
   })
 
   it('folds queued root updates into one that shows the latest state', async () => {
@@ -145,6 +160,8 @@ describe('outbox', () => {
   })
 
   it('never sends a note to the customer, even if a row asks for it', async () => {
+    // The gate refuses the row for good; a row like that is a bug elsewhere, so an error is right.
+    expectLogged('delivery failed for good', { err: /is a note, not a reply/ })
     const { ticketId } = await helpdesk.receive(inbound('Hello'))
     await helpdesk.note(agent, ticketId!, 'secret')
     const note = (await messagesOf(db, ticketId!)).find((m) => m.direction === 'note')!

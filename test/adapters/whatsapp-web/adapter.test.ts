@@ -10,7 +10,7 @@ import type {
 } from '../../../src/core/ports.js'
 import { FakeWebClient, webMessage } from '../../fakes/whatsapp-web-client.js'
 import { manualClock, type ManualClock } from '../../helpers/clock.js'
-import { testLog } from '../../helpers/log.js'
+import { expectLogged, testLog } from '../../helpers/log.js'
 
 describe('the whatsapp-web.js adapter', () => {
   let clients: FakeWebClient[]
@@ -113,6 +113,7 @@ describe('the whatsapp-web.js adapter', () => {
   })
 
   it('reconnects with growing delays after a disconnect, and tells the support channel a logout needs a new QR', async () => {
+    expectLogged('whatsapp web session refused', { reason: 'restore failed' })
     client().emit('ready')
     client().emit('disconnected', 'LOGOUT')
     await vi.waitFor(() => expect(clients).toHaveLength(2))
@@ -159,6 +160,8 @@ describe('the whatsapp-web.js adapter', () => {
   })
 
   it('tells the support channel once when the browser cannot start, and keeps retrying', async () => {
+    // Once per retry: the support channel hears of it once, the log on every attempt.
+    expectLogged('whatsapp web did not start', { err: /Browser was not found/ })
     failInitialize = new Error('Browser was not found at the configured executablePath (/nope)')
     client().emit('disconnected', 'NAVIGATION') // the next clients fail to start
     await vi.waitFor(() => expect(clients.length).toBeGreaterThanOrEqual(4))
