@@ -368,7 +368,13 @@ export function createOutbox(deps: OutboxDeps) {
     const e = isDeskError(error) ? error : undefined
     const reason = e?.message ?? (error instanceof Error ? error.message : String(error))
     const at = now()
-    const context = { delivery: row.id, kind: row.kind, ticket: row.ticket_id, target: route.target }
+    const context = {
+      delivery: row.id,
+      kind: row.kind,
+      ticket: row.ticket_id,
+      target: route.target,
+      attempt: row.attempts + 1,
+    }
 
     if (e?.retryAfterMs !== undefined) {
       // The platform asked us to wait: every row bound for that target waits, and nobody loses a try.
@@ -398,7 +404,7 @@ export function createOutbox(deps: OutboxDeps) {
     // Errors that are not ours are unexpected (a network fault, a bug): time may fix them.
     if (e === undefined || e.retryable) {
       const since = row.failing_since === null ? at : new Date(row.failing_since).getTime()
-      const attempt = row.attempts + 1
+      const { attempt } = context
       const delay = backoffMs(attempt)
       await reschedule(db, row.id, {
         error: reason,
@@ -406,7 +412,7 @@ export function createOutbox(deps: OutboxDeps) {
         attempt: true,
         failingSince: iso(new Date(since)),
       })
-      log.warn({ ...context, attempt, delayMs: delay, err: error }, 'delivery failed, will retry')
+      log.warn({ ...context, delayMs: delay, err: error }, 'delivery failed, will retry')
       const state = failing.get(route.target) ?? { since, alerted: false, reason }
       state.since = Math.min(state.since, since)
       state.reason = reason
@@ -423,7 +429,7 @@ export function createOutbox(deps: OutboxDeps) {
     }
 
     await finishDelivery(db, row, { status: 'failed', error: reason }, iso(new Date(at)))
-    log.error({ ...context, err: error }, 'delivery refused for good')
+    log.error({ ...context, err: error }, 'delivery failed for good')
     if (row.ticket_id !== null && row.lane === 'customer') {
       const what = payload.type === 'customer.message' ? 'A message to the customer' : 'A customer message'
       await helpdesk.reportUndelivered(row.ticket_id, what, reason)

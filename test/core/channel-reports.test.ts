@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { pino } from 'pino'
 import { createHelpDesk, type HelpDesk } from '../../src/core/helpdesk.js'
 import { createOutbox } from '../../src/core/outbox.js'
 import { defaultTexts } from '../../src/core/texts.js'
@@ -10,6 +9,7 @@ import { fakeChannel, fakeDesk } from '../fakes/ports.js'
 import { manualClock, type ManualClock } from '../helpers/clock.js'
 import { memoryDb } from '../helpers/db.js'
 import { inbound } from '../helpers/inbound.js'
+import { testLog } from '../helpers/log.js'
 
 const agent = { deskUserId: 'UAGENT' }
 const DAY = 24 * 3_600_000
@@ -37,7 +37,7 @@ describe('what channels allow and report', () => {
     const outbox = createOutbox({
       db,
       clock,
-      log: pino({ level: 'silent' }),
+      log: testLog(),
       desk: desk.desk,
       deskHome: 'CSUPPORT',
       channels: new Map([['whatsapp_cloud', whatsapp.adapter]]),

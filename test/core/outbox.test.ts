@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { pino } from 'pino'
 import { DeskError } from '../../src/core/errors.js'
 import { createHelpDesk, type HelpDesk } from '../../src/core/helpdesk.js'
 import { createOutbox } from '../../src/core/outbox.js'
@@ -12,6 +11,7 @@ import { fakeChannel, fakeDesk } from '../fakes/ports.js'
 import { manualClock, type ManualClock } from '../helpers/clock.js'
 import { memoryDb } from '../helpers/db.js'
 import { inbound } from '../helpers/inbound.js'
+import { expectLogged, testLog, type TestLog } from '../helpers/log.js'
 
 const agent = { deskUserId: 'UAGENT' }
 const policy = { baseDelayMs: 1_000, maxDelayMs: 60_000, paced: false }
@@ -22,12 +22,13 @@ describe('outbox', () => {
   let helpdesk: HelpDesk
   let desk: ReturnType<typeof fakeDesk>
   let telegram: ReturnType<typeof fakeChannel>
+  let log: TestLog
 
   const outbox = () =>
     createOutbox({
       db,
       clock,
-      log: pino({ level: 'silent' }),
+      log,
       desk: desk.desk,
       deskHome: 'CSUPPORT',
       channels: new Map([['telegram', telegram.adapter]]),
@@ -41,6 +42,7 @@ describe('outbox', () => {
     helpdesk = createHelpDesk({ db, clock, texts: defaultTexts })
     desk = fakeDesk()
     telegram = fakeChannel()
+    log = testLog()
   })
   afterEach(async () => {
     await db.destroy()
@@ -102,6 +104,7 @@ describe('outbox', () => {
   })
 
   it('gives up on a refused message at once and tells the agents in the thread', async () => {
+    expectLogged('delivery failed for good')
     const { ticketId } = await helpdesk.receive(inbound('Hello'))
     await outbox().drain()
     await helpdesk.reply(agent, ticketId!, 'hello')
@@ -116,12 +119,22 @@ describe('outbox', () => {
       (d) => d.kind === 'customer.message' && d.status === 'failed',
     )
     expect(reply?.last_error).toContain('blocked the bot')
+    expect(log.find('error', 'delivery failed for good')).toMatchObject({
+      delivery: reply?.id,
+      kind: 'customer.message',
+      ticket: ticketId,
+      attempt: 1,
+      err: expect.objectContaining({
+        message: expect.stringContaining('blocked the bot') as unknown,
+      }) as unknown,
+    })
     const warning = desk.log.at(-1)
     expect(warning?.entry?.direction).toBe('system')
     expect(warning?.entry?.text).toContain('blocked the bot')
   })
 
   it('never gives up on a platform that is down: the support channel hears after a while, and when it is back', async () => {
+    expectLogged('deliveries keep failing', { target: 'telegram:7001' })
     const { ticketId } = await helpdesk.receive(inbound('Hello'))
     await outbox().drain()
     await helpdesk.reply(agent, ticketId!, 'hello')
@@ -130,7 +143,7 @@ describe('outbox', () => {
     const box = createOutbox({
       db,
       clock,
-      log: pino({ level: 'silent' }),
+      log,
       desk: desk.desk,
       deskHome: 'CSUPPORT',
       channels: new Map([['telegram', telegram.adapter]]),
@@ -159,7 +172,7 @@ describe('outbox', () => {
     const box = createOutbox({
       db,
       clock,
-      log: pino({ level: 'silent' }),
+      log,
       desk: desk.desk,
       deskHome: 'CSUPPORT',
       channels: new Map([['telegram', telegram.adapter]]),
@@ -188,7 +201,7 @@ describe('outbox', () => {
     const box = createOutbox({
       db,
       clock,
-      log: pino({ level: 'silent' }),
+      log,
       desk: desk.desk,
       deskHome: 'CSUPPORT',
       channels: new Map([['telegram', sms.adapter]]),
@@ -226,7 +239,7 @@ describe('outbox', () => {
     const box = createOutbox({
       db,
       clock,
-      log: pino({ level: 'silent' }),
+      log,
       desk: paced,
       deskHome: 'CSUPPORT',
       channels: new Map([['telegram', telegram.adapter]]),
@@ -256,6 +269,8 @@ describe('outbox', () => {
   })
 
   it('never sends a note to the customer, even if a row asks for it', async () => {
+    // The gate refuses the row for good; a row like that is a bug elsewhere, so an error is right.
+    expectLogged('delivery failed for good', { err: /is a note, not a reply/ })
     const { ticketId } = await helpdesk.receive(inbound('Hello'))
     await helpdesk.note(agent, ticketId!, 'secret')
     const note = (await messagesOf(db, ticketId!)).find((m) => m.direction === 'note')!

@@ -4,7 +4,8 @@ import { messagesOf } from '../../src/db/repos/messages.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import { messageCreate, startFakeDiscord, type FakeDiscord } from '../fakes/discord-api.js'
 import { fakeGateway } from '../fakes/discord-gateway.js'
-import { AGENT, silentLog, startHarness, type Harness } from '../helpers/harness.js'
+import { AGENT, startHarness, type Harness } from '../helpers/harness.js'
+import { expectLogged, testLog } from '../helpers/log.js'
 
 const TOKEN = 'discord-test-token'
 const SUPPORT_CHANNEL_ID = '1100000000000000099'
@@ -22,7 +23,7 @@ describe('Discord direct messages', () => {
       createClient: () => Promise.resolve(gateway.gateway),
       token: TOKEN,
       guildChannelId: SUPPORT_CHANNEL_ID,
-      log: silentLog(),
+      log: testLog(),
     })
     h = await startHarness({ app: { channels: { adapters: [adapter], routes: [] } } })
   })
@@ -122,6 +123,7 @@ describe('Discord direct messages', () => {
   })
 
   it("honours Discord's rate limit through the outbox, and says why a DM was refused", async () => {
+    expectLogged('delivery failed for good', { err: /does not accept direct messages from the bot/ })
     const ticket = await ticketFromDiscord()
     discord.failNext({ status: 429, code: 0, message: 'rate limited', retryAfter: 2 })
     await h.slash('/reply', `${ticket.id} first`, AGENT)
@@ -143,6 +145,7 @@ describe('Discord direct messages', () => {
   })
 
   it('tells the support channel when the connection is lost for good, and when it is back', async () => {
+    expectLogged('discord connection lost for good', { code: 4004 })
     gateway.emit('shardDisconnect', { code: 4004 }, 0)
     gateway.emit('clientReady')
     await vi.waitFor(async () => {

@@ -9,6 +9,7 @@ import {
   mid,
 } from '../fixtures/instagram.js'
 import { AGENT, startHarness, type Harness } from '../helpers/harness.js'
+import { expectLogged } from '../helpers/log.js'
 
 const DAY = 24 * 3_600_000
 
@@ -163,6 +164,7 @@ describe('Instagram direct messages', () => {
   })
 
   it('says in the thread why Instagram refused a reply', async () => {
+    expectLogged('delivery failed for good', { err: 'this Instagram user cannot receive messages right now' })
     const ticket = await ticketFromInstagram()
     h.graph.failNext({ status: 400, code: 551, message: "This person isn't available right now." })
     await h.slash('/reply', `${ticket.id} hello`, AGENT)

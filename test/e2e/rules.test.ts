@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import { AGENT, startHarness, type Harness } from '../helpers/harness.js'
 import { inbound } from '../helpers/inbound.js'
+import { expectLogged } from '../helpers/log.js'
 
 const ADMIN = 'UADMIN'
 
@@ -29,6 +30,11 @@ describe('creation rules', () => {
   }
 
   it('set priority, type, tags and the Slack channel of new tickets whose first message matches', async () => {
+    // The harness enables no Discord adapter, so the automatic "ticket opened" reply to the two
+    // Discord customers fails for good; the rules are what this test is about.
+    expectLogged('delivery failed for good', {
+      err: 'the discord channel is not enabled (its token is not configured)',
+    })
     expect(
       await h.slash('/rules', 'add if keyword:refund then priority:high type:question tag:billing', ADMIN),
     ).toBe('Rule saved: #1 if keyword:refund then priority:high type:question tag:billing')

@@ -10,6 +10,7 @@ import {
   wamid,
 } from '../fixtures/whatsapp-cloud.js'
 import { AGENT, META_VERIFY_TOKEN, startHarness, type Harness } from '../helpers/harness.js'
+import { expectLogged } from '../helpers/log.js'
 
 describe('WhatsApp Business Cloud API', () => {
   let h: Harness
@@ -188,6 +189,8 @@ describe('WhatsApp Business Cloud API', () => {
     })
 
     it('that WhatsApp refuses fail for good and say why in the thread; rate limits are retried', async () => {
+      // The first attempt: meeting the rate limit was a wait, not a failed try.
+      expectLogged('delivery failed for good', { attempt: 1, err: /more than 24 hours passed/ })
       const ticket = await ticketFromWhatsApp()
       h.graph.failNext(
         { status: 400, code: 130429, message: 'Rate limit hit', retryAfter: 5 },

@@ -3,8 +3,9 @@ import { createWhatsAppWebAdapter } from '../../adapters/whatsapp-web/index.js'
 import { messagesOf } from '../../src/db/repos/messages.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import { FakeWebClient, webMessage } from '../fakes/whatsapp-web-client.js'
-import { AGENT, silentLog, startHarness, SUPPORT_CHANNEL, type Harness } from '../helpers/harness.js'
+import { AGENT, startHarness, SUPPORT_CHANNEL, type Harness } from '../helpers/harness.js'
 import { manualClock } from '../helpers/clock.js'
+import { testLog } from '../helpers/log.js'
 
 describe('WhatsApp Web customers in Slack', () => {
   let h: Harness
@@ -18,7 +19,7 @@ describe('WhatsApp Web customers in Slack', () => {
       globalGapMs: 0,
       clock: manualClock(),
       printQr: () => undefined,
-      log: silentLog(),
+      log: testLog(),
     })
     h = await startHarness({ app: { channels: { adapters: [adapter], routes: [] } } })
   })

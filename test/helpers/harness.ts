@@ -1,7 +1,5 @@
 import { createThreaddesk, type AppOptions } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
-import { createLogger } from '../../src/log.js'
-import type { Logger } from '../../src/core/logger.js'
 import { metaSignature } from '../../adapters/meta/webhook.js'
 import { startFakeGraph } from '../fakes/graph-api.js'
 import { startFakeSlack } from '../fakes/slack-api.js'
@@ -9,6 +7,7 @@ import { INSTAGRAM_ACCOUNT_ID } from '../fixtures/instagram.js'
 import { PHONE_NUMBER_ID } from '../fixtures/whatsapp-cloud.js'
 import { startFakeTelegram, type TelegramUpdate } from '../fakes/telegram-api.js'
 import { manualClock } from './clock.js'
+import { testLog } from './log.js'
 import {
   eventEnvelope,
   interactionBody,
@@ -27,9 +26,6 @@ export const OTHER_AGENT = 'UOTHER'
 export const WEBHOOK_SECRET = 'tg-secret_123'
 export const META_APP_SECRET = 'meta-app-secret-123'
 export const META_VERIFY_TOKEN = 'verify-me'
-
-/** A real logger at the production level whose lines go nowhere: every log call runs as in production. */
-export const silentLog = (): Logger => createLogger('info', { write: () => undefined })
 
 export interface HarnessOptions {
   readonly telegram?: 'polling' | 'webhook'
@@ -50,6 +46,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
   const telegram = await startFakeTelegram(TELEGRAM_TOKEN)
   const graph = await startFakeGraph()
   const clock = manualClock()
+  const log = testLog()
   const config = loadConfig({
     DATABASE_URL: ':memory:',
     PORT: '0',
@@ -80,7 +77,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     ...opts.env,
   })
   const app = await createThreaddesk(config, {
-    log: silentLog(),
+    log,
     clock,
     runOutbox: false,
     runScheduler: false,
@@ -100,6 +97,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
     telegram,
     graph,
     clock,
+    /** What the app logged; an error line the test did not declare with expectLogged fails it. */
+    log,
     base,
 
     /** Posts a signed Events API event. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createScheduler, type Job } from '../../src/scheduler/index.js'
 import type { JobDeps } from '../../src/scheduler/jobs/deps.js'
 import { manualClock } from '../helpers/clock.js'
-import { silentLog } from '../helpers/harness.js'
+import { expectLogged, testLog } from '../helpers/log.js'
 
 describe('the scheduler', () => {
   it('runs each job at start with the current time, never beside itself, and survives a failing job', async () => {
@@ -14,7 +14,8 @@ describe('the scheduler', () => {
       await new Promise<void>((resolve) => (release = resolve))
     }
     const broken: Job = () => Promise.reject(new Error('boom'))
-    const scheduler = createScheduler({} as JobDeps, clock, silentLog(), { slow, broken })
+    expectLogged('job failed', { job: 'broken', err: 'boom' })
+    const scheduler = createScheduler({} as JobDeps, clock, testLog(), { slow, broken })
 
     const first = scheduler.start()
     const second = scheduler.start() // while the first run of `slow` is still going

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { GatewayIntentBits, IntentsBitField, type Client } from 'discord.js'
 import { createDiscordClient, type DiscordGateway } from '../../../adapters/discord/client.js'
 import { createDiscordAdapter } from '../../../adapters/discord/index.js'
-import { silentLog } from '../../helpers/harness.js'
+import { testLog } from '../../helpers/log.js'
 
 describe('the discord.js client', () => {
   it('asks for the privileged message-content intent only when a server channel is configured', async () => {
@@ -28,7 +28,7 @@ describe('the discord.js client', () => {
     const adapter = createDiscordAdapter({
       createClient: () => Promise.resolve(refusing),
       token: 'x',
-      log: silentLog(),
+      log: testLog(),
     })
     const host = {
       receive: () => Promise.resolve(),

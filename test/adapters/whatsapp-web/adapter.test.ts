@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { pino } from 'pino'
 import { createWhatsAppWebAdapter } from '../../../adapters/whatsapp-web/index.js'
 import { DeskError } from '../../../src/core/errors.js'
 import type {
@@ -11,6 +10,7 @@ import type {
 } from '../../../src/core/ports.js'
 import { FakeWebClient, webMessage } from '../../fakes/whatsapp-web-client.js'
 import { manualClock, type ManualClock } from '../../helpers/clock.js'
+import { expectLogged, testLog } from '../../helpers/log.js'
 
 describe('the whatsapp-web.js adapter', () => {
   let clients: FakeWebClient[]
@@ -51,7 +51,7 @@ describe('the whatsapp-web.js adapter', () => {
         return new Promise((resolve) => setImmediate(resolve))
       },
       printQr: (art) => printed.push(art),
-      log: pino({ level: 'silent' }),
+      log: testLog(),
     })
     const host: ChannelHost = {
       receive: (m) => (received.push(m), Promise.resolve()),
@@ -113,6 +113,7 @@ describe('the whatsapp-web.js adapter', () => {
   })
 
   it('reconnects with growing delays after a disconnect, and tells the support channel a logout needs a new QR', async () => {
+    expectLogged('whatsapp web session refused', { reason: 'restore failed' })
     client().emit('ready')
     client().emit('disconnected', 'LOGOUT')
     await vi.waitFor(() => expect(clients).toHaveLength(2))
@@ -159,6 +160,8 @@ describe('the whatsapp-web.js adapter', () => {
   })
 
   it('tells the support channel once when the browser cannot start, and keeps retrying', async () => {
+    // Once per retry: the support channel hears of it once, the log on every attempt.
+    expectLogged('whatsapp web did not start', { err: /Browser was not found/ })
     failInitialize = new Error('Browser was not found at the configured executablePath (/nope)')
     client().emit('disconnected', 'NAVIGATION') // the next clients fail to start
     await vi.waitFor(() => expect(clients.length).toBeGreaterThanOrEqual(4))
