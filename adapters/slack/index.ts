@@ -1,10 +1,11 @@
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt'
+import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt'
 import { DeskError, describeError } from '../../src/core/errors.js'
 import type { Logger } from '../../src/core/logger.js'
 import type { AgentDesk, WebhookRoute } from '../../src/core/ports.js'
 import { createSlackDesk } from './desk.js'
 import { toDeskError } from './errors.js'
 import { registerListeners, type ListenerDeps } from './listeners.js'
+import { createSocketReceiver } from './socket-receiver.js'
 
 export const SLACK_EVENTS_PATH = '/slack/events'
 
@@ -73,7 +74,8 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
           logger,
         })
       : undefined
-  const receiver = httpReceiver ?? new SocketModeReceiver({ appToken: opts.appToken ?? '', logger })
+  const receiver =
+    httpReceiver ?? createSocketReceiver({ appToken: opts.appToken ?? '', apiUrl: opts.apiUrl, logger, log })
   const app = new App({
     token: opts.botToken,
     receiver,

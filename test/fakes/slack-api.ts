@@ -1,4 +1,5 @@
 import { json, listen, readParams } from './http.js'
+import type { FakeSlackSocket } from './slack-socket.js'
 
 export interface SlackCall {
   readonly method: string
@@ -13,16 +14,28 @@ export const BOT_ID = 'BBOT'
 
 /**
  * A loopback Slack Web API: answers the methods threaddesk calls the way Slack does, records
- * every call, and fails on request (HTTP 500, 429 with Retry-After, or `ok: false`).
+ * every call, and fails on request (HTTP 500, 429 with Retry-After, or `ok: false`). With a
+ * `socket`, `apps.connections.open` hands out its URLs, as Slack does for Socket Mode.
  */
-export async function startFakeSlack() {
+export async function startFakeSlack(opts: { socket?: FakeSlackSocket } = {}) {
   const calls: SlackCall[] = []
   const failures = new Map<string, SlackFailure[]>()
   let seq = 0
   const nextTs = () => `1763888400.${String(++seq).padStart(6, '0')}`
 
-  const answer = (method: string, args: Record<string, unknown>): Record<string, unknown> => {
+  const answer = (
+    method: string,
+    args: Record<string, unknown>,
+    authorization: string,
+  ): Record<string, unknown> => {
     switch (method) {
+      case 'apps.connections.open':
+        // Only an app-level token opens a socket; Slack refuses a bot token by name.
+        if (authorization.startsWith('Bearer xoxb-')) return { ok: false, error: 'not_allowed_token_type' }
+        if (!authorization.startsWith('Bearer xapp-')) return { ok: false, error: 'invalid_auth' }
+        return opts.socket === undefined
+          ? { ok: false, error: 'unknown_method' }
+          : { ok: true, url: opts.socket.issueUrl() }
       case 'auth.test':
         return {
           ok: true,
@@ -82,7 +95,7 @@ export async function startFakeSlack() {
     const args = await readParams(req)
     const failure = failures.get(method)?.shift()
     calls.push({ method, args })
-    if (failure === undefined) return json(res, 200, answer(method, args))
+    if (failure === undefined) return json(res, 200, answer(method, args, req.headers.authorization ?? ''))
     if ('error' in failure) return json(res, 200, { ok: false, error: failure.error })
     if (failure.status === 429)
       return json(

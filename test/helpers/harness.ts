@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config.js'
 import { metaSignature } from '../../adapters/meta/webhook.js'
 import { startFakeGraph } from '../fakes/graph-api.js'
 import { startFakeSlack } from '../fakes/slack-api.js'
+import { startFakeSlackSocket } from '../fakes/slack-socket.js'
 import { INSTAGRAM_ACCOUNT_ID } from '../fixtures/instagram.js'
 import { PHONE_NUMBER_ID } from '../fixtures/whatsapp-cloud.js'
 import { startFakeTelegram, type TelegramUpdate } from '../fakes/telegram-api.js'
@@ -26,6 +27,7 @@ export const OTHER_AGENT = 'UOTHER'
 export const WEBHOOK_SECRET = 'tg-secret_123'
 export const META_APP_SECRET = 'meta-app-secret-123'
 export const META_VERIFY_TOKEN = 'verify-me'
+export const SLACK_APP_TOKEN = 'xapp-1-A1-1763888400-test'
 
 export interface HarnessOptions {
   readonly telegram?: 'polling' | 'webhook'
@@ -33,6 +35,8 @@ export interface HarnessOptions {
   readonly whatsappCloud?: boolean
   /** Enables Instagram against the fake Graph API. */
   readonly instagram?: boolean
+  /** Slack in Socket Mode (SLACK_APP_TOKEN set) against the fake socket, instead of HTTP mode. */
+  readonly socketMode?: boolean
   readonly env?: Record<string, string>
   readonly app?: Partial<AppOptions>
 }
@@ -42,7 +46,8 @@ export interface HarnessOptions {
  * an in-memory database, a manual clock, and an outbox drained by hand.
  */
 export async function startHarness(opts: HarnessOptions = {}) {
-  const slack = await startFakeSlack()
+  const socket = opts.socketMode === true ? await startFakeSlackSocket() : undefined
+  const slack = await startFakeSlack(socket === undefined ? {} : { socket })
   const telegram = await startFakeTelegram(TELEGRAM_TOKEN)
   const graph = await startFakeGraph()
   const clock = manualClock()
@@ -54,6 +59,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_SUPPORT_CHANNEL: SUPPORT_CHANNEL,
     SLACK_API_URL: slack.apiUrl,
+    ...(socket !== undefined && { SLACK_APP_TOKEN }),
     SLACK_SUPERVISORS: SUPERVISOR,
     TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
     TELEGRAM_API_ROOT: telegram.url,
@@ -94,6 +100,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
     app,
     db: app.db,
     slack,
+    /** The fake Slack socket, in Socket Mode. */
+    socket,
     telegram,
     graph,
     clock,
@@ -170,6 +178,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
       await app.stop()
       await graph.close()
       await slack.close()
+      await socket?.close()
       await telegram.close()
     },
   }

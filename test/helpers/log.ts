@@ -28,7 +28,7 @@ export const LEVELS: Readonly<Record<LevelName, number>> = {
 }
 
 /** The level the process logs at in production. */
-const PRODUCTION_LEVEL = 'info'
+const PRODUCTION_LEVEL: LevelName = 'info'
 
 type Pattern = string | RegExp
 
@@ -46,6 +46,8 @@ export interface TestLog extends Logger {
   filter(level: LevelName, msg?: Pattern): readonly LogLine[]
   /** The first line at `level` whose message matches. */
   find(level: LevelName, msg?: Pattern): LogLine | undefined
+  /** The first line, written already or still to come, whose message is `msg`. */
+  next(msg: string): Promise<LogLine>
 }
 
 /** Every line any test logger wrote in this test file, oldest first; the checker reads from `checked`. */
@@ -55,13 +57,18 @@ let checked = 0
 let declared: Expectation[] = []
 
 /** A real logger at the production level writing JSON lines into memory. Use it wherever a test needs a Logger. */
-export function testLog(): TestLog {
+export function testLog(level: LevelName = PRODUCTION_LEVEL): TestLog {
   const own: LogLine[] = []
-  const logger = createLogger(PRODUCTION_LEVEL, {
+  const waiters: { msg: string; resolve: (line: LogLine) => void }[] = []
+  const logger = createLogger(level, {
     write(chunk: string) {
       const line = JSON.parse(chunk) as LogLine
       own.push(line)
       written.push(line)
+      for (const w of waiters.filter((w) => w.msg === line.msg)) {
+        waiters.splice(waiters.indexOf(w), 1)
+        w.resolve(line)
+      }
     },
   })
   const filter = (level: LevelName, msg?: Pattern) =>
@@ -71,6 +78,11 @@ export function testLog(): TestLog {
     lines: (): readonly LogLine[] => own,
     filter,
     find: (level: LevelName, msg?: Pattern) => filter(level, msg)[0],
+    next(msg: string): Promise<LogLine> {
+      const seen = own.find((l) => l.msg === msg)
+      if (seen !== undefined) return Promise.resolve(seen)
+      return new Promise<LogLine>((resolve) => waiters.push({ msg, resolve }))
+    },
   })
 }
 

@@ -39,9 +39,9 @@ export async function postToSlackEndpoint(
 
 let eventSeq = 0
 
-/** An Events API envelope around one event. */
-export function eventEnvelope(event: Record<string, unknown>, eventId = `Ev${++eventSeq}`): string {
-  return JSON.stringify({
+/** An Events API callback around one event: the payload of a Socket Mode `events_api` envelope. */
+export function eventCallback(event: Record<string, unknown>, eventId = `Ev${++eventSeq}`) {
+  return {
     token: 'legacy',
     team_id: 'T1',
     api_app_id: 'A1',
@@ -49,21 +49,21 @@ export function eventEnvelope(event: Record<string, unknown>, eventId = `Ev${++e
     event_id: eventId,
     event_time: Math.floor(Date.now() / 1000),
     event,
-  })
+  }
+}
+
+/** An Events API envelope around one event, as Slack posts it. */
+export function eventEnvelope(event: Record<string, unknown>, eventId?: string): string {
+  return JSON.stringify(eventCallback(event, eventId))
 }
 
 let tsSeq = 0
 /** A new message ts, later than any the fake Slack hands out. */
 export const newTs = (): string => `1763890000.${String(++tsSeq).padStart(6, '0')}`
 
-/** A slash command as Slack posts it (form-encoded). */
-export function slashCommandBody(
-  command: string,
-  text: string,
-  userId: string,
-  channelId = 'CSUPPORT',
-): string {
-  return new URLSearchParams({
+/** A slash command's fields: the payload of a Socket Mode `slash_commands` envelope. */
+export function slashCommand(command: string, text: string, userId: string, channelId = 'CSUPPORT') {
+  return {
     token: 'legacy',
     team_id: 'T1',
     channel_id: channelId,
@@ -74,7 +74,17 @@ export function slashCommandBody(
     api_app_id: 'A1',
     response_url: 'https://hooks.slack.com/commands/T1/1/x',
     trigger_id: 'trigger.1',
-  }).toString()
+  }
+}
+
+/** A slash command as Slack posts it (form-encoded). */
+export function slashCommandBody(
+  command: string,
+  text: string,
+  userId: string,
+  channelId = 'CSUPPORT',
+): string {
+  return new URLSearchParams(slashCommand(command, text, userId, channelId)).toString()
 }
 
 /** An interactive payload (buttons, shortcuts, view submissions) as Slack posts it. */
