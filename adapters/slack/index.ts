@@ -71,6 +71,14 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
           // Acknowledge only what is stored: the listener runs before Slack gets its answer, and a
           // failure answers 500 so Slack sends the event again.
           processBeforeResponse: true,
+          // app.error has logged the failure with its stack; the answer only asks Slack to retry.
+          processEventErrorHandler: ({ response }) => {
+            if (!response.headersSent) {
+              response.writeHead(500)
+              response.end()
+            }
+            return Promise.resolve(false)
+          },
           logger,
         })
       : undefined

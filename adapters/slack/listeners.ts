@@ -55,6 +55,9 @@ export const SHORTCUT = {
   note: 'td_note_message',
 } as const
 
+/** Slack retries an event three times; after the third, nothing more comes. */
+const SLACK_LAST_RETRY = 3
+
 const SLASH_COMMANDS = [...Object.keys(COMMANDS), 'ticket']
 
 type ModalValues = ViewOutput['state']['values']
@@ -121,7 +124,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   }
 
   // Door 1: plain replies, notes and !commands typed in a ticket's thread.
-  app.message(async ({ message, body, client }) => {
+  app.message(async ({ message, body, client, context }) => {
     if (message.subtype === 'file_share' && message.thread_ts !== undefined && message.user !== undefined) {
       const { channel, thread_ts: threadTs, user } = message
       if ((await helpdesk.ticketOfThread({ channel, ts: threadTs })) === undefined) return
@@ -162,6 +165,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
         await helpdesk.reply(actor, ticketId, await replyText(core, actor, ticketId, text), origin)
       }
     } catch (error) {
+      // A refusal is the agent's to read. Anything else (the database failing) is answered with an
+      // error so Slack sends the message again; only after Slack's last retry is the agent told.
+      if (!isDeskError(error) && (context.retryNum ?? 0) < SLACK_LAST_RETRY) throw error
       await tellAgent(client, where, failureText(error))
     }
   })
