@@ -1,8 +1,9 @@
 import Sqlite from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { Kysely, SqliteDialect } from 'kysely'
+import { Kysely } from 'kysely'
 import type { Database } from './schema.js'
+import { BUSY_TIMEOUT_MS, SqliteDialect } from './sqlite-dialect.js'
 
 export type Db = Kysely<Database>
 
@@ -11,12 +12,18 @@ export function openDatabase(url: string): Db {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     throw new Error('DATABASE_URL: PostgreSQL is not supported yet; use file:PATH for SQLite')
   }
-  const path = url === ':memory:' ? ':memory:' : url.replace(/^file:/, '')
+  const path = sqlitePath(url)
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const sqlite = new Sqlite(path)
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('foreign_keys = ON')
-  sqlite.pragma('busy_timeout = 5000')
+  // SQLite's own wait blocks the event loop: keep it short, and wait longer off the loop.
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
   sqlite.pragma('synchronous = NORMAL')
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  return new Kysely<Database>({ dialect: new SqliteDialect(sqlite) })
+}
+
+/** The SQLite file a DATABASE_URL names (`file:PATH`, a bare path, or `:memory:`). */
+export function sqlitePath(url: string): string {
+  return url === ':memory:' ? ':memory:' : url.replace(/^file:/, '')
 }

@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs'
+import Sqlite from 'better-sqlite3'
+import { sqlitePath } from './connection.js'
+
+/**
+ * `npm run backup FILE`: an online copy of the SQLite database through SQLite's backup API. It
+ * copies a few pages at a time between the bot's writes, so the bot keeps running and nothing
+ * holds the database's lock for long.
+ */
+if (existsSync('.env')) process.loadEnvFile('.env')
+const target = process.argv[2]
+const url = process.env.DATABASE_URL ?? 'file:./data/threaddesk.db'
+const path = sqlitePath(url)
+if (target === undefined || target === '') {
+  process.stderr.write('usage: npm run backup FILE\n')
+  process.exit(2)
+}
+if (url.startsWith('postgres')) {
+  process.stderr.write('DATABASE_URL is PostgreSQL: back it up with pg_dump.\n')
+  process.exit(2)
+}
+if (path === ':memory:' || !existsSync(path)) {
+  process.stderr.write(`DATABASE_URL names no database file (${path})\n`)
+  process.exit(1)
+}
+const source = new Sqlite(path, { readonly: true, fileMustExist: true })
+const { totalPages } = await source.backup(target, { progress: () => 100 })
+source.close()
+process.stdout.write(`backed up ${path} to ${target} (${totalPages} pages)\n`)
