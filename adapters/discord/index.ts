@@ -2,8 +2,9 @@ import { DeskError, describeError } from '../../src/core/errors.js'
 import type { Logger } from '../../src/core/logger.js'
 import type { ChannelAdapter } from '../../src/core/ports.js'
 import type { DiscordGateway } from './client.js'
+import { keepStoring } from '../shared/keep-storing.js'
 import { toInbound } from './inbound.js'
-import { createDirectMessenger } from './outbound.js'
+import { createDirectMessenger, DISCORD_TEXT_LIMIT } from './outbound.js'
 
 export interface DiscordOptions {
   readonly createClient: () => Promise<DiscordGateway>
@@ -25,6 +26,11 @@ export function createDiscordAdapter(opts: DiscordOptions): ChannelAdapter {
 
   return {
     channel: 'discord',
+    traits: {
+      textLimit: DISCORD_TEXT_LIMIT,
+      // Discord: 50 requests a second for the bot, five messages every five seconds per channel.
+      rates: { perRecipient: { perSecond: 1, burst: 5 }, perChannel: { perSecond: 50, burst: 50 } },
+    },
 
     async start(host) {
       const c = await opts.createClient()
@@ -39,9 +45,8 @@ export function createDiscordAdapter(opts: DiscordOptions): ChannelAdapter {
       c.on('messageCreate', (message) => {
         const inbound = toInbound(message, opts.guildChannelId)
         if (inbound === undefined) return
-        host
-          .receive(inbound)
-          .catch((error: unknown) => log.error({ err: describeError(error) }, 'discord message not stored'))
+        // The gateway will not send it again: keep it until it is stored.
+        keepStoring(() => host.receive(inbound), log, 'discord message')
       })
       c.on('shardDisconnect', (closeEvent) => {
         lost = true
@@ -68,6 +73,8 @@ export function createDiscordAdapter(opts: DiscordOptions): ChannelAdapter {
       try {
         await c.login(opts.token)
       } catch (cause) {
+        // start() is tried again with a fresh client: this one must not linger.
+        await c.destroy().catch(() => undefined)
         throw new DeskError(
           'rejected',
           `Discord login failed: ${describeError(cause)} (check DISCORD_BOT_TOKEN)`,

@@ -11,6 +11,15 @@ export interface WebClient {
   destroy(): Promise<void>
   sendMessage(chatId: string, content: string): Promise<{ readonly id: { readonly _serialized: string } }>
   readonly info?: { readonly wid?: { readonly user?: string } } | undefined
+  /** The chats, to read what arrived while the bot was away. */
+  getChats?(): Promise<readonly WebChat[]>
+}
+
+/** The slice of a whatsapp-web.js `Chat` read when catching up. */
+export interface WebChat {
+  readonly isGroup: boolean
+  readonly unreadCount: number
+  fetchMessages(search: { limit: number }): Promise<readonly WebMessage[]>
 }
 
 /**

@@ -4,6 +4,7 @@ import { DeskError, describeError } from '../../src/core/errors.js'
 import type { Logger } from '../../src/core/logger.js'
 import type { ChannelAdapter, ChannelHost, DeliveryStatusUpdate } from '../../src/core/ports.js'
 import type { WebClient } from './client.js'
+import { keepStoring } from '../shared/keep-storing.js'
 import { toInbound } from './inbound.js'
 
 export interface WhatsAppWebOptions {
@@ -64,6 +65,26 @@ export function createWhatsAppWebAdapter(opts: WhatsAppWebOptions): ChannelAdapt
       )
   }
 
+  /**
+   * Reads what arrived while the bot was away (stopped, killed or disconnected): the unread messages
+   * of each direct chat. Those already stored are recognised by their id and change nothing.
+   */
+  async function catchUp(c: WebClient, host: ChannelHost): Promise<void> {
+    if (c.getChats === undefined) return
+    try {
+      const chats = await c.getChats()
+      for (const chat of chats) {
+        if (chat.isGroup || chat.unreadCount <= 0) continue
+        for (const message of await chat.fetchMessages({ limit: chat.unreadCount })) {
+          const inbound = toInbound(message)
+          if (inbound !== undefined) keepStoring(() => host.receive(inbound), log, 'whatsapp web message')
+        }
+      }
+    } catch (error) {
+      log.warn({ err: error }, 'whatsapp web could not read unread messages')
+    }
+  }
+
   async function connect(host: ChannelHost): Promise<void> {
     const c = await opts.createClient()
     client = c
@@ -86,6 +107,7 @@ export function createWhatsAppWebAdapter(opts: WhatsAppWebOptions): ChannelAdapt
       announcedStartFailure = false
       const number = c.info?.wid?.user
       log.info({ number }, 'whatsapp web ready')
+      void catchUp(c, host)
       if (announcedTrouble) {
         announcedTrouble = false
         void announce(
@@ -118,11 +140,8 @@ export function createWhatsAppWebAdapter(opts: WhatsAppWebOptions): ChannelAdapt
     c.on('message', (message) => {
       const inbound = toInbound(message)
       if (inbound === undefined) return
-      host
-        .receive(inbound)
-        .catch((error: unknown) =>
-          log.error({ err: describeError(error) }, 'whatsapp web message not stored'),
-        )
+      // WhatsApp Web will not push it again: keep it until it is stored.
+      keepStoring(() => host.receive(inbound), log, 'whatsapp web message')
     })
     c.on('message_ack', (message, ack) => {
       const status = ackStatus(ack)

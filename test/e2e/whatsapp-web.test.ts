@@ -74,4 +74,19 @@ describe('WhatsApp Web customers in Slack', () => {
     await h.app.outbox.drain()
     expect(client.sent).toHaveLength(1)
   })
+
+  it('reads the messages that arrived while it was away, once each', async () => {
+    const missed = webMessage({ body: 'Sent while you were down' })
+    client.emit('message', missed) // this one was stored before the restart
+    await vi.waitFor(async () => expect(await findTicket(h.db, 1)).toBeDefined())
+    client.unread = [missed, webMessage({ body: 'Anyone there?' })]
+    client.emit('ready')
+    await vi.waitFor(async () =>
+      expect((await messagesOf(h.db, 1)).filter((m) => m.direction === 'inbound')).toHaveLength(2),
+    )
+    expect((await messagesOf(h.db, 1)).filter((m) => m.direction === 'inbound').map((m) => m.text)).toEqual([
+      'Sent while you were down',
+      'Anyone there?',
+    ])
+  })
 })

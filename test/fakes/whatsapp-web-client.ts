@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import type { WebClient } from '../../adapters/whatsapp-web/client.js'
+import type { WebChat, WebClient } from '../../adapters/whatsapp-web/client.js'
 import type { WebMessage } from '../../adapters/whatsapp-web/inbound.js'
 
 let seq = 0
@@ -28,6 +28,8 @@ export class FakeWebClient extends EventEmitter implements WebClient {
   failSend: Error | undefined
   failInitialize: Error | undefined
   info = { wid: { user: '4930123456' } }
+  /** Direct chats and their unread messages, as the phone holds them. */
+  unread: WebMessage[] = []
 
   initialize(): Promise<void> {
     this.initialized += 1
@@ -36,6 +38,17 @@ export class FakeWebClient extends EventEmitter implements WebClient {
   destroy(): Promise<void> {
     this.destroyed += 1
     return Promise.resolve()
+  }
+  getChats(): Promise<WebChat[]> {
+    const chats = new Map<string, WebMessage[]>()
+    for (const m of this.unread) chats.set(m.from, [...(chats.get(m.from) ?? []), m])
+    return Promise.resolve(
+      [...chats.values()].map((messages) => ({
+        isGroup: false,
+        unreadCount: messages.length,
+        fetchMessages: ({ limit }: { limit: number }) => Promise.resolve(messages.slice(-limit)),
+      })),
+    )
   }
   sendMessage(chatId: string, content: string) {
     if (this.failSend !== undefined) return Promise.reject(this.failSend)
