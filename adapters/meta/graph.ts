@@ -15,6 +15,8 @@ export interface GraphAnswer<T> {
   readonly retryAfter: string | null
 }
 
+const GRAPH_TIMEOUT_MS = 30_000
+
 /** Calls the Graph API with a bearer token; a network failure is a retryable DeskError. */
 export async function graphCall<T>(
   url: string,
@@ -30,7 +32,8 @@ export async function graphCall<T>(
         ...(init.body !== undefined && { 'content-type': 'application/json' }),
       },
       ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
-      ...(init.timeoutMs !== undefined && { signal: AbortSignal.timeout(init.timeoutMs) }),
+      // A call that never answers must not hold a webhook or a delivery for ever.
+      signal: AbortSignal.timeout(init.timeoutMs ?? GRAPH_TIMEOUT_MS),
     })
   } catch (cause) {
     throw new DeskError('unavailable', 'the Graph API could not be reached', { cause })

@@ -131,7 +131,8 @@ export function createOutbox(deps: OutboxDeps) {
   const now = (): number => clock.now().getTime()
 
   function routeOf(row: Delivery, payload: DeliveryPayload, ticket: TicketDetail | undefined): Route {
-    if (row.lane === 'info') return { target: 'customer-info', service: 'customer-info', limits: [] }
+    if (row.lane === 'info')
+      return { target: `customer-info:${row.ticket_id}`, service: 'customer-info', limits: [] }
     if (row.lane === 'desk') {
       const channel =
         payload.type === 'desk.notice' || ticket === undefined
@@ -156,7 +157,7 @@ export function createOutbox(deps: OutboxDeps) {
 
   function describeTarget(target: string): string {
     if (target.startsWith('slack:')) return 'Slack'
-    if (target === 'customer-info') return 'the customer info service'
+    if (target.startsWith('customer-info')) return 'the customer info service'
     const [channel = '', to = ''] = target.split(':')
     return `${channelLabel[channel as Channel] ?? channel} (chat ${to})`
   }
