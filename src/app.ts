@@ -11,7 +11,8 @@ import { fetchCustomerInfo } from './core/customer-info.js'
 import { createCannedReplies } from './core/canned.js'
 import { createBusinessHours } from './core/hours.js'
 import type { TicketStatus } from './core/model.js'
-import { createOutbox, type OutboxPolicy } from './core/outbox.js'
+import { createOutbox, type Outbox, type OutboxPolicy } from './core/outbox.js'
+import { createOutboxControl } from './core/outbox-report.js'
 import { slaSummary, type SlaSettings } from './core/sla.js'
 import { createTicketFields } from './core/ticket-fields.js'
 import { createTicketQueries } from './core/ticket-query.js'
@@ -90,8 +91,19 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   const work = { db, clock, onQueued: () => kick() }
   const canned = createCannedReplies(work)
   const agents = createAgents(work)
+  // Built before the outbox it reports on (the outbox needs the desk): it reads it once it exists.
+  let outboxRef: Outbox | undefined = undefined
+  const outboxControl = createOutboxControl({
+    db,
+    clock,
+    outbox: () => {
+      if (outboxRef === undefined) throw new DeskError('unavailable', 'the outbox is still starting')
+      return outboxRef
+    },
+  })
   const slack = createSlackModule({
     ...config.slack,
+    outbox: outboxControl,
     sendTimeoutMs: config.delivery.sendTimeoutMs,
     queries: createTicketQueries(db),
     ticketTypes: config.ticketTypes,
@@ -129,6 +141,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     },
   })
   kick = () => outbox.kick()
+  outboxRef = outbox
 
   let stopping = false
   /** Each customer channel's state: connected, or why not. */

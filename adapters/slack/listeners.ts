@@ -13,6 +13,7 @@ import type { Clock } from '../../src/core/clock.js'
 import type { BusinessHours } from '../../src/core/hours.js'
 import type { TicketFields } from '../../src/core/ticket-fields.js'
 import type { CannedReplies } from '../../src/core/canned.js'
+import type { OutboxControl } from '../../src/core/outbox-report.js'
 import type { Agents } from '../../src/core/agents.js'
 import { RULE_USAGE, type Rules } from '../../src/core/rules.js'
 import type { ReplyTemplates } from '../../src/core/templates.js'
@@ -30,6 +31,7 @@ import {
   type Core,
 } from './commands.js'
 import { call } from './errors.js'
+import { outboxText } from './outbox-text.js'
 import { assignModal, cannedModal, MODAL, noteModal, type ModalTarget } from './modals.js'
 import { escapeText, fromSlackText, parseMention, parseTicketNumber } from './text.js'
 
@@ -42,6 +44,7 @@ export interface ListenerDeps {
   readonly fields: TicketFields
   readonly canned: CannedReplies
   readonly agents: Agents
+  readonly outbox: OutboxControl
   readonly hours: BusinessHours
   readonly clock: Clock
   readonly noteMarker: string
@@ -197,6 +200,24 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
         default:
           return `:warning: \`${sub}\` is not a /canned command. Use \`/canned list\`, \`/canned add NAME TEXT\` or \`/canned remove NAME\`.`
       }
+    })
+    await ack({ response_type: 'ephemeral', text: answer ?? '' })
+  })
+
+  // /outbox: what waits to be delivered and why; supervisors force a try.
+  app.command('/outbox', async ({ command, ack }) => {
+    const actor: Actor = { deskUserId: command.user_id }
+    const sub = command.text.trim().toLowerCase()
+    const answer = await attempt(async () => {
+      if (sub === 'retry') {
+        const count = await deps.outbox.retryNow(actor)
+        return count === 0
+          ? 'Nothing was waiting for a later try: everything queued is already being delivered.'
+          : `Trying ${count} held ${count === 1 ? 'delivery' : 'deliveries'} again now.`
+      }
+      if (sub !== '')
+        return ':warning: Use `/outbox` to see what waits, or `/outbox retry` to try it all now.'
+      return outboxText(await deps.outbox.report(actor), deps.clock.now())
     })
     await ack({ response_type: 'ephemeral', text: answer ?? '' })
   })

@@ -71,3 +71,13 @@ export async function grantAtLeast(
       await db.updateTable('agents').set({ role }).where('id', '=', agent.id).execute()
   }
 }
+
+/** Whether a desk user holds at least this role (someone without a row holds none). */
+export async function atLeast(db: Db, deskUserId: string, role: AgentRole): Promise<boolean> {
+  const agent = await db
+    .selectFrom('agents')
+    .select('role')
+    .where('desk_user_id', '=', deskUserId)
+    .executeTakeFirst()
+  return agent !== undefined && rank[agent.role] >= rank[role]
+}
