@@ -9,6 +9,7 @@ import * as m0007 from './0007-customer-info.js'
 import * as m0008 from './0008-shifts.js'
 import * as m0009 from './0009-reply-templates-and-rules.js'
 import * as m0010 from './0010-outbox-heads-and-progress.js'
+import * as m0011 from './0011-agent-removal.js'
 
 /** Every migration, in order. Add a new file for every schema change; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008-shifts': m0008,
   '0009-reply-templates-and-rules': m0009,
   '0010-outbox-heads-and-progress': m0010,
+  '0011-agent-removal': m0011,
 }

@@ -5,7 +5,8 @@ import { systemClock, iso, type Clock } from './core/clock.js'
 import { createHelpDesk } from './core/helpdesk.js'
 import type { Logger } from './core/logger.js'
 import type { Channel } from './core/model.js'
-import { createAgents, grantAtLeast } from './core/agents.js'
+import { createAccess } from './core/access.js'
+import { createAgents, seedRoles } from './core/agents.js'
 import { createBulk } from './core/bulk.js'
 import { fetchCustomerInfo } from './core/customer-info.js'
 import { createCannedReplies } from './core/canned.js'
@@ -56,8 +57,8 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   const applied = await migrateToLatest(db)
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated')
   const now = iso(clock.now())
-  await grantAtLeast(db, config.slack.supervisors, 'supervisor', now)
-  await grantAtLeast(db, config.slack.admins, 'admin', now)
+  await seedRoles(db, config.slack.admins, 'admin', now)
+  await seedRoles(db, config.slack.supervisors, 'supervisor', now)
 
   // The outbox is created last but woken by every transaction that queues work.
   let kick = (): void => undefined
@@ -104,6 +105,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   const slack = createSlackModule({
     ...config.slack,
     outbox: outboxControl,
+    access: (directory) => createAccess({ db, clock, log, directory, agentGroup: config.slack.agentGroup }),
     sendTimeoutMs: config.delivery.sendTimeoutMs,
     queries: createTicketQueries(db),
     ticketTypes: config.ticketTypes,

@@ -138,6 +138,9 @@ const schema = z
     SLACK_API_URL: optional(url('the Slack Web API base, ending in /api/')),
     SLACK_SUPERVISORS: slackUserIds,
     SLACK_ADMINS: slackUserIds,
+    SLACK_AGENT_GROUP: optional(
+      z.string().regex(/^S[A-Z0-9]+$/, 'must be a user group id (S…; the group → ⋯ → Copy group ID)'),
+    ),
     SLACK_NOTE_MARKER: z.string().min(1).default('note:'),
 
     TELEGRAM_BOT_TOKEN: optional(
@@ -310,6 +313,7 @@ export interface Config {
     readonly apiUrl: string | undefined
     readonly supervisors: readonly string[]
     readonly admins: readonly string[]
+    readonly agentGroup: string | undefined
     readonly noteMarker: string
   }
   readonly meta:
@@ -400,6 +404,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiUrl: e.SLACK_API_URL,
       supervisors: e.SLACK_SUPERVISORS,
       admins: e.SLACK_ADMINS,
+      agentGroup: e.SLACK_AGENT_GROUP,
       noteMarker: e.SLACK_NOTE_MARKER,
     }),
     meta:

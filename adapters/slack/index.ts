@@ -2,7 +2,11 @@ import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/b
 import { DeskError, describeError } from '../../src/core/errors.js'
 import type { Logger } from '../../src/core/logger.js'
 import type { AgentDesk, WebhookRoute } from '../../src/core/ports.js'
+import type { Access } from '../../src/core/access.js'
+import type { DeskDirectory } from '../../src/core/ports.js'
 import { createSlackDesk } from './desk.js'
+import { createSlackDirectory } from './directory.js'
+import { accessGuard } from './guard.js'
 import { toDeskError } from './errors.js'
 import { registerListeners, type ListenerDeps } from './listeners.js'
 import { createSocketReceiver } from './socket-receiver.js'
@@ -22,6 +26,8 @@ export interface SlackOptions extends ListenerDeps {
   readonly ticketTypes: readonly string[]
   /** How long one Web API call may take. */
   readonly sendTimeoutMs?: number
+  /** Who may act, decided with Slack's directory of people. */
+  readonly access: (directory: DeskDirectory) => Access
 }
 
 export interface SlackModule {
@@ -97,6 +103,14 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
       ...(opts.apiUrl !== undefined && { slackApiUrl: opts.apiUrl }),
     },
   })
+  // Before any listener: only agents act, on every door.
+  app.use(
+    accessGuard({
+      access: opts.access(createSlackDirectory(app.client)),
+      isTicketThread: async (thread) => (await opts.helpdesk.ticketOfThread(thread)) !== undefined,
+      log,
+    }),
+  )
   registerListeners(app, { ...opts, log })
 
   app.error(async (error) => {

@@ -235,7 +235,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       if ((sub !== 'add' && sub !== 'remove') || user === undefined) {
         return ':warning: Use `/agents list`, `/agents add @user agent|supervisor|admin` or `/agents remove @user`.'
       }
-      return deps.agents.setRole(actor, user, sub === 'remove' ? 'agent' : role.toLowerCase())
+      return sub === 'remove'
+        ? deps.agents.remove(actor, user)
+        : deps.agents.setRole(actor, user, role.toLowerCase())
     })
     await ack({ response_type: 'ephemeral', text: answer ?? '' })
   })

@@ -14,6 +14,18 @@ export type Agents = ReturnType<typeof createAgents>
 export function createAgents(deps: WorkDeps) {
   const { inTransaction } = createWork(deps)
 
+  async function requireAnotherAdmin(tx: Db, adminId: number): Promise<void> {
+    const others = await tx
+      .selectFrom('agents')
+      .select('id')
+      .where('role', '=', 'admin')
+      .where('removed_at', 'is', null)
+      .where('id', '!=', adminId)
+      .executeTakeFirst()
+    if (others === undefined)
+      throw new DeskError('conflict', 'That is the last admin; make someone else admin first.')
+  }
+
   async function requireAdmin(tx: Db, actor: Actor, now: string): Promise<void> {
     const me = await ensureAgent(tx, actor.deskUserId, now)
     if (me.role !== 'admin')
@@ -21,36 +33,64 @@ export function createAgents(deps: WorkDeps) {
   }
 
   return {
-    /** Gives a desk user a role; admins only. The last admin cannot step down. */
+    /** Gives a desk user a role (and access, if it was taken away); admins only. The last admin cannot step down. */
     async setRole(actor: Actor, deskUserId: string, role: string): Promise<string> {
       if (!ROLES.includes(role as AgentRole)) {
         throw new DeskError('invalid', `\`${role}\` is not a role; choose ${ROLES.join(', ')}.`)
       }
       return inTransaction(async (tx, now) => {
         await requireAdmin(tx, actor, now)
+        const known = await tx
+          .selectFrom('agents')
+          .select('id')
+          .where('desk_user_id', '=', deskUserId)
+          .executeTakeFirst()
         const target = await ensureAgent(tx, deskUserId, now)
-        if (target.role === role)
-          throw new DeskError(
-            'conflict',
-            `<@${deskUserId}> is already ${role === 'agent' ? 'an' : 'a'} ${role}.`,
-          )
-        if (target.role === 'admin') {
-          const admins = await tx.selectFrom('agents').select('id').where('role', '=', 'admin').execute()
-          if (admins.length === 1)
-            throw new DeskError('conflict', 'That is the last admin; make someone else admin first.')
-        }
+        const article = role === 'agent' ? 'an' : 'a'
+        if (known !== undefined && target.role === role && target.removed_at === null)
+          throw new DeskError('conflict', `<@${deskUserId}> is already ${article} ${role}.`)
+        if (target.role === 'admin' && role !== 'admin') await requireAnotherAdmin(tx, target.id)
         await tx
           .updateTable('agents')
-          .set({ role: role as AgentRole })
+          .set({ role: role as AgentRole, removed_at: null })
           .where('id', '=', target.id)
           .execute()
-        return `<@${deskUserId}> is now ${role === 'agent' ? 'an' : 'a'} ${role}.`
+        return `<@${deskUserId}> is now ${article} ${role}.`
       })
     },
 
-    /** Everyone with a role above agent, and the agents who have worked tickets. */
+    /** Takes a desk user's access away; admins only. Their past work stays theirs. */
+    async remove(actor: Actor, deskUserId: string): Promise<string> {
+      return inTransaction(async (tx, now) => {
+        await requireAdmin(tx, actor, now)
+        const target = await tx
+          .selectFrom('agents')
+          .selectAll()
+          .where('desk_user_id', '=', deskUserId)
+          .executeTakeFirst()
+        if (target?.removed_at != null)
+          throw new DeskError('conflict', `<@${deskUserId}> has no access to take away.`)
+        if (target === undefined) {
+          // Someone who acts through the agent group: remembered as removed, so the group lets them in no more.
+          await tx
+            .insertInto('agents')
+            .values({ desk_user_id: deskUserId, role: 'agent', created_at: now, removed_at: now })
+            .execute()
+        } else {
+          if (target.role === 'admin') await requireAnotherAdmin(tx, target.id)
+          await tx.updateTable('agents').set({ removed_at: now }).where('id', '=', target.id).execute()
+        }
+        return `<@${deskUserId}> can no longer work tickets. \`/agents add\` gives access back.`
+      })
+    },
+
+    /** Everyone who may work tickets by name (members of the agent group act too, unlisted until they do). */
     async list(): Promise<{ deskUserId: string; role: AgentRole }[]> {
-      const rows = await deps.db.selectFrom('agents').select(['desk_user_id', 'role']).execute()
+      const rows = await deps.db
+        .selectFrom('agents')
+        .select(['desk_user_id', 'role'])
+        .where('removed_at', 'is', null)
+        .execute()
       return rows
         .map((r) => ({ deskUserId: r.desk_user_id, role: r.role }))
         .sort((a, b) => rank[b.role] - rank[a.role] || a.deskUserId.localeCompare(b.deskUserId))
@@ -58,17 +98,22 @@ export function createAgents(deps: WorkDeps) {
   }
 }
 
-/** Gives these desk users at least this role: start-up seeding from SLACK_SUPERVISORS / SLACK_ADMINS. */
-export async function grantAtLeast(
+/**
+ * Seeds roles from SLACK_SUPERVISORS / SLACK_ADMINS: each listed user who has no row yet gets the
+ * role. Someone the desk already knows keeps what admins decided (a role changed, access removed).
+ */
+export async function seedRoles(
   db: Db,
   deskUserIds: readonly string[],
   role: AgentRole,
   now: string,
 ): Promise<void> {
   for (const id of deskUserIds) {
-    const agent = await ensureAgent(db, id, now)
-    if (rank[agent.role] < rank[role])
-      await db.updateTable('agents').set({ role }).where('id', '=', agent.id).execute()
+    await db
+      .insertInto('agents')
+      .values({ desk_user_id: id, role, created_at: now })
+      .onConflict((oc) => oc.column('desk_user_id').doNothing())
+      .execute()
   }
 }
 
@@ -78,6 +123,7 @@ export async function atLeast(db: Db, deskUserId: string, role: AgentRole): Prom
     .selectFrom('agents')
     .select('role')
     .where('desk_user_id', '=', deskUserId)
+    .where('removed_at', 'is', null)
     .executeTakeFirst()
   return agent !== undefined && rank[agent.role] >= rank[role]
 }

@@ -184,3 +184,21 @@ export interface AgentDesk {
   /** Posts to the support channel itself, outside any ticket. */
   postNotice(notice: DeskNotice): Promise<void>
 }
+
+/** What the agent side knows about a person, for deciding who may act. */
+export interface DeskPerson {
+  /** A guest of the workspace (single- or multi-channel). */
+  readonly guest: boolean
+  /** Someone from another organisation (Slack Connect). */
+  readonly external: boolean
+  /** A deactivated account, or a bot. */
+  readonly inactive: boolean
+}
+
+/** The people directory of the agent side (Slack's users and user groups). */
+export interface DeskDirectory {
+  /** Facts about one person; throws when the directory cannot be read. */
+  person(deskUserId: string): Promise<DeskPerson>
+  /** The members of a user group; throws when it cannot be read. */
+  groupMembers(groupId: string): Promise<ReadonlySet<string>>
+}

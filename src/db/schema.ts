@@ -34,6 +34,8 @@ export interface AgentsTable {
   /** 1 while the agent takes new tickets. */
   on_shift: Generated<number>
   last_assigned_at: string | null
+  /** Set when an admin took the agent's access away; they act no more until added again. */
+  removed_at: string | null
 }
 
 export interface TicketsTable {

@@ -3,7 +3,7 @@ import { DeskError } from '../../src/core/errors.js'
 import { createHelpDesk, type HelpDesk } from '../../src/core/helpdesk.js'
 import { defaultTexts } from '../../src/core/texts.js'
 import type { Db } from '../../src/db/connection.js'
-import { grantAtLeast } from '../../src/core/agents.js'
+import { seedRoles } from '../../src/core/agents.js'
 import { deliveriesOf } from '../../src/db/repos/deliveries.js'
 import { eventsOf } from '../../src/db/repos/events.js'
 import { messagesOf } from '../../src/db/repos/messages.js'
@@ -23,7 +23,7 @@ describe('help desk', () => {
 
   beforeEach(async () => {
     db = await memoryDb()
-    await grantAtLeast(db, [supervisor.deskUserId], 'supervisor', '2026-11-23T00:00:00.000Z')
+    await seedRoles(db, [supervisor.deskUserId], 'supervisor', '2026-11-23T00:00:00.000Z')
     desk = createHelpDesk({ db, clock, texts: defaultTexts })
   })
   afterEach(async () => {

@@ -18,6 +18,7 @@ describe('migrations', () => {
       '0008-shifts',
       '0009-reply-templates-and-rules',
       '0010-outbox-heads-and-progress',
+      '0011-agent-removal',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await sql<{

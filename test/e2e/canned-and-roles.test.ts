@@ -117,7 +117,14 @@ describe('canned replies and roles', () => {
         `• <@${ADMIN}> — admin`,
         `• <@UNEW> — supervisor`,
       ])
-      expect(await h.slash('/agents', 'remove <@UNEW>', ADMIN)).toBe('<@UNEW> is now an agent.')
+      // Removing takes access away: the next command is refused, and nothing changes.
+      expect(await h.slash('/agents', 'remove <@UNEW>', ADMIN)).toBe(
+        '<@UNEW> can no longer work tickets. `/agents add` gives access back.',
+      )
+      expect(await h.slash('/assign', `${ticket.id} <@${ADMIN}>`, 'UNEW')).toContain('only the support team')
+      expect(await h.slash('/agents', 'list', ADMIN)).not.toContain('UNEW')
+      expect(await h.slash('/agents', 'add <@UNEW> agent', ADMIN)).toBe('<@UNEW> is now an agent.')
+      expect(await h.slash('/agents', 'list', ADMIN)).toContain('• <@UNEW> — agent')
     })
 
     it('keep the last admin, and say what they accept', async () => {

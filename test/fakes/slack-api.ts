@@ -20,6 +20,9 @@ export const BOT_ID = 'BBOT'
 export async function startFakeSlack(opts: { socket?: FakeSlackSocket } = {}) {
   const calls: SlackCall[] = []
   const failures = new Map<string, SlackFailure[]>()
+  /** What users.info says about someone beyond the defaults (a guest, another team's user…). */
+  const people = new Map<string, Record<string, unknown>>()
+  const groups = new Map<string, string[]>()
   let seq = 0
   const nextTs = () => `1763888400.${String(++seq).padStart(6, '0')}`
 
@@ -61,11 +64,17 @@ export async function startFakeSlack(opts: { socket?: FakeSlackSocket } = {}) {
           ok: true,
           user: {
             id: args.user,
+            team_id: 'T1',
             name: 'maria.s',
             real_name: 'Maria Sanchez',
             profile: { display_name: 'Maria', real_name: 'Maria Sanchez' },
+            ...people.get(String(args.user)),
           },
         }
+      case 'usergroups.users.list': {
+        const users = groups.get(String(args.usergroup))
+        return users === undefined ? { ok: false, error: 'no_such_subteam' } : { ok: true, users }
+      }
       case 'reactions.add':
         return { ok: true }
       case 'files.getUploadURLExternal':
@@ -113,6 +122,14 @@ export async function startFakeSlack(opts: { socket?: FakeSlackSocket } = {}) {
     apiUrl: `${server.url}/api/`,
     calls,
     uploads,
+    /** Sets what users.info answers about a user (`is_restricted`, `team_id`, `deleted`…). */
+    person(id: string, fields: Record<string, unknown>) {
+      people.set(id, fields)
+    },
+    /** Sets a user group's members. */
+    group(id: string, members: string[]) {
+      groups.set(id, members)
+    },
     /** Calls of one method, in order. */
     callsOf: (method: string) => calls.filter((c) => c.method === method).map((c) => c.args),
     /** The next calls of `method` fail like this, in order; later calls succeed. */

@@ -1,5 +1,6 @@
 import { createThreaddesk, type AppOptions } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
+import { seedRoles } from '../../src/core/agents.js'
 import { metaSignature } from '../../adapters/meta/webhook.js'
 import { startFakeGraph } from '../fakes/graph-api.js'
 import { startFakeSlack } from '../fakes/slack-api.js'
@@ -92,6 +93,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
     outboxPolicy: { paced: false },
     ...opts.app,
   })
+  // The people the tests act as are agents the desk knows, as an admin would have added them.
+  await seedRoles(app.db, [AGENT, OTHER_AGENT], 'agent', new Date().toISOString())
   await app.start()
   await app.channelsStarted()
   const base = `http://127.0.0.1:${app.port}`
