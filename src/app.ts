@@ -85,6 +85,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     traits,
     hours,
     lookUpCustomers: config.customerInfo !== undefined,
+    replyDelayMs: config.delivery.replyDelayMs,
     ...(config.assignment && { assignment: config.assignment }),
     onQueued: () => kick(),
   })
@@ -139,6 +140,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
       sendTimeoutMs: config.delivery.sendTimeoutMs,
       alertAfterMs: config.delivery.alertAfterMs,
       maxDelayMs: config.delivery.maxBackoffMs,
+      undoWindow: config.delivery.replyDelayMs > 0,
       ...options.outboxPolicy,
     },
   })

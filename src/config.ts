@@ -218,6 +218,11 @@ const schema = z
           .min(1),
       ),
     SEND_TIMEOUT_MS: millis(30_000, 100),
+    REPLY_DELAY_S: z.coerce
+      .number({ message: 'must be a number of seconds (0 turns the undo window off)' })
+      .min(0)
+      .max(600)
+      .default(5),
     OUTBOX_ALERT_AFTER: parsed(parseDuration),
     OUTBOX_MAX_BACKOFF_MS: millis(10 * 60_000, 10),
     SHUTDOWN_TIMEOUT_MS: millis(10_000, 0),
@@ -304,6 +309,8 @@ export interface Config {
     readonly alertAfterMs: number
     readonly maxBackoffMs: number
     readonly shutdownTimeoutMs: number
+    /** How long a reply typed in a thread waits before it leaves (deleting it meanwhile takes it back). */
+    readonly replyDelayMs: number
   }
   readonly slack: {
     readonly botToken: string
@@ -395,6 +402,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       alertAfterMs: e.OUTBOX_ALERT_AFTER ?? 15 * 60_000,
       maxBackoffMs: e.OUTBOX_MAX_BACKOFF_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      replyDelayMs: e.REPLY_DELAY_S * 1000,
     }),
     slack: Object.freeze({
       botToken: e.SLACK_BOT_TOKEN,

@@ -51,7 +51,16 @@ export function createSlackDesk(
       return { ts: res.ts ?? '' }
     },
 
-    async react(thread, ts, reaction) {
+    async react(thread, ts, reaction, replaces) {
+      if (replaces !== undefined) {
+        await call('reactions.remove', () =>
+          client.reactions.remove({ channel: thread.channel, timestamp: ts, name: replaces }),
+        ).catch((error: unknown) => {
+          // Nothing to take away (the undo window was off, or someone removed it): no failure.
+          if (!(error instanceof DeskError && /no_reaction|message_not_found/.test(error.message)))
+            throw error
+        })
+      }
       await call('reactions.add', () =>
         client.reactions.add({ channel: thread.channel, timestamp: ts, name: reaction }),
       ).catch((error: unknown) => {

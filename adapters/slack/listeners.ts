@@ -127,7 +127,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   }
 
   // Door 1: plain replies, notes and !commands typed in a ticket's thread.
-  app.message(async ({ message, body, client, context }) => {
+  app.message(async ({ message, client, context }) => {
     if (message.subtype === 'file_share' && message.thread_ts !== undefined && message.user !== undefined) {
       const { channel, thread_ts: threadTs, user } = message
       if ((await helpdesk.ticketOfThread({ channel, ts: threadTs })) === undefined) return
@@ -138,17 +138,16 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       )
       return
     }
-    if (message.subtype !== undefined || message.thread_ts === undefined || message.thread_ts === message.ts)
-      return
-    if (message.bot_id !== undefined) return
+    // A reply also sent to the channel (thread_broadcast) is a reply like any other.
+    if (message.subtype !== undefined && message.subtype !== 'thread_broadcast') return
+    if (message.thread_ts === undefined || message.thread_ts === message.ts) return
+    if ('bot_id' in message && message.bot_id !== undefined) return
     const ticketId = await helpdesk.ticketOfThread({ channel: message.channel, ts: message.thread_ts })
     if (ticketId === undefined) return // a thread that is not a ticket's
 
     const actor: Actor = { deskUserId: message.user }
-    const origin: Origin = {
-      eventKey: `slack:${(body as { event_id?: string }).event_id ?? message.ts}`,
-      deskTs: message.ts,
-    }
+    // One Slack message is acted on once, whatever event carried it.
+    const origin: Origin = { eventKey: `slack:${message.channel}:${message.ts}`, deskTs: message.ts }
     const where = { channel: message.channel, user: message.user, threadTs: message.thread_ts }
     const text = (message.text ?? '').trim()
 

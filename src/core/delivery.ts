@@ -8,7 +8,13 @@ export type DeliveryPayload =
   | { readonly type: 'desk.open' }
   | { readonly type: 'desk.update' }
   | { readonly type: 'desk.entry'; readonly messageId: number }
-  | { readonly type: 'desk.react'; readonly messageId: number; readonly reaction: string }
+  | {
+      readonly type: 'desk.react'
+      readonly messageId: number
+      readonly reaction: string
+      /** A reaction this one replaces (⏳ becomes ✅ once a reply left). */
+      readonly replaces?: string
+    }
   | {
       readonly type: 'desk.notice'
       readonly text: string

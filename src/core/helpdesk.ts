@@ -1,7 +1,7 @@
 import type { Db } from '../db/connection.js'
 import { deskUserIdOf, ensureAgent } from '../db/repos/agents.js'
 import { upsertContact } from '../db/repos/contacts.js'
-import { enqueueDelivery } from '../db/repos/deliveries.js'
+import { endDelivery, enqueueDelivery, pendingSendOf } from '../db/repos/deliveries.js'
 import { recordEvent } from '../db/repos/events.js'
 import { insertMessage } from '../db/repos/messages.js'
 import { markProcessed } from '../db/repos/processed-events.js'
@@ -62,7 +62,13 @@ export interface HelpDeskDeps {
   readonly traits?: ReadonlyMap<Channel, ChannelTraits>
   /** Called after a transaction queued deliveries, so the outbox can start at once. */
   readonly onQueued?: () => void
+  /** REPLY_DELAY_S: how long a reply typed in a thread waits, so deleting it in Slack takes it back. */
+  readonly replyDelayMs?: number
 }
+
+/** The reactions that show a typed reply's undo window: waiting, then sent. */
+export const UNDO_WAITING = 'hourglass_flowing_sand'
+export const UNDO_SENT = 'white_check_mark'
 
 export type HelpDesk = ReturnType<typeof createHelpDesk>
 
@@ -70,7 +76,7 @@ type Tx = Db
 
 const SUBJECT_MAX = 120
 
-const statusRank = { none: 0, sent: 1, delivered: 2, read: 3, failed: 4 } as const
+const statusRank = { none: 0, sent: 1, delivered: 2, read: 3, failed: 4, cancelled: 5 } as const
 
 /**
  * The ticket operations of threaddesk. Every operation is one transaction: the change, its audit
@@ -224,6 +230,20 @@ export function createHelpDesk(deps: HelpDeskDeps) {
     )
   }
 
+  /** The agent reply a thread post is, and its send while that has not started yet. */
+  async function pendingReplyAt(tx: Tx, post: ThreadRef, now: string) {
+    const message = await tx
+      .selectFrom('messages')
+      .innerJoin('tickets', 'tickets.id', 'messages.ticket_id')
+      .selectAll('messages')
+      .where('tickets.thread_channel', '=', post.channel)
+      .where('messages.desk_ts', '=', post.ts)
+      .where('messages.direction', '=', 'outbound')
+      .executeTakeFirst()
+    if (message === undefined) return undefined
+    return { message, send: await pendingSendOf(tx, message.ticket_id, message.id, now) }
+  }
+
   async function sendToCustomer(
     actor: Actor,
     ticketId: number,
@@ -251,7 +271,18 @@ export function createHelpDesk(deps: HelpDeskDeps) {
         now,
         content.template,
       )
-      await enqueueDelivery(tx, ticket.id, { type: 'customer.message', messageId: message.id }, now)
+      // A reply typed in the thread waits out the undo window, marked ⏳, unless the window is off.
+      const delayMs = origin?.deskTs !== undefined ? (deps.replyDelayMs ?? 0) : 0
+      const dueAt = iso(new Date(new Date(now).getTime() + delayMs))
+      await enqueueDelivery(tx, ticket.id, { type: 'customer.message', messageId: message.id }, now, dueAt)
+      if (delayMs > 0) {
+        await enqueueDelivery(
+          tx,
+          ticket.id,
+          { type: 'desk.react', messageId: message.id, reaction: UNDO_WAITING },
+          now,
+        )
+      }
 
       let changed = false
       if (ticket.assignee_id === null) {
@@ -499,6 +530,58 @@ export function createHelpDesk(deps: HelpDeskDeps) {
     },
 
     /** Adds a private note: stored and shown to agents, never sent to the customer. */
+    /**
+     * An agent deleted a reply they typed in a thread: if it is still in its undo window, it never
+     * leaves. Returns what happened, so the agent can be told when it was too late.
+     */
+    async withdrawReply(post: ThreadRef): Promise<'withdrawn' | 'too_late' | 'not_a_reply'> {
+      return inTransaction(async (tx, now) => {
+        const found = await pendingReplyAt(tx, post, now)
+        if (found === undefined) return 'not_a_reply'
+        const { message, send } = found
+        if (send === undefined) return 'too_late'
+        await endDelivery(tx, send, { status: 'cancelled' }, now)
+        await tx
+          .updateTable('messages')
+          .set({ delivery_status: 'cancelled' })
+          .where('id', '=', message.id)
+          .execute()
+        await recordEvent(
+          tx,
+          {
+            ticketId: message.ticket_id,
+            actor: 'agent',
+            agentId: message.agent_id,
+            action: 'reply_withdrawn',
+          },
+          now,
+        )
+        return 'withdrawn'
+      })
+    },
+
+    /** An agent edited a reply still in its undo window: the edited text is what leaves. */
+    async reviseReply(post: ThreadRef, text: string): Promise<'revised' | 'too_late' | 'not_a_reply'> {
+      return inTransaction(async (tx, now) => {
+        const found = await pendingReplyAt(tx, post, now)
+        if (found === undefined) return 'not_a_reply'
+        if (found.send === undefined) return 'too_late'
+        if (found.message.text === text) return 'revised'
+        await tx.updateTable('messages').set({ text }).where('id', '=', found.message.id).execute()
+        await recordEvent(
+          tx,
+          {
+            ticketId: found.message.ticket_id,
+            actor: 'agent',
+            agentId: found.message.agent_id,
+            action: 'reply_edited',
+          },
+          now,
+        )
+        return 'revised'
+      })
+    },
+
     async note(actor: Actor, ticketId: number, text: string, origin?: Origin): Promise<Outcome> {
       const body = text.trim()
       if (body === '') throw new DeskError('invalid', 'The note is empty; write something after the marker.')

@@ -46,7 +46,7 @@ export type ActorType = 'customer' | 'agent' | 'system'
  * customer info never block each other.
  */
 export type Lane = 'desk' | 'customer' | 'info'
-export type DeliveryStatus = 'queued' | 'sent' | 'failed'
+export type DeliveryStatus = 'queued' | 'sent' | 'failed' | 'cancelled'
 
 export type TicketId = number & { readonly __brand: 'TicketId' }
 export const asTicketId = (n: number): TicketId => n as TicketId

@@ -17,7 +17,7 @@ import { iso, type Clock } from './clock.js'
 import type { CustomerInfo } from './customer-info.js'
 import type { DeliveryPayload } from './delivery.js'
 import { DeskError, isDeskError } from './errors.js'
-import type { HelpDesk } from './helpdesk.js'
+import { UNDO_SENT, UNDO_WAITING, type HelpDesk } from './helpdesk.js'
 import type { Logger } from './logger.js'
 import { channelLabel, type Channel } from './model.js'
 import { createPacer, type Rate } from './pacer.js'
@@ -40,6 +40,8 @@ export interface OutboxPolicy {
   readonly alertAfterMs: number
   /** Whether sends are paced by the platforms' rate limits (tests that do not move the clock turn it off). */
   readonly paced: boolean
+  /** Whether replies typed in a thread wait out an undo window (marked ⏳, turned ✅ once sent). */
+  readonly undoWindow: boolean
 }
 
 export const defaultOutboxPolicy: OutboxPolicy = {
@@ -50,6 +52,7 @@ export const defaultOutboxPolicy: OutboxPolicy = {
   sendTimeoutMs: 30_000,
   alertAfterMs: 15 * 60_000,
   paced: true,
+  undoWindow: false,
 }
 
 export interface OutboxDeps {
@@ -250,6 +253,15 @@ export function createOutbox(deps: OutboxDeps) {
       .where('id', '=', message.id)
       .where('delivery_status', 'is', null)
       .execute()
+    if (policy.undoWindow && message.desk_ts !== null && message.agent_id !== null) {
+      // A reply typed in the thread: its ⏳ (the undo window) becomes ✅.
+      await enqueueDelivery(
+        db,
+        ticket.id,
+        { type: 'desk.react', messageId: message.id, reaction: UNDO_SENT, replaces: UNDO_WAITING },
+        iso(clock.now()),
+      )
+    }
   }
 
   async function perform(row: Delivery, payload: DeliveryPayload, ticket: TicketDetail | undefined) {
@@ -314,7 +326,7 @@ export function createOutbox(deps: OutboxDeps) {
         // Only posts in the thread can carry a reaction; a reply without one has nothing to mark.
         if (message?.desk_ts == null) return
         const thread = withThread(ticket).thread
-        await timed('Slack', () => desk.react(thread, message.desk_ts!, payload.reaction))
+        await timed('Slack', () => desk.react(thread, message.desk_ts!, payload.reaction, payload.replaces))
         return
       }
       case 'customer.info': {

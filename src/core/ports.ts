@@ -179,8 +179,8 @@ export interface AgentDesk {
     ticket: TicketView & { readonly thread: ThreadRef },
     entry: ThreadEntry,
   ): Promise<{ ts: string }>
-  /** Marks one post of a thread (a reply's delivery state) with an emoji reaction. */
-  react(thread: ThreadRef, ts: string, reaction: string): Promise<void>
+  /** Marks one post of a thread (a reply's delivery state) with an emoji reaction, instead of `replaces`. */
+  react(thread: ThreadRef, ts: string, reaction: string, replaces?: string): Promise<void>
   /** Posts to the support channel itself, outside any ticket. */
   postNotice(notice: DeskNotice): Promise<void>
 }

@@ -77,7 +77,7 @@ export interface MessagesTable {
   created_at: string
   delivered_at: string | null
   /** What the platform last reported about a sent message. */
-  delivery_status: 'sent' | 'delivered' | 'read' | 'failed' | null
+  delivery_status: 'sent' | 'delivered' | 'read' | 'failed' | 'cancelled' | null
   /** A TemplateMessage as JSON, when the message is a template. */
   template: string | null
 }

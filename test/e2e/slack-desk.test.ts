@@ -120,8 +120,11 @@ describe('the Slack desk', () => {
         thread_ts: ticket.threadTs,
       })
       await h.threadReply('1700000000.000001', AGENT, 'a thread that is no ticket')
-      await h.threadReply(ticket.threadTs, AGENT, 'Once only', { eventId: 'EvOnce' })
-      await h.threadReply(ticket.threadTs, AGENT, 'Once only', { eventId: 'EvOnce', retryNum: 1 })
+      // Slack's retry, and the same message under another event id: acted on once.
+      const ts = newTs()
+      await h.threadReply(ticket.threadTs, AGENT, 'Once only', { eventId: 'EvOnce', ts })
+      await h.threadReply(ticket.threadTs, AGENT, 'Once only', { eventId: 'EvOnce', retryNum: 1, ts })
+      await h.threadReply(ticket.threadTs, AGENT, 'Once only', { eventId: 'EvOther', ts })
       await settle(async () => (await messagesOf(h.db, ticket.id)).some((m) => m.text === 'Once only'))
       await new Promise((r) => setImmediate(r))
       const outbound = (await messagesOf(h.db, ticket.id)).filter(

@@ -76,6 +76,7 @@ export async function startFakeSlack(opts: { socket?: FakeSlackSocket } = {}) {
         return users === undefined ? { ok: false, error: 'no_such_subteam' } : { ok: true, users }
       }
       case 'reactions.add':
+      case 'reactions.remove':
         return { ok: true }
       case 'files.getUploadURLExternal':
         return { ok: true, upload_url: `${uploadBase}/upload/F${++seq}`, file_id: `F${seq}` }

@@ -62,6 +62,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
     SLACK_API_URL: slack.apiUrl,
     ...(socket !== undefined && { SLACK_APP_TOKEN }),
     SLACK_SUPERVISORS: SUPERVISOR,
+    // Replies leave at once unless a test is about the undo window.
+    REPLY_DELAY_S: '0',
     TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
     TELEGRAM_API_ROOT: telegram.url,
     ...(opts.telegram === 'webhook' && {
@@ -121,7 +123,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
       threadTs: string,
       user: string,
       text: string,
-      post?: SlackPostOptions & { eventId?: string },
+      post?: SlackPostOptions & { eventId?: string; ts?: string },
     ) =>
       postToSlackEndpoint(
         base,
@@ -132,7 +134,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
             channel_type: 'channel',
             user,
             text,
-            ts: newTs(),
+            ts: post?.ts ?? newTs(),
             thread_ts: threadTs,
           },
           post?.eventId,

@@ -21,6 +21,8 @@ export async function enqueueDelivery(
   ticketId: number | null,
   payload: DeliveryPayload,
   at: string,
+  /** When it may leave, if later than now (an agent's reply waits out its undo window). */
+  dueAt: string = at,
 ): Promise<void> {
   const lane = laneOf(payload)
   const ahead = await db
@@ -39,7 +41,7 @@ export async function enqueueDelivery(
       payload: JSON.stringify(payload),
       status: 'queued',
       attempts: 0,
-      next_attempt_at: at,
+      next_attempt_at: dueAt,
       created_at: at,
       ready: ahead === undefined ? 1 : 0,
     })
@@ -71,34 +73,65 @@ export async function nextDueAt(db: Db): Promise<string | undefined> {
   return row?.at ?? undefined
 }
 
-/** Ends a row (sent or failed for good) and makes the next row of its lane the head. */
+/** Ends a row (sent, failed for good, or cancelled) and makes the next row of its lane the head. */
+export async function endDelivery(
+  db: Db,
+  row: Pick<Delivery, 'id' | 'ticket_id' | 'lane'>,
+  outcome: { status: 'sent' } | { status: 'failed'; error: string } | { status: 'cancelled' },
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set((eb) => ({
+      status: outcome.status,
+      done_at: at,
+      ...(outcome.status !== 'cancelled' && { attempts: eb('attempts', '+', 1) }),
+      ...(outcome.status === 'failed' && { last_error: outcome.error }),
+    }))
+    .where('id', '=', row.id)
+    .execute()
+  const next = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.min('id').as('id'))
+    .where('status', '=', 'queued')
+    .where(inLane(row.ticket_id, row.lane))
+    .executeTakeFirst()
+  if (next?.id != null) {
+    await db.updateTable('deliveries').set({ ready: 1 }).where('id', '=', next.id).execute()
+  }
+}
+
+/** endDelivery in a transaction of its own. */
 export async function finishDelivery(
   db: Db,
   row: Pick<Delivery, 'id' | 'ticket_id' | 'lane'>,
   outcome: { status: 'sent' } | { status: 'failed'; error: string },
   at: string,
 ): Promise<void> {
-  await db.transaction().execute(async (tx) => {
-    await tx
-      .updateTable('deliveries')
-      .set((eb) => ({
-        status: outcome.status,
-        done_at: at,
-        attempts: eb('attempts', '+', 1),
-        ...(outcome.status === 'failed' && { last_error: outcome.error }),
-      }))
-      .where('id', '=', row.id)
-      .execute()
-    const next = await tx
-      .selectFrom('deliveries')
-      .select((eb) => eb.fn.min('id').as('id'))
-      .where('status', '=', 'queued')
-      .where(inLane(row.ticket_id, row.lane))
-      .executeTakeFirst()
-    if (next?.id != null) {
-      await tx.updateTable('deliveries').set({ ready: 1 }).where('id', '=', next.id).execute()
-    }
-  })
+  await db.transaction().execute((tx) => endDelivery(tx, row, outcome, at))
+}
+
+/**
+ * The send of a message that has not started yet (it waits out its undo window), if any: only such
+ * a send can still be cancelled or changed.
+ */
+export async function pendingSendOf(
+  db: Db,
+  ticketId: number,
+  messageId: number,
+  now: string,
+): Promise<Delivery | undefined> {
+  const rows = await db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('ticket_id', '=', ticketId)
+    .where('kind', '=', 'customer.message')
+    .where('status', '=', 'queued')
+    .where('next_attempt_at', '>', now)
+    .where('attempts', '=', 0)
+    .where('parts_sent', '=', 0)
+    .execute()
+  return rows.find((r) => (JSON.parse(r.payload) as { messageId?: number }).messageId === messageId)
 }
 
 /**
