@@ -83,11 +83,19 @@ function slaText(sla: NonNullable<TicketView['sla']>): string {
   return `:hourglass_flowing_sand: ${sla.label} due ${slackDate(sla.dueAt)}`
 }
 
+/**
+ * Outside text as a block shows it: cut to `max` characters (so no block passes Slack's 3,000),
+ * then escaped. Cutting first never splits an escape like `&amp;`.
+ */
+function shown(text: string, max: number): string {
+  return escapeText(text.length > max ? `${[...text].slice(0, max - 1).join('')}…` : text)
+}
+
 /** The ticket's root message: what it is, where it stands, and the buttons to work it. */
 export function rootMessage(t: TicketView, types: readonly string[]): SlackPost {
   const number = String(t.id)
   const customer =
-    escapeText(t.customer.name) + (t.customer.username ? ` (@${escapeText(t.customer.username)})` : '')
+    shown(t.customer.name, 200) + (t.customer.username ? ` (@${shown(t.customer.username, 100)})` : '')
   const followUp = t.followUpOf === null ? '' : ` · follow-up of #${t.followUpOf}`
   const assignee = t.assignee === null ? '_Unassigned_' : `<@${t.assignee}>`
 
@@ -127,14 +135,14 @@ export function rootMessage(t: TicketView, types: readonly string[]): SlackPost 
   if (info !== undefined) {
     const text =
       'unavailable' in info
-        ? `_Customer info unavailable: ${escapeText(info.unavailable)}_`
+        ? `_Customer info unavailable: ${shown(info.unavailable, 300)}_`
         : info.fields
-            .map(([k, v]) => `*${escapeText(capitalize(k.replace(/_/g, ' ')))}:* ${escapeText(v)}`)
+            .map(([k, v]) => `*${shown(capitalize(k.replace(/_/g, ' ')), 60)}:* ${shown(v, 200)}`)
             .join('  ·  ')
     if (text !== '') blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text }] })
   }
   const about = [
-    ...(t.topic === null ? [] : [`*Topic:* ${escapeText(t.topic)}`]),
+    ...(t.topic === null ? [] : [`*Topic:* ${shown(t.topic, 300)}`]),
     ...(t.tags.length === 0 ? [] : [`*Tags:* ${t.tags.map((tag) => `\`${tag}\``).join(' ')}`]),
   ]
   if (about.length > 0)

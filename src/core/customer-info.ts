@@ -1,4 +1,5 @@
 import { DeskError, describeError } from './errors.js'
+import { redactSecrets } from './untrusted.js'
 
 /** What the customer-info callback said, as the root message shows it. */
 export type CustomerInfo =
@@ -16,17 +17,30 @@ export async function fetchCustomerInfo(
   contact: { channel: string; id: string; name: string; username: string | null },
   timeoutMs: number,
 ): Promise<CustomerInfo> {
+  // Credentials in the URL (https://user:pass@host/…) are sent as Basic authentication: fetch
+  // refuses them in the URL, and they must never show in an error.
+  const target = new URL(url)
+  const basic =
+    target.username === '' && target.password === ''
+      ? undefined
+      : Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString(
+          'base64',
+        )
+  target.username = ''
+  target.password = ''
   let res: Response
   try {
-    res = await fetch(url, {
+    res = await fetch(target, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(basic && { authorization: `Basic ${basic}` }) },
       body: JSON.stringify(contact),
       signal: AbortSignal.timeout(timeoutMs),
     })
   } catch (error) {
     const timedOut = error instanceof Error && error.name === 'TimeoutError'
-    return { unavailable: timedOut ? `no answer within ${timeoutMs / 1000} s` : describeError(error) }
+    return {
+      unavailable: timedOut ? `no answer within ${timeoutMs / 1000} s` : redactSecrets(describeError(error)),
+    }
   }
   if (!res.ok) return { unavailable: `the service answered ${res.status}` }
   const body: unknown = await res.json().catch(() => undefined)

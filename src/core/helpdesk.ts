@@ -11,6 +11,7 @@ import { createWork, type Origin } from './work.js'
 
 export type { Origin } from './work.js'
 import { iso, type Clock } from './clock.js'
+import { inert } from './untrusted.js'
 import { DeskError } from './errors.js'
 import { assertTransition, statusAfterCustomerMessage, type AgentStatus } from './lifecycle.js'
 import {
@@ -320,7 +321,7 @@ export function createHelpDesk(deps: HelpDeskDeps) {
     now: string,
   ): Promise<void> {
     await recordEvent(tx, { ticketId, actor: 'system', action: 'delivery_failed', to: reason }, now)
-    await postSystemLine(tx, ticketId, `:warning: ${what} could not be delivered: ${reason}`, now)
+    await postSystemLine(tx, ticketId, `:warning: ${what} could not be delivered: ${inert(reason)}`, now)
   }
 
   /**

@@ -22,6 +22,7 @@ import type { Logger } from './logger.js'
 import { channelLabel, type Channel } from './model.js'
 import { createPacer, type Rate } from './pacer.js'
 import { splitText } from './split-text.js'
+import { inert } from './untrusted.js'
 import { toTicketView } from './views.js'
 import type { AgentDesk, ChannelAdapter, TemplateMessage, ThreadRef, TicketView } from './ports.js'
 
@@ -367,7 +368,7 @@ export function createOutbox(deps: OutboxDeps) {
     failing.delete(route.target)
     if (!state.alerted) return
     log.info({ target: route.target }, 'deliveries go through again')
-    await notice(`:white_check_mark: Deliveries to ${describeTarget(route.target)} go through again.`)
+    await notice(`:white_check_mark: Deliveries to ${inert(describeTarget(route.target))} go through again.`)
   }
 
   /** Decides what a failure means for the row, and records it. */
@@ -408,7 +409,7 @@ export function createOutbox(deps: OutboxDeps) {
       await db.updateTable('tickets').set({ desk_channel: null }).where('id', '=', ticket.id).execute()
       await reschedule(db, row.id, { error: reason, nextAttemptAt: iso(new Date(at)) })
       await notice(
-        `:warning: Ticket #${ticket.id} could not be posted in the channel its rule chose (${reason}), so it is here instead.`,
+        `:warning: Ticket #${ticket.id} could not be posted in the channel its rule chose (${inert(reason)}), so it is here instead.`,
       )
       log.warn(context, 'routed channel refused a ticket, posting it in the support channel')
       return 'retry'
@@ -435,7 +436,7 @@ export function createOutbox(deps: OutboxDeps) {
         const minutes = Math.round((at - state.since) / 60_000)
         log.error({ target: route.target, minutes, err: error }, 'deliveries keep failing')
         await notice(
-          `:rotating_light: Deliveries to ${describeTarget(route.target)} have been failing for ${minutes} min (${reason}). They are retried until they go through; nothing is dropped.`,
+          `:rotating_light: Deliveries to ${inert(describeTarget(route.target))} have been failing for ${minutes} min (${inert(reason)}). They are retried until they go through; nothing is dropped.`,
         )
       }
       return 'retry'
@@ -448,7 +449,7 @@ export function createOutbox(deps: OutboxDeps) {
       await helpdesk.reportUndelivered(row.ticket_id, what, reason)
     } else if (payload.type !== 'desk.notice') {
       const where = row.ticket_id === null ? '' : ` for ticket #${row.ticket_id}`
-      await notice(`:warning: Something could not be shown in Slack${where}: ${reason}`)
+      await notice(`:warning: Something could not be shown in Slack${where}: ${inert(reason)}`)
     }
     return 'fail'
   }

@@ -53,4 +53,31 @@ describe('the customer info callback', () => {
     expect(harness.slack.callsOf('chat.postMessage').length).toBeGreaterThan(0)
     expect(rootBlocks(harness)).toContain('Customer info unavailable: no answer within 0.2 s')
   })
+
+  it('sends credentials in the URL as Basic authentication, and never shows them', async () => {
+    const seen: (string | undefined)[] = []
+    service = await listen(async (req, res) => {
+      seen.push(req.headers.authorization)
+      await readParams(req)
+      json(res, 200, { plan: 'Pro' })
+    })
+    const secretUrl = service.url.replace('http://', 'http://crm:s3cr%40t@')
+    h = await startHarness({ env: { CUSTOMER_INFO_URL: `${secretUrl}/lookup` } })
+    await h.app.helpdesk.receive(inbound('Hi'))
+    await h.app.outbox.drain()
+    expect(seen).toEqual([`Basic ${Buffer.from('crm:s3cr@t').toString('base64')}`])
+    expect(rootBlocks(h)).toContain('*Plan:* Pro')
+  })
+
+  it('shows a failing service without the credentials of its URL', async () => {
+    h = await startHarness({
+      env: { CUSTOMER_INFO_URL: 'http://crm:hunter2@127.0.0.1:9/lookup?token=abc123' },
+    })
+    await h.app.helpdesk.receive(inbound('Hi'))
+    await h.app.outbox.drain()
+    const shown = JSON.stringify(h.slack.calls)
+    expect(rootBlocks(h)).toContain('Customer info unavailable')
+    expect(shown).not.toContain('hunter2')
+    expect(shown).not.toContain('abc123')
+  })
 })

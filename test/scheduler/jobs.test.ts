@@ -236,6 +236,21 @@ describe('scheduled jobs', () => {
       expect(digests(harness)).toHaveLength(2)
     })
 
+    it('shows a customer name as written: no @channel, no link', async () => {
+      const harness = await start()
+      harness.clock.set(new Date('2026-11-23T09:00:00Z'))
+      const phisher = '<!channel> <https://evil.example|Slack session expired>'
+      await harness.app.helpdesk.receive(
+        inbound('Hi', { contact: { externalId: '666', displayName: phisher } }),
+      )
+      await harness.app.outbox.drain()
+      await run(harness, 'digest', '2026-11-24T07:00:00Z')
+      const [digest] = digests(harness)
+      expect(digest).toContain('&lt;!channel&gt; &lt;https://evil.example|Slack session expired&gt;')
+      expect(digest).not.toContain('<!channel>')
+      expect(digest).not.toContain('<https://')
+    })
+
     it('can be turned off', async () => {
       const harness = await start({ DIGEST_TIME: 'off' })
       await run(harness, 'digest', '2026-11-24T09:00:00Z')

@@ -1,3 +1,4 @@
+import { inert } from '../../core/untrusted.js'
 import { DateTime } from 'luxon'
 import { channelLabel, statusLabel } from '../../core/model.js'
 import { WORKING_STATUSES, type JobDeps } from './deps.js'
@@ -63,7 +64,7 @@ export async function runDigest(deps: JobDeps, now: Date): Promise<void> {
       : waiting
           .map(
             (w) =>
-              `• #${w.id} · ${channelLabel[w.channel]} · ${w.display_name} — waiting since ${hours.format(new Date(w.since))}`,
+              `• #${w.id} · ${channelLabel[w.channel]} · ${inert(w.display_name)} — waiting since ${hours.format(new Date(w.since))}`,
           )
           .join('\n')
   const text = [
