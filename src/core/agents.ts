@@ -1,7 +1,7 @@
 import type { Db } from '../db/connection.js'
 import { ensureAgent } from '../db/repos/agents.js'
 import { DeskError } from './errors.js'
-import type { Actor } from './helpdesk.js'
+import type { Actor } from './actor.js'
 import type { AgentRole } from './model.js'
 import { createWork, type WorkDeps } from './work.js'
 

@@ -1,6 +1,6 @@
 import { ensureAgent } from '../db/repos/agents.js'
 import { DeskError } from './errors.js'
-import type { Actor } from './helpdesk.js'
+import type { Actor } from './actor.js'
 import { createWork, type WorkDeps } from './work.js'
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/

@@ -1,9 +1,9 @@
 import { DeskError, describeError } from './errors.js'
 import { redactSecrets } from './untrusted.js'
 
-/** What the customer-info callback said, as the root message shows it. */
-export type CustomerInfo =
-  { readonly fields: readonly (readonly [string, string])[] } | { readonly unavailable: string }
+import type { CustomerInfo } from './ports.js'
+
+export type { CustomerInfo }
 
 const MAX_FIELDS = 12
 

@@ -10,6 +10,7 @@ import type { Agent, Ticket } from '../db/schema.js'
 import { createWork, type Origin } from './work.js'
 
 export type { Origin } from './work.js'
+import type { Actor } from './actor.js'
 import { iso, type Clock } from './clock.js'
 import { inert } from './untrusted.js'
 import { DeskError } from './errors.js'
@@ -39,9 +40,7 @@ import { textFor } from './templates.js'
 import { fillTemplate, type CustomerTexts } from './texts.js'
 
 /** The agent who acts, by their desk (Slack) user id. */
-export interface Actor {
-  readonly deskUserId: string
-}
+export type { Actor }
 
 /** What an action did, in words for the agent who asked. */
 export interface Outcome {

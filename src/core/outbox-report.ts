@@ -3,7 +3,7 @@ import { heldDeliveries, queueByService, retryHeldNow } from '../db/repos/delive
 import { iso, type Clock } from './clock.js'
 import { DeskError } from './errors.js'
 import { atLeast } from './agents.js'
-import type { Actor } from './helpdesk.js'
+import type { Actor } from './actor.js'
 
 /** What the outbox holds, for supervisors: facts, which the desk puts into words. */
 export interface OutboxReport {

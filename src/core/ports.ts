@@ -1,7 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { CustomerInfo } from './customer-info.js'
 import type { Rate } from './pacer.js'
 import type { Channel, MessageDirection, MessageKind, Priority, TicketId, TicketStatus } from './model.js'
+
+/** What the customer-info callback said, as the root message shows it. */
+export type CustomerInfo =
+  { readonly fields: readonly (readonly [string, string])[] } | { readonly unavailable: string }
 
 /** A customer identity as a platform describes it. */
 export interface InboundContact {

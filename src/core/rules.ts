@@ -3,7 +3,7 @@ import { ensureAgent } from '../db/repos/agents.js'
 import { recordEvent } from '../db/repos/events.js'
 import type { Ticket } from '../db/schema.js'
 import { DeskError } from './errors.js'
-import type { Actor } from './helpdesk.js'
+import type { Actor } from './actor.js'
 import { CHANNELS, PRIORITIES, type Channel, type Priority } from './model.js'
 import { createWork, type WorkDeps } from './work.js'
 

@@ -3,7 +3,7 @@ import { enqueueDelivery } from '../db/repos/deliveries.js'
 import { recordEvent } from '../db/repos/events.js'
 import type { Ticket } from '../db/schema.js'
 import { DeskError } from './errors.js'
-import type { Actor } from './helpdesk.js'
+import type { Actor } from './actor.js'
 import { PRIORITIES, type Priority } from './model.js'
 import { createWork, type Origin, type WorkDeps } from './work.js'
 

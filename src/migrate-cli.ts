@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
-import { DEFAULT_DATABASE_URL } from '../config.js'
-import { openDatabase } from './connection.js'
-import { migrateToLatest } from './migrate.js'
+import { DEFAULT_DATABASE_URL } from './config.js'
+import { openDatabase } from './db/connection.js'
+import { migrateToLatest } from './db/migrate.js'
 
 // `npm run migrate`: only DATABASE_URL is needed, not the whole configuration.
 if (existsSync('.env')) process.loadEnvFile('.env')

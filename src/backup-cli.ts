@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import Sqlite from 'better-sqlite3'
-import { sqlitePath } from './connection.js'
+import { DEFAULT_DATABASE_URL } from './config.js'
+import { sqlitePath } from './db/connection.js'
 
 /**
  * `npm run backup FILE`: an online copy of the SQLite database through SQLite's backup API. It
@@ -9,7 +10,7 @@ import { sqlitePath } from './connection.js'
  */
 if (existsSync('.env')) process.loadEnvFile('.env')
 const target = process.argv[2]
-const url = process.env.DATABASE_URL ?? 'file:./data/threaddesk.db'
+const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL
 const path = sqlitePath(url)
 if (target === undefined || target === '') {
   process.stderr.write('usage: npm run backup FILE\n')
