@@ -12,7 +12,8 @@ import { fetchCustomerInfo } from './core/customer-info.js'
 import { createCannedReplies } from './core/canned.js'
 import { createBusinessHours } from './core/hours.js'
 import type { TicketStatus } from './core/model.js'
-import { createOutbox, type Outbox, type OutboxPolicy } from './core/outbox.js'
+import { createOutbox, type OutboxPolicy } from './core/outbox.js'
+import { createOutboxState } from './core/outbox-state.js'
 import { createOutboxControl } from './core/outbox-report.js'
 import { slaSummary, type SlaSettings } from './core/sla.js'
 import { createTicketFields } from './core/ticket-fields.js'
@@ -60,8 +61,8 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   await seedRoles(db, config.slack.admins, 'admin', now)
   await seedRoles(db, config.slack.supervisors, 'supervisor', now)
 
-  // The outbox is created last but woken by every transaction that queues work.
-  let kick = (): void => undefined
+  // Every transaction that queues work wakes the outbox through its state, built before both.
+  const outboxState = createOutboxState()
   const { adapters, routes } = options.channels ?? createChannels(config, log, clock)
   const channels = new Map<Channel, ChannelAdapter>(adapters.map((a) => [a.channel, a]))
   const traits = new Map(
@@ -87,22 +88,13 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     lookUpCustomers: config.customerInfo !== undefined,
     replyDelayMs: config.delivery.replyDelayMs,
     ...(config.assignment && { assignment: config.assignment }),
-    onQueued: () => kick(),
+    onQueued: outboxState.kick,
   })
-  const fields = createTicketFields({ db, clock, types: config.ticketTypes, onQueued: () => kick() })
-  const work = { db, clock, onQueued: () => kick() }
+  const fields = createTicketFields({ db, clock, types: config.ticketTypes, onQueued: outboxState.kick })
+  const work = { db, clock, onQueued: outboxState.kick }
   const canned = createCannedReplies(work)
   const agents = createAgents(work)
-  // Built before the outbox it reports on (the outbox needs the desk): it reads it once it exists.
-  let outboxRef: Outbox | undefined = undefined
-  const outboxControl = createOutboxControl({
-    db,
-    clock,
-    outbox: () => {
-      if (outboxRef === undefined) throw new DeskError('unavailable', 'the outbox is still starting')
-      return outboxRef
-    },
-  })
+  const outboxControl = createOutboxControl({ db, clock, state: outboxState })
   const slack = createSlackModule({
     ...config.slack,
     outbox: outboxControl,
@@ -132,6 +124,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     helpdesk,
     slaOf: (ticketId, now) => slaSummary(db, ticketId, now, sla),
     observe: metrics.delivery,
+    state: outboxState,
     ...(config.customerInfo && {
       customerInfo: (contact) =>
         fetchCustomerInfo(config.customerInfo!.url, contact, config.customerInfo!.timeoutMs),
@@ -144,8 +137,6 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
       ...options.outboxPolicy,
     },
   })
-  kick = () => outbox.kick()
-  outboxRef = outbox
 
   let stopping = false
   /** Each customer channel's state: connected, or why not. */
@@ -169,7 +160,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
               return [a.channel, started.ok ? (a.status?.() ?? started) : started]
             }),
           ),
-        failing: () => outbox.failingTargets(),
+        failing: () => outboxState.failingTargets(),
         stopping: () => stopping,
       }),
       metrics.route(async () => metrics.queue(await queueByService(db, iso(clock.now())))),

@@ -3,6 +3,7 @@ import { heldDeliveries, queueByService, retryHeldNow } from '../db/repos/delive
 import { iso, type Clock } from './clock.js'
 import { DeskError } from './errors.js'
 import { atLeast } from './agents.js'
+import type { OutboxState } from './outbox-state.js'
 import type { Actor } from './actor.js'
 
 /** What the outbox holds, for supervisors: facts, which the desk puts into words. */
@@ -30,11 +31,8 @@ export interface OutboxControl {
 export function createOutboxControl(deps: {
   db: Db
   clock: Clock
-  /** The outbox's own view of failing targets, and a way to make it forget every wait. */
-  outbox: () => {
-    failingTargets(): OutboxReport['failing']
-    forgetWaits(): void
-  }
+  /** What the outbox knows in memory: failing targets, and the waits to forget. */
+  state: Pick<OutboxState, 'failingTargets' | 'forgetWaits'>
 }): OutboxControl {
   const { db, clock } = deps
 
@@ -50,7 +48,7 @@ export function createOutboxControl(deps: {
       const [queues, held] = await Promise.all([queueByService(db, iso(clock.now())), heldDeliveries(db, 10)])
       return {
         queues,
-        failing: deps.outbox().failingTargets(),
+        failing: deps.state.failingTargets(),
         held: held.map((d) => ({
           delivery: d.id,
           ticket: d.ticket_id,
@@ -65,7 +63,7 @@ export function createOutboxControl(deps: {
     async retryNow(actor) {
       await requireSupervisor(actor)
       const count = await retryHeldNow(db, iso(clock.now()))
-      deps.outbox().forgetWaits()
+      deps.state.forgetWaits()
       return count
     },
   }

@@ -21,6 +21,7 @@ import { UNDO_SENT, UNDO_WAITING, type HelpDesk } from './helpdesk.js'
 import type { Logger } from './logger.js'
 import { channelLabel, type Channel } from './model.js'
 import { createPacer, type Rate } from './pacer.js'
+import { createOutboxState, type OutboxState } from './outbox-state.js'
 import { splitText } from './split-text.js'
 import { inert } from './untrusted.js'
 import { toTicketView } from './views.js'
@@ -66,6 +67,8 @@ export interface OutboxDeps {
   readonly channels: ReadonlyMap<Channel, ChannelAdapter>
   readonly helpdesk: HelpDesk
   readonly policy?: Partial<OutboxPolicy>
+  /** What it knows in memory, shared with its readers (/outbox, readiness); its own when absent. */
+  readonly state?: OutboxState
   /** Looks a customer up at CUSTOMER_INFO_URL; never throws. */
   readonly customerInfo?: (contact: {
     channel: string
@@ -114,6 +117,7 @@ const ROUTE_REFUSED = new Set(['not_found', 'forbidden'])
  */
 export function createOutbox(deps: OutboxDeps) {
   const { db, clock, log, desk, channels, helpdesk } = deps
+  const state = deps.state ?? createOutboxState()
   const policy = { ...defaultOutboxPolicy, ...deps.policy }
   const serviceShare = Math.max(1, Math.ceil((policy.concurrency * 3) / 4))
   const pacer = createPacer()
@@ -121,14 +125,8 @@ export function createOutbox(deps: OutboxDeps) {
   const inFlight = new Set<number>()
   const busyTargets = new Set<string>()
   const busyServices = new Map<string, number>()
-  /** Targets that asked us to wait (HTTP 429): nothing goes to them before this time. */
-  const pausedUntil = new Map<string, number>()
-  /** Rows whose bookkeeping failed after their work: held in memory, since the database is what failed. */
-  const held = new Map<number, { until: number; failures: number }>()
-  /** Targets failing right now: since when, and whether the support channel was told. */
-  const failing = new Map<string, { since: number; alerted: boolean; reason: string }>()
+  const { pausedUntil, held, failing } = state
   let running = false
-  let wake: (() => void) | undefined
   let loopDone: Promise<void> | undefined
   const tasks = new Set<Promise<void>>()
 
@@ -358,7 +356,7 @@ export function createOutbox(deps: OutboxDeps) {
 
   async function notice(text: string): Promise<void> {
     await enqueueDelivery(db, null, { type: 'desk.notice', text }, iso(clock.now()))
-    wake?.()
+    state.kick()
   }
 
   /** A target answered: if the support channel was told it was failing, tell it that it is back. */
@@ -518,7 +516,7 @@ export function createOutbox(deps: OutboxDeps) {
         busyTargets.delete(route.target)
         busyServices.set(route.service, (busyServices.get(route.service) ?? 1) - 1)
         tasks.delete(task)
-        wake?.()
+        state.kick()
       })
     tasks.add(task)
     return task
@@ -557,17 +555,6 @@ export function createOutbox(deps: OutboxDeps) {
     return started.length
   }
 
-  async function sleep(ms: number): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.max(5, ms))
-      wake = () => {
-        clearTimeout(timer)
-        resolve()
-      }
-    })
-    wake = undefined
-  }
-
   async function loop(): Promise<void> {
     while (running) {
       let waitMs = policy.pollMs
@@ -582,7 +569,7 @@ export function createOutbox(deps: OutboxDeps) {
       } catch (error) {
         log.error({ err: error }, 'outbox could not read its queue')
       }
-      if (running) await sleep(waitMs)
+      if (running) await state.sleep(waitMs)
     }
   }
 
@@ -595,19 +582,7 @@ export function createOutbox(deps: OutboxDeps) {
       }
     },
     /** Wakes the worker: something was just queued. */
-    kick(): void {
-      wake?.()
-    },
-    /** Targets failing right now, for readiness and /outbox. */
-    failingTargets(): { target: string; since: Date; reason: string }[] {
-      return [...failing].map(([target, s]) => ({ target, since: new Date(s.since), reason: s.reason }))
-    },
-    /** Forgets every wait so the next pass tries everything that is queued. */
-    forgetWaits(): void {
-      pausedUntil.clear()
-      held.clear()
-      wake?.()
-    },
+    kick: state.kick,
     start(): void {
       if (running) return
       running = true
@@ -616,7 +591,7 @@ export function createOutbox(deps: OutboxDeps) {
     /** Stops taking rows and waits up to `graceMs` for the calls under way. */
     async stop(graceMs = policy.sendTimeoutMs): Promise<void> {
       running = false
-      wake?.()
+      state.kick()
       await loopDone
       let timer: NodeJS.Timeout | undefined
       await Promise.race([
