@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { parseBulk } from '../../src/core/bulk.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import {
@@ -11,6 +11,7 @@ import {
 } from '../helpers/harness.js'
 import { inbound } from '../helpers/inbound.js'
 import { blockActions, postToSlackEndpoint, slashCommandBody } from '../helpers/slack-requests.js'
+import { afterAnswer } from '../helpers/settled.js'
 
 describe('bulk work', () => {
   let h: Harness
@@ -41,7 +42,7 @@ describe('bulk work', () => {
     expect((await findTicket(h.db, 1))?.status).toBe('new') // nothing yet
     const value = res.blocks?.[1]?.elements?.[0]?.value ?? ''
     await confirm(value)
-    await vi.waitFor(() =>
+    await afterAnswer(() =>
       expect(h.slack.callsOf('chat.postEphemeral').at(-1)?.text).toBe(
         'Done: resolve on 2 tickets. Skipped 1: #3 (is already solved).',
       ),
@@ -54,7 +55,7 @@ describe('bulk work', () => {
     await confirm(JSON.stringify(parseBulk(`assign <@${OTHER_AGENT}|o> tag:spam`)))
     await confirm(JSON.stringify(parseBulk('tag urgent-review channel:telegram')))
     await confirm(JSON.stringify(parseBulk('priority low tag:spam')))
-    await vi.waitFor(async () => expect((await findTicket(h.db, 2))?.priority).toBe('low'))
+    await afterAnswer(async () => expect((await findTicket(h.db, 2))?.priority).toBe('low'))
     const two = await findTicket(h.db, 2)
     expect(two?.assignee_id).not.toBeNull()
     expect(await h.app.fields.tagsOf(4)).toEqual(['urgent-review'])
@@ -72,7 +73,7 @@ describe('bulk work', () => {
       'No tickets match, so there is nothing to do.',
     )
     await confirm(JSON.stringify(parseBulk('resolve tag:spam')), AGENT)
-    await vi.waitFor(() =>
+    await afterAnswer(() =>
       expect(h.slack.callsOf('chat.postEphemeral').at(-1)?.text).toBe(
         ':warning: Only supervisors and admins do bulk work.',
       ),

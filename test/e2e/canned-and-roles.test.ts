@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import {
   AGENT,
@@ -10,6 +10,7 @@ import {
 } from '../helpers/harness.js'
 import { inbound } from '../helpers/inbound.js'
 import { blockActions, viewSubmission } from '../helpers/slack-requests.js'
+import { afterAnswer } from '../helpers/settled.js'
 
 const ADMIN = 'UADMIN'
 
@@ -43,7 +44,7 @@ describe('canned replies and roles', () => {
         `Reply queued for the customer of ticket #${ticket.id}.`,
       )
       await h.threadReply(ticket.threadTs, OTHER_AGENT, ':refund')
-      await vi.waitFor(async () => {
+      await afterAnswer(async () => {
         await h.app.outbox.drain()
         expect(h.telegram.sent).toHaveLength(2)
       })
@@ -85,7 +86,7 @@ describe('canned replies and roles', () => {
           value: String(ticket.id),
         }),
       )
-      await vi.waitFor(() => expect(h.slack.callsOf('views.open')).toHaveLength(1))
+      await afterAnswer(() => expect(h.slack.callsOf('views.open')).toHaveLength(1))
       const view = h.slack.callsOf('views.open')[0]!.view as { callback_id: string; private_metadata: string }
       expect(JSON.stringify(view)).toContain(':refund')
       const submitted = await h.interact(

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { messagesOf } from '../../src/db/repos/messages.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import {
@@ -10,6 +10,7 @@ import {
 } from '../fixtures/instagram.js'
 import { AGENT, startHarness, type Harness } from '../helpers/harness.js'
 import { expectLogged } from '../helpers/log.js'
+import { afterAnswer } from '../helpers/settled.js'
 
 const DAY = 24 * 3_600_000
 
@@ -156,7 +157,7 @@ describe('Instagram direct messages', () => {
 
     h.clock.advance(5 * DAY)
     await h.threadReply(ticket.thread_ts!, AGENT, 'Hello?')
-    await vi.waitFor(() =>
+    await afterAnswer(() =>
       expect(String(h.slack.callsOf('chat.postEphemeral').at(-1)?.text)).toBe(
         ":warning: Instagram accepts free-form replies only within 7 days of the customer's last message, so nothing was sent.",
       ),

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { eventsOf } from '../../src/db/repos/events.js'
 import { messagesOf } from '../../src/db/repos/messages.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
@@ -21,6 +21,7 @@ import {
   slashCommandBody,
   viewSubmission,
 } from '../helpers/slack-requests.js'
+import { afterAnswer } from '../helpers/settled.js'
 
 describe('the Slack desk', () => {
   let h: Harness
@@ -41,7 +42,7 @@ describe('the Slack desk', () => {
 
   /** Waits until Bolt's listener has done its work, then delivers what it queued. */
   async function settle(check: () => Promise<unknown>) {
-    await vi.waitFor(async () => expect(await check()).toBeTruthy())
+    await afterAnswer(async () => expect(await check()).toBeTruthy())
     await h.app.outbox.drain()
   }
   const events = () => eventsOf(h.db, ticket.id)
@@ -76,14 +77,14 @@ describe('the Slack desk', () => {
       await h.threadReply(ticket.threadTs, AGENT, '!take')
       await settle(async () => (await findTicket(h.db, ticket.id))?.assignee_id !== null)
       await h.threadReply(ticket.threadTs, AGENT, '!frobnicate now')
-      await vi.waitFor(() => expect(lastEphemeral()?.text).toContain('`!frobnicate` is not a command'))
+      await afterAnswer(() => expect(lastEphemeral()?.text).toContain('`!frobnicate` is not a command'))
       await h.app.outbox.drain()
       expect(h.telegram.sent).toEqual([])
     })
 
     it('tells the agent why a thread command is refused', async () => {
       await h.threadReply(ticket.threadTs, AGENT, `!assign <@${OTHER_AGENT}>`)
-      await vi.waitFor(() => expect(lastEphemeral()?.text).toContain('Only supervisors and admins'))
+      await afterAnswer(() => expect(lastEphemeral()?.text).toContain('Only supervisors and admins'))
       expect((await findTicket(h.db, ticket.id))?.assignee_id).toBeNull()
     })
 
@@ -104,7 +105,9 @@ describe('the Slack desk', () => {
         ts: newTs(),
         thread_ts: ticket.threadTs,
       })
-      await vi.waitFor(() => expect(lastEphemeral()?.text).toContain('Files cannot be sent to customers yet'))
+      await afterAnswer(() =>
+        expect(lastEphemeral()?.text).toContain('Files cannot be sent to customers yet'),
+      )
       await h.app.outbox.drain()
       expect(h.telegram.sent).toEqual([])
     })
@@ -233,7 +236,7 @@ describe('the Slack desk', () => {
           text: 'root',
         }),
       )
-      await vi.waitFor(() => expect(h.slack.callsOf('views.open')).toHaveLength(1))
+      await afterAnswer(() => expect(h.slack.callsOf('views.open')).toHaveLength(1))
       const opened = h.slack.callsOf('views.open')[0]!
       expect(opened.trigger_id).toBe('trigger.td_assign_message') // the shortcut's own trigger opens the modal
       const view = opened.view as { callback_id: string; private_metadata: string }

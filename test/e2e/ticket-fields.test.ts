@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { eventsOf } from '../../src/db/repos/events.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import { AGENT, startHarness, SUPPORT_CHANNEL, type Harness } from '../helpers/harness.js'
 import { inbound } from '../helpers/inbound.js'
 import { blockActions } from '../helpers/slack-requests.js'
+import { afterAnswer } from '../helpers/settled.js'
 
 describe('ticket fields: priority, type, tags, topic, history', () => {
   let h: Harness
@@ -55,7 +56,7 @@ describe('ticket fields: priority, type, tags, topic, history', () => {
 
   it('sets the type from the thread, and tags and topic from anywhere', async () => {
     await h.threadReply(ticket.threadTs, AGENT, '!type incident')
-    await vi.waitFor(async () => expect((await findTicket(h.db, ticket.id))?.type).toBe('incident'))
+    await afterAnswer(async () => expect((await findTicket(h.db, ticket.id))?.type).toBe('incident'))
     expect(await h.slash('/tag', `${ticket.id} +ios +login vip`, AGENT)).toBe(
       `Ticket #${ticket.id} tags: +ios +login +vip.`,
     )
@@ -85,7 +86,7 @@ describe('ticket fields: priority, type, tags, topic, history', () => {
       )
     await pick('td_priority', 'high')
     await pick('td_type', 'problem')
-    await vi.waitFor(async () =>
+    await afterAnswer(async () =>
       expect(await findTicket(h.db, ticket.id)).toMatchObject({ priority: 'high', type: 'problem' }),
     )
     const blocks = await root()

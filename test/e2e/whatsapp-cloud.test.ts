@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { messagesOf } from '../../src/db/repos/messages.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import {
@@ -11,6 +11,7 @@ import {
 } from '../fixtures/whatsapp-cloud.js'
 import { AGENT, META_VERIFY_TOKEN, startHarness, type Harness } from '../helpers/harness.js'
 import { expectLogged } from '../helpers/log.js'
+import { afterAnswer } from '../helpers/settled.js'
 
 describe('WhatsApp Business Cloud API', () => {
   let h: Harness
@@ -121,7 +122,7 @@ describe('WhatsApp Business Cloud API', () => {
       const ticket = await ticketFromWhatsApp()
       const res = await h.threadReply(ticket.thread_ts!, AGENT, 'Refunded, sorry!')
       expect(res.status).toBe(200)
-      await vi.waitFor(async () =>
+      await afterAnswer(async () =>
         expect((await messagesOf(h.db, 1)).some((m) => m.text === 'Refunded, sorry!')).toBe(true),
       )
       await h.app.outbox.drain()
@@ -160,7 +161,7 @@ describe('WhatsApp Business Cloud API', () => {
       const ticket = await ticketFromWhatsApp()
       h.clock.advance(25 * 3_600_000)
       await h.threadReply(ticket.thread_ts!, AGENT, 'Hello again')
-      await vi.waitFor(() =>
+      await afterAnswer(() =>
         expect(String(h.slack.callsOf('chat.postEphemeral').at(-1)?.text)).toContain(
           "WhatsApp accepts free-form replies only within 24 h of the customer's last message, so nothing was sent.",
         ),
