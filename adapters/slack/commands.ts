@@ -5,6 +5,7 @@ import type { CannedReplies } from '../../src/core/canned.js'
 import type { HistoryLine, TicketFields } from '../../src/core/ticket-fields.js'
 import { fromSlackText, parseMention, parseTicketNumber } from './text.js'
 import { noteBody } from './classify.js'
+import { FLAVOUR_OF, toPlatformText } from './to-platform-text.js'
 
 /** Where a command was typed: as a slash command anywhere, or as `!command` in a ticket's thread. */
 export type Door = 'slash' | 'thread'
@@ -22,11 +23,15 @@ export interface Core {
 
 /**
  * What an agent's reply sends: a canned reply when it is just `:NAME`, else the text as the
- * customer should read it. An unknown canned reply or variable is an error, and nothing is sent.
+ * customer should read it on the ticket's channel. An unknown canned reply or variable is an error,
+ * and nothing is sent.
  */
 export async function replyText(core: Core, actor: Actor, ticketId: number, raw: string): Promise<string> {
   const canned = /^:([a-z0-9][a-z0-9_-]*)$/i.exec(raw.trim())
-  if (canned?.[1] === undefined) return fromSlackText(raw)
+  if (canned?.[1] === undefined) {
+    const { channel } = await core.helpdesk.view(ticketId)
+    return toPlatformText(raw, FLAVOUR_OF[channel], (userId) => core.agentName(userId))
+  }
   return core.canned.render(canned[1], ticketId, await core.agentName(actor.deskUserId))
 }
 

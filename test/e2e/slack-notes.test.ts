@@ -75,6 +75,23 @@ describe('notes and replies through the real Slack listener', () => {
     expect(await stored('note')).toEqual(['refund id R-77'])
   })
 
+  it('turns Slack formatting into Telegram entities, emoji and names', async () => {
+    await start()
+    await say(
+      `*Good news* :tada: <@${OTHER_AGENT}> will call you about <https://acme.com/t?a=1&amp;b=2|your parcel>`,
+    )
+    expect(h.telegram.sent).toEqual([
+      expect.objectContaining({
+        text: 'Good news 🎉 Maria will call you about your parcel (https://acme.com/t?a=1&b=2)',
+        entities: [{ type: 'bold', offset: 0, length: 9 }],
+      }),
+    ])
+    // What the customer was sent is what the ticket keeps, in the flavour of its channel.
+    expect(await stored('outbound')).toEqual([
+      '*Good news* 🎉 Maria will call you about your parcel (https://acme.com/t?a=1&b=2)',
+    ])
+  })
+
   it('in REPLY_MODE=internal only !reply and /reply reach the customer', async () => {
     await start({ env: { REPLY_MODE: 'internal' } })
     await say('we should refund this one')
