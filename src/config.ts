@@ -162,16 +162,19 @@ const schema = z
     SLACK_API_URL: optional(url('the Slack Web API base, ending in /api/')),
     SLACK_SUPERVISORS: slackUserIds,
     SLACK_ADMINS: slackUserIds,
-    SLACK_NOTE_MARKERS: z
-      .string()
-      .default(DEFAULT_NOTE_MARKERS.join(','))
-      .transform((v) =>
-        v
-          .split(',')
-          .map((m) => m.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(noteMarker).min(1, 'must name at least one marker, like note,private')),
+    SLACK_NOTE_MARKERS: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z
+        .string()
+        .default(DEFAULT_NOTE_MARKERS.join(','))
+        .transform((v) =>
+          v
+            .split(',')
+            .map((m) => m.trim())
+            .filter(Boolean),
+        )
+        .pipe(z.array(noteMarker).min(1, 'must name at least one marker, like note,private')),
+    ),
     SLACK_NOTE_MARKER: optional(noteMarker),
     REPLY_MODE: replyMode.default('send'),
     ...replyModePerChannel,

@@ -67,6 +67,7 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...minimal, REPLY_MODE_WHATSAPP_CLOUD: 'Send' })).toThrow(
       'Invalid configuration: REPLY_MODE_WHATSAPP_CLOUD must be send or internal',
     )
+    expect(loadConfig({ ...minimal, SLACK_NOTE_MARKERS: ' ' }).slack.noteMarkers).toHaveLength(4)
     expect(() => loadConfig({ ...minimal, SLACK_NOTE_MARKERS: ' , ' })).toThrow(
       'Invalid configuration: SLACK_NOTE_MARKERS must name at least one marker, like note,private',
     )
