@@ -116,6 +116,30 @@ function parseRules(text: string): { channel?: Channel; type?: string; group: st
     })
 }
 
+/** The words that keep a thread message private; see adapters/slack/classify.ts for how they are read. */
+export const DEFAULT_NOTE_MARKERS = ['note', 'notes', 'private', 'internal'] as const
+
+const noteMarker = z
+  .string()
+  .trim()
+  .min(1, 'must name markers separated by commas, like note,private')
+  .refine((m) => !m.startsWith('!'), 'must not start with ! (that starts a thread command)')
+
+export const REPLY_MODES = ['send', 'internal'] as const
+export type ReplyMode = (typeof REPLY_MODES)[number]
+
+const replyMode = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  z.enum(REPLY_MODES, { message: 'must be send or internal' }).optional(),
+)
+
+/** REPLY_MODE_TELEGRAM, REPLY_MODE_WHATSAPP_CLOUD, …: one channel's tickets answered otherwise. */
+const replyModeVariable = (channel: Channel) =>
+  `REPLY_MODE_${channel.toUpperCase() as Uppercase<Channel>}` as const
+const replyModePerChannel = Object.fromEntries(
+  CHANNELS.map((c) => [replyModeVariable(c), replyMode]),
+) as Record<ReturnType<typeof replyModeVariable>, typeof replyMode>
+
 const days = z.coerce.number({ message: 'must be a number of days (0 turns the rule off)' }).min(0)
 
 const schema = z
@@ -141,7 +165,22 @@ const schema = z
     SLACK_AGENT_GROUP: optional(
       z.string().regex(/^S[A-Z0-9]+$/, 'must be a user group id (S…; the group → ⋯ → Copy group ID)'),
     ),
-    SLACK_NOTE_MARKER: z.string().min(1).default('note:'),
+    SLACK_NOTE_MARKERS: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z
+        .string()
+        .default(DEFAULT_NOTE_MARKERS.join(','))
+        .transform((v) =>
+          v
+            .split(',')
+            .map((m) => m.trim())
+            .filter(Boolean),
+        )
+        .pipe(z.array(noteMarker).min(1, 'must name at least one marker, like note,private')),
+    ),
+    SLACK_NOTE_MARKER: optional(noteMarker),
+    REPLY_MODE: replyMode.default('send'),
+    ...replyModePerChannel,
 
     TELEGRAM_BOT_TOKEN: optional(
       z.string().regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-… (from @BotFather)'),
@@ -321,7 +360,10 @@ export interface Config {
     readonly supervisors: readonly string[]
     readonly admins: readonly string[]
     readonly agentGroup: string | undefined
-    readonly noteMarker: string
+    /** The markers that keep a thread message private (SLACK_NOTE_MARKERS, plus SLACK_NOTE_MARKER). */
+    readonly noteMarkers: readonly string[]
+    /** Per channel: whether a plain thread message goes to the customer (`send`) or stays inside. */
+    readonly replyModes: Readonly<Record<Channel, ReplyMode>>
   }
   readonly meta:
     | {
@@ -413,7 +455,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       supervisors: e.SLACK_SUPERVISORS,
       admins: e.SLACK_ADMINS,
       agentGroup: e.SLACK_AGENT_GROUP,
-      noteMarker: e.SLACK_NOTE_MARKER,
+      noteMarkers: Object.freeze([
+        ...e.SLACK_NOTE_MARKERS,
+        ...(e.SLACK_NOTE_MARKER === undefined ? [] : [e.SLACK_NOTE_MARKER]),
+      ]),
+      replyModes: Object.freeze(
+        Object.fromEntries(CHANNELS.map((c) => [c, e[replyModeVariable(c)] ?? e.REPLY_MODE])) as Record<
+          Channel,
+          ReplyMode
+        >,
+      ),
     }),
     meta:
       e.META_APP_SECRET === undefined

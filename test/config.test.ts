@@ -16,7 +16,14 @@ describe('configuration', () => {
       logLevel: 'info',
       telegram: undefined,
     })
-    expect(config.slack.noteMarker).toBe('note:')
+    expect(config.slack.noteMarkers).toEqual(['note', 'notes', 'private', 'internal'])
+    expect(config.slack.replyModes).toEqual({
+      telegram: 'send',
+      whatsapp: 'send',
+      whatsapp_cloud: 'send',
+      instagram: 'send',
+      discord: 'send',
+    })
     expect(Object.isFrozen(config)).toBe(true)
   })
 
@@ -34,6 +41,39 @@ describe('configuration', () => {
     expect(error?.message).toContain('SLACK_SUPPORT_CHANNEL must be a channel id')
     expect(error?.message).toContain('PORT must be a port number')
     expect(error?.message).toContain('SLACK_SUPERVISORS must be Slack user ids')
+  })
+
+  it('reads note markers, the legacy marker, and the reply mode per channel', () => {
+    const config = loadConfig({
+      ...minimal,
+      SLACK_NOTE_MARKERS: ' nota, intern ,',
+      SLACK_NOTE_MARKER: 'note:',
+      REPLY_MODE: 'internal',
+      REPLY_MODE_TELEGRAM: 'send',
+      REPLY_MODE_DISCORD: '',
+    })
+    expect(config.slack.noteMarkers).toEqual(['nota', 'intern', 'note:'])
+    expect(config.slack.replyModes).toMatchObject({
+      telegram: 'send',
+      discord: 'internal',
+      instagram: 'internal',
+    })
+  })
+
+  it('refuses a reply mode or note marker it cannot use, in one line', () => {
+    expect(() => loadConfig({ ...minimal, REPLY_MODE: 'silent' })).toThrow(
+      'Invalid configuration: REPLY_MODE must be send or internal',
+    )
+    expect(() => loadConfig({ ...minimal, REPLY_MODE_WHATSAPP_CLOUD: 'Send' })).toThrow(
+      'Invalid configuration: REPLY_MODE_WHATSAPP_CLOUD must be send or internal',
+    )
+    expect(loadConfig({ ...minimal, SLACK_NOTE_MARKERS: ' ' }).slack.noteMarkers).toHaveLength(4)
+    expect(() => loadConfig({ ...minimal, SLACK_NOTE_MARKERS: ' , ' })).toThrow(
+      'Invalid configuration: SLACK_NOTE_MARKERS must name at least one marker, like note,private',
+    )
+    expect(() => loadConfig({ ...minimal, SLACK_NOTE_MARKERS: 'note,!private' })).toThrow(
+      'Invalid configuration: SLACK_NOTE_MARKERS must not start with ! (that starts a thread command)',
+    )
   })
 
   it('needs a signing secret in HTTP mode', () => {

@@ -4,6 +4,8 @@ import type { AgentStatus } from '../../src/core/lifecycle.js'
 import type { CannedReplies } from '../../src/core/canned.js'
 import type { HistoryLine, TicketFields } from '../../src/core/ticket-fields.js'
 import { fromSlackText, parseMention, parseTicketNumber } from './text.js'
+import { noteBody } from './classify.js'
+import { FLAVOUR_OF, toPlatformText } from './to-platform-text.js'
 
 /** Where a command was typed: as a slash command anywhere, or as `!command` in a ticket's thread. */
 export type Door = 'slash' | 'thread'
@@ -15,16 +17,32 @@ export interface Core {
   readonly canned: CannedReplies
   /** The name customers see for an agent ({{agent.name}}). */
   agentName(deskUserId: string): Promise<string>
+  /** The markers that keep a message private: `/reply` refuses text that starts with one. */
+  readonly noteMarkers: readonly string[]
 }
 
 /**
  * What an agent's reply sends: a canned reply when it is just `:NAME`, else the text as the
- * customer should read it. An unknown canned reply or variable is an error, and nothing is sent.
+ * customer should read it on the ticket's channel. An unknown canned reply or variable is an error,
+ * and nothing is sent.
  */
 export async function replyText(core: Core, actor: Actor, ticketId: number, raw: string): Promise<string> {
   const canned = /^:([a-z0-9][a-z0-9_-]*)$/i.exec(raw.trim())
-  if (canned?.[1] === undefined) return fromSlackText(raw)
+  if (canned?.[1] === undefined) {
+    const { channel } = await core.helpdesk.view(ticketId)
+    return toPlatformText(raw, FLAVOUR_OF[channel], (userId) => core.agentName(userId))
+  }
   return core.canned.render(canned[1], ticketId, await core.agentName(actor.deskUserId))
+}
+
+/** `/reply 42 note: …` is a note typed into the wrong command: nothing of it may reach the customer. */
+function refuseNoteAsReply(ticketId: number, text: string, markers: readonly string[]): void {
+  if (noteBody(text, markers) === undefined) return
+  throw new DeskError(
+    'invalid',
+    `Did you mean a note? This reply starts like a private note, so nothing was sent to the customer. ` +
+      `Add it as a note with \`/note ${ticketId} …\` (or \`!note …\` in the thread), or reword its start to send it.`,
+  )
 }
 
 interface Command {
@@ -46,14 +64,16 @@ export const COMMANDS = {
   reply: {
     args: 'TEXT|:CANNED',
     summary: 'send TEXT, or a canned reply, to the customer',
-    run: async (core, actor, id, rest, origin) =>
-      (await core.helpdesk.reply(actor, id, await replyText(core, actor, id, rest), origin)).text,
+    async run(core, actor, id, rest, origin) {
+      refuseNoteAsReply(id, rest, core.noteMarkers)
+      return (await core.helpdesk.reply(actor, id, await replyText(core, actor, id, rest), origin)).text
+    },
   },
   note: {
     args: 'TEXT',
     summary: 'add a private note (never sent to the customer)',
-    run: async ({ helpdesk }, actor, id, rest, origin) =>
-      (await helpdesk.note(actor, id, fromSlackText(rest), origin)).text,
+    run: async ({ helpdesk, noteMarkers }, actor, id, rest, origin) =>
+      (await helpdesk.note(actor, id, fromSlackText(noteBody(rest, noteMarkers) ?? rest), origin)).text,
   },
   assign: {
     args: '@user',
@@ -143,7 +163,7 @@ export function helpText(door: Door): string {
   const outro =
     door === 'slash'
       ? '• `/ticket 42` — show a ticket and a link to its thread'
-      : '• a plain reply goes to the customer; start with `note:` for a private note'
+      : '• a plain reply goes to the customer; start with `note:` for a private note, or with an @mention to talk to a colleague'
   return [intro, ...lines, outro].join('\n')
 }
 

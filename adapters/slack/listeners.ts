@@ -19,7 +19,7 @@ import { RULE_USAGE, type Rules } from '../../src/core/rules.js'
 import type { ReplyTemplates } from '../../src/core/templates.js'
 import { FILTER_HELP, parseFilter, type TicketQueries } from '../../src/core/ticket-query.js'
 import { BULK_LIMIT, describeBulk, parseBulk, type Bulk, type BulkSpec } from '../../src/core/bulk.js'
-import { channelLabel, statusLabel } from '../../src/core/model.js'
+import { channelLabel, statusLabel, type Channel } from '../../src/core/model.js'
 import { ACTION } from './blocks.js'
 import {
   COMMANDS,
@@ -34,6 +34,7 @@ import { call } from './errors.js'
 import { outboxText } from './outbox-text.js'
 import { assignModal, cannedModal, MODAL, noteModal, type ModalTarget } from './modals.js'
 import { escapeText, fromSlackText, parseMention, parseTicketNumber } from './text.js'
+import { classifyThreadMessage, type ReplyMode } from './classify.js'
 
 export interface ListenerDeps {
   readonly queries: TicketQueries
@@ -47,7 +48,10 @@ export interface ListenerDeps {
   readonly outbox: OutboxControl
   readonly hours: BusinessHours
   readonly clock: Clock
-  readonly noteMarker: string
+  /** The markers that keep a thread message private (see classify.ts). */
+  readonly noteMarkers: readonly string[]
+  /** Per channel of the ticket: whether a plain thread message goes to the customer. */
+  readonly replyModes: Readonly<Record<Channel, ReplyMode>>
   readonly log: Logger
 }
 
@@ -82,8 +86,13 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     names.set(deskUserId, name)
     return name
   }
-  const core: Core = { helpdesk, fields: deps.fields, canned: deps.canned, agentName }
-  const marker = deps.noteMarker.toLowerCase()
+  const core: Core = {
+    helpdesk,
+    fields: deps.fields,
+    canned: deps.canned,
+    agentName,
+    noteMarkers: deps.noteMarkers,
+  }
 
   /** What to tell the agent when an action failed: our own refusals verbatim, anything else logged. */
   function failureText(error: unknown): string | undefined {
@@ -149,22 +158,26 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     // One Slack message is acted on once, whatever event carried it.
     const origin: Origin = { eventKey: `slack:${message.channel}:${message.ts}`, deskTs: message.ts }
     const where = { channel: message.channel, user: message.user, threadTs: message.thread_ts }
-    const text = (message.text ?? '').trim()
+    const { channel } = await helpdesk.view(ticketId)
+    const said = classifyThreadMessage(message.text ?? '', {
+      markers: deps.noteMarkers,
+      mode: deps.replyModes[channel],
+    })
 
-    if (text.startsWith('!')) {
+    if (said.verdict === 'command') {
       await tellAgent(
         client,
         where,
-        await attempt(() => runThreadCommand(core, actor, ticketId, text, origin)),
+        await attempt(() => runThreadCommand(core, actor, ticketId, said.text, origin)),
       )
       return
     }
     // Replies and notes need no answer when they work: they already stand in the thread.
     try {
-      if (text.toLowerCase().startsWith(marker)) {
-        await helpdesk.note(actor, ticketId, fromSlackText(text.slice(marker.length)), origin)
+      if (said.verdict === 'reply') {
+        await helpdesk.reply(actor, ticketId, await replyText(core, actor, ticketId, said.text), origin)
       } else {
-        await helpdesk.reply(actor, ticketId, await replyText(core, actor, ticketId, text), origin)
+        await helpdesk.note(actor, ticketId, fromSlackText(said.text), origin)
       }
     } catch (error) {
       // A refusal is the agent's to read. Anything else (the database failing) is answered with an

@@ -1,6 +1,7 @@
 import { GrammyError, HttpError, type Api } from 'grammy'
 import { DeskError } from '../../src/core/errors.js'
 import { splitText } from '../../src/core/split-text.js'
+import { toTelegramMessage } from './format.js'
 
 /** Telegram's limit on one message's text. */
 export const TELEGRAM_TEXT_LIMIT = 4096
@@ -30,12 +31,22 @@ export function toDeskError(method: string, error: unknown): DeskError {
   return new DeskError('unavailable', `Telegram ${method} failed: ${String(error)}`, { cause: error })
 }
 
-/** Sends text to a chat, in several messages when it is long; returns the id of the last one. */
+/**
+ * Sends text to a chat, in several messages when it is long; returns the id of the last one. Its
+ * `*bold*`, `_italic_`, `~strike~` and code leave as message entities (see format.ts).
+ */
 export async function sendText(api: Api, chatId: string, text: string): Promise<string> {
   let lastId = ''
   for (const part of splitText(text, TELEGRAM_TEXT_LIMIT)) {
+    const parsed = toTelegramMessage(part)
+    // Marks around nothing (six backticks) would leave Telegram an empty message, which it refuses.
+    const message = parsed.text.trim() === '' ? { text: part, entities: [] } : parsed
     try {
-      const sent = await api.sendMessage(chatId, part)
+      const sent = await api.sendMessage(
+        chatId,
+        message.text,
+        message.entities.length === 0 ? undefined : { entities: message.entities },
+      )
       lastId = `${sent.chat.id}:${sent.message_id}`
     } catch (error) {
       throw toDeskError('sendMessage', error)
