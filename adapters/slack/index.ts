@@ -113,7 +113,7 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
     }),
   )
   registerListeners(app, { ...opts, log })
-  registerUndo(app, { helpdesk: opts.helpdesk, log })
+  registerUndo(app, { helpdesk: opts.helpdesk, log, noteMarkers: opts.noteMarkers })
 
   app.error(async (error) => {
     log.error({ err: error }, 'slack listener failed')

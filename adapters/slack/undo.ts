@@ -2,7 +2,8 @@ import type { App } from '@slack/bolt'
 import type { HelpDesk } from '../../src/core/helpdesk.js'
 import type { Logger } from '../../src/core/logger.js'
 import { call } from './errors.js'
-import { fromSlackText } from './text.js'
+import { noteBody } from './classify.js'
+import { FLAVOUR_OF, toPlatformText } from './to-platform-text.js'
 
 interface Post {
   readonly user?: string
@@ -16,8 +17,20 @@ interface Post {
  * changes what leaves. Once it left, the agent is told that Slack's change does not reach the
  * customer.
  */
-export function registerUndo(app: App, deps: { helpdesk: HelpDesk; log: Logger }): void {
+export function registerUndo(
+  app: App,
+  deps: { helpdesk: HelpDesk; log: Logger; noteMarkers: readonly string[] },
+): void {
   const { helpdesk, log } = deps
+
+  /** The agent's name as customers see it (a mention in an edited reply). */
+  async function nameOf(userId: string): Promise<string> {
+    const info = await call('users.info', () => app.client.users.info({ user: userId })).catch(
+      () => undefined,
+    )
+    const profile = info?.user?.profile
+    return profile?.display_name || profile?.real_name || info?.user?.real_name || 'our team'
+  }
 
   async function tell(channel: string, post: Post, text: string): Promise<void> {
     if (post.user === undefined) return
@@ -50,10 +63,17 @@ export function registerUndo(app: App, deps: { helpdesk: HelpDesk; log: Logger }
       const post = e.message
       if (post?.ts === undefined || post.thread_ts === undefined || post.text === undefined) return
       if (post.text === e.previous_message?.text) return // an unfurl or a reaction, not an edit
-      const outcome = await helpdesk.reviseReply(
-        { channel: e.channel, ts: post.ts },
-        fromSlackText(post.text),
-      )
+      const where = { channel: e.channel, ts: post.ts }
+      // Edited into a note: it must not leave at all.
+      if (noteBody(post.text, deps.noteMarkers) !== undefined) {
+        await helpdesk.withdrawReply(where)
+        return
+      }
+      const ticketId = await helpdesk.ticketOfThread({ channel: e.channel, ts: post.thread_ts })
+      if (ticketId === undefined) return
+      const { channel } = await helpdesk.view(ticketId)
+      const text = await toPlatformText(post.text, FLAVOUR_OF[channel], nameOf)
+      const outcome = await helpdesk.reviseReply(where, text)
       if (outcome === 'too_late') {
         await tell(
           e.channel,

@@ -102,6 +102,17 @@ describe('the undo window', () => {
     expect(h.telegram.sent.map((m) => m.text)).toEqual(['It ships tomorrow'])
   })
 
+  it('keeps a reply edited into a note from leaving at all', async () => {
+    await start()
+    const ticket = await openTicket()
+    const ts = newTs()
+    await h.threadReply(ticket.threadTs, AGENT, 'He is a difficult one', { ts })
+    await edited(ticket.threadTs, ts, 'He is a difficult one', 'note: he is a difficult one')
+    h.clock.advance(5_000)
+    await h.app.outbox.drain()
+    expect(h.telegram.sent).toEqual([])
+  })
+
   it('tells the agent when a deleted reply had already left', async () => {
     await start()
     const ticket = await openTicket()
