@@ -4,7 +4,17 @@ import type { FakeSlackSocket } from './slack-socket.js'
 export interface SlackCall {
   readonly method: string
   readonly args: Record<string, unknown>
+  /** When the call reached the fake (ms since the epoch). */
+  readonly at: number
 }
+
+/** A call the fake answered with `ok: true`, with what it answered: a post that reached Slack. */
+export interface SlackAnswer extends SlackCall {
+  readonly result: Record<string, unknown>
+}
+
+/** How Slack is down: every Web API call answers HTTP 500, or no connection is accepted at all. */
+export type SlackOutage = 'http500' | 'refused'
 
 /** A scripted answer for the next call of a method instead of success. */
 export type SlackFailure = { status: 500 } | { status: 429; retryAfter: number } | { error: string }
@@ -89,6 +99,11 @@ export async function startFakeSlack(opts: { socket?: FakeSlackSocket } = {}) {
     }
   }
 
+  const answered: SlackAnswer[] = []
+  const answerHooks = new Set<(answer: SlackAnswer) => void>()
+  /** Methods that answer 429 with this Retry-After (seconds) for as long as they are listed. */
+  const rateLimited = new Map<string, number>()
+  let outage: SlackOutage | undefined
   const uploads: { path: string; bytes: Buffer }[] = []
   let uploadBase = ''
   const server = await listen(async (req, res) => {
@@ -103,9 +118,22 @@ export async function startFakeSlack(opts: { socket?: FakeSlackSocket } = {}) {
     }
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? ''
     const args = await readParams(req)
-    const failure = failures.get(method)?.shift()
-    calls.push({ method, args })
-    if (failure === undefined) return json(res, 200, answer(method, args, req.headers.authorization ?? ''))
+    const at = Date.now()
+    calls.push({ method, args, at })
+    if (outage === 'http500') return json(res, 500, { ok: false, error: 'internal_error' })
+    const limit = rateLimited.get(method)
+    const failure =
+      limit === undefined ? failures.get(method)?.shift() : { status: 429 as const, retryAfter: limit }
+    if (failure === undefined) {
+      const result = answer(method, args, req.headers.authorization ?? '')
+      if (result.ok === true) {
+        const done = { method, args, at, result }
+        answered.push(done)
+        // Before the answer leaves: a hook may stop the caller between the post and its bookkeeping.
+        for (const hook of answerHooks) hook(done)
+      }
+      return json(res, 200, result)
+    }
     if ('error' in failure) return json(res, 200, { ok: false, error: failure.error })
     if (failure.status === 429)
       return json(
@@ -118,10 +146,13 @@ export async function startFakeSlack(opts: { socket?: FakeSlackSocket } = {}) {
   })
 
   uploadBase = server.url
+  const port = Number(new URL(server.url).port)
   return {
     ...server,
     apiUrl: `${server.url}/api/`,
     calls,
+    /** Calls answered with `ok: true`, in the order they were answered. */
+    answered,
     uploads,
     /** Sets what users.info answers about a user (`is_restricted`, `team_id`, `deleted`…). */
     person(id: string, fields: Record<string, unknown>) {
@@ -137,8 +168,33 @@ export async function startFakeSlack(opts: { socket?: FakeSlackSocket } = {}) {
     failNext(method: string, ...answers: SlackFailure[]) {
       failures.set(method, [...(failures.get(method) ?? []), ...answers])
     },
+    /** Every call of `method` answers 429 with this Retry-After (seconds) until called with undefined. */
+    rateLimit(method: string, retryAfter: number | undefined) {
+      if (retryAfter === undefined) rateLimited.delete(method)
+      else rateLimited.set(method, retryAfter)
+    },
+    /** Takes Slack down (every call fails as said) or, with undefined, brings it back on the same port. */
+    async setOutage(next: SlackOutage | undefined) {
+      const wasRefusing = outage === 'refused'
+      outage = next
+      if (next === 'refused' && !wasRefusing) {
+        await new Promise<void>((resolve) => {
+          server.server.close(() => resolve())
+          server.server.closeAllConnections()
+        })
+      }
+      if (next !== 'refused' && wasRefusing) {
+        await new Promise<void>((resolve) => server.server.listen(port, '127.0.0.1', resolve))
+      }
+    },
+    /** Calls `hook` for every successful answer, before it is sent; returns a function that removes it. */
+    onAnswer(hook: (answer: SlackAnswer) => void): () => void {
+      answerHooks.add(hook)
+      return () => answerHooks.delete(hook)
+    },
     reset() {
       calls.length = 0
+      answered.length = 0
     },
   }
 }

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http'
 import { json, listen, readParams } from './http.js'
 
 export interface TelegramUpdate {
@@ -7,6 +8,14 @@ export interface TelegramUpdate {
 
 export type TelegramFailure = { error_code: number; description: string; retry_after?: number }
 
+/** A sendMessage the fake accepted: the customer has it. */
+export interface TelegramDelivery {
+  readonly chatId: string
+  readonly text: string
+  /** When the fake accepted it (ms since the epoch). */
+  readonly at: number
+}
+
 /**
  * A loopback Telegram Bot API: long polling that honours `offset` and `timeout`, webhook
  * settings, and sendMessage, which it records. Calls can be made to fail as Telegram fails.
@@ -14,9 +23,15 @@ export type TelegramFailure = { error_code: number; description: string; retry_a
 export async function startFakeTelegram(token: string) {
   const pending: TelegramUpdate[] = []
   const sent: Record<string, unknown>[] = []
-  const calls: { method: string; args: Record<string, unknown> }[] = []
+  const calls: { method: string; args: Record<string, unknown>; at: number }[] = []
   const failures = new Map<string, TelegramFailure[]>()
   const waiters = new Set<() => void>()
+  const deliveries: TelegramDelivery[] = []
+  const sendHooks = new Set<(delivery: TelegramDelivery) => void>()
+  const batchHooks = new Set<(updateIds: number[]) => void>()
+  const confirmHooks = new Set<(updateIds: number[]) => void>()
+  /** Chats whose sendMessage never answers, with the requests held open for each. */
+  const hung = new Map<string, Set<ServerResponse>>()
   let nextUpdateId = 1000
   let messageId = 500
 
@@ -26,7 +41,7 @@ export async function startFakeTelegram(token: string) {
       return json(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' })
     const method = match[2] ?? ''
     const args = await readParams(req)
-    calls.push({ method, args })
+    calls.push({ method, args, at: Date.now() })
     const failure = failures.get(method)?.shift()
     if (failure !== undefined) {
       const { retry_after, ...rest } = failure
@@ -50,7 +65,10 @@ export async function startFakeTelegram(token: string) {
         const timeout = Number(args.timeout ?? 0)
         const take = () => {
           // Updates below the offset are confirmed: Telegram forgets them.
-          while (pending.length > 0 && (pending[0]?.update_id ?? 0) < offset) pending.shift()
+          const confirmed: number[] = []
+          while (pending.length > 0 && (pending[0]?.update_id ?? 0) < offset)
+            confirmed.push(pending.shift()?.update_id ?? 0)
+          if (confirmed.length > 0) for (const hook of confirmHooks) hook(confirmed)
           return pending.slice(0, Number(args.limit ?? 100))
         }
         let batch = take()
@@ -67,10 +85,23 @@ export async function startFakeTelegram(token: string) {
           })
           batch = take()
         }
-        return json(res, 200, { ok: true, result: batch })
+        json(res, 200, { ok: true, result: batch })
+        if (batch.length > 0) for (const hook of batchHooks) hook(batch.map((u) => u.update_id))
+        return
       }
       case 'sendMessage': {
+        const held = hung.get(String(args.chat_id))
+        if (held !== undefined) {
+          // A target that never answers: the request stays open until the caller gives up or we let go.
+          held.add(res)
+          res.once('close', () => held.delete(res))
+          return
+        }
         sent.push(args)
+        const delivery = { chatId: String(args.chat_id), text: String(args.text), at: Date.now() }
+        deliveries.push(delivery)
+        // Before the answer leaves: a hook may stop the caller between the send and its bookkeeping.
+        for (const hook of sendHooks) hook(delivery)
         const chatId = Number(args.chat_id)
         return json(res, 200, {
           ok: true,
@@ -100,6 +131,32 @@ export async function startFakeTelegram(token: string) {
     },
     failNext(method: string, ...answers: TelegramFailure[]) {
       failures.set(method, [...(failures.get(method) ?? []), ...answers])
+    },
+    /** Accepted sendMessage calls with when they were accepted, in order. */
+    deliveries,
+    /** sendMessage to this chat never answers (nothing is delivered) until `release`. */
+    hang(chatId: string | number) {
+      hung.set(String(chatId), hung.get(String(chatId)) ?? new Set())
+    },
+    /** Ends a hang: requests still held are cut off undelivered, later ones are answered. */
+    release(chatId: string | number) {
+      for (const res of hung.get(String(chatId)) ?? []) res.destroy()
+      hung.delete(String(chatId))
+    },
+    /** Calls `hook` for every accepted sendMessage, before it is answered; returns its remover. */
+    onSend(hook: (delivery: TelegramDelivery) => void): () => void {
+      sendHooks.add(hook)
+      return () => sendHooks.delete(hook)
+    },
+    /** Calls `hook` right after getUpdates answered with updates; returns its remover. */
+    onBatch(hook: (updateIds: number[]) => void): () => void {
+      batchHooks.add(hook)
+      return () => batchHooks.delete(hook)
+    },
+    /** Calls `hook` when a getUpdates offset confirms updates (Telegram forgets them); returns its remover. */
+    onConfirm(hook: (updateIds: number[]) => void): () => void {
+      confirmHooks.add(hook)
+      return () => confirmHooks.delete(hook)
     },
   }
 }

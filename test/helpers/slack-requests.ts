@@ -12,6 +12,8 @@ export interface SlackPostOptions {
   /** Seconds since the epoch; defaults to now. */
   readonly timestamp?: number
   readonly retryNum?: number
+  /** Gives up waiting for the answer (Slack waits 3 s). */
+  readonly signal?: AbortSignal
 }
 
 /** POSTs a signed request to the bot's Slack endpoint, as Slack would. */
@@ -34,6 +36,7 @@ export async function postToSlackEndpoint(
       }),
     },
     body,
+    ...(opts.signal !== undefined && { signal: opts.signal }),
   })
 }
 

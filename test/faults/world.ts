@@ -1,0 +1,445 @@
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { startFakeSlack, type FakeSlack } from '../fakes/slack-api.js'
+import { startFakeTelegram, telegramText, type FakeTelegram } from '../fakes/telegram-api.js'
+import { eventEnvelope, newTs, postToSlackEndpoint, SIGNING_SECRET } from '../helpers/slack-requests.js'
+import { BotProcess } from './bot-process.js'
+import { judge, type Observed, type Verdict } from './verdict.js'
+import { pause, waitFor, waitForProgress } from './wait.js'
+
+export const MAIN_JS = resolve(import.meta.dirname, '../../dist/src/main.js')
+export const SUPPORT_CHANNEL = 'CSUPPORT'
+export const AGENT = 'UAGENT'
+const TELEGRAM_TOKEN = '123456:FAULTS-token'
+const WEBHOOK_SECRET = 'faults-secret_1'
+const FIRST_CHAT_ID = 9_000
+
+/** Slack waits 3 s for an answer (Telegram is given as long). */
+const PLATFORM_TIMEOUT_MS = 3_000
+/**
+ * Slack retries an event 3 times: at once, after 1 minute, after 5 minutes. Here the same, compressed
+ * (a bot that answers 500 while it cannot store is given its second and third chance).
+ */
+const SLACK_RETRY_DELAYS_MS = [0, 2_000, 5_000]
+/** Telegram keeps retrying a webhook update that did not get a 2xx, less and less often. */
+const TELEGRAM_RETRY_DELAYS_MS = [500, 1_000, 2_000, 2_000, 2_000, 3_000, 3_000, 3_000]
+/** How long a platform waits for the bot to come back before its retry counts as failed. */
+const BACK_WITHIN_MS = 30_000
+const START_WITHIN_MS = 20_000
+const TELEGRAM_START_WITHIN_MS = 5_000
+/** SHUTDOWN_TIMEOUT_MS (5 s here) and some. */
+const STOP_WITHIN_MS = 10_000
+
+export interface WorldOptions {
+  readonly name: string
+  /** The bot to run: this checkout's build by default. */
+  readonly mainJs?: string
+  readonly telegram?: 'polling' | 'webhook'
+  /** Settings beyond the common ones (they win). */
+  readonly env?: Readonly<Record<string, string>>
+  /** A folder for the database (a small tmpfs in the disk-full scenario); the scenario's own folder by default. */
+  readonly dataDir?: string
+}
+
+interface Item {
+  readonly token: string
+  ackedAt: number | undefined
+}
+
+export interface Customer {
+  readonly index: number
+  readonly chatId: string
+  readonly name: string
+  readonly messages: Item[]
+  readonly replies: Item[]
+  readonly notes: string[]
+  /** Its replies must arrive promptly (see `World.promptMs`). */
+  prompt: boolean
+  /** Customer messages wait for the one before to be acknowledged (webhook mode: Telegram's order). */
+  queue: Promise<void>
+}
+
+/**
+ * One scenario's world: fake Slack and Telegram on loopback, the built bot as a child process,
+ * customers and an agent who talk through the fakes the way the platforms would, and a record of
+ * every kill. The bot is a black box: environment in, HTTP and fake platform calls out.
+ */
+export class World {
+  readonly customers: Customer[] = []
+  readonly kills: number[] = []
+  readonly incarnations: BotProcess[] = []
+  readonly notes: string[] = []
+  /** The bound on `prompt` customers' replies, ms from acknowledgement to delivery. */
+  promptMs: number | undefined
+  private eventSeq = 0
+  private readonly openedAt = Date.now()
+
+  private constructor(
+    readonly opts: WorldOptions,
+    readonly dir: string,
+    readonly slack: FakeSlack,
+    readonly telegram: FakeTelegram,
+    readonly port: number,
+    private readonly env: Record<string, string>,
+  ) {
+    telegram.onConfirm((ids) => this.acknowledgeUpdates(ids))
+    telegram.onSend((d) => this.trace(`Telegram accepted "${d.text.slice(0, 40)}" for chat ${d.chatId}`))
+    slack.onAnswer((a) => {
+      if (a.method !== 'chat.postMessage') return
+      const where = typeof a.args.thread_ts === 'string' ? `in thread ${a.args.thread_ts}` : 'as a root'
+      this.trace(`Slack accepted "${String(a.args.text).slice(0, 40)}" ${where}`)
+    })
+  }
+
+  /** Starts the fakes; `start` then starts the bot. */
+  static async create(opts: WorldOptions): Promise<World> {
+    const dir = mkdtempSync(join(tmpdir(), `threaddesk-faults-${opts.name}-`))
+    const slack = await startFakeSlack()
+    const telegram = await startFakeTelegram(TELEGRAM_TOKEN)
+    const port = await freePort()
+    const env: Record<string, string> = {
+      DATABASE_URL: `file:${join(opts.dataDir ?? dir, 'td.db')}`,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      SLACK_BOT_TOKEN: 'xoxb-faults-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_SUPPORT_CHANNEL: SUPPORT_CHANNEL,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_SUPERVISORS: AGENT,
+      TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
+      TELEGRAM_API_ROOT: telegram.url,
+      REPLY_DELAY_S: '0',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+      // The scheduler's daily digest would post at 08:00 UTC; nothing else of it runs in a minute.
+      DIGEST_TIME: 'off',
+      ...(opts.telegram === 'webhook' && {
+        PUBLIC_URL: 'https://desk.example.com',
+        TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      }),
+      ...opts.env,
+    }
+    return new World(opts, dir, slack, telegram, port, env)
+  }
+
+  /** A line in trace.log beside the bot's logs: what the harness did and when (ms since the world opened). */
+  trace(line: string): void {
+    appendFileSync(join(this.dir, 'trace.log'), `${String(Date.now() - this.openedAt).padStart(7)} ${line}\n`)
+  }
+
+  /** The incarnation running now (or the last one, when it is dead). */
+  get bot(): BotProcess {
+    const bot = this.incarnations.at(-1)
+    if (bot === undefined) throw new Error('the bot was never started')
+    return bot
+  }
+
+  get base(): string {
+    return `http://127.0.0.1:${this.port}`
+  }
+
+  async start(): Promise<void> {
+    const n = this.incarnations.length + 1
+    const bot = new BotProcess({
+      incarnation: n,
+      mainJs: this.opts.mainJs ?? MAIN_JS,
+      cwd: this.dir,
+      env: this.env,
+      port: this.port,
+      logFile: join(this.dir, `bot-${n}.log`),
+    })
+    this.incarnations.push(bot)
+    const spawnedAt = Date.now()
+    this.trace(`start #${n} (pid ${bot.pid})`)
+    await bot.waitListening(START_WITHIN_MS)
+    this.trace(`#${n} listening`)
+    // Started means talking to Telegram too (polling, or the webhook set); a bot that never does is
+    // not refused here: what it then fails to deliver is counted.
+    const method = this.opts.telegram === 'webhook' ? 'setWebhook' : 'getUpdates'
+    const started = await waitFor(
+      `#${n} to call ${method}`,
+      () => this.telegram.calls.some((c) => c.method === method && c.at >= spawnedAt),
+      TELEGRAM_START_WITHIN_MS,
+    ).catch(() => false)
+    this.trace(started ? `#${n} called ${method}` : `#${n} has not called ${method} yet`)
+  }
+
+  /** SIGKILL now; resolves once it is dead. */
+  async kill(): Promise<void> {
+    this.trace(`SIGKILL #${this.bot.incarnation}`)
+    this.kills.push(await this.bot.kill())
+  }
+
+  /** SIGKILL from inside a fake's hook, before the fake answers the bot; the restart follows elsewhere. */
+  killNow(): void {
+    if (!this.bot.alive) return
+    this.kills.push(this.bot.killNow())
+    this.trace(`SIGKILL #${this.bot.incarnation} (from a hook)`)
+  }
+
+  async killAndRestart(): Promise<void> {
+    await this.kill()
+    await this.start()
+  }
+
+  /** Stops the bot the gentle way (SIGTERM) and starts it again. */
+  async restart(): Promise<void> {
+    this.trace(`SIGTERM #${this.bot.incarnation}`)
+    const note = await this.bot.stop(STOP_WITHIN_MS)
+    if (note !== undefined) this.notes.push(note)
+    await this.start()
+  }
+
+  /** Restarts after a kill that `killNow` made from a hook. */
+  async restartAfterKill(): Promise<void> {
+    await this.bot.whenExited()
+    await this.start()
+  }
+
+  customer(index: number): Customer {
+    let c = this.customers.find((x) => x.index === index)
+    if (c === undefined) {
+      c = {
+        index,
+        chatId: String(FIRST_CHAT_ID + index),
+        name: `Cust${index}`,
+        messages: [],
+        replies: [],
+        notes: [],
+        prompt: false,
+        queue: Promise.resolve(),
+      }
+      this.customers.push(c)
+    }
+    return c
+  }
+
+  /**
+   * The customer writes their next message (`c3-m2`). By long polling it waits in Telegram for the
+   * bot; by webhook it is posted in the background, in order, until the bot answers 2xx (`delivered`
+   * waits for that). `onAck` runs the moment the bot acknowledges it (webhook mode).
+   */
+  say(c: Customer, onAck?: () => void): string {
+    const item: Item = { token: `c${c.index}-m${c.messages.length + 1}`, ackedAt: undefined }
+    c.messages.push(item)
+    const message = telegramText(item.token, { id: Number(c.chatId), first_name: c.name })
+    if (this.opts.telegram !== 'webhook') {
+      const { update_id } = this.telegram.push(message)
+      this.pendingUpdates.set(update_id, item)
+      this.trace(`${item.token} queued as update ${update_id}`)
+      return item.token
+    }
+    const update = JSON.stringify({ update_id: ++this.webhookUpdateId, message })
+    c.queue = c.queue.then(async () => {
+      const post = () =>
+        fetch(`${this.base}/webhooks/telegram`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
+          body: update,
+          signal: AbortSignal.timeout(PLATFORM_TIMEOUT_MS),
+        })
+      item.ackedAt = await this.deliver(item.token, TELEGRAM_RETRY_DELAYS_MS, post, onAck)
+    })
+    return item.token
+  }
+
+  /** Resolves when every customer message posted by webhook was acknowledged or given up. */
+  async delivered(): Promise<void> {
+    await Promise.all(this.customers.map((c) => c.queue))
+  }
+
+  /** The agent answers in the ticket's thread (`c3-r1`); resolves when Slack got a 2xx for the event, or gave up. */
+  async reply(c: Customer, onAck?: () => void): Promise<string> {
+    const item: Item = { token: `c${c.index}-r${c.replies.length + 1}`, ackedAt: undefined }
+    c.replies.push(item)
+    item.ackedAt = await this.threadMessage(c, item.token, onAck)
+    return item.token
+  }
+
+  /** The agent writes a private note in the ticket's thread; it must never reach the customer. */
+  async note(c: Customer): Promise<void> {
+    const text = `note: secret-c${c.index}-n${c.notes.length + 1}`
+    c.notes.push(text)
+    await this.threadMessage(c, text)
+  }
+
+  /** The thread of the customer's ticket: where Slack shows their messages. */
+  threadOf(c: Customer): string | undefined {
+    const mine = new RegExp(`\\bc${c.index}-m\\d+\\b`)
+    return this.slack.answered
+      .filter((a) => a.method === 'chat.postMessage' && typeof a.args.thread_ts === 'string')
+      .findLast((a) => mine.test(String(a.args.text)))?.args.thread_ts as string | undefined
+  }
+
+  /** Each customer writes a first message; resolves when every ticket's thread shows it. */
+  async openTickets(indices: readonly number[], timeoutMs = 30_000): Promise<Customer[]> {
+    const customers = indices.map((i) => this.customer(i))
+    for (const c of customers) this.say(c)
+    await waitFor(
+      'every ticket thread',
+      () => customers.every((c) => this.threadOf(c) !== undefined),
+      timeoutMs,
+    )
+    return customers
+  }
+
+  /** Waits until the bot has made no call to Slack for `quietMs`: what it had queued is out. */
+  async slackQuiet(quietMs = 1_500, timeoutMs = 30_000): Promise<void> {
+    await waitFor(
+      'Slack to be quiet',
+      () => Date.now() - (this.slack.calls.at(-1)?.at ?? 0) >= quietMs,
+      timeoutMs,
+    )
+  }
+
+  /** How many customer messages and replies have not reached the other side yet. */
+  missing(): number {
+    return judge(this.observed()).lost.length
+  }
+
+  /** Waits for everything sent to arrive, while it keeps arriving. Resolves with what is still missing. */
+  settle(stallMs: number, hardMs: number): Promise<number> {
+    return waitForProgress(() => this.missing(), { stallMs, hardMs })
+  }
+
+  /** Stops the bot (SIGTERM), then the fakes. */
+  async close(keepDir: boolean): Promise<void> {
+    const note = await this.bot.stop(STOP_WITHIN_MS)
+    if (note !== undefined) this.notes.push(note)
+    await this.slack.setOutage(undefined)
+    await this.slack.close()
+    await this.telegram.close()
+    if (!keepDir) rmSync(this.dir, { recursive: true, force: true })
+  }
+
+  /**
+   * Whatever has not arrived by now is lost, even if it arrives later: for scenarios whose promise
+   * is a time ("within 5 s of Slack being back") and that restart the bot afterwards.
+   */
+  deadline(label: string): void {
+    for (const entry of judge(this.observed()).lost) {
+      const token = entry.split(' ')[0] ?? entry
+      if (!this.overdue.has(token)) this.overdue.set(token, `${token} (not there ${label})`)
+    }
+  }
+
+  verdict(): Verdict {
+    const verdict = judge(this.observed())
+    // Missing at a deadline is the stronger statement: it is said even when the message came later.
+    const lostNow = verdict.lost.filter((entry) => !this.overdue.has(entry.split(' ')[0] ?? entry))
+    return { ...verdict, lost: [...this.overdue.values(), ...lostNow] }
+  }
+
+  observed(): Observed {
+    return {
+      customers: this.customers.map((c) => ({
+        index: c.index,
+        chatId: c.chatId,
+        messages: c.messages,
+        replies: c.replies,
+        prompt: c.prompt,
+      })),
+      slackPosts: this.slack.answered
+        .filter((a) => a.method === 'chat.postMessage')
+        .map((a) => ({
+          at: a.at,
+          ts: String(a.result.ts),
+          threadTs: typeof a.args.thread_ts === 'string' ? a.args.thread_ts : undefined,
+          text: String(a.args.text),
+        })),
+      telegramSends: this.telegram.deliveries,
+      telegramAttempts: this.telegram.calls
+        .filter((c) => c.method === 'sendMessage')
+        .map((c) => String(c.args.text)),
+      kills: this.kills,
+      crashes: this.incarnations.flatMap((b) => b.crashes()),
+      ...(this.promptMs !== undefined && { promptMs: this.promptMs }),
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private webhookUpdateId = 70_000
+  private readonly pendingUpdates = new Map<number, Item>()
+  private readonly overdue = new Map<string, string>()
+
+  private acknowledgeUpdates(ids: readonly number[]): void {
+    this.trace(`getUpdates confirmed ${ids.join(', ')}`)
+    const now = Date.now()
+    for (const id of ids) {
+      const item = this.pendingUpdates.get(id)
+      if (item !== undefined) item.ackedAt ??= now
+      this.pendingUpdates.delete(id)
+    }
+  }
+
+  private async threadMessage(c: Customer, text: string, onAck?: () => void): Promise<number | undefined> {
+    const threadTs = await waitFor(`the thread of customer ${c.index}`, () => this.threadOf(c), 20_000)
+    const eventId = `EvF${++this.eventSeq}`
+    const event = {
+      type: 'message',
+      channel: SUPPORT_CHANNEL,
+      channel_type: 'channel',
+      user: AGENT,
+      text,
+      ts: newTs(),
+      thread_ts: threadTs,
+    }
+    const body = eventEnvelope(event, eventId)
+    return this.deliver(
+      text,
+      SLACK_RETRY_DELAYS_MS,
+      (retryNum) =>
+        postToSlackEndpoint(this.base, body, 'application/json', {
+          ...(retryNum > 0 && { retryNum }),
+          signal: AbortSignal.timeout(PLATFORM_TIMEOUT_MS),
+        }),
+      onAck,
+    )
+  }
+
+  /**
+   * Delivers a request the way a platform does: retries after each delay when the bot does not
+   * answer 2xx in time, once it is back. Resolves with when it was acknowledged, or undefined.
+   */
+  private async deliver(
+    what: string,
+    retryDelaysMs: readonly number[],
+    send: (retryNum: number) => Promise<Response>,
+    onAck?: () => void,
+  ): Promise<number | undefined> {
+    for (let attempt = 0; attempt <= retryDelaysMs.length; attempt++) {
+      if (attempt > 0) await pause(retryDelaysMs[attempt - 1] ?? 0)
+      const up = await waitFor(
+        'the bot to listen',
+        () => this.bot.alive && this.bot.listening,
+        BACK_WITHIN_MS,
+      ).catch(() => false)
+      if (!up) continue
+      const res = await send(attempt).catch((error: unknown) => String(error))
+      if (typeof res !== 'string' && res.ok) {
+        const at = Date.now()
+        // Right at the answer: a kill here lands between the acknowledgement and whatever follows it.
+        onAck?.()
+        this.trace(`${what} acknowledged by #${this.bot.incarnation} (attempt ${attempt + 1})`)
+        await res.arrayBuffer().catch(() => undefined)
+        return at
+      }
+      if (typeof res !== 'string') await res.arrayBuffer().catch(() => undefined)
+      this.trace(
+        `${what} not acknowledged (attempt ${attempt + 1}): ${typeof res === 'string' ? res : res.status}`,
+      )
+    }
+    return undefined
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise((resolve) => server.close(resolve))
+  if (address === null || typeof address === 'string') throw new Error('no free port')
+  return address.port
+}
