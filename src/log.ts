@@ -1,7 +1,15 @@
 import { pino } from 'pino'
 import type { Logger } from './core/logger.js'
+import { redactSecrets } from './core/untrusted.js'
 
-/** The process logger. Secrets are redacted wherever they appear in a logged object. */
+/** An error as pino writes it, with any secret its message or stack carries hidden. */
+function errorWithoutSecrets(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown
+  if (typeof serialized !== 'object' || serialized === null) return serialized
+  return JSON.parse(redactSecrets(JSON.stringify(serialized))) as unknown
+}
+
+/** The process logger. Secrets are redacted wherever they appear in a logged object or error. */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
@@ -11,6 +19,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         paths: ['token', '*.token', 'headers.authorization', '*.headers.authorization'],
         censor: '[redacted]',
       },
+      serializers: { err: errorWithoutSecrets },
     },
     destination,
   )

@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { escapeText } from '../../adapters/slack/text.js'
 import { inert, redactSecrets } from '../../src/core/untrusted.js'
+import { testLog } from '../helpers/log.js'
 
 /** What Slack would turn into a mention, a link or a special command in mrkdwn. */
 const live = /<[@#!]|<https?:|<mailto:|<[^>]*\|/
@@ -57,5 +58,16 @@ describe('text from outside, shown in Slack', () => {
         },
       ),
     )
+  })
+})
+
+describe('the logger', () => {
+  it('hides secrets in the errors it writes', () => {
+    const log = testLog()
+    log.warn({ err: new Error('fetch https://crm:hunter2@api.example/x?token=abc failed') }, 'lookup failed')
+    const line = JSON.stringify(log.lines())
+    expect(line).toContain('lookup failed')
+    expect(line).not.toContain('hunter2')
+    expect(line).not.toContain('token=abc')
   })
 })
