@@ -227,10 +227,11 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     async start(): Promise<void> {
       port = await http.listen(config.port, options.host)
       log.info({ port }, 'http server listening')
-      await slack.start()
       for (const adapter of adapters) background.push(keepStarting(adapter))
       if (options.runOutbox ?? true) outbox.start()
       if (options.runScheduler ?? true) await scheduler.start()
+      // Last: a slow Slack holds back nothing else. A token Slack refuses still stops start-up.
+      await slack.start()
     },
 
     /** Stops intake, lets calls under way finish within the grace period, and closes the database. */
@@ -240,7 +241,8 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
       starting.abort()
       await scheduler.stop()
       await outbox.stop(graceMs)
-      await Promise.allSettled(background)
+      // A channel still trying to start is given up on, not waited for past the grace period.
+      await Promise.race([Promise.allSettled(background), delay(graceMs, undefined, { ref: false })])
       for (const adapter of adapters) {
         await adapter
           .stop()

@@ -27,25 +27,18 @@ process.on('uncaughtException', (error) => {
 })
 
 let app: Awaited<ReturnType<typeof createThreaddesk>> | undefined
-try {
-  app = await createThreaddesk(config, { log })
-  await app.start()
-} catch (error) {
-  log.fatal({ err: error }, 'start-up failed')
-  await app?.stop(0).catch(() => undefined)
-  process.exit(1)
-}
 
+// Installed before start-up: a SIGTERM while a platform is slow to answer still stops cleanly.
 let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (stopping) {
-      log.warn({ signal }, 'second signal, exiting now')
+    if (stopping || app === undefined) {
+      log.warn({ signal }, stopping ? 'second signal, exiting now' : 'signal before start-up, exiting now')
       process.exit(1)
     }
     stopping = true
     log.info({ signal }, 'stopping: no new work is taken, calls under way may finish')
-    app?.stop().then(
+    app.stop().then(
       () => {
         log.info('stopped')
         process.exit(0)
@@ -56,4 +49,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       },
     )
   })
+}
+
+try {
+  app = await createThreaddesk(config, { log })
+  await app.start()
+} catch (error) {
+  log.fatal({ err: error }, 'start-up failed')
+  await app?.stop(0).catch(() => undefined)
+  process.exit(1)
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../../src/core/clock.js'
 import type { Logger } from '../../src/core/logger.js'
 import { DeskError } from '../../src/core/errors.js'
+import { isMalformed } from '../../src/core/inbound-shape.js'
 import type { ChannelAdapter, ChannelHost } from '../../src/core/ports.js'
 import type { MetaEntry, MetaWebhook } from '../meta/webhook.js'
 import { toEvent, type InstagramMessaging } from './inbound.js'
@@ -33,7 +34,14 @@ export function createInstagramAdapter(
           log.warn('skipped a malformed instagram messaging item')
           continue
         }
-        const event = toEvent(item as InstagramMessaging)
+        let event
+        try {
+          event = toEvent(item as InstagramMessaging)
+        } catch (error) {
+          if (!isMalformed(error)) throw error
+          log.warn({ err: error }, 'skipped a malformed instagram messaging item')
+          continue
+        }
         if (event === undefined || event.senderId === opts.accountId) continue
         const profile = await profileOf(event.senderId)
         await host.receive({

@@ -1,5 +1,6 @@
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt'
 import { DeskError, describeError } from '../../src/core/errors.js'
+import { readRawBody } from '../../src/http/body.js'
 import type { Logger } from '../../src/core/logger.js'
 import type { AgentDesk, WebhookRoute } from '../../src/core/ports.js'
 import type { Access } from '../../src/core/access.js'
@@ -65,6 +66,27 @@ function boltLogger(log: Logger): BoltLogger {
 }
 
 const HEALTH_TTL_MS = 15_000
+const SLACK_BODY_LIMIT = 4 * 1024 * 1024
+
+/** Refuses a body that is neither a JSON object nor a form whose `payload`, if any, is one. */
+function assertSlackShape(raw: Buffer, contentType: string | undefined): void {
+  const isObject = (text: string): boolean => {
+    try {
+      const value: unknown = JSON.parse(text)
+      return typeof value === 'object' && value !== null && !Array.isArray(value)
+    } catch {
+      return false
+    }
+  }
+  const text = raw.toString('utf8')
+  if ((contentType ?? '').includes('json')) {
+    if (!isObject(text)) throw new DeskError('invalid', 'body is not a JSON object')
+    return
+  }
+  const payload = new URLSearchParams(text).get('payload')
+  if (payload !== null && !isObject(payload)) throw new DeskError('invalid', 'payload is not a JSON object')
+}
+const REACHABLE_TIMEOUT_MS = 3_000
 
 /** The agent desk on Slack: Bolt for what agents do, the Web API for what the outbox shows them. */
 export function createSlackModule(opts: SlackOptions): SlackModule {
@@ -78,8 +100,19 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
           // Acknowledge only what is stored: the listener runs before Slack gets its answer, and a
           // failure answers 500 so Slack sends the event again.
           processBeforeResponse: true,
-          // app.error has logged the failure with its stack; the answer only asks Slack to retry.
-          processEventErrorHandler: ({ response }) => {
+          // A request no listener handles (an unknown action or command) is answered, not left to time out.
+          unhandledRequestTimeoutMillis: 2_500,
+          unhandledRequestHandler: ({ response }) => {
+            log.warn('slack request that nothing handles')
+            if (!response.headersSent) {
+              response.writeHead(200)
+              response.end()
+            }
+          },
+          // The answer asks Slack to send it again.
+          processEventErrorHandler: ({ error, response }) => {
+            // Errors inside Bolt itself never reach app.error: say them here.
+            log.warn({ err: error }, 'slack request failed')
             if (!response.headersSent) {
               response.writeHead(500)
               response.end()
@@ -123,6 +156,7 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
 
   let lastCheck: { at: number; ok: boolean; detail?: string } | undefined
   let stopped = false
+  let checking: Promise<{ ok: boolean; detail?: string }> | undefined
   const mode = httpReceiver === undefined ? 'socket' : 'http'
 
   /** auth.test, then (Socket Mode) the connection; throws a DeskError that says whether to retry. */
@@ -161,9 +195,13 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
             {
               method: 'POST',
               path: SLACK_EVENTS_PATH,
-              handle: (req, res) => {
+              async handle(req, res) {
+                // Read here, so a body Bolt would choke on (JSON null, a payload that is no object)
+                // is a plain 400; Bolt takes the bytes already read from `rawBody`.
+                const raw = await readRawBody(req, SLACK_BODY_LIMIT)
+                assertSlackShape(raw, req.headers['content-type'])
+                Object.assign(req, { rawBody: raw })
                 httpReceiver.requestListener(req, res)
-                return Promise.resolve()
               },
             },
           ],
@@ -188,13 +226,24 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
     async reachable() {
       const at = opts.clock.now().getTime()
       if (lastCheck !== undefined && at - lastCheck.at < HEALTH_TTL_MS) return lastCheck
-      const answer = await app.client.auth.test().then(
-        (r) => ({ ok: r.ok === true }),
-        (error: unknown) => {
-          const e = toDeskError('auth.test', error)
-          return e.code === 'rate_limited' ? { ok: true } : { ok: false, detail: e.message }
-        },
-      )
+      // One check at a time, however many probes ask, and never longer than a probe waits.
+      checking ??= Promise.race([
+        app.client.auth.test().then(
+          (r) => ({ ok: r.ok === true }),
+          (error: unknown) => {
+            const e = toDeskError('auth.test', error)
+            return e.code === 'rate_limited' ? { ok: true } : { ok: false, detail: e.message }
+          },
+        ),
+        new Promise<{ ok: boolean; detail: string }>((resolve) =>
+          setTimeout(
+            () =>
+              resolve({ ok: false, detail: `auth.test did not answer within ${REACHABLE_TIMEOUT_MS} ms` }),
+            REACHABLE_TIMEOUT_MS,
+          ).unref(),
+        ),
+      ]).finally(() => (checking = undefined))
+      const answer = await checking
       lastCheck = { at, ...answer }
       return answer
     },

@@ -159,7 +159,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const origin: Origin = { eventKey: `slack:${message.channel}:${message.ts}`, deskTs: message.ts }
     const where = { channel: message.channel, user: message.user, threadTs: message.thread_ts }
     const { channel } = await helpdesk.view(ticketId)
-    const said = classifyThreadMessage(message.text ?? '', {
+    const said = classifyThreadMessage(typeof message.text === 'string' ? message.text : '', {
       markers: deps.noteMarkers,
       mode: deps.replyModes[channel],
     })

@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { Api, GrammyError } from 'grammy'
 import type { Update } from 'grammy/types'
 import { DeskError } from '../../src/core/errors.js'
+import { isMalformed } from '../../src/core/inbound-shape.js'
 import type { Logger } from '../../src/core/logger.js'
 import type { ChannelAdapter, ChannelHost, WebhookRoute } from '../../src/core/ports.js'
 import { parseJson, readRawBody, sendJson } from '../../src/http/body.js'
@@ -54,17 +55,29 @@ export function createTelegramAdapter(opts: TelegramOptions): ChannelAdapter {
   /** Stores one update; a malformed one is logged and skipped, a failure to store throws. */
   async function handle(to: ChannelHost, update: Update): Promise<void> {
     if (update.message === undefined) return
-    const message = readMessage(update.message)
-    if (message === undefined) {
+    let inbound
+    try {
+      const message = readMessage(update.message)
+      inbound = message === undefined ? null : toInbound(message)
+    } catch (error) {
+      if (!isMalformed(error)) throw error
+      inbound = null
+    }
+    if (inbound === null) {
       log.warn({ update: update.update_id }, 'skipped a telegram update whose message is malformed')
       return
     }
-    const inbound = toInbound(message)
     if (inbound === undefined) {
       log.debug({ update: update.update_id }, 'ignored a message that is not from a private chat')
       return
     }
-    await to.receive(inbound)
+    try {
+      await to.receive(inbound)
+    } catch (error) {
+      // Malformed input is skipped: asking for it again would only block the updates behind it.
+      if (!isMalformed(error)) throw error
+      log.warn({ update: update.update_id, err: error }, 'skipped a telegram update that cannot be stored')
+    }
   }
 
   /** Tells the support channel once per streak that polling is refused, and when it works again. */

@@ -110,15 +110,24 @@ export function readChange(
   const reports = allStatuses.filter(
     (s): s is CloudStatus => isObject(s) && typeof s.id === 'string' && typeof s.status === 'string',
   )
-  const messages = wellFormed.map((m): InboundMessage => {
-    const { kind, text } = kindAndText(m)
-    return {
-      channel: 'whatsapp_cloud',
-      externalId: m.id,
-      contact: { externalId: m.from, displayName: names.get(m.from) ?? `+${m.from}` },
-      kind,
-      text,
-      sentAt: new Date(Number(m.timestamp) * 1000),
+  // A message whose fields are not what Meta documents is skipped, never allowed to fail the batch.
+  let unreadable = 0
+  const messages = wellFormed.flatMap((m): InboundMessage[] => {
+    try {
+      const { kind, text } = kindAndText(m)
+      return [
+        {
+          channel: 'whatsapp_cloud',
+          externalId: m.id,
+          contact: { externalId: m.from, displayName: names.get(m.from) ?? `+${m.from}` },
+          kind,
+          text: typeof text === 'string' ? text : String(text),
+          sentAt: new Date(Number(m.timestamp) * 1000),
+        },
+      ]
+    } catch {
+      unreadable++
+      return []
     }
   })
   const statuses = reports
@@ -133,7 +142,7 @@ export function readChange(
         ...(reason && { reason }),
       }
     })
-  const skipped = allMessages.length - wellFormed.length + allStatuses.length - reports.length
+  const skipped = allMessages.length - wellFormed.length + unreadable + allStatuses.length - reports.length
   return { messages, statuses, skipped }
 }
 

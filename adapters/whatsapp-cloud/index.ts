@@ -1,4 +1,5 @@
 import { DeskError } from '../../src/core/errors.js'
+import { isMalformed } from '../../src/core/inbound-shape.js'
 import type { Logger } from '../../src/core/logger.js'
 import type { ChannelAdapter, ChannelHost } from '../../src/core/ports.js'
 import type { MetaEntry, MetaWebhook } from '../meta/webhook.js'
@@ -29,7 +30,15 @@ export function createWhatsAppCloudAdapter(
         if (field !== 'messages' || typeof value !== 'object' || value === null) continue
         const { messages, statuses, skipped } = readChange(value, opts.phoneNumberId)
         if (skipped > 0) log.warn({ skipped }, 'skipped malformed whatsapp messages or statuses')
-        for (const message of messages) await host.receive(message)
+        for (const message of messages) {
+          try {
+            await host.receive(message)
+          } catch (error) {
+            // Malformed: skipped, so Meta does not redeliver the whole batch for a day.
+            if (!isMalformed(error)) throw error
+            log.warn({ err: error }, 'skipped a whatsapp message that cannot be stored')
+          }
+        }
         for (const status of statuses) await host.deliveryStatus(status)
       }
     }

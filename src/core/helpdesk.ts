@@ -13,6 +13,7 @@ export type { Origin } from './work.js'
 import type { Actor } from './actor.js'
 import { iso, type Clock } from './clock.js'
 import { inert } from './untrusted.js'
+import { wellFormed } from './inbound-shape.js'
 import { DeskError } from './errors.js'
 import { assertTransition, statusAfterCustomerMessage, type AgentStatus } from './lifecycle.js'
 import {
@@ -425,7 +426,8 @@ export function createHelpDesk(deps: HelpDeskDeps) {
      * opens one (a follow-up when the last one is closed), and queues what Slack and the customer
      * should see. A redelivered message changes nothing.
      */
-    async receive(msg: InboundMessage): Promise<{ ticketId: TicketId | null; duplicate: boolean }> {
+    async receive(raw: InboundMessage): Promise<{ ticketId: TicketId | null; duplicate: boolean }> {
+      const msg = wellFormed(raw)
       return inTransaction(async (tx, now) => {
         if (!(await markProcessed(tx, msg.channel, msg.externalId, now))) {
           return { ticketId: null, duplicate: true }

@@ -100,6 +100,9 @@ interface Route {
   readonly limits: readonly (readonly [string, Rate])[]
 }
 
+/** How many pages of due heads one pass reads at most, looking past those that must wait. */
+const MAX_PAGES = 50
+
 /** A failure the worker has already turned into its consequence. */
 type Verdict = 'wait' | 'retry' | 'fail'
 
@@ -530,20 +533,28 @@ export function createOutbox(deps: OutboxDeps) {
     const started: Promise<void>[] = []
     let nextAt: number | undefined
     const page = Math.max(64, policy.concurrency * 4)
-    const rows = await dueHeads(db, iso(clock.now()), page)
-    for (const row of rows) {
-      if (inFlight.size >= policy.concurrency) break
-      if (inFlight.has(row.id)) continue
-      const payload = JSON.parse(row.payload) as DeliveryPayload
-      const ticket = row.ticket_id === null ? undefined : await findTicketDetail(db, row.ticket_id)
-      const route = routeOf(row, payload, ticket)
-      const blocked = await blockedUntil(row, route)
-      if (blocked === 'busy') continue
-      if (blocked > 0) {
-        nextAt = Math.min(nextAt ?? blocked, blocked)
-        continue
+    const dueBy = iso(clock.now())
+    let after: { at: string; id: number } | undefined
+    // Page on past heads that must wait (their target is busy), so they never hide the others.
+    for (let pages = 0; pages < MAX_PAGES && inFlight.size < policy.concurrency; pages++) {
+      const rows = await dueHeads(db, dueBy, page, after)
+      for (const row of rows) {
+        if (inFlight.size >= policy.concurrency) break
+        if (inFlight.has(row.id)) continue
+        const payload = JSON.parse(row.payload) as DeliveryPayload
+        const ticket = row.ticket_id === null ? undefined : await findTicketDetail(db, row.ticket_id)
+        const route = routeOf(row, payload, ticket)
+        const blocked = await blockedUntil(row, route)
+        if (blocked === 'busy') continue
+        if (blocked > 0) {
+          nextAt = Math.min(nextAt ?? blocked, blocked)
+          continue
+        }
+        started.push(launch(row, payload, ticket, route))
       }
-      started.push(launch(row, payload, ticket, route))
+      const last = rows.at(-1)
+      if (rows.length < page || last === undefined) break
+      after = { at: last.next_attempt_at, id: last.id }
     }
     return { started, nextAt }
   }

@@ -7,10 +7,18 @@ const MAX_BODY_BYTES = 1024 * 1024
 export async function readRawBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = []
   let size = 0
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > limit) throw new DeskError('invalid', `request body is larger than ${limit} bytes`)
-    chunks.push(chunk)
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length
+      if (size > limit) throw new DeskError('invalid', `request body is larger than ${limit} bytes`)
+      chunks.push(chunk)
+    }
+  } catch (error) {
+    if (error instanceof DeskError) throw error
+    // The client went away mid-body: its problem, not ours, and nothing was stored.
+    throw new DeskError('invalid', 'the client closed the request before its body was complete', {
+      cause: error,
+    })
   }
   return Buffer.concat(chunks)
 }

@@ -53,12 +53,12 @@ export function readinessRoute(src: ReadinessSources): WebhookRoute {
     method: 'GET',
     path: '/readyz',
     async handle(_req, res) {
-      const now = src.clock.now()
       const [database, slack, queue] = await Promise.all([
-        databaseCheck(src.db, iso(now)),
+        databaseCheck(src.db, iso(src.clock.now())),
         src.slack(),
         queueStats(src.db).catch(() => undefined),
       ])
+      const now = src.clock.now()
       const channels = src.channels()
       const stopping = src.stopping()
       const ready = !stopping && database.ok && slack.ok && Object.values(channels).every((c) => c.ok)

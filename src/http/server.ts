@@ -59,6 +59,9 @@ export function createHttpServer(
       } else res.end()
     })
   })
+  // A client that trickles its headers or body is cut off: nobody holds a connection for minutes.
+  server.headersTimeout = 10_000
+  server.requestTimeout = 30_000
   return {
     server,
     listen: (port, host) =>

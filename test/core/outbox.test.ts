@@ -195,6 +195,34 @@ describe('outbox', () => {
     expect(telegram.sent.map((m) => m.text)).toContain('to A')
   })
 
+  it('lets no number of rows for one hung Slack channel hide the other tickets', async () => {
+    for (let i = 0; i < 150; i++) {
+      const { ticketId } = await helpdesk.receive(
+        inbound('Billing', { contact: { externalId: `b${i}`, displayName: `B${i}` } }),
+      )
+      await db.updateTable('tickets').set({ desk_channel: 'CBAD' }).where('id', '=', ticketId!).execute()
+    }
+    for (let i = 0; i < 5; i++) {
+      await helpdesk.receive(inbound('Hello', { contact: { externalId: `n${i}`, displayName: `N${i}` } }))
+    }
+    desk.hang('CBAD')
+    const box = createOutbox({
+      db,
+      clock,
+      log,
+      desk: desk.desk,
+      deskHome: 'CSUPPORT',
+      channels: new Map([['telegram', telegram.adapter]]),
+      helpdesk,
+      policy: { ...policy, concurrency: 4, sendTimeoutMs: 20 },
+    })
+    // One post at a time per Slack channel: each pass reaches the support channel's tickets too.
+    for (let pass = 0; pass < 3; pass++) await box.tick()
+    const opened = desk.log.filter((l) => l.op === 'open').map((l) => l.view.customer.name)
+    expect(opened).toHaveLength(3)
+    expect(opened.every((name) => name.startsWith('N'))).toBe(true)
+  })
+
   it('resumes a long reply after the parts that already left', async () => {
     const sms = fakeChannel('telegram', { textLimit: 10 })
     const { ticketId } = await helpdesk.receive(inbound('Hello'))

@@ -6,6 +6,7 @@ import { AGENT, startHarness, type Harness } from '../helpers/harness.js'
 import { inbound } from '../helpers/inbound.js'
 import { expectLogged } from '../helpers/log.js'
 import { queryGate } from '../helpers/query-gate.js'
+import { blockActions, interactionBody, postToSlackEndpoint } from '../helpers/slack-requests.js'
 
 /** Slack (HTTP mode) is answered only after what it sent is stored; a failure to store asks for it again. */
 describe('Slack events are acknowledged after they are stored', () => {
@@ -56,5 +57,27 @@ describe('Slack events are acknowledged after they are stored', () => {
       user: AGENT,
       text: expect.stringContaining('nothing was changed') as unknown,
     })
+  })
+})
+
+describe('signed but malformed Slack requests', () => {
+  let h: Harness
+  afterEach(async () => {
+    await h.stop()
+  })
+
+  it('answer 400 or 200 at once, never hang, and keep the process serving', async () => {
+    h = await startHarness()
+    const json = (body: string) => postToSlackEndpoint(h.base, body, 'application/json')
+    const form = (body: string) => postToSlackEndpoint(h.base, body, 'application/x-www-form-urlencoded')
+    expect((await json('null')).status).toBe(400)
+    expect((await json('[1,2]')).status).toBe(400)
+    expect((await form('payload=null')).status).toBe(400)
+    expect((await form('payload=%7B%7D')).status).toBe(200) // an object nothing handles: answered, not left
+    const unknownAction = interactionBody(
+      blockActions(AGENT, 'CSUPPORT', '1.1', { type: 'button', action_id: 'td_nothing', value: '1' }),
+    )
+    expect((await form(unknownAction)).status).toBe(200)
+    expect((await fetch(`${h.base}/healthz`)).status).toBe(200)
   })
 })

@@ -70,3 +70,22 @@ describe('a Telegram customer and a Slack thread, end to end (long polling)', ()
     expect(JSON.stringify(update?.blocks)).toContain(`<@${AGENT}>`)
   })
 })
+
+describe('malformed Telegram updates (long polling)', () => {
+  let h: Harness
+  afterEach(async () => {
+    await h.stop()
+  })
+
+  it('skips a malformed update and stores the ones behind it', async () => {
+    h = await startHarness({ telegram: 'polling' })
+    h.telegram.push(telegramText('before'))
+    h.telegram.push({ ...telegramText(''), text: undefined, location: null })
+    h.telegram.push({ ...telegramText(''), text: undefined, photo: [{}], caption: 99 })
+    h.telegram.push({ ...telegramText('after'), from: { id: 7001, first_name: 'Ada', language_code: 7 } })
+    const inbound = async () => (await messagesOf(h.db, 1)).filter((m) => m.direction === 'inbound')
+    await vi.waitFor(async () => expect(await inbound()).toHaveLength(3))
+    expect((await inbound()).map((m) => m.text)).toEqual(['before', '99', 'after'])
+    expect(h.log.filter('warn', 'skipped a telegram update whose message is malformed')).toHaveLength(1)
+  })
+})

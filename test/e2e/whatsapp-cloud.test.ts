@@ -51,6 +51,33 @@ describe('WhatsApp Business Cloud API', () => {
       expect(await findTicket(h.db, 1)).toBeUndefined()
     })
 
+    it('skips malformed items of a signed batch and stores the rest, answering 200', async () => {
+      const good = (body: string) => ({
+        from: CUSTOMER,
+        id: wamid(),
+        timestamp: '1795424400',
+        type: 'text',
+        text: { body },
+      })
+      const batch = customerMessage({ type: 'text', text: { body: 'first' } })
+      const value = batch.entry[0]!.changes[0]!.value as unknown as {
+        messages: unknown[]
+        contacts: unknown[]
+      }
+      value.messages.push(
+        { ...good('x'), type: 'image', image: { caption: 7 }, text: undefined },
+        { ...good('x'), type: 'contacts', contacts: [null], text: undefined },
+        null,
+        { id: wamid(), type: 'text', text: { body: 'no sender' } },
+        good('last'),
+      )
+      value.contacts.push(null)
+      const batchWithNullChange = { ...batch, entry: [...batch.entry, { id: '1', changes: [null] }, null] }
+      expect((await h.meta(batchWithNullChange)).status).toBe(200)
+      const stored = (await messagesOf(h.db, 1)).filter((m) => m.direction === 'inbound').map((m) => m.text)
+      expect(stored).toEqual(['first', '7', 'last'])
+    })
+
     it('acknowledges products that are not enabled, so Meta does not retry them', async () => {
       expect((await h.meta({ object: 'page', entry: [] })).status).toBe(200)
     })

@@ -18,6 +18,8 @@ export function fakeDesk() {
   const reactions: { ts: string; reaction: string }[] = []
   const notices: DeskNotice[] = []
   const script: Outcome[] = []
+  /** Slack channels that never answer a new post. */
+  const hung = new Set<string>()
   let ts = 0
   const next = () => {
     const outcome = script.shift() ?? 'ok'
@@ -25,6 +27,7 @@ export function fakeDesk() {
   }
   const desk: AgentDesk = {
     openThread(view) {
+      if (view.deskChannel !== null && hung.has(view.deskChannel)) return new Promise(() => undefined)
       next()
       log.push({ op: 'open', ticket: view.id, view })
       return Promise.resolve({ channel: 'CSUPPORT', ts: `100.${++ts}` })
@@ -50,7 +53,14 @@ export function fakeDesk() {
       return Promise.resolve()
     },
   }
-  return { desk, log, reactions, notices, failNext: (...outcomes: Outcome[]) => script.push(...outcomes) }
+  return {
+    desk,
+    log,
+    reactions,
+    notices,
+    failNext: (...outcomes: Outcome[]) => script.push(...outcomes),
+    hang: (channel: string) => hung.add(channel),
+  }
 }
 
 /**

@@ -48,14 +48,30 @@ export async function enqueueDelivery(
     .execute()
 }
 
-/** The heads of their lanes that are due now, longest due first. Rows behind a head are never read. */
-export async function dueHeads(db: Db, now: string, limit: number): Promise<Delivery[]> {
+/**
+ * The heads of their lanes that are due now, longest due first, after `after` when paging. Rows
+ * behind a head are never read.
+ */
+export async function dueHeads(
+  db: Db,
+  now: string,
+  limit: number,
+  after?: { readonly at: string; readonly id: number },
+): Promise<Delivery[]> {
   return db
     .selectFrom('deliveries')
     .selectAll()
     .where('status', '=', 'queued')
     .where('ready', '=', 1)
     .where('next_attempt_at', '<=', now)
+    .$if(after !== undefined, (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb('next_attempt_at', '>', after!.at),
+          eb.and([eb('next_attempt_at', '=', after!.at), eb('id', '>', after!.id)]),
+        ]),
+      ),
+    )
     .orderBy('next_attempt_at')
     .orderBy('id')
     .limit(limit)

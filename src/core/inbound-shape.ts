@@ -1,0 +1,42 @@
+import { DeskError } from './errors.js'
+import type { InboundContact, InboundMessage } from './ports.js'
+
+const TEXT_MAX = 50_000
+const NAME_MAX = 200
+
+const text = (v: unknown, max: number): string | undefined =>
+  typeof v === 'string' ? v.slice(0, max) : typeof v === 'number' ? String(v) : undefined
+
+/**
+ * A customer message as the core may store it, whatever an adapter read from a platform's payload:
+ * strings where strings belong (a caption sent as a number, a language code sent as 7), lengths
+ * bounded, a date that is a date. What cannot be named at all (no message id, no sender) is a
+ * DeskError `invalid`: the message is malformed and is skipped, never retried.
+ */
+export function wellFormed(msg: InboundMessage): InboundMessage {
+  const externalId = text(msg.externalId, 500)
+  const contactId = text(msg.contact?.externalId, 200)
+  if (externalId === undefined || externalId === '' || contactId === undefined || contactId === '') {
+    throw new DeskError('invalid', 'a customer message without a message id or a sender')
+  }
+  const c = msg.contact
+  const username = text(c.username, NAME_MAX)
+  const language = text(c.language, 35)
+  const avatarUrl = text(c.avatarUrl, 2_000)
+  const contact: InboundContact = {
+    externalId: contactId,
+    displayName: text(c.displayName, NAME_MAX) || contactId,
+    ...(username !== undefined && { username }),
+    ...(language !== undefined && { language }),
+    ...(avatarUrl !== undefined && { avatarUrl }),
+    ...(c.provisional === true && { provisional: true }),
+  }
+  const sentAt = msg.sentAt instanceof Date && Number.isFinite(msg.sentAt.getTime()) ? msg.sentAt : new Date()
+  return { ...msg, externalId, contact, text: text(msg.text, TEXT_MAX) ?? '', sentAt }
+}
+
+/** Whether an error says the input itself is malformed (retrying the same input cannot help). */
+export function isMalformed(error: unknown): boolean {
+  if (error instanceof DeskError) return error.code === 'invalid'
+  return error instanceof TypeError || error instanceof RangeError
+}
