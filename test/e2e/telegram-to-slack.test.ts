@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { messagesOf } from '../../src/db/repos/messages.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import { telegramText } from '../fakes/telegram-api.js'
+import { expectLogged } from '../helpers/log.js'
 import { AGENT, startHarness, SUPPORT_CHANNEL, type Harness } from '../helpers/harness.js'
 
 describe('a Telegram customer and a Slack thread, end to end (long polling)', () => {
@@ -87,5 +88,33 @@ describe('malformed Telegram updates (long polling)', () => {
     await vi.waitFor(async () => expect(await inbound()).toHaveLength(3))
     expect((await inbound()).map((m) => m.text)).toEqual(['before', '99', 'after'])
     expect(h.log.filter('warn', 'skipped a telegram update whose message is malformed')).toHaveLength(1)
+  })
+})
+
+describe('a second process polling with the same token', () => {
+  let h: Harness
+  afterEach(async () => {
+    await h.stop()
+  })
+
+  it('is said in Slack and retried, and polling goes on once it stops', async () => {
+    expectLogged('telegram getUpdates failed, retrying', { err: /409/ })
+    h = await startHarness({ telegram: 'polling' })
+    h.telegram.failNext('getUpdates', {
+      error_code: 409,
+      description: 'Conflict: terminated by other getUpdates request',
+    })
+    h.telegram.push(telegramText('first'))
+    h.telegram.push(telegramText('second'))
+    const inbound = async () => (await messagesOf(h.db, 1)).filter((m) => m.direction === 'inbound')
+    await vi.waitFor(async () => expect(await inbound()).toHaveLength(2))
+    const notices = await h.db
+      .selectFrom('deliveries')
+      .select('payload')
+      .where('kind', '=', 'desk.notice')
+      .execute()
+    const texts = notices.map((n) => (JSON.parse(n.payload) as { text: string }).text)
+    expect(texts.some((t) => t.includes('another process polls with the same TELEGRAM_BOT_TOKEN'))).toBe(true)
+    expect(texts.some((t) => t.includes('received again'))).toBe(true)
   })
 })
