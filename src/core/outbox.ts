@@ -17,7 +17,8 @@ import { iso, type Clock } from './clock.js'
 import type { CustomerInfo } from './customer-info.js'
 import type { DeliveryPayload } from './delivery.js'
 import { DeskError, isDeskError } from './errors.js'
-import { UNDO_SENT, UNDO_WAITING, type HelpDesk } from './helpdesk.js'
+import { UNDO_SENT, UNDO_WAITING } from './desk-deps.js'
+import type { Intake } from './intake.js'
 import type { Logger } from './logger.js'
 import { channelLabel, type Channel } from './model.js'
 import { createPacer, type Rate } from './pacer.js'
@@ -65,7 +66,8 @@ export interface OutboxDeps {
   /** The desk's home (the support channel): where tickets go unless a rule chose another. */
   readonly deskHome: string
   readonly channels: ReadonlyMap<Channel, ChannelAdapter>
-  readonly helpdesk: HelpDesk
+  /** Where a delivery refused for good is said: the intake records it in the ticket's thread. */
+  readonly helpdesk: Pick<Intake, 'reportUndelivered'>
   readonly policy?: Partial<OutboxPolicy>
   /** What it knows in memory, shared with its readers (/outbox, readiness); its own when absent. */
   readonly state?: OutboxState

@@ -21,6 +21,8 @@ export interface WorkDeps {
 }
 
 /** The pieces every core operation is made of: one transaction, at most once, on an existing ticket. */
+export type Work = ReturnType<typeof createWork>
+
 export function createWork(deps: WorkDeps) {
   return {
     /** Runs `work` in one transaction with the current time; wakes the outbox afterwards. */

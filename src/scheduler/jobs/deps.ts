@@ -1,4 +1,4 @@
-import type { HelpDesk } from '../../core/helpdesk.js'
+import type { Automations } from '../../core/automations.js'
 import type { Logger } from '../../core/logger.js'
 import type { SlaSettings } from '../../core/sla.js'
 import type { Db } from '../../db/connection.js'
@@ -18,7 +18,8 @@ export interface AutomationSettings {
 /** What every job may use. */
 export interface JobDeps {
   readonly db: Db
-  readonly helpdesk: HelpDesk
+  /** The ticket operations jobs use: only the automations. */
+  readonly helpdesk: Automations
   readonly sla: SlaSettings
   readonly automations: AutomationSettings
   readonly log: Logger

@@ -1,0 +1,91 @@
+import { enqueueDelivery } from '../db/repos/deliveries.js'
+import type { Work } from './work.js'
+import { assertTransition } from './lifecycle.js'
+import type { DeskNotice } from './ports.js'
+import { textFor } from './templates.js'
+import { fillTemplate } from './texts.js'
+import type { HelpDeskDeps } from './desk-deps.js'
+import type { TicketSteps } from './ticket-steps.js'
+
+/** What the scheduler does to tickets: close, SLA alerts, reminders, automatic solves, once-a-period notices. */
+export function createAutomations(deps: HelpDeskDeps, work: Work, steps: TicketSteps) {
+  const { texts } = deps
+  const { inTransaction, requireTicket } = work
+  const { changeStatus, postSystemLine, recordOnce, sendAutomatic } = steps
+
+  return {
+    /** Closes a solved ticket for good (automation). */
+    async close(ticketId: number): Promise<void> {
+      await inTransaction(async (tx, now) => {
+        const ticket = await requireTicket(tx, ticketId)
+        assertTransition(ticket.id, ticket.status, 'closed')
+        await changeStatus(tx, ticket, 'closed', { actor: 'system' }, now)
+        await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
+      })
+    },
+
+    /**
+     * Says an SLA alert in the ticket's thread, once: `key` names the clock's run (a clock and
+     * when it started), so each run warns once and breaches once.
+     */
+    async slaAlert(
+      ticketId: number,
+      level: 'warning' | 'breach',
+      key: string,
+      text: string,
+    ): Promise<boolean> {
+      return inTransaction(async (tx, now) => {
+        if (!(await recordOnce(tx, ticketId, `sla_${level}`, key, now))) return false
+        await postSystemLine(tx, ticketId, text, now)
+        await enqueueDelivery(tx, ticketId, { type: 'desk.update' }, now)
+        return true
+      })
+    },
+
+    /** Reminds the customer of a pending ticket, once per time it went pending. */
+    async remindPending(ticketId: number, pendingSince: string): Promise<boolean> {
+      return inTransaction(async (tx, now) => {
+        const ticket = await requireTicket(tx, ticketId)
+        if (ticket.status !== 'pending') return false
+        if (!(await recordOnce(tx, ticketId, 'pending_reminder', pendingSince, now))) return false
+        const contact = await tx
+          .selectFrom('contacts')
+          .select(['language', 'display_name'])
+          .where('id', '=', ticket.contact_id)
+          .executeTakeFirst()
+        const reminder = await textFor(tx, 'pendingReminder', contact?.language ?? null, texts)
+        const vars = { 'ticket.number': String(ticketId), 'customer.name': contact?.display_name ?? '' }
+        await sendAutomatic(tx, ticketId, fillTemplate(reminder, vars), now)
+        return true
+      })
+    },
+
+    /** Solves a ticket that waited too long for the customer; says why in the thread. */
+    async autoSolve(ticketId: number, why: string): Promise<boolean> {
+      return inTransaction(async (tx, now) => {
+        const ticket = await requireTicket(tx, ticketId)
+        if (ticket.status !== 'pending') return false
+        await changeStatus(tx, ticket, 'solved', { actor: 'system' }, now)
+        await postSystemLine(tx, ticketId, `:robot_face: Solved automatically: ${why}`, now)
+        await enqueueDelivery(tx, ticketId, { type: 'desk.update' }, now)
+        return true
+      })
+    },
+
+    /** Queues a notice once per (job, period): a digest that already went out is not sent again. */
+    async notifyOnce(job: string, period: string, notice: DeskNotice): Promise<boolean> {
+      return inTransaction(async (tx, now) => {
+        const claimed = await tx
+          .insertInto('job_runs')
+          .values({ job, period, ran_at: now })
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst()
+        if (claimed.numInsertedOrUpdatedRows !== 1n) return false
+        await enqueueDelivery(tx, null, { type: 'desk.notice', text: notice.text }, now)
+        return true
+      })
+    },
+  }
+}
+
+export type Automations = ReturnType<typeof createAutomations>

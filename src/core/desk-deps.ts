@@ -1,0 +1,36 @@
+import type { Db } from '../db/connection.js'
+import type { AssignmentPolicy } from './assignment.js'
+import type { Clock } from './clock.js'
+import type { BusinessHours } from './hours.js'
+import type { Channel, TicketId } from './model.js'
+import type { ChannelTraits } from './ports.js'
+import type { CustomerTexts } from './texts.js'
+
+/** What the ticket operations need; the intake, agent actions and automations share it. */
+export interface HelpDeskDeps {
+  readonly db: Db
+  readonly clock: Clock
+  readonly texts: CustomerTexts
+  /** Business hours: customers who write while the team is away are told when it is back. */
+  readonly hours?: BusinessHours
+  /** Auto-assignment of new tickets; off when absent. */
+  readonly assignment?: AssignmentPolicy
+  /** Whether each new ticket's customer is looked up at CUSTOMER_INFO_URL. */
+  readonly lookUpCustomers?: boolean
+  /** What each enabled channel allows (reply windows, templates). */
+  readonly traits?: ReadonlyMap<Channel, ChannelTraits>
+  /** Called after a transaction queued deliveries, so the outbox can start at once. */
+  readonly onQueued?: () => void
+  /** REPLY_DELAY_S: how long a reply typed in a thread waits, so deleting it in Slack takes it back. */
+  readonly replyDelayMs?: number
+}
+
+/** What an action did, in words for the agent who asked. */
+export interface Outcome {
+  readonly ticketId: TicketId
+  readonly text: string
+}
+
+/** The reactions that show a typed reply's undo window: waiting, then sent. */
+export const UNDO_WAITING = 'hourglass_flowing_sand'
+export const UNDO_SENT = 'white_check_mark'

@@ -1,0 +1,253 @@
+import type { Db } from '../db/connection.js'
+import { upsertContact } from '../db/repos/contacts.js'
+import { enqueueDelivery } from '../db/repos/deliveries.js'
+import { recordEvent } from '../db/repos/events.js'
+import { insertMessage } from '../db/repos/messages.js'
+import { markProcessed } from '../db/repos/processed-events.js'
+import { latestTicketOf } from '../db/repos/tickets.js'
+import type { Ticket } from '../db/schema.js'
+import type { Work } from './work.js'
+import { iso } from './clock.js'
+import { wellFormed } from './inbound-shape.js'
+import { statusAfterCustomerMessage } from './lifecycle.js'
+import { asTicketId, channelLabel, type TicketId } from './model.js'
+import type { DeliveryStatusUpdate, DeskNotice, InboundMessage } from './ports.js'
+import { applyRules } from './rules.js'
+import { textFor } from './templates.js'
+import { fillTemplate } from './texts.js'
+import type { HelpDeskDeps } from './desk-deps.js'
+import type { TicketSteps } from './ticket-steps.js'
+
+const SUBJECT_MAX = 120
+
+const statusRank = { none: 0, sent: 1, delivered: 2, read: 3, failed: 4, cancelled: 5 } as const
+
+type Tx = Db
+
+/**
+ * What customers and platforms tell the desk: a customer's message (a new ticket, or one more line
+ * on the open one), a platform's report on a sent message, a failed delivery, a notice for the
+ * support channel.
+ */
+export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps) {
+  const { texts } = deps
+  const { inTransaction, requireTicket } = work
+  const { changeStatus, sendAutomatic, markUndelivered, autoAssign } = steps
+
+  /**
+   * When the customer wrote, by the platform's clock: reply windows count from there, not from when
+   * the message reached us (a backlog delivered late must not stretch them). Never in the future.
+   */
+  function writtenAt(msg: InboundMessage, now: string): string {
+    const sent = msg.sentAt.getTime()
+    return Number.isFinite(sent) && sent < new Date(now).getTime() ? iso(msg.sentAt) : now
+  }
+
+  async function openTicket(
+    tx: Tx,
+    msg: InboundMessage,
+    contactId: number,
+    previous: Ticket | undefined,
+    now: string,
+  ) {
+    const subject = msg.text.trim().slice(0, SUBJECT_MAX) || `[${msg.kind}]`
+    const ticket = await tx
+      .insertInto('tickets')
+      .values({
+        contact_id: contactId,
+        channel: msg.channel,
+        status: 'new',
+        subject,
+        follow_up_of: previous?.id ?? null,
+        created_at: now,
+        updated_at: now,
+        last_customer_message_at: writtenAt(msg, now),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await recordEvent(
+      tx,
+      {
+        ticketId: ticket.id,
+        actor: 'customer',
+        action: 'created',
+        to: 'new',
+        from: previous === undefined ? null : `follow-up of #${previous.id}`,
+      },
+      now,
+    )
+    await enqueueDelivery(tx, ticket.id, { type: 'desk.open' }, now)
+    if (deps.lookUpCustomers === true) await enqueueDelivery(tx, ticket.id, { type: 'customer.info' }, now)
+    return ticket
+  }
+
+  /**
+   * The out-of-hours line for a customer who writes while the team is away, once per ticket per
+   * closed period (the period is named by the moment the team opens again).
+   */
+  async function awayNotice(
+    tx: Tx,
+    ticketId: number,
+    language: string | null,
+    now: string,
+  ): Promise<string | undefined> {
+    const { hours } = deps
+    if (hours === undefined || hours.isOpen(new Date(now))) return undefined
+    const opens = hours.nextOpening(new Date(now))
+    const period = opens.toISOString()
+    const told = await tx
+      .selectFrom('events')
+      .select('id')
+      .where('ticket_id', '=', ticketId)
+      .where('action', '=', 'after_hours_reply')
+      .where('to_value', '=', period)
+      .executeTakeFirst()
+    if (told !== undefined) return undefined
+    await recordEvent(tx, { ticketId, actor: 'system', action: 'after_hours_reply', to: period }, now)
+    return fillTemplate(await textFor(tx, 'afterHours', language, texts), {
+      'business.opens': hours.format(opens),
+    })
+  }
+
+  return {
+    /**
+     * Stores a customer's message: finds or creates the contact, appends to their live ticket or
+     * opens one (a follow-up when the last one is closed), and queues what Slack and the customer
+     * should see. A redelivered message changes nothing.
+     */
+    async receive(raw: InboundMessage): Promise<{ ticketId: TicketId | null; duplicate: boolean }> {
+      const msg = wellFormed(raw)
+      return inTransaction(async (tx, now) => {
+        if (!(await markProcessed(tx, msg.channel, msg.externalId, now))) {
+          return { ticketId: null, duplicate: true }
+        }
+        const contact = await upsertContact(tx, msg.channel, msg.contact, now)
+        const latest = await latestTicketOf(tx, contact.id)
+        const live = latest !== undefined && latest.status !== 'closed' ? latest : undefined
+
+        if (msg.kind === 'start') {
+          // A conversation opened without a question: greet, open nothing.
+          if (live !== undefined) return { ticketId: asTicketId(live.id), duplicate: false }
+          const greeting = await textFor(tx, 'greeting', contact.language, texts)
+          const text = fillTemplate(greeting, { 'customer.name': contact.display_name })
+          await enqueueDelivery(
+            tx,
+            null,
+            { type: 'customer.direct', channel: msg.channel, to: contact.external_id, text },
+            now,
+          )
+          return { ticketId: null, duplicate: false }
+        }
+
+        const ticket = live ?? (await openTicket(tx, msg, contact.id, latest, now))
+        if (live === undefined) {
+          // Rules first: the type they set may route the ticket to an assignment group.
+          await applyRules(
+            tx,
+            ticket,
+            { text: msg.text, channel: msg.channel, language: contact.language },
+            now,
+          )
+          // Read again only when assigning: the rules may have set the type that routes it.
+          if (deps.assignment !== undefined) await autoAssign(tx, await requireTicket(tx, ticket.id), now)
+        }
+        const message = await insertMessage(tx, {
+          ticket_id: ticket.id,
+          direction: 'inbound',
+          kind: msg.kind,
+          text: msg.text,
+          external_id: msg.externalId,
+          created_at: now,
+        })
+        await enqueueDelivery(tx, ticket.id, { type: 'desk.entry', messageId: message.id }, now)
+
+        const away = await awayNotice(tx, ticket.id, contact.language, now)
+        if (live === undefined) {
+          const text = fillTemplate(await textFor(tx, 'ticketOpened', contact.language, texts), {
+            'ticket.number': String(ticket.id),
+            'customer.name': contact.display_name,
+          })
+          await sendAutomatic(tx, ticket.id, away === undefined ? text : `${text} ${away}`, now)
+        } else {
+          if (away !== undefined) await sendAutomatic(tx, ticket.id, away, now)
+          const next = statusAfterCustomerMessage(live.status)
+          if (next !== live.status) {
+            await changeStatus(tx, live, next, { actor: 'customer' }, now)
+            await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
+          }
+          await tx
+            .updateTable('tickets')
+            .set({
+              last_customer_message_at: writtenAt(msg, now),
+              updated_at: now,
+              // After an agent's answer, the customer's next message starts the next-response clock.
+              awaiting_reply_since:
+                live.first_response_at === null ? null : (live.awaiting_reply_since ?? now),
+            })
+            .where('id', '=', ticket.id)
+            .execute()
+        }
+        return { ticketId: asTicketId(ticket.id), duplicate: false }
+      })
+    },
+
+    /**
+     * Applies a platform's report on a sent message: delivered and read mark the reply in its
+     * thread, a failure is said there with the platform's reason. Reports never move backwards.
+     */
+    async deliveryStatus(update: DeliveryStatusUpdate): Promise<void> {
+      await inTransaction(async (tx, now) => {
+        const message = await tx
+          .selectFrom('messages')
+          .innerJoin('tickets', 'tickets.id', 'messages.ticket_id')
+          .select(['messages.id', 'messages.ticket_id', 'messages.delivery_status'])
+          .where('messages.external_id', '=', update.externalMessageId)
+          .where('messages.direction', '=', 'outbound')
+          .where('tickets.channel', '=', update.channel)
+          .executeTakeFirst()
+        if (message === undefined) return
+        if (statusRank[update.status] <= statusRank[message.delivery_status ?? 'none']) return
+        await tx
+          .updateTable('messages')
+          .set({ delivery_status: update.status })
+          .where('id', '=', message.id)
+          .execute()
+        if (update.status === 'failed') {
+          const what = `A message to the customer on ${channelLabel[update.channel]}`
+          await markUndelivered(tx, message.ticket_id, what, update.reason ?? 'no reason given', now)
+        } else if (update.status !== 'sent') {
+          const reaction = update.status === 'read' ? 'eyes' : 'white_check_mark'
+          await enqueueDelivery(
+            tx,
+            message.ticket_id,
+            { type: 'desk.react', messageId: message.id, reaction },
+            now,
+          )
+        }
+      })
+    },
+
+    /** Records that a delivery failed for good, where the agents of the ticket will see it. */
+    async reportUndelivered(ticketId: number, what: string, reason: string): Promise<void> {
+      await inTransaction((tx, now) => markUndelivered(tx, ticketId, what, reason, now))
+    },
+
+    /** Queues a notice for the support channel. */
+    async notify(notice: DeskNotice): Promise<void> {
+      await inTransaction(async (tx, now) => {
+        const image = notice.image && {
+          filename: notice.image.filename,
+          pngBase64: notice.image.png.toString('base64'),
+        }
+        await enqueueDelivery(
+          tx,
+          null,
+          { type: 'desk.notice', text: notice.text, ...(image && { image }) },
+          now,
+        )
+      })
+    },
+  }
+}
+
+export type Intake = ReturnType<typeof createIntake>

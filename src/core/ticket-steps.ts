@@ -1,0 +1,160 @@
+import type { Db } from '../db/connection.js'
+import { deskUserIdOf } from '../db/repos/agents.js'
+import { enqueueDelivery } from '../db/repos/deliveries.js'
+import { recordEvent } from '../db/repos/events.js'
+import { insertMessage } from '../db/repos/messages.js'
+import type { Agent, Ticket } from '../db/schema.js'
+import { inert } from './untrusted.js'
+import type { TicketStatus } from './model.js'
+import { pickAgent } from './assignment.js'
+import type { HelpDeskDeps } from './desk-deps.js'
+
+type Tx = Db
+
+/**
+ * The steps several callers share: a status change, an assignment, a line in the thread, an
+ * automatic message, a failed delivery said where agents see it. Each runs inside the caller's
+ * transaction.
+ */
+export function createTicketSteps(deps: HelpDeskDeps) {
+  async function changeStatus(
+    tx: Tx,
+    ticket: Ticket,
+    to: TicketStatus,
+    who: { actor: 'agent' | 'customer' | 'system'; agentId?: number },
+    now: string,
+  ): Promise<void> {
+    await tx
+      .updateTable('tickets')
+      .set({
+        status: to,
+        updated_at: now,
+        solved_at: to === 'solved' ? now : to === 'closed' ? ticket.solved_at : null,
+        closed_at: to === 'closed' ? now : null,
+      })
+      .where('id', '=', ticket.id)
+      .execute()
+    await recordEvent(
+      tx,
+      {
+        ticketId: ticket.id,
+        actor: who.actor,
+        agentId: who.agentId ?? null,
+        action: 'status',
+        from: ticket.status,
+        to,
+      },
+      now,
+    )
+  }
+
+  /** Sets (or clears) a ticket's assignee and records who did it: an agent, or the system when `by` is null. */
+  async function assignTo(
+    tx: Tx,
+    ticket: Ticket,
+    assignee: Pick<Agent, 'id' | 'desk_user_id'> | null,
+    by: Agent | null,
+    now: string,
+  ): Promise<void> {
+    await tx
+      .updateTable('tickets')
+      .set({ assignee_id: assignee?.id ?? null, updated_at: now })
+      .where('id', '=', ticket.id)
+      .execute()
+    await recordEvent(
+      tx,
+      {
+        ticketId: ticket.id,
+        actor: by === null ? 'system' : 'agent',
+        agentId: by?.id ?? null,
+        action: 'assigned',
+        from: await deskUserIdOf(tx, ticket.assignee_id),
+        to: assignee?.desk_user_id ?? null,
+      },
+      now,
+    )
+  }
+
+  /** Puts a line into the ticket's thread that only agents see. */
+  async function postSystemLine(tx: Tx, ticketId: number, text: string, now: string): Promise<void> {
+    const message = await insertMessage(tx, {
+      ticket_id: ticketId,
+      direction: 'system',
+      kind: 'text',
+      text,
+      created_at: now,
+    })
+    await enqueueDelivery(tx, ticketId, { type: 'desk.entry', messageId: message.id }, now)
+  }
+
+  /** Records a system event unless one with the same action and value exists; false when it did. */
+  async function recordOnce(
+    tx: Tx,
+    ticketId: number,
+    action: string,
+    value: string,
+    now: string,
+  ): Promise<boolean> {
+    const seen = await tx
+      .selectFrom('events')
+      .select('id')
+      .where('ticket_id', '=', ticketId)
+      .where('action', '=', action)
+      .where('to_value', '=', value)
+      .executeTakeFirst()
+    if (seen !== undefined) return false
+    await recordEvent(tx, { ticketId, actor: 'system', action, to: value }, now)
+    return true
+  }
+
+  async function sendAutomatic(tx: Tx, ticketId: number, text: string, now: string): Promise<void> {
+    const message = await insertMessage(tx, {
+      ticket_id: ticketId,
+      direction: 'outbound',
+      kind: 'text',
+      text,
+      created_at: now,
+    })
+    await enqueueDelivery(tx, ticketId, { type: 'customer.message', messageId: message.id }, now)
+    await enqueueDelivery(tx, ticketId, { type: 'desk.entry', messageId: message.id }, now)
+  }
+
+  /** Records a message that did not reach the customer, and says so in the thread. */
+  async function markUndelivered(
+    tx: Tx,
+    ticketId: number,
+    what: string,
+    reason: string,
+    now: string,
+  ): Promise<void> {
+    await recordEvent(tx, { ticketId, actor: 'system', action: 'delivery_failed', to: reason }, now)
+    await postSystemLine(tx, ticketId, `:warning: ${what} could not be delivered: ${inert(reason)}`, now)
+  }
+
+  /**
+   * Gives a ticket to the next agent on shift (round-robin, within capacity and the rules' group),
+   * or leaves it unassigned when nobody can take it. Returns the agent's desk user id.
+   */
+  async function autoAssign(
+    tx: Tx,
+    ticket: Ticket,
+    now: string,
+    except?: number,
+  ): Promise<string | undefined> {
+    const policy = deps.assignment
+    if (policy === undefined) return undefined
+    const agent = await pickAgent(tx, policy, ticket, except)
+    if (agent === undefined && ticket.assignee_id === null) return undefined
+    await assignTo(tx, ticket, agent ?? null, null, now)
+    if (agent !== undefined) {
+      await tx.updateTable('agents').set({ last_assigned_at: now }).where('id', '=', agent.id).execute()
+      if (ticket.status === 'new') await changeStatus(tx, ticket, 'open', { actor: 'system' }, now)
+    }
+    await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
+    return agent?.desk_user_id
+  }
+
+  return { changeStatus, assignTo, postSystemLine, recordOnce, sendAutomatic, markUndelivered, autoAssign }
+}
+
+export type TicketSteps = ReturnType<typeof createTicketSteps>
