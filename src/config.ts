@@ -45,6 +45,12 @@ function parseDuration(text: string): number {
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]
 }
 
+/** A yes/no setting: true or 1 turns it on; false, 0 or nothing leaves it off. */
+const flag = z
+  .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
+  .default('false')
+  .transform((v) => v === 'true' || v === '1')
+
 const millis = (fallback: number, min: number) =>
   z.coerce.number({ message: 'must be milliseconds' }).int().min(min).default(fallback)
 
@@ -226,10 +232,7 @@ const schema = z
       .gt(0, 'must be between 1 and 99')
       .lt(100, 'must be between 1 and 99')
       .default(75),
-    SLA_PAUSE_PENDING: z
-      .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
-      .default('false')
-      .transform((v) => v === 'true' || v === '1'),
+    SLA_PAUSE_PENDING: flag,
     PENDING_REMIND_DAYS: days.default(3),
     PENDING_CLOSE_DAYS: days.default(5),
     SOLVED_CLOSE_DAYS: days.default(4),
@@ -271,26 +274,17 @@ const schema = z
       .int()
       .min(100)
       .default(3000),
-    AUTO_ASSIGN: z
-      .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
-      .default('false')
-      .transform((v) => v === 'true' || v === '1'),
+    AUTO_ASSIGN: flag,
     AGENT_CAPACITY: z.coerce.number({ message: 'must be a number of tickets' }).int().min(1).default(10),
     ASSIGN_GROUPS: parsed(parseGroups),
     ASSIGN_RULES: parsed(parseRules),
-    REASSIGN_ON_SHIFT_OFF: z
-      .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
-      .default('false')
-      .transform((v) => v === 'true' || v === '1'),
+    REASSIGN_ON_SHIFT_OFF: flag,
     DIGEST_TIME: z
       .string()
       .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'must be a time like 08:00, or off')
       .default('08:00'),
 
-    WHATSAPP_WEB_ENABLED: z
-      .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
-      .default('false')
-      .transform((v) => v === 'true' || v === '1'),
+    WHATSAPP_WEB_ENABLED: flag,
     WHATSAPP_WEB_SESSION_DIR: z.string().min(1).default('./data/whatsapp-web'),
     CHROMIUM_PATH: optional(z.string()),
     WHATSAPP_WEB_CHAT_GAP_MS: z.coerce.number({ message: 'must be milliseconds' }).int().min(0).default(3000),
