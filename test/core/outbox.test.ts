@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DeskError } from '../../src/core/errors.js'
 import { createHelpDesk, type HelpDesk } from '../../src/core/helpdesk.js'
-import { createOutbox } from '../../src/core/outbox.js'
+import { createOutbox, type OutboxDeps, type OutboxPolicy } from '../../src/core/outbox.js'
 import { defaultTexts } from '../../src/core/texts.js'
 import type { Db } from '../../src/db/connection.js'
 import { deliveriesOf } from '../../src/db/repos/deliveries.js'
@@ -24,7 +24,8 @@ describe('outbox', () => {
   let telegram: ReturnType<typeof fakeChannel>
   let log: TestLog
 
-  const outbox = () =>
+  /** The outbox over the test's database and fakes; a test may swap a part or tune the policy. */
+  const outbox = (with_: Partial<OutboxDeps> = {}, tuned: Partial<OutboxPolicy> = {}) =>
     createOutbox({
       db,
       clock,
@@ -33,7 +34,8 @@ describe('outbox', () => {
       deskHome: 'CSUPPORT',
       channels: new Map([['telegram', telegram.adapter]]),
       helpdesk,
-      policy,
+      ...with_,
+      policy: { ...policy, ...tuned },
     })
 
   beforeEach(async () => {
@@ -140,16 +142,7 @@ describe('outbox', () => {
     await helpdesk.reply(agent, ticketId!, 'hello')
     const down = new DeskError('unavailable', 'Telegram sendMessage could not be reached')
     telegram.failNext(...Array<DeskError>(40).fill(down))
-    const box = createOutbox({
-      db,
-      clock,
-      log,
-      desk: desk.desk,
-      deskHome: 'CSUPPORT',
-      channels: new Map([['telegram', telegram.adapter]]),
-      helpdesk,
-      policy: { ...policy, alertAfterMs: 15 * 60_000 },
-    })
+    const box = outbox({}, { alertAfterMs: 15 * 60_000 })
     // Three hours of outage: far more tries than the old budget of twelve.
     for (let i = 0; i < 40; i++) {
       await box.drain()
@@ -169,16 +162,7 @@ describe('outbox', () => {
   it('lets a hung chat hold back only its own replies, and tries it again after the send timeout', async () => {
     const a = await helpdesk.receive(inbound('Hello', { contact: { externalId: '1', displayName: 'A' } }))
     const b = await helpdesk.receive(inbound('Hello', { contact: { externalId: '2', displayName: 'B' } }))
-    const box = createOutbox({
-      db,
-      clock,
-      log,
-      desk: desk.desk,
-      deskHome: 'CSUPPORT',
-      channels: new Map([['telegram', telegram.adapter]]),
-      helpdesk,
-      policy: { ...policy, sendTimeoutMs: 50 },
-    })
+    const box = outbox({}, { sendTimeoutMs: 50 })
     await box.drain()
     telegram.sent.length = 0
     telegram.hang('1')
@@ -206,16 +190,7 @@ describe('outbox', () => {
       await helpdesk.receive(inbound('Hello', { contact: { externalId: `n${i}`, displayName: `N${i}` } }))
     }
     desk.hang('CBAD')
-    const box = createOutbox({
-      db,
-      clock,
-      log,
-      desk: desk.desk,
-      deskHome: 'CSUPPORT',
-      channels: new Map([['telegram', telegram.adapter]]),
-      helpdesk,
-      policy: { ...policy, concurrency: 4, sendTimeoutMs: 20 },
-    })
+    const box = outbox({}, { concurrency: 4, sendTimeoutMs: 20 })
     // One post at a time per Slack channel: each pass reaches the support channel's tickets too.
     for (let pass = 0; pass < 3; pass++) await box.tick()
     const opened = desk.log.filter((l) => l.op === 'open').map((l) => l.view.customer.name)
@@ -226,16 +201,7 @@ describe('outbox', () => {
   it('resumes a long reply after the parts that already left', async () => {
     const sms = fakeChannel('telegram', { textLimit: 10 })
     const { ticketId } = await helpdesk.receive(inbound('Hello'))
-    const box = createOutbox({
-      db,
-      clock,
-      log,
-      desk: desk.desk,
-      deskHome: 'CSUPPORT',
-      channels: new Map([['telegram', sms.adapter]]),
-      helpdesk,
-      policy,
-    })
+    const box = outbox({ channels: new Map([['telegram', sms.adapter]]) })
     await box.drain()
     sms.sent.length = 0
     await helpdesk.reply(agent, ticketId!, 'aaaa bbbb cccc dddd eeee ffff')
@@ -264,16 +230,7 @@ describe('outbox', () => {
       ...desk.desk,
       rates: { post: { perSecond: 1, burst: 4 }, edit: { perSecond: 1, burst: 4 } },
     }
-    const box = createOutbox({
-      db,
-      clock,
-      log,
-      desk: paced,
-      deskHome: 'CSUPPORT',
-      channels: new Map([['telegram', telegram.adapter]]),
-      helpdesk,
-      policy: { ...policy, paced: true },
-    })
+    const box = outbox({ desk: paced }, { paced: true })
     await box.drain()
     expect(desk.log.filter((l) => l.op === 'open')).toHaveLength(4)
     clock.advance(1_000)
