@@ -25,7 +25,7 @@ describe('outbox', () => {
   let log: TestLog
 
   /** The outbox over the test's database and fakes; a test may swap a part or tune the policy. */
-  const outbox = (with_: Partial<OutboxDeps> = {}, tuned: Partial<OutboxPolicy> = {}) =>
+  const outbox = (parts: Partial<OutboxDeps> = {}, tuned: Partial<OutboxPolicy> = {}) =>
     createOutbox({
       db,
       clock,
@@ -34,7 +34,7 @@ describe('outbox', () => {
       deskHome: 'CSUPPORT',
       channels: new Map([['telegram', telegram.adapter]]),
       helpdesk,
-      ...with_,
+      ...parts,
       policy: { ...policy, ...tuned },
     })
 
