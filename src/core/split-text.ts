@@ -1,21 +1,65 @@
+/** Grapheme clusters: what a reader sees as one character (👨‍👩‍👧, 🇩🇪, e with its accents). */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+
+/** A place a text may be cut: an offset between two graphemes, and what ends just before it. */
+interface Boundary {
+  readonly at: number
+  readonly after: 'newline' | 'space' | 'other'
+}
+
 /**
- * Splits text into pieces a platform accepts, cutting after a line break or else a space; nothing
- * is dropped and no character is cut in half (a surrogate pair, such as most emoji, stays whole).
+ * Splits text into pieces of at most `limit` UTF-16 units that a platform accepts, cutting after a
+ * line break, else after a space, else between two graphemes; nothing is dropped and what a reader
+ * sees as one character (a family emoji, a flag, a letter with accents) is never cut in two. Only a
+ * single grapheme longer than `limit` is cut, and then between code points, so no surrogate pair
+ * is ever halved.
  */
 export function splitText(text: string, limit: number): string[] {
+  if (text.length <= limit) return [text]
+  if (!(limit >= 2)) throw new RangeError(`a text limit must be at least 2 UTF-16 units, not ${limit}`)
+  const bounds = boundaries(text)
   const parts: string[] = []
-  let rest = text
-  while (rest.length > limit) {
-    const window = rest.slice(0, limit)
-    const newline = window.lastIndexOf('\n')
-    const cut = newline > limit / 2 ? newline : window.lastIndexOf(' ')
-    let at = cut > limit / 2 ? cut + 1 : limit
-    if (isHighSurrogate(rest.charCodeAt(at - 1))) at -= 1
-    parts.push(rest.slice(0, at))
-    rest = rest.slice(at)
+  let start = 0
+  let next = 1 // the first boundary after `start`
+  while (text.length - start > limit) {
+    const max = start + limit
+    let any = -1
+    let newline = -1
+    let space = -1
+    for (let j = next; j < bounds.length && (bounds[j]?.at ?? Infinity) <= max; j++) {
+      any = j
+      if (bounds[j]?.after === 'newline') newline = j
+      else if (bounds[j]?.after === 'space') space = j
+    }
+    // A break in the first half of the window would leave a short part: cut between graphemes instead.
+    const late = (j: number) => j >= 0 && (bounds[j]?.at ?? 0) - start > limit / 2
+    const pick = late(newline) ? newline : late(space) ? space : any
+    if (pick < 0) {
+      start = cutInsideGrapheme(text, parts, start, max)
+      continue
+    }
+    const at = bounds[pick]?.at ?? max
+    parts.push(text.slice(start, at))
+    start = at
+    next = pick + 1
   }
-  parts.push(rest)
+  parts.push(text.slice(start))
   return parts
 }
 
-const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff
+function boundaries(text: string): Boundary[] {
+  const bounds: Boundary[] = [{ at: 0, after: 'other' }]
+  for (const { segment, index } of graphemes.segment(text)) {
+    const after = segment.endsWith('\n') ? 'newline' : segment === ' ' ? 'space' : 'other'
+    bounds.push({ at: index + segment.length, after })
+  }
+  return bounds
+}
+
+/** One grapheme is longer than the limit: push its first `max - start` units, never half a pair. */
+function cutInsideGrapheme(text: string, parts: string[], start: number, max: number): number {
+  const high = text.charCodeAt(max - 1)
+  const at = high >= 0xd800 && high <= 0xdbff ? max - 1 : max
+  parts.push(text.slice(start, at))
+  return at
+}

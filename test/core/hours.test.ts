@@ -1,5 +1,7 @@
+import fc from 'fast-check'
+import { DateTime } from 'luxon'
 import { describe, expect, it } from 'vitest'
-import { createBusinessHours, parseSchedule } from '../../src/core/hours.js'
+import { createBusinessHours, parseSchedule, type OpenSpan } from '../../src/core/hours.js'
 
 const H = 3_600_000
 const berlin = (schedule: string, holidays: string[] = []) =>
@@ -83,5 +85,93 @@ describe('business hours', () => {
     expect(week.format(utc('2026-11-30T08:00:00Z'))).toBe('Mon 30 Nov, 09:00 (Europe/Berlin)')
     expect(week.describe()).toContain('Mon 09:00–17:00')
     expect(week.describe()).toContain('Sat closed')
+  })
+})
+
+const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe'] as const
+const DAY = 86_400_000
+const FROM = Date.parse('2026-01-01T00:00:00Z')
+
+/** A week of open spans that do not overlap, on a quarter-hour grid, open at least once a week. */
+const weekSpans: fc.Arbitrary<OpenSpan[]> = fc
+  .array(fc.uniqueArray(fc.integer({ min: 0, max: 96 }), { maxLength: 6 }), { minLength: 7, maxLength: 7 })
+  .map((days) =>
+    days.flatMap((marks, i) => {
+      const sorted = [...marks].sort((a, b) => a - b)
+      const spans: OpenSpan[] = []
+      for (let k = 0; k + 1 < sorted.length; k += 2)
+        spans.push({ weekday: i + 1, start: (sorted[k] ?? 0) * 15, end: (sorted[k + 1] ?? 0) * 15 })
+      return spans
+    }),
+  )
+  .filter((spans) => spans.length > 0)
+/** Local dates in the first months of 2026, a few of them holidays. */
+const holidays = fc.uniqueArray(
+  fc.integer({ min: 0, max: 120 }).map((d) => new Date(FROM + d * DAY).toISOString().slice(0, 10)),
+  { maxLength: 8 },
+)
+const desk = fc
+  .record({ zone: fc.constantFrom(...ZONES), schedule: weekSpans, holidays })
+  .map((opts) => ({ opts, hours: createBusinessHours(opts) }))
+/** An instant in those months, to the minute or to the millisecond. */
+const instant = fc.oneof(
+  fc.integer({ min: 0, max: 100 * 24 * 60 }).map((m) => FROM + m * 60_000),
+  fc.integer({ min: 0, max: 100 * DAY }).map((ms) => FROM + ms),
+)
+const at = (ms: number) => new Date(ms)
+
+describe('business hours properties', () => {
+  it('is open exactly when the next opening is now, and the next opening is open', () => {
+    fc.assert(
+      fc.property(desk, instant, ({ hours }, t) => {
+        const next = hours.nextOpening(at(t)).getTime()
+        expect(next).toBeGreaterThanOrEqual(t)
+        expect(hours.isOpen(at(t))).toBe(next === t)
+        expect(hours.isOpen(at(next))).toBe(true)
+        // Nothing is worked while the team is away.
+        expect(hours.workingTimeBetween(at(t), at(next))).toBe(0)
+        // The millisecond after an open moment is worked time; after a closed one it is not.
+        expect(hours.workingTimeBetween(at(t), at(t + 1))).toBe(hours.isOpen(at(t)) ? 1 : 0)
+      }),
+    )
+  })
+
+  it('counts working time additively, never negative and never more than the time that passed', () => {
+    fc.assert(
+      fc.property(desk, fc.array(instant, { minLength: 3, maxLength: 3 }), ({ hours }, three) => {
+        const [a = 0, b = 0, c = 0] = [...three].sort((x, y) => x - y)
+        const ab = hours.workingTimeBetween(at(a), at(b))
+        const bc = hours.workingTimeBetween(at(b), at(c))
+        expect(ab + bc).toBe(hours.workingTimeBetween(at(a), at(c)))
+        expect(ab).toBeGreaterThanOrEqual(0)
+        expect(ab).toBeLessThanOrEqual(b - a)
+        expect(hours.workingTimeBetween(at(c), at(a))).toBe(0)
+      }),
+    )
+  })
+
+  it('lands an SLA due time after exactly the working time it was given', () => {
+    fc.assert(
+      fc.property(desk, instant, fc.integer({ min: 0, max: 3 * DAY }), ({ hours }, t, ms) => {
+        const due = hours.addWorkingTime(at(t), ms)
+        expect(hours.workingTimeBetween(at(t), due)).toBe(ms)
+      }),
+    )
+  })
+
+  it('works no time on a holiday or a day without open hours', () => {
+    fc.assert(
+      fc.property(desk, fc.integer({ min: 0, max: 120 }), fc.nat(), ({ opts, hours }, d, offset) => {
+        const day = DateTime.fromMillis(FROM + d * DAY, { zone: opts.zone }).startOf('day')
+        const closed =
+          opts.holidays.includes(day.toISODate() ?? '') ||
+          !opts.schedule.some((s) => s.weekday === day.weekday && s.end > s.start)
+        fc.pre(closed)
+        const start = day.toMillis()
+        const end = day.plus({ days: 1 }).startOf('day').toMillis()
+        expect(hours.workingTimeBetween(at(start), at(end))).toBe(0)
+        expect(hours.isOpen(at(start + (offset % (end - start))))).toBe(false)
+      }),
+    )
   })
 })

@@ -1,7 +1,16 @@
+import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createHelpDesk, type HelpDesk } from '../../src/core/helpdesk.js'
 import { createTicketFields, DEFAULT_TICKET_TYPES } from '../../src/core/ticket-fields.js'
-import { countTickets, listTickets, parseFilter, WORKING } from '../../src/core/ticket-query.js'
+import { DeskError } from '../../src/core/errors.js'
+import { CHANNELS, PRIORITIES, TICKET_STATUSES } from '../../src/core/model.js'
+import {
+  countTickets,
+  listTickets,
+  parseFilter,
+  WORKING,
+  type TicketFilter,
+} from '../../src/core/ticket-query.js'
 import { defaultTexts } from '../../src/core/texts.js'
 import type { Db } from '../../src/db/connection.js'
 import { manualClock } from '../helpers/clock.js'
@@ -102,5 +111,158 @@ describe('ticket lists', () => {
       channel: 'discord',
     })
     expect(await countTickets(db, filter, clock.now())).toBe(3)
+  })
+})
+
+/** A filter as the user types it (tokens in any order, any case), with the value it must read as. */
+interface Typed {
+  readonly tokens: readonly string[]
+  readonly filter: TicketFilter
+}
+
+const anyCase = (word: string) =>
+  fc
+    .array(fc.boolean(), { minLength: word.length, maxLength: word.length })
+    .map((upper) => [...word].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''))
+const token = <T>(key: string, typed: fc.Arbitrary<[string, T]>) =>
+  fc.option(
+    typed.map(([value, parsed]) => ({ text: `${key}:${value}`, parsed })),
+    { nil: undefined },
+  )
+
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const
+const userId = fc.stringMatching(/^[UW][A-Z0-9]{2,10}$/)
+const label = fc.string({ unit: fc.constantFrom(...'abcé1_.-:'), maxLength: 8 }) // no space, no '>'
+const value = fc.string({ unit: fc.constantFrom(...'abcz09_-:é#%'), minLength: 1, maxLength: 10 })
+/** Search words: anything but a `key:value` token. */
+const word = fc
+  .string({ unit: fc.constantFrom(...'ab:%_#é😀1'), minLength: 1, maxLength: 8 })
+  .filter((w) => !/^(\w+):(.+)$/.test(w))
+
+const typedFilter: fc.Arbitrary<Typed> = fc
+  .record({
+    status: fc.option(
+      fc.oneof(
+        anyCase('all').map((v) => [v, TICKET_STATUSES] as [string, readonly string[]]),
+        fc
+          .array(fc.constantFrom(...TICKET_STATUSES), { minLength: 1, maxLength: 4 })
+          .chain((list) => anyCase(list.join(',')).map((v) => [v, list] as [string, readonly string[]])),
+      ),
+      { nil: undefined },
+    ),
+    assignee: token(
+      'assignee',
+      fc.oneof(
+        anyCase('me').map((v) => [v, 'UME'] as [string, string]),
+        anyCase('none').map((v) => [v, 'none'] as [string, string]),
+        fc
+          .tuple(userId, fc.option(label))
+          .map(([id, name]) => [name === null ? `<@${id}>` : `<@${id}|${name}>`, id] as [string, string]),
+      ),
+    ),
+    channel: token(
+      'channel',
+      fc.constantFrom(...CHANNELS).chain((c) => anyCase(c).map((v) => [v, c] as [string, string])),
+    ),
+    priority: token(
+      'priority',
+      fc.constantFrom(...PRIORITIES).chain((p) => anyCase(p).map((v) => [v, p] as [string, string])),
+    ),
+    tag: token(
+      'tag',
+      value.chain((t) => anyCase(t).map((v) => [v, t] as [string, string])),
+    ),
+    type: token(
+      'type',
+      value.chain((t) => anyCase(t).map((v) => [v, t] as [string, string])),
+    ),
+    age: token(
+      'age',
+      fc
+        .tuple(
+          fc.constantFrom('>', '<'),
+          fc.integer({ min: 0, max: 10_000 }),
+          fc.constantFrom('m', 'h', 'd', 'w'),
+        )
+        .map(
+          ([op, n, unit]) =>
+            [`${op}${n}${unit}`, { op, ms: n * UNIT_MS[unit] }] as [string, TicketFilter['age']],
+        ),
+    ),
+    words: fc.array(word, { maxLength: 4 }),
+  })
+  .chain((g) => {
+    const keyed = [
+      g.status && { text: `status:${g.status[0]}`, parsed: g.status[1] },
+      g.assignee,
+      g.channel,
+      g.priority,
+      g.tag,
+      g.type,
+      g.age,
+    ]
+    const filterTokens = keyed.filter((t) => t !== undefined).map((t) => t.text)
+    const all = [...filterTokens, ...g.words]
+    return fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }).map((tokens) => {
+      const filter = {
+        statuses: g.status?.[1] ?? WORKING,
+        ...(g.assignee && { assignee: g.assignee.parsed }),
+        ...(g.channel && { channel: g.channel.parsed }),
+        ...(g.priority && { priority: g.priority.parsed }),
+        ...(g.tag && { tag: g.tag.parsed }),
+        ...(g.type && { type: g.type.parsed }),
+        ...(g.age && { age: g.age.parsed }),
+        // Words keep the order they were typed in, among the filters.
+        ...(g.words.length > 0 && { text: tokens.filter((t) => g.words.includes(t)).join(' ') }),
+      } as TicketFilter
+      return { tokens, filter }
+    })
+  })
+
+const space = fc.constantFrom(' ', '  ', '\t', '\n', ' \n ')
+const render = (tokens: readonly string[]) =>
+  fc
+    .tuple(fc.array(space, { minLength: tokens.length + 1, maxLength: tokens.length + 1 }))
+    .map(([gaps]) => gaps.map((gap, i) => gap + (tokens[i] ?? '')).join(''))
+
+describe('parseFilter properties', () => {
+  it('reads back every filter its grammar allows, however it is spaced, ordered and cased', () => {
+    fc.assert(
+      fc.property(
+        typedFilter.chain((t) => render(t.tokens).map((text) => ({ text, filter: t.filter }))),
+        ({ text, filter }) => {
+          expect(parseFilter(text, 'UME')).toEqual(filter)
+        },
+      ),
+    )
+  })
+
+  it('answers any text with a filter or a clear refusal, never a crash', () => {
+    const key = fc.constantFrom(
+      'status',
+      'assignee',
+      'channel',
+      'priority',
+      'tag',
+      'type',
+      'age',
+      'x',
+      'Status',
+      '',
+    )
+    const near = fc
+      .array(fc.tuple(key, fc.constantFrom(':', '', '::'), fc.string({ maxLength: 8 })), { maxLength: 5 })
+      .map((ts) => ts.map((t) => t.join('')).join(' '))
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), near), (text) => {
+        try {
+          const filter = parseFilter(text, 'UME')
+          expect(filter.statuses.length).toBeGreaterThan(0)
+        } catch (e) {
+          expect(e).toBeInstanceOf(DeskError)
+          expect((e as DeskError).code).toBe('invalid')
+        }
+      }),
+    )
   })
 })

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { escapeText, fromSlackText, parseMention, parseTicketNumber } from '../../../adapters/slack/text.js'
 
@@ -26,5 +27,42 @@ describe('Slack text', () => {
     expect(parseTicketNumber('#42')).toBe(42)
     expect(parseTicketNumber('42a')).toBeUndefined()
     expect(parseTicketNumber(undefined)).toBeUndefined()
+  })
+})
+
+/** Text built to look like Slack's own markup and escapes, besides any string at all. */
+const tricky = fc.oneof(
+  fc.string({ unit: 'binary' }),
+  fc
+    .array(
+      fc.constantFrom(
+        '<',
+        '>',
+        '&',
+        '&lt;',
+        '&gt;',
+        '&amp;',
+        '&amp;lt;',
+        '<!here>',
+        '<@U1|ann>',
+        '|',
+        ' ',
+        'a',
+        '😀',
+      ),
+      { maxLength: 12 },
+    )
+    .map((pieces) => pieces.join('')),
+)
+
+describe('Slack text properties', () => {
+  it('shows any customer text without markup, and gives it back unchanged', () => {
+    fc.assert(
+      fc.property(tricky, (text) => {
+        const shown = escapeText(text)
+        expect(shown).not.toMatch(/[<>]/)
+        expect(fromSlackText(shown)).toBe(text)
+      }),
+    )
   })
 })
