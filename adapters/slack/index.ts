@@ -8,7 +8,6 @@ import type { DeskDirectory } from '../../src/core/ports.js'
 import { createSlackDesk } from './desk.js'
 import { createSlackDirectory } from './directory.js'
 import { accessGuard } from './guard.js'
-import { registerUndo } from './undo.js'
 import { toDeskError } from './errors.js'
 import { registerListeners, type ListenerDeps } from './listeners.js'
 import { createSocketReceiver } from './socket-receiver.js'
@@ -146,7 +145,6 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
     }),
   )
   registerListeners(app, { ...opts, log })
-  registerUndo(app, { helpdesk: opts.helpdesk, log, noteMarkers: opts.noteMarkers })
 
   app.error(async (error) => {
     log.error({ err: error }, 'slack listener failed')

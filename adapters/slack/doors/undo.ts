@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt'
-import type { HelpDesk } from '../../src/core/helpdesk.js'
-import type { Logger } from '../../src/core/logger.js'
-import { call } from './errors.js'
-import { noteBody } from './classify.js'
-import { FLAVOUR_OF, toPlatformText } from './to-platform-text.js'
+import type { HelpDesk } from '../../../src/core/helpdesk.js'
+import type { Logger } from '../../../src/core/logger.js'
+import { call } from '../errors.js'
+import { noteBody } from '../classify.js'
+import { FLAVOUR_OF, toPlatformText } from '../to-platform-text.js'
 
 interface Post {
   readonly user?: string

@@ -1,0 +1,120 @@
+import type { App, MessageShortcut, ViewOutput } from '@slack/bolt'
+import type { WebClient } from '@slack/web-api'
+import { describeError } from '../../../src/core/errors.js'
+import type { Actor } from '../../../src/core/helpdesk.js'
+import { call } from '../errors.js'
+import { assignModal, MODAL, noteModal, type ModalTarget } from '../modals.js'
+import type { DoorContext } from './context.js'
+
+/** Message shortcuts (callback ids), as declared in the app manifest. */
+export const SHORTCUT = {
+  resolve: 'td_resolve_message',
+  assign: 'td_assign_message',
+  note: 'td_note_message',
+} as const
+
+type ModalValues = ViewOutput['state']['values']
+
+/**
+ * Door 1 again: message shortcuts on any message of a ticket's thread (*Resolve*, *Assign…*,
+ * *Private note…*), and the submissions of the modals they and the root buttons open.
+ */
+export function registerShortcutsAndModals(app: App, ctx: DoorContext): void {
+  registerShortcuts(app, ctx)
+  registerSubmissions(app, ctx)
+}
+
+/** The ticket of the thread a shortcut was used in; the agent is told when it is no ticket's. */
+async function shortcutTarget(
+  ctx: DoorContext,
+  shortcut: MessageShortcut,
+  client: WebClient,
+): Promise<ModalTarget | undefined> {
+  // A thread's root message has no thread_ts: its own ts names the thread.
+  const threadTs = (shortcut.message.thread_ts as string | undefined) ?? shortcut.message.ts
+  const ticketId = await ctx.helpdesk.ticketOfThread({ channel: shortcut.channel.id, ts: threadTs })
+  if (ticketId === undefined) {
+    await ctx.tellAgent(
+      client,
+      { channel: shortcut.channel.id, user: shortcut.user.id },
+      ":warning: This message is not in a ticket's thread. Use the shortcut on a message of a ticket thread.",
+    )
+    return undefined
+  }
+  return { ticketId, channel: shortcut.channel.id, threadTs }
+}
+
+function registerShortcuts(app: App, ctx: DoorContext): void {
+  const { helpdesk, log, attempt, tellAgent } = ctx
+  app.shortcut<MessageShortcut>(SHORTCUT.resolve, async ({ shortcut, ack, client }) => {
+    await ack()
+    const target = await shortcutTarget(ctx, shortcut, client)
+    if (target === undefined) return
+    const answer = await attempt(
+      async () =>
+        (await helpdesk.setStatus({ deskUserId: shortcut.user.id }, target.ticketId, 'solved')).text,
+    )
+    await tellAgent(
+      client,
+      { channel: target.channel, user: shortcut.user.id, threadTs: target.threadTs },
+      answer,
+    )
+  })
+
+  for (const [id, modal] of [
+    [SHORTCUT.assign, assignModal],
+    [SHORTCUT.note, noteModal],
+  ] as const) {
+    app.shortcut<MessageShortcut>(id, async ({ shortcut, ack, client }) => {
+      await ack()
+      const target = await shortcutTarget(ctx, shortcut, client)
+      if (target === undefined) return
+      await call('views.open', () =>
+        client.views.open({ trigger_id: shortcut.trigger_id, view: modal(target) }),
+      ).catch((error: unknown) => log.warn({ err: describeError(error) }, 'could not open a modal'))
+    })
+  }
+}
+
+/** The modals' submissions: errors are shown on the field, success ephemerally in the thread. */
+function registerSubmissions(app: App, ctx: DoorContext): void {
+  const { helpdesk, canned, agentName, failureText, tellAgent } = ctx
+  const submissions = [
+    {
+      id: MODAL.note,
+      field: 'note',
+      run: (actor: Actor, target: ModalTarget, values: ModalValues) =>
+        helpdesk.note(actor, target.ticketId, values.note?.text?.value ?? ''),
+    },
+    {
+      id: MODAL.canned,
+      field: 'canned',
+      run: async (actor: Actor, target: ModalTarget, values: ModalValues) => {
+        const name = values.canned?.name?.selected_option?.value ?? ''
+        const text = await canned.render(name, target.ticketId, await agentName(actor.deskUserId))
+        return helpdesk.reply(actor, target.ticketId, text)
+      },
+    },
+    {
+      id: MODAL.assign,
+      field: 'assignee',
+      run: (actor: Actor, target: ModalTarget, values: ModalValues) =>
+        helpdesk.assign(actor, target.ticketId, values.assignee?.user?.selected_user ?? ''),
+    },
+  ] as const
+  for (const submission of submissions) {
+    app.view(submission.id, async ({ ack, view, body, client }) => {
+      const target = JSON.parse(view.private_metadata) as ModalTarget
+      try {
+        const out = await submission.run({ deskUserId: body.user.id }, target, view.state.values)
+        await ack()
+        const where = { channel: target.channel, user: body.user.id, threadTs: target.threadTs }
+        await tellAgent(client, where, out.text)
+      } catch (error) {
+        // Only a modal's own ack can show an error; a duplicate means the first submit did it.
+        const text = failureText(error) ?? 'Already done.'
+        await ack({ response_action: 'errors', errors: { [submission.field]: text } })
+      }
+    })
+  }
+}

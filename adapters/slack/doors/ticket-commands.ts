@@ -1,0 +1,66 @@
+import type { App } from '@slack/bolt'
+import type { WebClient } from '@slack/web-api'
+import type { Actor } from '../../../src/core/helpdesk.js'
+import { channelLabel, statusLabel } from '../../../src/core/model.js'
+import { COMMANDS, helpText, isCommandName, runSlashCommand } from '../commands.js'
+import { call } from '../errors.js'
+import { escapeText, parseTicketNumber } from '../text.js'
+import type { DoorContext } from './context.js'
+
+/** Every ticket command as a slash command, plus /ticket, which names the command as a word. */
+const SLASH_COMMANDS = [...Object.keys(COMMANDS), 'ticket']
+
+/**
+ * Door 2, anywhere: slash commands with the ticket number (`/resolve 42`, `/ticket 42 assign @x`),
+ * answered ephemerally; `/ticket 42` alone describes the ticket and links to its thread.
+ */
+export function registerTicketCommands(app: App, ctx: DoorContext): void {
+  const { attempt } = ctx
+
+  app.command(new RegExp(`^/(${SLASH_COMMANDS.join('|')})$`), async ({ command, ack }) => {
+    const actor: Actor = { deskUserId: command.user_id }
+    let name = command.command.slice(1)
+    let text = command.text
+    if (name === 'ticket') {
+      const [sub = 'help', ...rest] = text.trim().split(/\s+/)
+      const shown = parseTicketNumber(sub)
+      if (sub === '' || sub === 'help') {
+        await ack({ response_type: 'ephemeral', text: helpText('slash') })
+        return
+      }
+      if (shown !== undefined) {
+        await ack({
+          response_type: 'ephemeral',
+          text: (await attempt(() => describeTicket(ctx, app.client, shown))) ?? '',
+        })
+        return
+      }
+      name = sub.toLowerCase()
+      text = rest.join(' ')
+    }
+    if (!isCommandName(name)) {
+      await ack({
+        response_type: 'ephemeral',
+        text: `:warning: \`${name}\` is not a command.\n${helpText('slash')}`,
+      })
+      return
+    }
+    const answer = await attempt(() => runSlashCommand(ctx.core, actor, name, text))
+    await ack({ response_type: 'ephemeral', text: answer ?? '' })
+  })
+}
+
+/** One line about a ticket, with a link to its thread when it has one. */
+async function describeTicket(ctx: DoorContext, client: WebClient, id: number): Promise<string> {
+  const t = await ctx.helpdesk.view(id)
+  const assignee = t.assignee === null ? 'unassigned' : `<@${t.assignee}>`
+  let link = ''
+  if (t.thread !== null) {
+    const { thread } = t
+    const res = await call('chat.getPermalink', () =>
+      client.chat.getPermalink({ channel: thread.channel, message_ts: thread.ts }),
+    )
+    link = res.permalink === undefined ? '' : `\n<${res.permalink}|Open the thread>`
+  }
+  return `*#${t.id}* · ${channelLabel[t.channel]} · ${escapeText(t.customer.name)} · ${statusLabel[t.status]} · ${assignee}\n>${escapeText(t.subject)}${link}`
+}
