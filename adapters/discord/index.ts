@@ -38,9 +38,7 @@ export function createDiscordAdapter(opts: DiscordOptions): ChannelAdapter {
       send = createDirectMessenger(c.rest)
       let lost = false
       const report = (text: string) =>
-        host
-          .notify({ text })
-          .catch((error: unknown) => log.error({ err: describeError(error) }, 'notice not queued'))
+        host.notify({ text }).catch((error: unknown) => log.error({ err: error }, 'notice not queued'))
 
       c.on('messageCreate', (message) => {
         const inbound = toInbound(message, opts.guildChannelId)

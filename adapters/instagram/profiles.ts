@@ -1,4 +1,3 @@
-import { describeError } from '../../src/core/errors.js'
 import type { Logger } from '../../src/core/logger.js'
 import { graphCall } from '../meta/graph.js'
 import type { InstagramGraph } from './outbound.js'
@@ -45,7 +44,7 @@ export function createProfileCache(graph: InstagramGraph, log: Logger) {
       }
       log.warn({ status: answer.status, code: answer.body.error?.code }, 'instagram profile lookup refused')
     } catch (error) {
-      log.warn({ err: describeError(error) }, 'instagram profile lookup failed')
+      log.warn({ err: error }, 'instagram profile lookup failed')
     }
     return { name: `Instagram user ${userId.slice(-4)}`, provisional: true }
   }

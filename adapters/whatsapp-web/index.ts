@@ -61,7 +61,7 @@ export function createWhatsAppWebAdapter(opts: WhatsAppWebOptions): ChannelAdapt
     await host
       .notify({ text, ...(image && { image }) })
       .catch((error: unknown) =>
-        log.error({ err: describeError(error) }, 'could not queue a notice for the support channel'),
+        log.error({ err: error }, 'could not queue a notice for the support channel'),
       )
   }
 
@@ -148,10 +148,10 @@ export function createWhatsAppWebAdapter(opts: WhatsAppWebOptions): ChannelAdapt
       if (!message.fromMe || status === undefined) return
       host
         .deliveryStatus({ channel: 'whatsapp', externalMessageId: message.id._serialized, status })
-        .catch((error: unknown) => log.error({ err: describeError(error) }, 'whatsapp web ack not stored'))
+        .catch((error: unknown) => log.error({ err: error }, 'whatsapp web ack not stored'))
     })
     c.initialize().catch((error: unknown) => {
-      log.error({ err: describeError(error) }, 'whatsapp web did not start')
+      log.error({ err: error }, 'whatsapp web did not start')
       if (!announcedStartFailure) {
         announcedStartFailure = true
         announcedTrouble = true
@@ -179,7 +179,7 @@ export function createWhatsAppWebAdapter(opts: WhatsAppWebOptions): ChannelAdapt
       if (!stopped) await connect(host)
     })().catch((error: unknown) => {
       reconnecting = false
-      log.error({ err: describeError(error) }, 'whatsapp web reconnect failed')
+      log.error({ err: error }, 'whatsapp web reconnect failed')
       scheduleReconnect(host)
     })
   }

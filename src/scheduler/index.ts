@@ -1,6 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron'
 import type { Clock } from '../core/clock.js'
-import { describeError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import type { JobDeps } from './jobs/deps.js'
 import { runDigest } from './jobs/digest.js'
@@ -36,7 +35,7 @@ export function createScheduler(deps: JobDeps, clock: Clock, log: Logger, jobs =
     try {
       await job(deps, clock.now())
     } catch (error) {
-      log.error({ job: name, err: describeError(error) }, 'job failed')
+      log.error({ job: name, err: error }, 'job failed')
     } finally {
       running.delete(name)
     }

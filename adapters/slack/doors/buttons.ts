@@ -1,5 +1,4 @@
 import type { App, BlockButtonAction, BlockStaticSelectAction } from '@slack/bolt'
-import { describeError } from '../../../src/core/errors.js'
 import type { Actor } from '../../../src/core/helpdesk.js'
 import { ACTION } from '../blocks.js'
 import { call } from '../errors.js'
@@ -74,9 +73,7 @@ function registerModalButtons(app: App, { canned, log, tellAgent }: DoorContext)
     }
     await call('views.open', () =>
       client.views.open({ trigger_id: body.trigger_id, view: cannedModal(target, all) }),
-    ).catch((error: unknown) =>
-      log.warn({ err: describeError(error) }, 'could not open the canned reply modal'),
-    )
+    ).catch((error: unknown) => log.warn({ err: error }, 'could not open the canned reply modal'))
   })
 
   app.action<BlockButtonAction>(ACTION.note, async ({ action, body, ack, client }) => {
@@ -88,6 +85,6 @@ function registerModalButtons(app: App, { canned, log, tellAgent }: DoorContext)
     }
     await call('views.open', () =>
       client.views.open({ trigger_id: body.trigger_id, view: noteModal(target) }),
-    ).catch((error: unknown) => log.warn({ err: describeError(error) }, 'could not open the note modal'))
+    ).catch((error: unknown) => log.warn({ err: error }, 'could not open the note modal'))
   })
 }

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt'
 import type { WebClient } from '@slack/web-api'
-import { describeError, isDeskError } from '../../../src/core/errors.js'
+import { isDeskError } from '../../../src/core/errors.js'
 import type { HelpDesk } from '../../../src/core/helpdesk.js'
 import type { Logger } from '../../../src/core/logger.js'
 import type { Clock } from '../../../src/core/clock.js'
@@ -92,7 +92,7 @@ export function createDoorContext(app: App, deps: ListenerDeps): DoorContext {
   function failureText(error: unknown): string | undefined {
     // A duplicate is an event Slack sent again: it was answered the first time.
     if (isDeskError(error)) return error.code === 'duplicate' ? undefined : `:warning: ${error.message}`
-    log.error({ err: describeError(error) }, 'slack action failed')
+    log.error({ err: error }, 'slack action failed')
     return ':x: Something went wrong on our side and nothing was changed. Please try again.'
   }
 
@@ -114,7 +114,7 @@ export function createDoorContext(app: App, deps: ListenerDeps): DoorContext {
         text,
         ...(target.threadTs !== undefined && { thread_ts: target.threadTs }),
       }),
-    ).catch((error: unknown) => log.warn({ err: describeError(error) }, 'could not answer the agent'))
+    ).catch((error: unknown) => log.warn({ err: error }, 'could not answer the agent'))
   }
 
   async function tellActor(client: WebClient, body: ActorBody, text: string | undefined): Promise<void> {

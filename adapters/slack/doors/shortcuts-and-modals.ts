@@ -1,6 +1,5 @@
 import type { App, MessageShortcut, ViewOutput } from '@slack/bolt'
 import type { WebClient } from '@slack/web-api'
-import { describeError } from '../../../src/core/errors.js'
 import type { Actor } from '../../../src/core/helpdesk.js'
 import { call } from '../errors.js'
 import { assignModal, MODAL, noteModal, type ModalTarget } from '../modals.js'
@@ -71,7 +70,7 @@ function registerShortcuts(app: App, ctx: DoorContext): void {
       if (target === undefined) return
       await call('views.open', () =>
         client.views.open({ trigger_id: shortcut.trigger_id, view: modal(target) }),
-      ).catch((error: unknown) => log.warn({ err: describeError(error) }, 'could not open a modal'))
+      ).catch((error: unknown) => log.warn({ err: error }, 'could not open a modal'))
     })
   }
 }

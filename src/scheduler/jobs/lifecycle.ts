@@ -1,4 +1,3 @@
-import { describeError } from '../../core/errors.js'
 import type { JobDeps } from './deps.js'
 
 const days = (ms: number) => `${Math.round(ms / 86_400_000)} days`
@@ -32,7 +31,7 @@ export async function runLifecycle(deps: JobDeps, now: Date): Promise<void> {
           await helpdesk.remindPending(id, since)
         }
       } catch (error) {
-        log.warn({ ticket: id, err: describeError(error) }, 'pending rule skipped')
+        log.warn({ ticket: id, err: error }, 'pending rule skipped')
       }
     }
   }
@@ -47,9 +46,7 @@ export async function runLifecycle(deps: JobDeps, now: Date): Promise<void> {
       .execute()
     for (const { id } of solved) {
       // An agent may have reopened it since the query: close() checks again and refuses.
-      await helpdesk
-        .close(id)
-        .catch((error: unknown) => log.warn({ ticket: id, err: describeError(error) }, 'not closed'))
+      await helpdesk.close(id).catch((error: unknown) => log.warn({ ticket: id, err: error }, 'not closed'))
     }
   }
 }
