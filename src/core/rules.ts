@@ -56,10 +56,19 @@ export function parseRule(
     else if (key === 'type' && types.includes(value)) actions.type = value
     else if (key === 'tag' && /^[a-z0-9][a-z0-9_-]{0,31}$/.test(value))
       actions.tags = [...(actions.tags ?? []), value]
-    else if (key === 'slack' && /^[CG][A-Z0-9]+$/.test(value)) actions.slackChannel = value
+    else if (key === 'slack' && deskChannelId(value) !== undefined)
+      actions.slackChannel = deskChannelId(value)!
     else throw bad(`\`${token}\` is not an action.`)
   }
   return { conditions, actions }
+}
+
+/**
+ * A channel as typed in a rule: a bare id (`C0123`), or the mention Slack sends when someone typed
+ * `#billing` (`<#C0123|billing>`), which is also how /rules list shows it, so a listed rule pastes back.
+ */
+function deskChannelId(value: string): string | undefined {
+  return /^(?:<#)?([CG][A-Z0-9]+)(?:\|[^>]*)?(?:>)?$/.exec(value)?.[1]
 }
 
 /** Whether a rule's conditions all hold for a new ticket's first message. */

@@ -31,6 +31,8 @@ const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, 
 export const FILTER_HELP =
   'Filters: `status:open` (or `all`), `assignee:me|none|@user`, `channel:telegram`, `priority:high`, `tag:vip`, `type:incident`, `age:>3d` or `age:<2h`, and words to search in subjects and topics.'
 
+const MAX_AGE_MS = 10_000 * 365 * 24 * 3_600_000
+
 /**
  * Reads filters such as `status:pending assignee:me tag:vip age:>2d refund`. Without a status,
  * tickets that still need the team. `@user` must be a linked mention, given here as a user id.
@@ -86,7 +88,10 @@ export function parseFilter(text: string, me: string): TicketFilter {
       case 'age': {
         const age = /^([<>])(\d+)([mhdw])$/.exec(lower)
         if (age === null) throw invalid(`\`${value}\` is not an age like >3d or <2h.`)
-        filter.age = { op: age[1] as '>' | '<', ms: Number(age[2]) * (UNITS[age[3] ?? 'd'] ?? 0) }
+        const ms = Number(age[2]) * (UNITS[age[3] ?? 'd'] ?? 0)
+        // Ten thousand years is older than any ticket; a larger age is no date at all and cannot be compared.
+        if (!(ms <= MAX_AGE_MS)) throw invalid(`\`${value}\` is longer ago than anything a ticket can be.`)
+        filter.age = { op: age[1] as '>' | '<', ms }
         break
       }
       default:

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { DeskError } from '../../src/core/errors.js'
 import { CHANNELS, PRIORITIES } from '../../src/core/model.js'
-import { parseRule, type RuleActions, type RuleConditions } from '../../src/core/rules.js'
+import { describeRule, parseRule, type RuleActions, type RuleConditions } from '../../src/core/rules.js'
 
 const TYPES = ['question', 'incident', 'problem', 'task'] as const
 
@@ -116,5 +116,14 @@ describe('parseRule properties', () => {
         }
       }),
     )
+  })
+})
+
+describe('a rule that routes to a Slack channel', () => {
+  it('takes #billing as Slack sends it, and a rule copied from /rules list pastes back', () => {
+    const typed = parseRule('if keyword:invoice then slack:<#C0BILLING|billing>', TYPES)
+    expect(typed.actions.slackChannel).toBe('C0BILLING')
+    const listed = describeRule({ id: 1, ...typed }).replace(/^#1 /, '')
+    expect(parseRule(listed, TYPES)).toEqual(typed)
   })
 })

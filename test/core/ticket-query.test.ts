@@ -266,3 +266,9 @@ describe('parseFilter properties', () => {
     )
   })
 })
+
+describe('an age no ticket can have', () => {
+  it('is refused with a clear line instead of failing the search', () => {
+    expect(() => parseFilter('age:>99999999999999999999d', 'UME')).toThrow(/longer ago than anything/)
+  })
+})
