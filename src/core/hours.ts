@@ -105,7 +105,11 @@ export function createBusinessHours(opts: HoursOptions): BusinessHours {
     let day = DateTime.fromJSDate(from, { zone }).startOf('day')
     for (let i = 0; i < LONGEST_SEARCH_DAYS; i++, day = day.plus({ days: 1 })) {
       if (holidays.has(day.toISODate() ?? '')) continue
-      for (const span of byDay.get(day.weekday) ?? []) yield [at(day, span.start), at(day, span.end)]
+      for (const span of byDay.get(day.weekday) ?? []) {
+        const [start, end] = [at(day, span.start), at(day, span.end)]
+        // A span inside the hour skipped when clocks go forward does not exist that day.
+        if (start < end) yield [start, end]
+      }
     }
   }
 

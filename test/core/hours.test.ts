@@ -9,6 +9,14 @@ const berlin = (schedule: string, holidays: string[] = []) =>
 const utc = (iso: string) => new Date(iso)
 
 describe('business hours', () => {
+  it('treats a span inside the hour skipped in spring as closed that day, and open the next week', () => {
+    const hours = berlin('Sun 02:30-03:00')
+    // 29 March 2026: Berlin's clocks jump from 02:00 to 03:00.
+    const opening = hours.nextOpening(new Date('2026-03-29T00:00:00Z'))
+    expect(opening.toISOString()).toBe('2026-04-05T00:30:00.000Z')
+    expect(hours.isOpen(opening)).toBe(true)
+  })
+
   const week = berlin('Mon-Fri 09:00-17:00')
 
   it('knows when the team is open, in its own time zone', () => {
