@@ -1,3 +1,4 @@
+import { personRef } from './person-ref.js'
 import type { Db } from '../db/connection.js'
 import { ensureAgent } from '../db/repos/agents.js'
 import { iso, type Clock } from './clock.js'
@@ -34,7 +35,7 @@ export function parseBulk(text: string): BulkSpec {
   const [arg, ...filter] = rest
   if (arg === undefined || arg.includes(':'))
     throw new DeskError('invalid', `Say what to ${action} with. ${BULK_USAGE}`)
-  const user = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(arg)?.[1]
+  const user = personRef(arg)
   if (action === 'assign' && user === undefined)
     throw new DeskError('invalid', `\`${arg}\` is not a linked @mention. ${BULK_USAGE}`)
   return { action: action as BulkAction, arg: user ?? arg.toLowerCase(), filter: filter.join(' ') }

@@ -1,3 +1,4 @@
+import { personRef } from './person-ref.js'
 import { sql } from 'kysely'
 import type { Db } from '../db/connection.js'
 import { DeskError } from './errors.js'
@@ -62,7 +63,7 @@ export function parseFilter(text: string, me: string): TicketFilter {
         }
         break
       case 'assignee': {
-        const user = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(value)?.[1]
+        const user = personRef(value)
         if (lower === 'me') filter.assignee = me
         else if (lower === 'none') filter.assignee = 'none'
         else if (user !== undefined) filter.assignee = user
