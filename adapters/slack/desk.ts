@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api'
 import { DeskError } from '../../src/core/errors.js'
 import type { AgentDesk } from '../../src/core/ports.js'
 import { rootMessage, threadEntry } from './blocks.js'
+import { alertText } from './alerts.js'
 import { call } from './errors.js'
 
 /** Tickets as Slack threads in the support channel: the outbox's way to the agents. */
@@ -67,6 +68,12 @@ export function createSlackDesk(
         // Marking a post twice is no failure.
         if (!(error instanceof DeskError && error.message.includes('already_reacted'))) throw error
       })
+    },
+
+    async postAlert(alert) {
+      await call('chat.postMessage', () =>
+        client.chat.postMessage({ channel: supportChannel, text: alertText(alert) }),
+      )
     },
 
     async postNotice(notice) {

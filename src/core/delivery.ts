@@ -1,6 +1,21 @@
 import type { Channel, Lane } from './model.js'
 
 /**
+ * What the outbox has to tell the support channel, as facts: the desk puts them into words.
+ * `target` names a conversation (`slack:C…`, `telegram:123`, `customer-info:7`).
+ */
+export type DeskAlert =
+  | {
+      readonly kind: 'deliveries_failing'
+      readonly target: string
+      readonly minutes: number
+      readonly reason: string
+    }
+  | { readonly kind: 'deliveries_recovered'; readonly target: string }
+  | { readonly kind: 'ticket_rerouted'; readonly ticketId: number; readonly reason: string }
+  | { readonly kind: 'not_shown'; readonly ticketId: number | null; readonly reason: string }
+
+/**
  * What one outbox row asks for. Rows name the ticket and message rather than carry rendered
  * content: the desk shows the ticket as it is when the row is delivered, not as it was queued.
  */
@@ -20,6 +35,7 @@ export type DeliveryPayload =
       readonly text: string
       readonly image?: { filename: string; pngBase64: string }
     }
+  | { readonly type: 'desk.alert'; readonly alert: DeskAlert }
   | { readonly type: 'customer.message'; readonly messageId: number }
   | { readonly type: 'customer.info' }
   | {

@@ -15,7 +15,7 @@ import { findTicketDetail, type TicketDetail } from '../db/repos/tickets.js'
 import type { Delivery } from '../db/schema.js'
 import { iso, type Clock } from './clock.js'
 import type { CustomerInfo } from './customer-info.js'
-import type { DeliveryPayload } from './delivery.js'
+import type { DeliveryPayload, DeskAlert } from './delivery.js'
 import { DeskError, isDeskError } from './errors.js'
 import { UNDO_SENT, UNDO_WAITING } from './desk-deps.js'
 import type { Intake } from './intake.js'
@@ -24,7 +24,6 @@ import { channelLabel, type Channel } from './model.js'
 import { createPacer, type Rate } from './pacer.js'
 import { createOutboxState, type OutboxState } from './outbox-state.js'
 import { splitText } from './split-text.js'
-import { inert } from './untrusted.js'
 import { toTicketView } from './views.js'
 import type { AgentDesk, ChannelAdapter, TemplateMessage, ThreadRef, TicketView } from './ports.js'
 
@@ -142,7 +141,7 @@ export function createOutbox(deps: OutboxDeps) {
       return { target: `customer-info:${row.ticket_id}`, service: 'customer-info', limits: [] }
     if (row.lane === 'desk') {
       const channel =
-        payload.type === 'desk.notice' || ticket === undefined
+        payload.type === 'desk.notice' || payload.type === 'desk.alert' || ticket === undefined
           ? deps.deskHome
           : (ticket.thread_channel ?? ticket.desk_channel ?? deps.deskHome)
       const target = `slack:${channel}`
@@ -160,13 +159,6 @@ export function createOutbox(deps: OutboxDeps) {
     if (rates?.perRecipient !== undefined) limits.push([target, rates.perRecipient])
     if (rates?.perChannel !== undefined) limits.push([channel, rates.perChannel])
     return { target, service: channel, limits }
-  }
-
-  function describeTarget(target: string): string {
-    if (target.startsWith('slack:')) return 'Slack'
-    if (target.startsWith('customer-info')) return 'the customer info service'
-    const [channel = '', to = ''] = target.split(':')
-    return `${channelLabel[channel as Channel] ?? channel} (chat ${to})`
   }
 
   function withThread(t: TicketDetail): TicketView & { thread: ThreadRef } {
@@ -269,6 +261,10 @@ export function createOutbox(deps: OutboxDeps) {
   }
 
   async function perform(row: Delivery, payload: DeliveryPayload, ticket: TicketDetail | undefined) {
+    if (payload.type === 'desk.alert') {
+      await timed('Slack', () => desk.postAlert(payload.alert))
+      return
+    }
     if (payload.type === 'desk.notice') {
       const { image } = payload
       await timed('Slack', () =>
@@ -359,8 +355,8 @@ export function createOutbox(deps: OutboxDeps) {
     return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(30, Math.max(0, attempt - 1)))
   }
 
-  async function notice(text: string): Promise<void> {
-    await enqueueDelivery(db, null, { type: 'desk.notice', text }, iso(clock.now()))
+  async function alert(fact: DeskAlert): Promise<void> {
+    await enqueueDelivery(db, null, { type: 'desk.alert', alert: fact }, iso(clock.now()))
     state.kick()
   }
 
@@ -371,7 +367,7 @@ export function createOutbox(deps: OutboxDeps) {
     failing.delete(route.target)
     if (!state.alerted) return
     log.info({ target: route.target }, 'deliveries go through again')
-    await notice(`:white_check_mark: Deliveries to ${inert(describeTarget(route.target))} go through again.`)
+    await alert({ kind: 'deliveries_recovered', target: route.target })
   }
 
   /** Decides what a failure means for the row, and records it. */
@@ -411,9 +407,7 @@ export function createOutbox(deps: OutboxDeps) {
       // The channel a rule chose cannot take the ticket: show it in the support channel instead.
       await db.updateTable('tickets').set({ desk_channel: null }).where('id', '=', ticket.id).execute()
       await reschedule(db, row.id, { error: reason, nextAttemptAt: iso(new Date(at)) })
-      await notice(
-        `:warning: Ticket #${ticket.id} could not be posted in the channel its rule chose (${inert(reason)}), so it is here instead.`,
-      )
+      await alert({ kind: 'ticket_rerouted', ticketId: ticket.id, reason })
       log.warn(context, 'routed channel refused a ticket, posting it in the support channel')
       return 'retry'
     }
@@ -438,9 +432,7 @@ export function createOutbox(deps: OutboxDeps) {
         state.alerted = true
         const minutes = Math.round((at - state.since) / 60_000)
         log.error({ target: route.target, minutes, err: error }, 'deliveries keep failing')
-        await notice(
-          `:rotating_light: Deliveries to ${inert(describeTarget(route.target))} have been failing for ${minutes} min (${inert(reason)}). They are retried until they go through; nothing is dropped.`,
-        )
+        await alert({ kind: 'deliveries_failing', target: route.target, minutes, reason })
       }
       return 'retry'
     }
@@ -450,9 +442,8 @@ export function createOutbox(deps: OutboxDeps) {
     if (row.ticket_id !== null && row.lane === 'customer') {
       const what = payload.type === 'customer.message' ? 'A message to the customer' : 'A customer message'
       await helpdesk.reportUndelivered(row.ticket_id, what, reason)
-    } else if (payload.type !== 'desk.notice') {
-      const where = row.ticket_id === null ? '' : ` for ticket #${row.ticket_id}`
-      await notice(`:warning: Something could not be shown in Slack${where}: ${inert(reason)}`)
+    } else if (payload.type !== 'desk.notice' && payload.type !== 'desk.alert') {
+      await alert({ kind: 'not_shown', ticketId: row.ticket_id, reason })
     }
     return 'fail'
   }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { DeskAlert } from './delivery.js'
 import type { Rate } from './pacer.js'
 import type { Channel, MessageDirection, MessageKind, Priority, TicketId, TicketStatus } from './model.js'
 
@@ -186,6 +187,8 @@ export interface AgentDesk {
   react(thread: ThreadRef, ts: string, reaction: string, replaces?: string): Promise<void>
   /** Posts to the support channel itself, outside any ticket. */
   postNotice(notice: DeskNotice): Promise<void>
+  /** Tells the support channel something the outbox found (a target failing, back, a ticket rerouted). */
+  postAlert(alert: DeskAlert): Promise<void>
 }
 
 /** What the agent side knows about a person, for deciding who may act. */

@@ -148,15 +148,19 @@ describe('outbox', () => {
       await box.drain()
       clock.advance(5 * 60_000)
     }
-    const alerts = desk.notices.filter((n) => n.text.includes('have been failing'))
-    expect(alerts).toHaveLength(1)
-    expect(alerts[0]?.text).toContain('could not be reached')
+    const alerts = desk.alerts.filter((a) => a.kind === 'deliveries_failing')
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        target: 'telegram:7001',
+        reason: expect.stringContaining('could not be reached') as unknown,
+      }),
+    ])
     await box.drain()
     expect(telegram.sent.map((m) => m.text)).toContain('hello')
     const reply = (await deliveriesOf(db, ticketId!)).filter((d) => d.kind === 'customer.message').at(-1)
     expect(reply).toMatchObject({ status: 'sent', attempts: 41 })
     await box.drain()
-    expect(desk.notices.map((n) => n.text).at(-1)).toContain('go through again')
+    expect(desk.alerts.at(-1)).toEqual({ kind: 'deliveries_recovered', target: 'telegram:7001' })
   })
 
   it('lets a hung chat hold back only its own replies, and tries it again after the send timeout', async () => {
@@ -219,7 +223,9 @@ describe('outbox', () => {
     await outbox().drain()
     expect(desk.log.map((l) => l.op)).toEqual(['open', 'post', 'post'])
     expect(desk.log[0]?.view.deskChannel).toBeNull()
-    expect(desk.notices.map((n) => n.text).join()).toContain(`Ticket #${ticketId} could not be posted`)
+    expect(desk.alerts).toEqual([
+      { kind: 'ticket_rerouted', ticketId, reason: 'Slack chat.postMessage failed: not_in_channel' },
+    ])
   })
 
   it('paces posts to one Slack channel: a burst, then about one a second', async () => {

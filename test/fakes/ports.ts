@@ -1,3 +1,4 @@
+import type { DeskAlert } from '../../src/core/delivery.js'
 import type { DeskError } from '../../src/core/errors.js'
 import type { Channel } from '../../src/core/model.js'
 import type {
@@ -17,6 +18,7 @@ export function fakeDesk() {
   const log: { op: 'open' | 'update' | 'post'; ticket: number; entry?: ThreadEntry; view: TicketView }[] = []
   const reactions: { ts: string; reaction: string }[] = []
   const notices: DeskNotice[] = []
+  const alerts: DeskAlert[] = []
   const script: Outcome[] = []
   /** Slack channels that never answer a new post. */
   const hung = new Set<string>()
@@ -52,12 +54,18 @@ export function fakeDesk() {
       notices.push(notice)
       return Promise.resolve()
     },
+    postAlert(alert) {
+      next()
+      alerts.push(alert)
+      return Promise.resolve()
+    },
   }
   return {
     desk,
     log,
     reactions,
     notices,
+    alerts,
     failNext: (...outcomes: Outcome[]) => script.push(...outcomes),
     hang: (channel: string) => hung.add(channel),
   }

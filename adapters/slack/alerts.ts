@@ -1,0 +1,27 @@
+import type { DeskAlert } from '../../src/core/delivery.js'
+import { channelLabel, type Channel } from '../../src/core/model.js'
+import { escapeText } from './text.js'
+
+/** A conversation the outbox talks to, as people say it. */
+function targetName(target: string): string {
+  if (target.startsWith('slack:')) return 'Slack'
+  if (target.startsWith('customer-info')) return 'the customer info service'
+  const [channel = '', to = ''] = target.split(':')
+  return `${channelLabel[channel as Channel] ?? escapeText(channel)} (chat ${escapeText(to)})`
+}
+
+/** What the outbox found, in words for the support channel. Reasons came from outside: escaped. */
+export function alertText(alert: DeskAlert): string {
+  switch (alert.kind) {
+    case 'deliveries_failing':
+      return `:rotating_light: Deliveries to ${targetName(alert.target)} have been failing for ${alert.minutes} min (${escapeText(alert.reason)}). They are retried until they go through; nothing is dropped.`
+    case 'deliveries_recovered':
+      return `:white_check_mark: Deliveries to ${targetName(alert.target)} go through again.`
+    case 'ticket_rerouted':
+      return `:warning: Ticket #${alert.ticketId} could not be posted in the channel its rule chose (${escapeText(alert.reason)}), so it is here instead.`
+    case 'not_shown': {
+      const where = alert.ticketId === null ? '' : ` for ticket #${alert.ticketId}`
+      return `:warning: Something could not be shown in Slack${where}: ${escapeText(alert.reason)}`
+    }
+  }
+}
