@@ -1,31 +1,19 @@
 import type { Db } from '../db/connection.js'
-import { deskUserIdOf } from '../db/repos/agents.js'
-import { findContact } from '../db/repos/contacts.js'
-import {
-  absorbLaterUpdates,
-  dueHeads,
-  enqueueDelivery,
-  finishDelivery,
-  nextDueAt,
-  reschedule,
-  setPartsSent,
-} from '../db/repos/deliveries.js'
-import { findMessage } from '../db/repos/messages.js'
+import { dueHeads, finishDelivery, nextDueAt, reschedule, enqueueDelivery } from '../db/repos/deliveries.js'
 import { findTicketDetail, type TicketDetail } from '../db/repos/tickets.js'
 import type { Delivery } from '../db/schema.js'
 import { iso, type Clock } from './clock.js'
 import type { CustomerInfo } from './customer-info.js'
 import type { DeliveryPayload, DeskAlert } from './delivery.js'
-import { DeskError, isDeskError } from './errors.js'
-import { UNDO_SENT, UNDO_WAITING } from './desk-deps.js'
+import { isDeskError } from './errors.js'
 import type { Intake } from './intake.js'
 import type { Logger } from './logger.js'
-import { channelLabel, type Channel } from './model.js'
-import { createPacer, type Rate } from './pacer.js'
+import type { Channel } from './model.js'
+import { createPacer } from './pacer.js'
+import { createCalls } from './outbox-calls.js'
+import { createRouter, type Route } from './outbox-routes.js'
 import { createOutboxState, type OutboxState } from './outbox-state.js'
-import { splitText } from './split-text.js'
-import { toTicketView } from './views.js'
-import type { AgentDesk, ChannelAdapter, TemplateMessage, ThreadRef, TicketView } from './ports.js'
+import type { AgentDesk, ChannelAdapter, TicketView } from './ports.js'
 
 export interface OutboxPolicy {
   /** Delay before the first retry; doubles with every attempt. */
@@ -92,15 +80,6 @@ export interface DeliveryOutcome {
 
 export type Outbox = ReturnType<typeof createOutbox>
 
-/** Who a row talks to, and the rate limits that call falls under. */
-interface Route {
-  /** One conversation on one platform: a Slack channel, a Telegram chat… One call at a time each. */
-  readonly target: string
-  /** `slack` or the customer channel: no service may take every worker. */
-  readonly service: string
-  readonly limits: readonly (readonly [string, Rate])[]
-}
-
 /** How many pages of due heads one pass reads at most, looking past those that must wait. */
 const MAX_PAGES = 50
 
@@ -120,7 +99,7 @@ const ROUTE_REFUSED = new Set(['not_found', 'forbidden'])
  * least once: a crash between a send and its bookkeeping sends that one row (or part) again.
  */
 export function createOutbox(deps: OutboxDeps) {
-  const { db, clock, log, desk, channels, helpdesk } = deps
+  const { db, clock, log, helpdesk } = deps
   const state = deps.state ?? createOutboxState()
   const policy = { ...defaultOutboxPolicy, ...deps.policy }
   const serviceShare = Math.max(1, Math.ceil((policy.concurrency * 3) / 4))
@@ -135,221 +114,8 @@ export function createOutbox(deps: OutboxDeps) {
   const tasks = new Set<Promise<void>>()
 
   const now = (): number => clock.now().getTime()
-
-  function routeOf(row: Delivery, payload: DeliveryPayload, ticket: TicketDetail | undefined): Route {
-    if (row.lane === 'info')
-      return { target: `customer-info:${row.ticket_id}`, service: 'customer-info', limits: [] }
-    if (row.lane === 'desk') {
-      const channel =
-        payload.type === 'desk.notice' || payload.type === 'desk.alert' || ticket === undefined
-          ? deps.deskHome
-          : (ticket.thread_channel ?? ticket.desk_channel ?? deps.deskHome)
-      const target = `slack:${channel}`
-      const rates = desk.rates
-      const edits = payload.type === 'desk.update' || payload.type === 'desk.react'
-      const limits: (readonly [string, Rate])[] =
-        rates === undefined ? [] : edits ? [['slack:edits', rates.edit]] : [[target, rates.post]]
-      return { target, service: 'slack', limits }
-    }
-    const channel = payload.type === 'customer.direct' ? payload.channel : (ticket?.channel ?? 'unknown')
-    const to = payload.type === 'customer.direct' ? payload.to : (ticket?.contact_external_id ?? '')
-    const target = `${channel}:${to}`
-    const rates = channels.get(channel as Channel)?.traits?.rates
-    const limits: (readonly [string, Rate])[] = []
-    if (rates?.perRecipient !== undefined) limits.push([target, rates.perRecipient])
-    if (rates?.perChannel !== undefined) limits.push([channel, rates.perChannel])
-    return { target, service: channel, limits }
-  }
-
-  function withThread(t: TicketDetail): TicketView & { thread: ThreadRef } {
-    const view = toTicketView(t)
-    if (view.thread === null) {
-      throw new DeskError(
-        'rejected',
-        `ticket #${t.id} has no Slack thread (its root message was never posted)`,
-      )
-    }
-    return { ...view, thread: view.thread }
-  }
-
-  async function withSla<T extends TicketView>(view: T): Promise<T> {
-    const sla = await deps.slaOf?.(view.id, clock.now())
-    return sla === undefined ? view : { ...view, sla }
-  }
-
-  function adapterFor(channel: Channel): ChannelAdapter {
-    const adapter = channels.get(channel)
-    if (adapter === undefined) {
-      throw new DeskError('rejected', `the ${channel} channel is not enabled (its token is not configured)`)
-    }
-    return adapter
-  }
-
-  /** Runs one platform call, which counts as failed (and may be tried again) after the send timeout. */
-  async function timed<T>(what: string, call: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new DeskError('unavailable', `${what} did not answer within ${policy.sendTimeoutMs} ms`, {
-              platformCode: 'timeout',
-            }),
-          ),
-        policy.sendTimeoutMs,
-      )
-    })
-    try {
-      return await Promise.race([call(), timeout])
-    } finally {
-      clearTimeout(timer)
-    }
-  }
-
-  async function sendToCustomer(row: Delivery, ticket: TicketDetail, messageId: number): Promise<void> {
-    const message = await findMessage(db, messageId)
-    if (message === undefined) throw new DeskError('rejected', `message ${messageId} does not exist`)
-    if (message.direction !== 'outbound') {
-      // The one gate every customer send passes: notes and system lines never leave the desk.
-      throw new DeskError('rejected', `message ${message.id} is a ${message.direction}, not a reply`)
-    }
-    const contact = await findContact(db, ticket.contact_id)
-    if (contact === undefined) throw new DeskError('rejected', `ticket #${ticket.id} has no contact`)
-    const adapter = adapterFor(ticket.channel)
-    const template = message.template === null ? undefined : (JSON.parse(message.template) as TemplateMessage)
-    const limit = adapter.traits?.textLimit
-    const parts =
-      template !== undefined || limit === undefined ? [message.text] : splitText(message.text, limit)
-    let externalId = message.external_id
-    // A long reply resumes after the parts that already left.
-    for (let i = row.parts_sent; i < parts.length; i++) {
-      const sent = await timed(`${channelLabel[ticket.channel]} send`, () =>
-        adapter.send({
-          channel: ticket.channel,
-          to: contact.external_id,
-          text: parts[i] ?? '',
-          ...(template && { template }),
-          ...(ticket.last_customer_message_at !== null && {
-            lastCustomerMessageAt: new Date(ticket.last_customer_message_at),
-          }),
-        }),
-      )
-      externalId = sent.externalMessageId
-      if (i < parts.length - 1) await setPartsSent(db, row.id, i + 1)
-    }
-    await db
-      .updateTable('messages')
-      .set({ external_id: externalId, delivered_at: iso(clock.now()) })
-      .where('id', '=', message.id)
-      .execute()
-    // A status report may have overtaken us; it knows better than "sent".
-    await db
-      .updateTable('messages')
-      .set({ delivery_status: 'sent' })
-      .where('id', '=', message.id)
-      .where('delivery_status', 'is', null)
-      .execute()
-    if (policy.undoWindow && message.desk_ts !== null && message.agent_id !== null) {
-      // A reply typed in the thread: its ⏳ (the undo window) becomes ✅.
-      await enqueueDelivery(
-        db,
-        ticket.id,
-        { type: 'desk.react', messageId: message.id, reaction: UNDO_SENT, replaces: UNDO_WAITING },
-        iso(clock.now()),
-      )
-    }
-  }
-
-  async function perform(row: Delivery, payload: DeliveryPayload, ticket: TicketDetail | undefined) {
-    if (payload.type === 'desk.alert') {
-      await timed('Slack', () => desk.postAlert(payload.alert))
-      return
-    }
-    if (payload.type === 'desk.notice') {
-      const { image } = payload
-      await timed('Slack', () =>
-        desk.postNotice({
-          text: payload.text,
-          ...(image && {
-            image: { filename: image.filename, png: Buffer.from(image.pngBase64, 'base64') },
-          }),
-        }),
-      )
-      return
-    }
-    if (payload.type === 'customer.direct') {
-      await timed(`${channelLabel[payload.channel]} send`, () =>
-        adapterFor(payload.channel).send({ channel: payload.channel, to: payload.to, text: payload.text }),
-      )
-      return
-    }
-    if (ticket === undefined) throw new DeskError('rejected', `delivery ${row.id} names no existing ticket`)
-    switch (payload.type) {
-      case 'desk.open': {
-        const view = await withSla(toTicketView(ticket))
-        const ref = await timed('Slack', () => desk.openThread(view))
-        await db
-          .updateTable('tickets')
-          .set({ thread_channel: ref.channel, thread_ts: ref.ts })
-          .where('id', '=', ticket.id)
-          .execute()
-        return
-      }
-      case 'desk.update': {
-        await absorbLaterUpdates(db, ticket.id, row.id, iso(clock.now()))
-        // Read again after absorbing, so the post shows every change the absorbed rows stood for.
-        const fresh = (await findTicketDetail(db, ticket.id)) ?? ticket
-        const view = await withSla(withThread(fresh))
-        await timed('Slack', () => desk.updateThread(view))
-        return
-      }
-      case 'desk.entry': {
-        const message = await findMessage(db, payload.messageId)
-        if (message === undefined)
-          throw new DeskError('rejected', `message ${payload.messageId} does not exist`)
-        const author = await deskUserIdOf(db, message.agent_id)
-        const { ts } = await timed('Slack', () =>
-          desk.postToThread(withThread(ticket), {
-            direction: message.direction,
-            kind: message.kind,
-            text: message.text,
-            author,
-          }),
-        )
-        if (message.desk_ts === null) {
-          await db.updateTable('messages').set({ desk_ts: ts }).where('id', '=', message.id).execute()
-        }
-        return
-      }
-      case 'desk.react': {
-        const message = await findMessage(db, payload.messageId)
-        // Only posts in the thread can carry a reaction; a reply without one has nothing to mark.
-        if (message?.desk_ts == null) return
-        const thread = withThread(ticket).thread
-        await timed('Slack', () => desk.react(thread, message.desk_ts!, payload.reaction, payload.replaces))
-        return
-      }
-      case 'customer.info': {
-        if (deps.customerInfo === undefined) return
-        const info = await deps.customerInfo({
-          channel: ticket.channel,
-          id: ticket.contact_external_id,
-          name: ticket.customer_name,
-          username: ticket.customer_username,
-        })
-        await db
-          .updateTable('tickets')
-          .set({ customer_info: JSON.stringify(info) })
-          .where('id', '=', ticket.id)
-          .execute()
-        await enqueueDelivery(db, ticket.id, { type: 'desk.update' }, iso(clock.now()))
-        return
-      }
-      case 'customer.message':
-        await sendToCustomer(row, ticket, payload.messageId)
-        return
-    }
-  }
+  const routeOf = createRouter(deps)
+  const { perform } = createCalls({ ...deps, policy })
 
   function backoffMs(attempt: number): number {
     return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(30, Math.max(0, attempt - 1)))

@@ -1,0 +1,233 @@
+import type { Db } from '../db/connection.js'
+import { deskUserIdOf } from '../db/repos/agents.js'
+import { findContact } from '../db/repos/contacts.js'
+import { absorbLaterUpdates, enqueueDelivery, setPartsSent } from '../db/repos/deliveries.js'
+import { findMessage } from '../db/repos/messages.js'
+import { findTicketDetail, type TicketDetail } from '../db/repos/tickets.js'
+import type { Delivery } from '../db/schema.js'
+import { iso, type Clock } from './clock.js'
+import type { CustomerInfo } from './customer-info.js'
+import type { DeliveryPayload } from './delivery.js'
+import { UNDO_SENT, UNDO_WAITING } from './desk-deps.js'
+import { DeskError } from './errors.js'
+import { channelLabel, type Channel } from './model.js'
+import type { AgentDesk, ChannelAdapter, TemplateMessage, ThreadRef, TicketView } from './ports.js'
+import { splitText } from './split-text.js'
+import { toTicketView } from './views.js'
+
+/** What the outbox's calls need: the database, the desk, the channels, and how long a call may take. */
+export interface CallDeps {
+  readonly db: Db
+  readonly clock: Clock
+  readonly desk: AgentDesk
+  readonly channels: ReadonlyMap<Channel, ChannelAdapter>
+  readonly policy: { readonly sendTimeoutMs: number; readonly undoWindow: boolean }
+  readonly customerInfo?: (contact: {
+    channel: string
+    id: string
+    name: string
+    username: string | null
+  }) => Promise<CustomerInfo>
+  readonly slaOf?: (ticketId: number, now: Date) => Promise<TicketView['sla']>
+}
+
+/**
+ * The work of one delivery: the platform call it stands for, each under the send timeout, and the
+ * bookkeeping that records it (a thread's ts, a sent message's id, the parts of a long reply).
+ * Throws what the platform answered; the worker decides what that means.
+ */
+export function createCalls(deps: CallDeps) {
+  const { db, clock, desk, channels, policy } = deps
+
+  function withThread(t: TicketDetail): TicketView & { thread: ThreadRef } {
+    const view = toTicketView(t)
+    if (view.thread === null) {
+      throw new DeskError(
+        'rejected',
+        `ticket #${t.id} has no Slack thread (its root message was never posted)`,
+      )
+    }
+    return { ...view, thread: view.thread }
+  }
+
+  async function withSla<T extends TicketView>(view: T): Promise<T> {
+    const sla = await deps.slaOf?.(view.id, clock.now())
+    return sla === undefined ? view : { ...view, sla }
+  }
+
+  function adapterFor(channel: Channel): ChannelAdapter {
+    const adapter = channels.get(channel)
+    if (adapter === undefined) {
+      throw new DeskError('rejected', `the ${channel} channel is not enabled (its token is not configured)`)
+    }
+    return adapter
+  }
+
+  /** Runs one platform call, which counts as failed (and may be tried again) after the send timeout. */
+  async function timed<T>(what: string, call: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new DeskError('unavailable', `${what} did not answer within ${policy.sendTimeoutMs} ms`, {
+              platformCode: 'timeout',
+            }),
+          ),
+        policy.sendTimeoutMs,
+      )
+    })
+    try {
+      return await Promise.race([call(), timeout])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  async function sendToCustomer(row: Delivery, ticket: TicketDetail, messageId: number): Promise<void> {
+    const message = await findMessage(db, messageId)
+    if (message === undefined) throw new DeskError('rejected', `message ${messageId} does not exist`)
+    if (message.direction !== 'outbound') {
+      // The one gate every customer send passes: notes and system lines never leave the desk.
+      throw new DeskError('rejected', `message ${message.id} is a ${message.direction}, not a reply`)
+    }
+    const contact = await findContact(db, ticket.contact_id)
+    if (contact === undefined) throw new DeskError('rejected', `ticket #${ticket.id} has no contact`)
+    const adapter = adapterFor(ticket.channel)
+    const template = message.template === null ? undefined : (JSON.parse(message.template) as TemplateMessage)
+    const limit = adapter.traits?.textLimit
+    const parts =
+      template !== undefined || limit === undefined ? [message.text] : splitText(message.text, limit)
+    let externalId = message.external_id
+    // A long reply resumes after the parts that already left.
+    for (let i = row.parts_sent; i < parts.length; i++) {
+      const sent = await timed(`${channelLabel[ticket.channel]} send`, () =>
+        adapter.send({
+          channel: ticket.channel,
+          to: contact.external_id,
+          text: parts[i] ?? '',
+          ...(template && { template }),
+          ...(ticket.last_customer_message_at !== null && {
+            lastCustomerMessageAt: new Date(ticket.last_customer_message_at),
+          }),
+        }),
+      )
+      externalId = sent.externalMessageId
+      if (i < parts.length - 1) await setPartsSent(db, row.id, i + 1)
+    }
+    await db
+      .updateTable('messages')
+      .set({ external_id: externalId, delivered_at: iso(clock.now()) })
+      .where('id', '=', message.id)
+      .execute()
+    // A status report may have overtaken us; it knows better than "sent".
+    await db
+      .updateTable('messages')
+      .set({ delivery_status: 'sent' })
+      .where('id', '=', message.id)
+      .where('delivery_status', 'is', null)
+      .execute()
+    if (policy.undoWindow && message.desk_ts !== null && message.agent_id !== null) {
+      // A reply typed in the thread: its ⏳ (the undo window) becomes ✅.
+      await enqueueDelivery(
+        db,
+        ticket.id,
+        { type: 'desk.react', messageId: message.id, reaction: UNDO_SENT, replaces: UNDO_WAITING },
+        iso(clock.now()),
+      )
+    }
+  }
+
+  async function perform(row: Delivery, payload: DeliveryPayload, ticket: TicketDetail | undefined) {
+    if (payload.type === 'desk.alert') {
+      await timed('Slack', () => desk.postAlert(payload.alert))
+      return
+    }
+    if (payload.type === 'desk.notice') {
+      const { image } = payload
+      await timed('Slack', () =>
+        desk.postNotice({
+          text: payload.text,
+          ...(image && {
+            image: { filename: image.filename, png: Buffer.from(image.pngBase64, 'base64') },
+          }),
+        }),
+      )
+      return
+    }
+    if (payload.type === 'customer.direct') {
+      await timed(`${channelLabel[payload.channel]} send`, () =>
+        adapterFor(payload.channel).send({ channel: payload.channel, to: payload.to, text: payload.text }),
+      )
+      return
+    }
+    if (ticket === undefined) throw new DeskError('rejected', `delivery ${row.id} names no existing ticket`)
+    switch (payload.type) {
+      case 'desk.open': {
+        const view = await withSla(toTicketView(ticket))
+        const ref = await timed('Slack', () => desk.openThread(view))
+        await db
+          .updateTable('tickets')
+          .set({ thread_channel: ref.channel, thread_ts: ref.ts })
+          .where('id', '=', ticket.id)
+          .execute()
+        return
+      }
+      case 'desk.update': {
+        await absorbLaterUpdates(db, ticket.id, row.id, iso(clock.now()))
+        // Read again after absorbing, so the post shows every change the absorbed rows stood for.
+        const fresh = (await findTicketDetail(db, ticket.id)) ?? ticket
+        const view = await withSla(withThread(fresh))
+        await timed('Slack', () => desk.updateThread(view))
+        return
+      }
+      case 'desk.entry': {
+        const message = await findMessage(db, payload.messageId)
+        if (message === undefined)
+          throw new DeskError('rejected', `message ${payload.messageId} does not exist`)
+        const author = await deskUserIdOf(db, message.agent_id)
+        const { ts } = await timed('Slack', () =>
+          desk.postToThread(withThread(ticket), {
+            direction: message.direction,
+            kind: message.kind,
+            text: message.text,
+            author,
+          }),
+        )
+        if (message.desk_ts === null) {
+          await db.updateTable('messages').set({ desk_ts: ts }).where('id', '=', message.id).execute()
+        }
+        return
+      }
+      case 'desk.react': {
+        const message = await findMessage(db, payload.messageId)
+        // Only posts in the thread can carry a reaction; a reply without one has nothing to mark.
+        if (message?.desk_ts == null) return
+        const thread = withThread(ticket).thread
+        await timed('Slack', () => desk.react(thread, message.desk_ts!, payload.reaction, payload.replaces))
+        return
+      }
+      case 'customer.info': {
+        if (deps.customerInfo === undefined) return
+        const info = await deps.customerInfo({
+          channel: ticket.channel,
+          id: ticket.contact_external_id,
+          name: ticket.customer_name,
+          username: ticket.customer_username,
+        })
+        await db
+          .updateTable('tickets')
+          .set({ customer_info: JSON.stringify(info) })
+          .where('id', '=', ticket.id)
+          .execute()
+        await enqueueDelivery(db, ticket.id, { type: 'desk.update' }, iso(clock.now()))
+        return
+      }
+      case 'customer.message':
+        await sendToCustomer(row, ticket, payload.messageId)
+        return
+    }
+  }
+
+  return { perform }
+}

@@ -1,0 +1,51 @@
+import type { TicketDetail } from '../db/repos/tickets.js'
+import type { Delivery } from '../db/schema.js'
+import type { DeliveryPayload } from './delivery.js'
+import type { Channel } from './model.js'
+import type { Rate } from './pacer.js'
+import type { AgentDesk, ChannelAdapter } from './ports.js'
+
+/** Who a row talks to, and the rate limits that call falls under. */
+export interface Route {
+  /** One conversation on one platform: a Slack channel, a Telegram chat… One call at a time each. */
+  readonly target: string
+  /** `slack` or the customer channel: no service may take every worker. */
+  readonly service: string
+  readonly limits: readonly (readonly [string, Rate])[]
+}
+
+/**
+ * Where a delivery goes: its target (what a slow or refusing platform holds back), its service
+ * (what may not take every worker) and the platform's rate limits it falls under.
+ */
+export function createRouter(deps: {
+  readonly desk: Pick<AgentDesk, 'rates'>
+  readonly deskHome: string
+  readonly channels: ReadonlyMap<Channel, Pick<ChannelAdapter, 'traits'>>
+}) {
+  const { desk, channels } = deps
+  return function routeOf(row: Delivery, payload: DeliveryPayload, ticket: TicketDetail | undefined): Route {
+    if (row.lane === 'info')
+      return { target: `customer-info:${row.ticket_id}`, service: 'customer-info', limits: [] }
+    if (row.lane === 'desk') {
+      const channel =
+        payload.type === 'desk.notice' || payload.type === 'desk.alert' || ticket === undefined
+          ? deps.deskHome
+          : (ticket.thread_channel ?? ticket.desk_channel ?? deps.deskHome)
+      const target = `slack:${channel}`
+      const rates = desk.rates
+      const edits = payload.type === 'desk.update' || payload.type === 'desk.react'
+      const limits: (readonly [string, Rate])[] =
+        rates === undefined ? [] : edits ? [['slack:edits', rates.edit]] : [[target, rates.post]]
+      return { target, service: 'slack', limits }
+    }
+    const channel = payload.type === 'customer.direct' ? payload.channel : (ticket?.channel ?? 'unknown')
+    const to = payload.type === 'customer.direct' ? payload.to : (ticket?.contact_external_id ?? '')
+    const target = `${channel}:${to}`
+    const rates = channels.get(channel as Channel)?.traits?.rates
+    const limits: (readonly [string, Rate])[] = []
+    if (rates?.perRecipient !== undefined) limits.push([target, rates.perRecipient])
+    if (rates?.perChannel !== undefined) limits.push([channel, rates.perChannel])
+    return { target, service: channel, limits }
+  }
+}
