@@ -1,3 +1,4 @@
+import type { Channel } from '../../src/core/model.js'
 import { DeskError } from '../../src/core/errors.js'
 import type { Actor, HelpDesk, Origin } from '../../src/core/helpdesk.js'
 import type { AgentStatus } from '../../src/core/lifecycle.js'
@@ -26,13 +27,27 @@ export interface Core {
  * customer should read it on the ticket's channel. An unknown canned reply or variable is an error,
  * and nothing is sent.
  */
-export async function replyText(core: Core, actor: Actor, ticketId: number, raw: string): Promise<string> {
+export async function replyText(
+  core: Core,
+  actor: Actor,
+  ticketId: number,
+  raw: string,
+  channel?: Channel,
+): Promise<string> {
   const canned = /^:([a-z0-9][a-z0-9_-]*)$/i.exec(raw.trim())
-  if (canned?.[1] === undefined) {
-    const { channel } = await core.helpdesk.view(ticketId)
-    return toPlatformText(raw, FLAVOUR_OF[channel], (userId) => core.agentName(userId))
-  }
+  if (canned?.[1] === undefined) return platformTextOf(core, ticketId, raw, channel)
   return core.canned.render(canned[1], ticketId, await core.agentName(actor.deskUserId))
+}
+
+/** An agent's Slack text as the ticket's platform writes it; `channel` when the caller knows it already. */
+export async function platformTextOf(
+  core: Core,
+  ticketId: number,
+  raw: string,
+  channel?: Channel,
+): Promise<string> {
+  const flavour = FLAVOUR_OF[channel ?? (await core.helpdesk.view(ticketId)).channel]
+  return toPlatformText(raw, flavour, (userId) => core.agentName(userId))
 }
 
 /** `/reply 42 note: …` is a note typed into the wrong command: nothing of it may reach the customer. */

@@ -55,7 +55,12 @@ export function registerThreadDoor(app: App, ctx: DoorContext): void {
     // Replies and notes need no answer when they work: they already stand in the thread.
     try {
       if (said.verdict === 'reply') {
-        await helpdesk.reply(actor, ticketId, await replyText(core, actor, ticketId, said.text), origin)
+        await helpdesk.reply(
+          actor,
+          ticketId,
+          await replyText(core, actor, ticketId, said.text, channel),
+          origin,
+        )
       } else {
         await helpdesk.note(actor, ticketId, fromSlackText(said.text), origin)
       }

@@ -1,9 +1,7 @@
 import type { App } from '@slack/bolt'
-import type { HelpDesk } from '../../../src/core/helpdesk.js'
-import type { Logger } from '../../../src/core/logger.js'
-import { call } from '../errors.js'
 import { noteBody } from '../classify.js'
-import { FLAVOUR_OF, toPlatformText } from '../to-platform-text.js'
+import { platformTextOf } from '../commands.js'
+import type { DoorContext } from './context.js'
 
 interface Post {
   readonly user?: string
@@ -17,32 +15,18 @@ interface Post {
  * changes what leaves. Once it left, the agent is told that Slack's change does not reach the
  * customer.
  */
-export function registerUndo(
-  app: App,
-  deps: { helpdesk: HelpDesk; log: Logger; noteMarkers: readonly string[] },
-): void {
-  const { helpdesk, log } = deps
+export function registerUndo(app: App, ctx: DoorContext): void {
+  const { helpdesk } = ctx
 
-  /** The agent's name as customers see it (a mention in an edited reply). */
-  async function nameOf(userId: string): Promise<string> {
-    const info = await call('users.info', () => app.client.users.info({ user: userId })).catch(
-      () => undefined,
-    )
-    const profile = info?.user?.profile
-    return profile?.display_name || profile?.real_name || info?.user?.real_name || 'our team'
-  }
-
-  async function tell(channel: string, post: Post, text: string): Promise<void> {
-    if (post.user === undefined) return
-    await call('chat.postEphemeral', () =>
-      app.client.chat.postEphemeral({
-        channel,
-        user: post.user!,
-        text,
-        ...(post.thread_ts !== undefined && { thread_ts: post.thread_ts }),
-      }),
-    ).catch((error: unknown) => log.warn({ err: error }, 'could not answer the agent'))
-  }
+  /** Answers the agent who changed the post, privately, in its thread. */
+  const tell = (channel: string, post: Post, text: string): Promise<void> =>
+    post.user === undefined
+      ? Promise.resolve()
+      : ctx.tellAgent(
+          app.client,
+          { channel, user: post.user, ...(post.thread_ts !== undefined && { threadTs: post.thread_ts }) },
+          text,
+        )
 
   app.event('message', async ({ event }) => {
     const e = event as { subtype?: string; channel: string; message?: Post; previous_message?: Post }
@@ -65,15 +49,13 @@ export function registerUndo(
       if (post.text === e.previous_message?.text) return // an unfurl or a reaction, not an edit
       const where = { channel: e.channel, ts: post.ts }
       // Edited into a note: it must not leave at all.
-      if (noteBody(post.text, deps.noteMarkers) !== undefined) {
+      if (noteBody(post.text, ctx.noteMarkers) !== undefined) {
         await helpdesk.withdrawReply(where)
         return
       }
       const ticketId = await helpdesk.ticketOfThread({ channel: e.channel, ts: post.thread_ts })
       if (ticketId === undefined) return
-      const { channel } = await helpdesk.view(ticketId)
-      const text = await toPlatformText(post.text, FLAVOUR_OF[channel], nameOf)
-      const outcome = await helpdesk.reviseReply(where, text)
+      const outcome = await helpdesk.reviseReply(where, await platformTextOf(ctx.core, ticketId, post.text))
       if (outcome === 'too_late') {
         await tell(
           e.channel,
