@@ -22,12 +22,14 @@ export interface CallDeps {
   readonly desk: AgentDesk
   readonly channels: ReadonlyMap<Channel, ChannelAdapter>
   readonly policy: { readonly sendTimeoutMs: number; readonly undoWindow: boolean }
+  /** Looks a customer up at CUSTOMER_INFO_URL; never throws. */
   readonly customerInfo?: (contact: {
     channel: string
     id: string
     name: string
     username: string | null
   }) => Promise<CustomerInfo>
+  /** The SLA line of a ticket's root message, as it stands when the message is posted. */
   readonly slaOf?: (ticketId: number, now: Date) => Promise<TicketView['sla']>
 }
 

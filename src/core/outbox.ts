@@ -1,19 +1,15 @@
-import type { Db } from '../db/connection.js'
 import { dueHeads, finishDelivery, nextDueAt, reschedule, enqueueDelivery } from '../db/repos/deliveries.js'
 import { findTicketDetail, type TicketDetail } from '../db/repos/tickets.js'
 import type { Delivery } from '../db/schema.js'
-import { iso, type Clock } from './clock.js'
-import type { CustomerInfo } from './customer-info.js'
+import { iso } from './clock.js'
 import type { DeliveryPayload, DeskAlert } from './delivery.js'
 import { isDeskError } from './errors.js'
 import type { Intake } from './intake.js'
 import type { Logger } from './logger.js'
-import type { Channel } from './model.js'
 import { createPacer } from './pacer.js'
-import { createCalls } from './outbox-calls.js'
+import { createCalls, type CallDeps } from './outbox-calls.js'
 import { createRouter, type Route } from './outbox-routes.js'
 import { createOutboxState, type OutboxState } from './outbox-state.js'
-import type { AgentDesk, ChannelAdapter, TicketView } from './ports.js'
 
 export interface OutboxPolicy {
   /** Delay before the first retry; doubles with every attempt. */
@@ -45,28 +41,16 @@ export const defaultOutboxPolicy: OutboxPolicy = {
   undoWindow: false,
 }
 
-export interface OutboxDeps {
-  readonly db: Db
-  readonly clock: Clock
+/** The calls' own needs (database, clock, desk, channels, customer info, SLA line), and the worker's. */
+export interface OutboxDeps extends Omit<CallDeps, 'policy'> {
   readonly log: Logger
-  readonly desk: AgentDesk
   /** The desk's home (the support channel): where tickets go unless a rule chose another. */
   readonly deskHome: string
-  readonly channels: ReadonlyMap<Channel, ChannelAdapter>
   /** Where a delivery refused for good is said: the intake records it in the ticket's thread. */
   readonly helpdesk: Pick<Intake, 'reportUndelivered'>
   readonly policy?: Partial<OutboxPolicy>
   /** What it knows in memory, shared with its readers (/outbox, readiness); its own when absent. */
   readonly state?: OutboxState
-  /** Looks a customer up at CUSTOMER_INFO_URL; never throws. */
-  readonly customerInfo?: (contact: {
-    channel: string
-    id: string
-    name: string
-    username: string | null
-  }) => Promise<CustomerInfo>
-  /** The SLA line of a ticket's root message, as it stands when the message is posted. */
-  readonly slaOf?: (ticketId: number, now: Date) => Promise<TicketView['sla']>
   /** Told of every outcome, for metrics. */
   readonly observe?: (outcome: DeliveryOutcome) => void
 }
