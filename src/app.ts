@@ -32,6 +32,7 @@ import { createHttpServer } from './http/server.js'
 import { queueByService } from './db/repos/deliveries.js'
 import { DeskError } from './core/errors.js'
 import { setTimeout as delay } from 'node:timers/promises'
+import { growingDelay } from './core/backoff.js'
 
 export interface AppOptions {
   readonly log: Logger
@@ -191,7 +192,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
         log.info({ channel: adapter.channel }, 'channel started')
         return
       } catch (error) {
-        const delayMs = Math.min(START_RETRY_MAX_MS, 1_000 * 2 ** (attempt - 1))
+        const delayMs = growingDelay(attempt, 1_000, START_RETRY_MAX_MS)
         const detail = error instanceof Error ? error.message : String(error)
         channelState.set(adapter.channel, { ok: false, detail })
         log.error(

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger } from '../../src/core/logger.js'
+import { growingDelay } from '../../src/core/backoff.js'
 
 const RETRY_MAX_MS = 60_000
 
@@ -15,7 +16,7 @@ export function keepStoring(store: () => Promise<void>, log: Logger, what: strin
         if (attempt > 1) log.info({ attempt }, `${what} stored after all`)
         return
       } catch (error) {
-        const delayMs = Math.min(RETRY_MAX_MS, 500 * 2 ** Math.min(10, attempt - 1))
+        const delayMs = growingDelay(attempt, 500, RETRY_MAX_MS)
         log.error({ attempt, delayMs, err: error }, `${what} not stored yet, trying again`)
         await sleep(delayMs, undefined, { ref: false })
       }

@@ -11,6 +11,7 @@ import { accessGuard } from './guard.js'
 import { toDeskError } from './errors.js'
 import { registerListeners, type ListenerDeps } from './listeners.js'
 import { createSocketReceiver } from './socket-receiver.js'
+import { growingDelay } from '../../src/core/backoff.js'
 
 export const SLACK_EVENTS_PATH = '/slack/events'
 
@@ -171,7 +172,7 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
 
   async function keepConnecting(): Promise<void> {
     for (let attempt = 1; !stopped; attempt++) {
-      const delayMs = Math.min(60_000, 1_000 * 2 ** (attempt - 1))
+      const delayMs = growingDelay(attempt, 1_000, 60_000)
       await new Promise((resolve) => setTimeout(resolve, delayMs).unref())
       if (stopped) return
       try {

@@ -9,6 +9,7 @@ import type { ChannelAdapter, ChannelHost, WebhookRoute } from '../../src/core/p
 import { parseJson, readRawBody, sendJson } from '../../src/http/body.js'
 import { readMessage, toInbound } from './inbound.js'
 import { sendText, TELEGRAM_TEXT_LIMIT, toDeskError } from './outbound.js'
+import { growingDelay } from '../../src/core/backoff.js'
 
 export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram'
 
@@ -205,5 +206,5 @@ export function createTelegramAdapter(opts: TelegramOptions): ChannelAdapter {
 }
 
 function backoff(failures: number): number {
-  return Math.min(RETRY_MAX_MS, 500 * 2 ** Math.min(10, failures - 1))
+  return growingDelay(failures, 500, RETRY_MAX_MS)
 }

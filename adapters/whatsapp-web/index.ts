@@ -6,6 +6,7 @@ import type { ChannelAdapter, ChannelHost, DeliveryStatusUpdate } from '../../sr
 import type { WebClient } from './client.js'
 import { keepStoring } from '../shared/keep-storing.js'
 import { toInbound } from './inbound.js'
+import { growingDelay } from '../../src/core/backoff.js'
 
 export interface WhatsAppWebOptions {
   readonly createClient: () => Promise<WebClient>
@@ -169,7 +170,7 @@ export function createWhatsAppWebAdapter(opts: WhatsAppWebOptions): ChannelAdapt
     if (stopped || reconnecting) return
     reconnecting = true
     failures += 1
-    const delay = Math.min(reconnect.maxMs, reconnect.baseMs * 2 ** (failures - 1))
+    const delay = growingDelay(failures, reconnect.baseMs, reconnect.maxMs)
     log.info({ delayMs: delay, attempt: failures }, 'whatsapp web reconnecting')
     const old = client
     void (async () => {

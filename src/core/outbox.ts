@@ -10,6 +10,7 @@ import { createPacer } from './pacer.js'
 import { createCalls, type CallDeps } from './outbox-calls.js'
 import { createRouter, type Route } from './outbox-routes.js'
 import { createOutboxState, type OutboxState } from './outbox-state.js'
+import { growingDelay } from './backoff.js'
 
 export interface OutboxPolicy {
   /** Delay before the first retry; doubles with every attempt. */
@@ -102,7 +103,7 @@ export function createOutbox(deps: OutboxDeps) {
   const { perform } = createCalls({ ...deps, policy })
 
   function backoffMs(attempt: number): number {
-    return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(30, Math.max(0, attempt - 1)))
+    return growingDelay(attempt, policy.baseDelayMs, policy.maxDelayMs)
   }
 
   async function alert(fact: DeskAlert): Promise<void> {

@@ -11,6 +11,7 @@ import {
   type Kysely,
   type QueryResult,
 } from 'kysely'
+import { growingDelay } from '../core/backoff.js'
 
 /** How long a statement may wait, in all, for another process (a backup, a second writer) to let go. */
 const BUSY_WAIT_MS = 5_000
@@ -63,7 +64,7 @@ class SqliteConnection implements DatabaseConnection {
         // Safe to repeat: a statement refused for a lock did nothing, and in a transaction only its
         // BEGIN IMMEDIATE or COMMIT can meet one, and both may be tried again.
         if (!isBusy(error) || Date.now() - started >= BUSY_WAIT_MS) throw error
-        await sleep(Math.min(100, 2 ** attempt))
+        await sleep(growingDelay(attempt + 1, 1, 100))
       }
     }
   }
