@@ -1,15 +1,49 @@
-import type { Config } from '../src/config.js'
-import type { Clock } from '../src/core/clock.js'
-import type { Logger } from '../src/core/logger.js'
+import type { Channel } from '../src/core/model.js'
 import type { ChannelAdapter, WebhookRoute } from '../src/core/ports.js'
-import { createDiscordClient } from './discord/client.js'
-import { createDiscordAdapter } from './discord/index.js'
-import { createInstagramAdapter } from './instagram/index.js'
-import { createMetaWebhook } from './meta/webhook.js'
-import { createTelegramAdapter, TELEGRAM_WEBHOOK_PATH } from './telegram/index.js'
-import { createWhatsAppCloudAdapter } from './whatsapp-cloud/index.js'
-import { createWhatsAppWebClient } from './whatsapp-web/client.js'
-import { createWhatsAppWebAdapter } from './whatsapp-web/index.js'
+import type { ChannelCatalog, ChannelContext, ChannelModule } from './channel-module.js'
+import { discord } from './discord/channel.js'
+import { instagram } from './instagram/channel.js'
+import { telegram } from './telegram/channel.js'
+import { whatsappCloud } from './whatsapp-cloud/channel.js'
+import { whatsappWeb } from './whatsapp-web/channel.js'
+
+/** Every customer channel threaddesk knows: one line per platform. */
+export const CHANNEL_MODULES: readonly ChannelModule[] = [
+  telegram,
+  whatsappWeb,
+  whatsappCloud,
+  instagram,
+  discord,
+]
+
+/** A channel the configuration turns on, with its settings read. */
+export interface EnabledChannel {
+  readonly id: Channel
+  readonly settings: unknown
+  create(ctx: ChannelContext): ChannelAdapter
+}
+
+/** The channels whose variables turn them on; each module reads its own. */
+export function enabledChannels(
+  modules: readonly ChannelModule[],
+  read: (module: ChannelModule) => unknown,
+): EnabledChannel[] {
+  return modules.flatMap((module) => {
+    const settings = read(module)
+    return settings === undefined
+      ? []
+      : [{ id: module.id, settings, create: (ctx) => module.create(settings, ctx) }]
+  })
+}
+
+export function channelCatalog(modules: readonly ChannelModule[]): ChannelCatalog {
+  const byId = new Map(modules.map((m) => [m.id, m]))
+  return {
+    ids: modules.map((m) => m.id),
+    labelOf: (channel) => byId.get(channel)?.label ?? channel,
+    flavourOf: (channel) => byId.get(channel)?.flavour ?? 'plain',
+  }
+}
 
 export interface Channels {
   readonly adapters: readonly ChannelAdapter[]
@@ -17,67 +51,19 @@ export interface Channels {
   readonly routes: readonly WebhookRoute[]
 }
 
-/** The customer channels the configuration enables: one line per platform. */
-export function createChannels(config: Config, log: Logger, clock: Clock): Channels {
-  const adapters: ChannelAdapter[] = []
-  const routes: WebhookRoute[] = []
-  const { telegram, publicUrl, meta } = config
-
-  if (telegram !== undefined) {
-    const webhook =
-      publicUrl !== undefined && telegram.webhookSecret !== undefined
-        ? { url: `${publicUrl}${TELEGRAM_WEBHOOK_PATH}`, secret: telegram.webhookSecret }
-        : undefined
-    adapters.push(
-      createTelegramAdapter({
-        token: telegram.token,
-        apiRoot: telegram.apiRoot,
-        webhook,
-        sendTimeoutMs: config.delivery.sendTimeoutMs,
-        log,
-      }),
-    )
+/** Creates the adapters of the enabled channels. */
+export function createChannels(
+  enabled: readonly EnabledChannel[],
+  ctx: Omit<ChannelContext, 'shared'>,
+): Channels {
+  const shared = new Map<string, { routes(): readonly WebhookRoute[] }>()
+  const context: ChannelContext = {
+    ...ctx,
+    shared<T extends { routes(): readonly WebhookRoute[] }>(key: string, make: () => T): T {
+      if (!shared.has(key)) shared.set(key, make())
+      return shared.get(key) as T
+    },
   }
-
-  if (meta !== undefined) {
-    const webhook = createMetaWebhook({ appSecret: meta.appSecret, verifyToken: meta.verifyToken, log })
-    routes.push(...webhook.routes())
-    if (config.whatsappCloud !== undefined) {
-      const graph = { graphUrl: meta.graphUrl, version: meta.graphVersion, ...config.whatsappCloud }
-      adapters.push(createWhatsAppCloudAdapter({ ...graph, webhook, log }))
-    }
-    if (config.instagram !== undefined) {
-      const { token, accountId } = config.instagram
-      const graph = { graphUrl: meta.graphUrl, version: meta.graphVersion, token, accountId }
-      adapters.push(createInstagramAdapter({ ...graph, webhook, clock, log }))
-    }
-  }
-
-  const web = config.whatsappWeb
-  if (web !== undefined) {
-    adapters.push(
-      createWhatsAppWebAdapter({
-        createClient: () => createWhatsAppWebClient(web),
-        chatGapMs: web.chatGapMs,
-        globalGapMs: web.globalGapMs,
-        clock,
-        log,
-      }),
-    )
-  }
-
-  const { discord } = config
-  if (discord !== undefined) {
-    const guildChannel = discord.guildChannelId !== undefined
-    adapters.push(
-      createDiscordAdapter({
-        createClient: () => createDiscordClient({ apiUrl: discord.apiUrl, guildChannel }),
-        token: discord.token,
-        guildChannelId: discord.guildChannelId,
-        log,
-      }),
-    )
-  }
-
-  return { adapters, routes }
+  const adapters = enabled.map((channel) => channel.create(context))
+  return { adapters, routes: [...shared.values()].flatMap((s) => s.routes()) }
 }

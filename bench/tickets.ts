@@ -10,6 +10,9 @@ import { performance } from 'node:perf_hooks'
 import { countTickets, listTickets, parseFilter } from '../src/core/ticket-query.js'
 import { openDatabase } from '../src/db/connection.js'
 import { migrateToLatest } from '../src/db/migrate.js'
+import { CHANNEL_MODULES } from '../adapters/index.js'
+
+const CHANNELS = CHANNEL_MODULES.map((m) => m.id)
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000)
 const CONTACTS = 20_000
@@ -143,7 +146,7 @@ async function main(): Promise<void> {
     'rows'.padStart(8),
   )
   for (const text of cases) {
-    const filter = parseFilter(text, 'U000001')
+    const filter = parseFilter(text, 'U000001', CHANNELS)
     const list: number[] = []
     const count: number[] = []
     let rows = 0

@@ -64,7 +64,14 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
 
   // Every transaction that queues work wakes the outbox through its state, built before both.
   const outboxState = createOutboxState()
-  const { adapters, routes } = options.channels ?? createChannels(config, log, clock)
+  const { adapters, routes } =
+    options.channels ??
+    createChannels(config.channels, {
+      log,
+      clock,
+      publicUrl: config.publicUrl,
+      sendTimeoutMs: config.delivery.sendTimeoutMs,
+    })
   const channels = new Map<Channel, ChannelAdapter>(adapters.map((a) => [a.channel, a]))
   const traits = new Map(
     adapters.flatMap((a) => (a.traits === undefined ? [] : [[a.channel, a.traits] as const])),
@@ -85,6 +92,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     clock,
     texts,
     traits,
+    labelOf: config.catalog.labelOf,
     hours,
     lookUpCustomers: config.customerInfo !== undefined,
     replyDelayMs: config.delivery.replyDelayMs,
@@ -103,9 +111,10 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     sendTimeoutMs: config.delivery.sendTimeoutMs,
     queries: createTicketQueries(db),
     ticketTypes: config.ticketTypes,
-    rules: createRules({ ...work, types: config.ticketTypes }),
+    rules: createRules({ ...work, types: config.ticketTypes, channels: config.catalog.ids }),
     templates: createReplyTemplates({ ...work, builtIn: texts }),
-    bulk: createBulk({ db, clock, helpdesk, fields }),
+    bulk: createBulk({ db, clock, helpdesk, fields, channels: config.catalog.ids }),
+    channels: config.catalog,
     helpdesk,
     fields,
     canned,
@@ -169,7 +178,14 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     log,
     metrics.http,
   )
-  const jobDeps: JobDeps = { db, helpdesk, sla, automations: config.automations, log }
+  const jobDeps: JobDeps = {
+    db,
+    helpdesk,
+    sla,
+    automations: config.automations,
+    labelOf: config.catalog.labelOf,
+    log,
+  }
   const scheduler = createScheduler(jobDeps, clock, log)
   let port = 0
   const starting = new AbortController()

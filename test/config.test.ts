@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from '../src/config.js'
+import { ConfigError, loadConfig, type Config } from '../src/config.js'
+
+/** The settings of one enabled channel, as its module read them. */
+const settingsOf = (config: Config, id: string) => config.channels.find((c) => c.id === id)?.settings
 
 const minimal = {
   SLACK_BOT_TOKEN: 'xoxb-1',
@@ -14,7 +17,7 @@ describe('configuration', () => {
       databaseUrl: 'file:./data/threaddesk.db',
       port: 3000,
       logLevel: 'info',
-      telegram: undefined,
+      channels: [],
     })
     expect(config.slack.noteMarkers).toEqual(['note', 'notes', 'private', 'internal'])
     expect(config.slack.replyModes).toEqual({
@@ -93,7 +96,7 @@ describe('configuration', () => {
     })
     expect(config.slack.appToken).toBe('xapp-1')
     expect(config.slack.admins).toEqual(['U1', 'U2'])
-    expect(config.telegram).toEqual({
+    expect(settingsOf(config, 'telegram')).toEqual({
       token: '123:abc',
       apiRoot: 'http://127.0.0.1:9',
       webhookSecret: undefined,
@@ -116,8 +119,17 @@ describe('configuration', () => {
       WHATSAPP_PHONE_NUMBER_ID: '1065',
       META_APP_SECRET: 'app-secret-1',
     })
-    expect(config.whatsappCloud).toEqual({ token: 'EAAG', phoneNumberId: '1065', templateLanguage: 'en_US' })
-    expect(config.meta).toMatchObject({ graphUrl: 'https://graph.facebook.com', graphVersion: 'v21.0' })
+    expect(settingsOf(config, 'whatsapp_cloud')).toEqual({
+      app: {
+        appSecret: 'app-secret-1',
+        verifyToken: undefined,
+        graphUrl: 'https://graph.facebook.com',
+        version: 'v21.0',
+      },
+      token: 'EAAG',
+      phoneNumberId: '1065',
+      templateLanguage: 'en_US',
+    })
   })
 
   it('needs a browser for WhatsApp Web, and reads its pacing', () => {
@@ -133,13 +145,13 @@ describe('configuration', () => {
       CHROMIUM_PATH: '/usr/bin/chromium',
       WHATSAPP_WEB_GAP_MS: '500',
     })
-    expect(config.whatsappWeb).toEqual({
+    expect(settingsOf(config, 'whatsapp')).toEqual({
       sessionDir: './data/whatsapp-web',
       chromiumPath: '/usr/bin/chromium',
       chatGapMs: 3000,
       globalGapMs: 500,
     })
-    expect(loadConfig(minimal).whatsappWeb).toBeUndefined()
+    expect(settingsOf(loadConfig(minimal), 'whatsapp')).toBeUndefined()
   })
 
   it('turns Instagram on with its token and account, verified through the Meta app secret', () => {
@@ -152,7 +164,7 @@ describe('configuration', () => {
       INSTAGRAM_ACCOUNT_ID: '1784',
       META_APP_SECRET: 'app-secret-1',
     })
-    expect(config.instagram).toEqual({ token: 'IGAA', accountId: '1784' })
+    expect(settingsOf(config, 'instagram')).toMatchObject({ token: 'IGAA', accountId: '1784' })
   })
 
   it('turns Discord on with its token, with an optional server channel', () => {
@@ -161,7 +173,7 @@ describe('configuration', () => {
       DISCORD_BOT_TOKEN: 'MTI3.x.y',
       DISCORD_API_URL: 'http://127.0.0.1:9/api/',
     })
-    expect(config.discord).toEqual({
+    expect(settingsOf(config, 'discord')).toEqual({
       token: 'MTI3.x.y',
       apiUrl: 'http://127.0.0.1:9/api',
       guildChannelId: undefined,

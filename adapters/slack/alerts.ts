@@ -1,22 +1,22 @@
 import type { DeskAlert } from '../../src/core/delivery.js'
-import { channelLabel, type Channel } from '../../src/core/model.js'
+import type { LabelOf } from '../channel-module.js'
 import { escapeText } from './text.js'
 
 /** A conversation the outbox talks to, as people say it. */
-function targetName(target: string): string {
+function targetName(target: string, labelOf: LabelOf): string {
   if (target.startsWith('slack:')) return 'Slack'
   if (target.startsWith('customer-info')) return 'the customer info service'
   const [channel = '', to = ''] = target.split(':')
-  return `${channelLabel[channel as Channel] ?? escapeText(channel)} (chat ${escapeText(to)})`
+  return `${escapeText(labelOf(channel))} (chat ${escapeText(to)})`
 }
 
 /** What the outbox found, in words for the support channel. Reasons came from outside: escaped. */
-export function alertText(alert: DeskAlert): string {
+export function alertText(alert: DeskAlert, labelOf: LabelOf): string {
   switch (alert.kind) {
     case 'deliveries_failing':
-      return `:rotating_light: Deliveries to ${targetName(alert.target)} have been failing for ${alert.minutes} min (${escapeText(alert.reason)}). They are retried until they go through; nothing is dropped.`
+      return `:rotating_light: Deliveries to ${targetName(alert.target, labelOf)} have been failing for ${alert.minutes} min (${escapeText(alert.reason)}). They are retried until they go through; nothing is dropped.`
     case 'deliveries_recovered':
-      return `:white_check_mark: Deliveries to ${targetName(alert.target)} go through again.`
+      return `:white_check_mark: Deliveries to ${targetName(alert.target, labelOf)} go through again.`
     case 'ticket_rerouted':
       return `:warning: Ticket #${alert.ticketId} could not be posted in the channel its rule chose (${escapeText(alert.reason)}), so it is here instead.`
     case 'not_shown': {

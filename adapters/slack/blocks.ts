@@ -1,13 +1,8 @@
 import type { KnownBlock } from '@slack/types'
-import {
-  channelLabel,
-  PRIORITIES,
-  statusLabel,
-  type MessageKind,
-  type Priority,
-} from '../../src/core/model.js'
+import { PRIORITIES, statusLabel, type MessageKind, type Priority } from '../../src/core/model.js'
 import type { ThreadEntry, TicketView } from '../../src/core/ports.js'
 import { escapeText } from './text.js'
+import type { LabelOf } from '../channel-module.js'
 
 /** Action ids of the root message's buttons; each button's value is the ticket number. */
 export const ACTION = {
@@ -92,7 +87,7 @@ function shown(text: string, max: number): string {
 }
 
 /** The ticket's root message: what it is, where it stands, and the buttons to work it. */
-export function rootMessage(t: TicketView, types: readonly string[]): SlackPost {
+export function rootMessage(t: TicketView, types: readonly string[], labelOf: LabelOf): SlackPost {
   const number = String(t.id)
   const customer =
     shown(t.customer.name, 200) + (t.customer.username ? ` (@${shown(t.customer.username, 100)})` : '')
@@ -117,7 +112,7 @@ export function rootMessage(t: TicketView, types: readonly string[]): SlackPost 
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `${statusEmoji[t.status]} *#${number}* · ${channelLabel[t.channel]} · *${customer}*${followUp}\n>${escapeText(t.subject)}`,
+        text: `${statusEmoji[t.status]} *#${number}* · ${labelOf(t.channel)} · *${customer}*${followUp}\n>${escapeText(t.subject)}`,
       },
     },
     {
@@ -173,7 +168,7 @@ export function rootMessage(t: TicketView, types: readonly string[]): SlackPost 
   })
   return {
     // The fallback shows in notifications and is mrkdwn too: customer text stays escaped here as well.
-    text: `#${number} ${statusLabel[t.status]} · ${channelLabel[t.channel]} · ${escapeText(t.customer.name)}: ${escapeText(t.subject)}`,
+    text: `#${number} ${statusLabel[t.status]} · ${labelOf(t.channel)} · ${escapeText(t.customer.name)}: ${escapeText(t.subject)}`,
     blocks,
   }
 }
@@ -209,13 +204,13 @@ function body(entry: ThreadEntry): string {
 }
 
 /** One entry of a ticket's thread: a customer's message, a reply sent elsewhere, a note, a system line. */
-export function threadEntry(t: TicketView, entry: ThreadEntry): SlackPost {
+export function threadEntry(t: TicketView, entry: ThreadEntry, labelOf: LabelOf): SlackPost {
   switch (entry.direction) {
     case 'inbound':
       // Shown under the customer's name, so the thread reads as the conversation it is.
       return {
         text: body(entry),
-        username: `${t.customer.name} (${channelLabel[t.channel]})`,
+        username: `${t.customer.name} (${labelOf(t.channel)})`,
         ...(t.customer.avatarUrl !== null && { icon_url: t.customer.avatarUrl }),
       }
     case 'outbound':

@@ -6,7 +6,8 @@ import type { CannedReplies } from '../../src/core/canned.js'
 import type { HistoryLine, TicketFields } from '../../src/core/ticket-fields.js'
 import { fromSlackText, parseMention, parseTicketNumber } from './text.js'
 import { noteBody } from './classify.js'
-import { FLAVOUR_OF, toPlatformText } from './to-platform-text.js'
+import { toPlatformText } from './to-platform-text.js'
+import type { ChannelCatalog } from '../channel-module.js'
 
 /** Where a command was typed: as a slash command anywhere, or as `!command` in a ticket's thread. */
 export type Door = 'slash' | 'thread'
@@ -20,6 +21,7 @@ export interface Core {
   agentName(deskUserId: string): Promise<string>
   /** The markers that keep a message private: `/reply` refuses text that starts with one. */
   readonly noteMarkers: readonly string[]
+  readonly channels: ChannelCatalog
 }
 
 /**
@@ -46,7 +48,7 @@ export async function platformTextOf(
   raw: string,
   channel?: Channel,
 ): Promise<string> {
-  const flavour = FLAVOUR_OF[channel ?? (await core.helpdesk.view(ticketId)).channel]
+  const flavour = core.channels.flavourOf(channel ?? (await core.helpdesk.view(ticketId)).channel)
   return toPlatformText(raw, flavour, (userId) => core.agentName(userId))
 }
 

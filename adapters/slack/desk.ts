@@ -4,19 +4,22 @@ import type { AgentDesk } from '../../src/core/ports.js'
 import { rootMessage, threadEntry } from './blocks.js'
 import { alertText } from './alerts.js'
 import { call } from './errors.js'
+import type { ChannelCatalog } from '../channel-module.js'
 
 /** Tickets as Slack threads in the support channel: the outbox's way to the agents. */
 export function createSlackDesk(
   client: WebClient,
   supportChannel: string,
   types: readonly string[],
+  channels: ChannelCatalog,
 ): AgentDesk {
+  const { labelOf } = channels
   return {
     // chat.postMessage: about one a second per channel, short bursts allowed; edits and reactions: tier 3.
     rates: { post: { perSecond: 1, burst: 4 }, edit: { perSecond: 50 / 60, burst: 10 } },
 
     async openThread(ticket) {
-      const post = rootMessage(ticket, types)
+      const post = rootMessage(ticket, types, labelOf)
       const res = await call('chat.postMessage', () =>
         client.chat.postMessage({
           channel: ticket.deskChannel ?? supportChannel,
@@ -32,14 +35,14 @@ export function createSlackDesk(
     },
 
     async updateThread(ticket) {
-      const post = rootMessage(ticket, types)
+      const post = rootMessage(ticket, types, labelOf)
       await call('chat.update', () =>
         client.chat.update({ channel: ticket.thread.channel, ts: ticket.thread.ts, ...post }),
       )
     },
 
     async postToThread(ticket, entry) {
-      const post = threadEntry(ticket, entry)
+      const post = threadEntry(ticket, entry, labelOf)
       const res = await call('chat.postMessage', () =>
         client.chat.postMessage({
           channel: ticket.thread.channel,
@@ -72,7 +75,7 @@ export function createSlackDesk(
 
     async postAlert(alert) {
       await call('chat.postMessage', () =>
-        client.chat.postMessage({ channel: supportChannel, text: alertText(alert) }),
+        client.chat.postMessage({ channel: supportChannel, text: alertText(alert, labelOf) }),
       )
     },
 

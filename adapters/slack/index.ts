@@ -185,7 +185,7 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
   }
 
   return {
-    desk: createSlackDesk(app.client, opts.supportChannel, opts.ticketTypes),
+    desk: createSlackDesk(app.client, opts.supportChannel, opts.ticketTypes, opts.channels),
 
     routes: () =>
       httpReceiver === undefined

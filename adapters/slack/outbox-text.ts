@@ -1,4 +1,4 @@
-import { channelLabel, type Channel } from '../../src/core/model.js'
+import type { LabelOf } from '../channel-module.js'
 import type { OutboxReport } from '../../src/core/outbox-report.js'
 import { escapeText } from './text.js'
 
@@ -9,19 +9,17 @@ const ago = (seconds: number): string =>
       ? `${Math.round(seconds / 60)} min`
       : `${Math.round(seconds / 3600)} h`
 
-const serviceName = (service: string): string =>
-  service === 'slack'
-    ? 'Slack'
-    : service === 'customer-info'
-      ? 'customer info'
-      : (channelLabel[service as Channel] ?? service)
+const serviceName = (service: string, labelOf: LabelOf): string =>
+  service === 'slack' ? 'Slack' : service === 'customer-info' ? 'customer info' : escapeText(labelOf(service))
 
 /** `/outbox` in words: what waits where, which targets fail, and the deliveries held back. */
-export function outboxText(report: OutboxReport, now: Date): string {
+export function outboxText(report: OutboxReport, now: Date, labelOf: LabelOf): string {
   if (report.queues.length === 0) return ':white_check_mark: The outbox is empty: everything was delivered.'
   const lines = ['*Outbox*']
   for (const q of report.queues) {
-    lines.push(`• ${serviceName(q.service)}: ${q.queued} waiting, the oldest for ${ago(q.oldestAgeS)}`)
+    lines.push(
+      `• ${serviceName(q.service, labelOf)}: ${q.queued} waiting, the oldest for ${ago(q.oldestAgeS)}`,
+    )
   }
   if (report.failing.length > 0) {
     lines.push('*Failing now*')

@@ -1,24 +1,6 @@
-import type { Channel } from '../../src/core/model.js'
+import type { Flavour } from '../channel-module.js'
 import { parseEmphasis, type Inline, type Style, type Unit } from '../shared/emphasis.js'
 import { emojiOf } from './emoji.js'
-
-/**
- * How a platform writes formatted text:
- * - `whatsapp`: `*bold*`, `_italic_`, `~strike~`, `` `code` ``, ```` ```block``` ````, `- ` lists.
- * - `telegram`: the same marks, which the Telegram adapter sends as message entities (it has no lists).
- * - `markdown` (Discord): `**bold**`, `_italic_`, `~~strike~~`, code, `- ` lists; other marks escaped.
- * - `plain` (Instagram): no marks at all.
- */
-export type Flavour = 'whatsapp' | 'telegram' | 'markdown' | 'plain'
-
-/** The flavour of each channel's text. */
-export const FLAVOUR_OF: Readonly<Record<Channel, Flavour>> = {
-  telegram: 'telegram',
-  whatsapp: 'whatsapp',
-  whatsapp_cloud: 'whatsapp',
-  instagram: 'plain',
-  discord: 'markdown',
-}
 
 /** The name a customer should read for a Slack user (an agent's display name). */
 export type NameOf = (userId: string) => Promise<string>

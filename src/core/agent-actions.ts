@@ -10,7 +10,7 @@ import type { Actor } from './actor.js'
 import { iso } from './clock.js'
 import { DeskError } from './errors.js'
 import { assertTransition, type AgentStatus } from './lifecycle.js'
-import { asTicketId, channelLabel, statusLabel, type TicketId } from './model.js'
+import { asTicketId, statusLabel, type TicketId } from './model.js'
 import type { TemplateMessage, ThreadRef, TicketView } from './ports.js'
 import { toTicketView } from './views.js'
 import { UNDO_WAITING, type HelpDeskDeps, type Outcome } from './desk-deps.js'
@@ -59,7 +59,7 @@ export function createAgentActions(deps: HelpDeskDeps, work: Work, steps: Ticket
   /** Refuses, before anything is queued, what the ticket's channel would refuse. */
   function assertSendable(ticket: Ticket, isTemplate: boolean, now: string): void {
     const traits = deps.traits?.get(ticket.channel)
-    const label = channelLabel[ticket.channel]
+    const label = deps.labelOf?.(ticket.channel) ?? ticket.channel
     if (isTemplate) {
       if (traits?.templates !== true)
         throw new DeskError('invalid', `${label} has no message templates; send a plain reply.`)

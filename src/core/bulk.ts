@@ -4,6 +4,7 @@ import { ensureAgent } from '../db/repos/agents.js'
 import { iso, type Clock } from './clock.js'
 import { DeskError, describeError, isDeskError } from './errors.js'
 import type { Actor } from './actor.js'
+import type { Channel } from './model.js'
 import type { HelpDesk } from './helpdesk.js'
 import type { TicketFields } from './ticket-fields.js'
 import { parseFilter, selectTickets } from './ticket-query.js'
@@ -53,8 +54,15 @@ export const describeBulk = (spec: BulkSpec): string =>
 export type Bulk = ReturnType<typeof createBulk>
 
 /** Bulk work for supervisors and admins: count first, confirm, then change each ticket in turn. */
-export function createBulk(deps: { db: Db; clock: Clock; helpdesk: HelpDesk; fields: TicketFields }) {
-  const { db, clock, helpdesk, fields } = deps
+export function createBulk(deps: {
+  db: Db
+  clock: Clock
+  helpdesk: HelpDesk
+  fields: TicketFields
+  /** The registered channels a filter may name. */
+  channels: readonly Channel[]
+}) {
+  const { db, clock, helpdesk, fields, channels } = deps
 
   async function requireSupervisor(actor: Actor): Promise<void> {
     const agent = await ensureAgent(db, actor.deskUserId, iso(clock.now()))
@@ -65,7 +73,7 @@ export function createBulk(deps: { db: Db; clock: Clock; helpdesk: HelpDesk; fie
     /** How many tickets the action would touch, checked before anything changes. */
     async preview(actor: Actor, spec: BulkSpec): Promise<number> {
       await requireSupervisor(actor)
-      const row = await selectTickets(db, parseFilter(spec.filter, actor.deskUserId), clock.now())
+      const row = await selectTickets(db, parseFilter(spec.filter, actor.deskUserId, channels), clock.now())
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow()
       return Number(row.n)
@@ -74,7 +82,7 @@ export function createBulk(deps: { db: Db; clock: Clock; helpdesk: HelpDesk; fie
     /** Applies the action to each selected ticket (newest first, at most BULK_LIMIT); says what happened. */
     async apply(actor: Actor, spec: BulkSpec): Promise<string> {
       await requireSupervisor(actor)
-      const rows = await selectTickets(db, parseFilter(spec.filter, actor.deskUserId), clock.now())
+      const rows = await selectTickets(db, parseFilter(spec.filter, actor.deskUserId, channels), clock.now())
         .select('t.id')
         .orderBy('t.id', 'desc')
         .limit(BULK_LIMIT + 1)

@@ -19,6 +19,8 @@ export interface HelpDeskDeps {
   readonly lookUpCustomers?: boolean
   /** What each enabled channel allows (reply windows, templates). */
   readonly traits?: ReadonlyMap<Channel, ChannelTraits>
+  /** A channel's name as people read it (`Telegram`); the id when not given. */
+  readonly labelOf?: (channel: Channel) => string
   /** Called after a transaction queued deliveries, so the outbox can start at once. */
   readonly onQueued?: () => void
   /** REPLY_DELAY_S: how long a reply typed in a thread waits, so deleting it in Slack takes it back. */

@@ -10,7 +10,7 @@ import type { Work } from './work.js'
 import { iso } from './clock.js'
 import { wellFormed } from './inbound-shape.js'
 import { statusAfterCustomerMessage } from './lifecycle.js'
-import { asTicketId, channelLabel, type TicketId } from './model.js'
+import { asTicketId, type TicketId } from './model.js'
 import type { DeliveryStatusUpdate, DeskNotice, InboundMessage } from './ports.js'
 import { applyRules } from './rules.js'
 import { textFor } from './templates.js'
@@ -213,7 +213,7 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
           .where('id', '=', message.id)
           .execute()
         if (update.status === 'failed') {
-          const what = `A message to the customer on ${channelLabel[update.channel]}`
+          const what = `A message to the customer on ${deps.labelOf?.(update.channel) ?? update.channel}`
           await markUndelivered(tx, message.ticket_id, what, update.reason ?? 'no reason given', now)
         } else if (update.status !== 'sent') {
           const reaction = update.status === 'read' ? 'eyes' : 'white_check_mark'

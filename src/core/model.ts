@@ -1,7 +1,10 @@
 /** The help desk's vocabulary (see DESIGN.md). Plain types, no behaviour. */
 
-export const CHANNELS = ['telegram', 'whatsapp', 'whatsapp_cloud', 'instagram', 'discord'] as const
-export type Channel = (typeof CHANNELS)[number]
+/**
+ * A customer channel's id (`telegram`, `whatsapp_cloud`, …), stored on every ticket. The channels
+ * themselves are registered in adapters/index.ts; the core knows none of them by name.
+ */
+export type Channel = string
 
 export const TICKET_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const
 export type TicketStatus = (typeof TICKET_STATUSES)[number]
@@ -50,15 +53,6 @@ export type DeliveryStatus = 'queued' | 'sent' | 'failed' | 'cancelled'
 
 export type TicketId = number & { readonly __brand: 'TicketId' }
 export const asTicketId = (n: number): TicketId => n as TicketId
-
-/** The human label of a channel. */
-export const channelLabel: Record<Channel, string> = {
-  telegram: 'Telegram',
-  whatsapp: 'WhatsApp',
-  whatsapp_cloud: 'WhatsApp',
-  instagram: 'Instagram',
-  discord: 'Discord',
-}
 
 /** The human label of a status. */
 export const statusLabel: Record<TicketStatus, string> = {

@@ -10,7 +10,7 @@ import type { CustomerInfo } from './customer-info.js'
 import type { DeliveryPayload } from './delivery.js'
 import { UNDO_SENT, UNDO_WAITING } from './desk-deps.js'
 import { DeskError } from './errors.js'
-import { channelLabel, type Channel } from './model.js'
+import type { Channel } from './model.js'
 import type { AgentDesk, ChannelAdapter, TemplateMessage, ThreadRef, TicketView } from './ports.js'
 import { splitText } from './split-text.js'
 import { toTicketView } from './views.js'
@@ -103,7 +103,7 @@ export function createCalls(deps: CallDeps) {
     let externalId = message.external_id
     // A long reply resumes after the parts that already left.
     for (let i = row.parts_sent; i < parts.length; i++) {
-      const sent = await timed(`${channelLabel[ticket.channel]} send`, () =>
+      const sent = await timed(`${ticket.channel} send`, () =>
         adapter.send({
           channel: ticket.channel,
           to: contact.external_id,
@@ -158,7 +158,7 @@ export function createCalls(deps: CallDeps) {
       return
     }
     if (payload.type === 'customer.direct') {
-      await timed(`${channelLabel[payload.channel]} send`, () =>
+      await timed(`${payload.channel} send`, () =>
         adapterFor(payload.channel).send({ channel: payload.channel, to: payload.to, text: payload.text }),
       )
       return

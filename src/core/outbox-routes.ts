@@ -42,7 +42,7 @@ export function createRouter(deps: {
     const channel = payload.type === 'customer.direct' ? payload.channel : (ticket?.channel ?? 'unknown')
     const to = payload.type === 'customer.direct' ? payload.to : (ticket?.contact_external_id ?? '')
     const target = `${channel}:${to}`
-    const rates = channels.get(channel as Channel)?.traits?.rates
+    const rates = channels.get(channel)?.traits?.rates
     const limits: (readonly [string, Rate])[] = []
     if (rates?.perRecipient !== undefined) limits.push([target, rates.perRecipient])
     if (rates?.perChannel !== undefined) limits.push([channel, rates.perChannel])

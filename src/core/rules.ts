@@ -4,7 +4,7 @@ import { recordEvent } from '../db/repos/events.js'
 import type { Ticket } from '../db/schema.js'
 import { DeskError } from './errors.js'
 import type { Actor } from './actor.js'
-import { CHANNELS, PRIORITIES, type Channel, type Priority } from './model.js'
+import { PRIORITIES, type Channel, type Priority } from './model.js'
 import { createWork, type WorkDeps } from './work.js'
 
 export interface RuleConditions {
@@ -36,6 +36,7 @@ export const RULE_USAGE =
 export function parseRule(
   text: string,
   types: readonly string[],
+  channels: readonly Channel[],
 ): { conditions: RuleConditions; actions: RuleActions } {
   const match = /^if\s+(.+?)\s+then\s+(.+)$/i.exec(text.trim())
   if (match === null) throw new DeskError('invalid', RULE_USAGE)
@@ -45,7 +46,7 @@ export function parseRule(
   for (const token of (match[1] ?? '').split(/\s+/)) {
     const [key = '', value = ''] = token.split(/:(.*)/s)
     if (key === 'keyword' && value !== '') conditions.keyword = value.toLowerCase()
-    else if (key === 'channel' && CHANNELS.includes(value as Channel)) conditions.channel = value as Channel
+    else if (key === 'channel' && channels.includes(value)) conditions.channel = value
     else if (key === 'language' && /^[a-z]{2,3}(-[a-z]{2})?$/i.test(value))
       conditions.language = value.toLowerCase()
     else throw bad(`\`${token}\` is not a condition.`)
@@ -145,7 +146,9 @@ export function describeRule(rule: Rule): string {
 export type Rules = ReturnType<typeof createRules>
 
 /** The creation rules, kept by admins. */
-export function createRules(deps: WorkDeps & { readonly types: readonly string[] }) {
+export function createRules(
+  deps: WorkDeps & { readonly types: readonly string[]; readonly channels: readonly Channel[] },
+) {
   const { inTransaction } = createWork(deps)
   const requireAdmin = async (tx: Db, actor: Actor, now: string) => {
     const agent = await ensureAgent(tx, actor.deskUserId, now)
@@ -153,7 +156,7 @@ export function createRules(deps: WorkDeps & { readonly types: readonly string[]
   }
   return {
     async add(actor: Actor, text: string): Promise<string> {
-      const { conditions, actions } = parseRule(text, deps.types)
+      const { conditions, actions } = parseRule(text, deps.types, deps.channels)
       return inTransaction(async (tx, now) => {
         await requireAdmin(tx, actor, now)
         const row = await tx

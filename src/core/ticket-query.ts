@@ -2,14 +2,7 @@ import { personRef } from './person-ref.js'
 import { sql } from 'kysely'
 import type { Db } from '../db/connection.js'
 import { DeskError } from './errors.js'
-import {
-  CHANNELS,
-  PRIORITIES,
-  TICKET_STATUSES,
-  type Channel,
-  type Priority,
-  type TicketStatus,
-} from './model.js'
+import { PRIORITIES, TICKET_STATUSES, type Channel, type Priority, type TicketStatus } from './model.js'
 
 /** Which tickets a list or a bulk action is about. */
 export interface TicketFilter {
@@ -38,7 +31,7 @@ const MAX_AGE_MS = 10_000 * 365 * 24 * 3_600_000
  * Reads filters such as `status:pending assignee:me tag:vip age:>2d refund`. Without a status,
  * tickets that still need the team. `@user` must be a linked mention, given here as a user id.
  */
-export function parseFilter(text: string, me: string): TicketFilter {
+export function parseFilter(text: string, me: string, channels: readonly Channel[]): TicketFilter {
   let statuses: readonly TicketStatus[] = WORKING
   const filter: { -readonly [K in keyof TicketFilter]?: TicketFilter[K] } = {}
   const words: string[] = []
@@ -71,9 +64,9 @@ export function parseFilter(text: string, me: string): TicketFilter {
         break
       }
       case 'channel':
-        if (!CHANNELS.includes(lower as Channel))
-          throw invalid(`\`${value}\` is not a channel (${CHANNELS.join(', ')}).`)
-        filter.channel = lower as Channel
+        if (!channels.includes(lower))
+          throw invalid(`\`${value}\` is not a channel (${channels.join(', ')}).`)
+        filter.channel = lower
         break
       case 'priority':
         if (!PRIORITIES.includes(lower as Priority))

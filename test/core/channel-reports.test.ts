@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createHelpDesk, type HelpDesk } from '../../src/core/helpdesk.js'
+import { catalog } from '../helpers/channels.js'
 import { createOutbox } from '../../src/core/outbox.js'
 import { defaultTexts } from '../../src/core/texts.js'
 import type { Db } from '../../src/db/connection.js'
@@ -33,6 +34,7 @@ describe('what channels allow and report', () => {
       clock,
       texts: defaultTexts,
       traits: new Map([['whatsapp_cloud', whatsapp.adapter.traits!]]),
+      labelOf: catalog.labelOf,
     })
     const outbox = createOutbox({
       db,

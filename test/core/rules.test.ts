@@ -1,7 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { DeskError } from '../../src/core/errors.js'
-import { CHANNELS, PRIORITIES } from '../../src/core/model.js'
+import { PRIORITIES } from '../../src/core/model.js'
+import { CHANNELS } from '../helpers/channels.js'
 import { describeRule, parseRule, type RuleActions, type RuleConditions } from '../../src/core/rules.js'
 
 const TYPES = ['question', 'incident', 'problem', 'task'] as const
@@ -82,7 +83,7 @@ describe('parseRule properties', () => {
   it('reads back every rule its grammar allows, in any order, spacing and case of if/then', () => {
     fc.assert(
       fc.property(typedRule, ({ text, rule }) => {
-        expect(parseRule(text, TYPES)).toEqual(rule)
+        expect(parseRule(text, TYPES, CHANNELS)).toEqual(rule)
       }),
     )
   })
@@ -108,7 +109,7 @@ describe('parseRule properties', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit: 'binary' }), near), (text) => {
         try {
-          const { conditions, actions } = parseRule(text, TYPES)
+          const { conditions, actions } = parseRule(text, TYPES, CHANNELS)
           expect(Object.keys(conditions).length + Object.keys(actions).length).toBeGreaterThan(0)
         } catch (e) {
           expect(e).toBeInstanceOf(DeskError)
@@ -121,9 +122,9 @@ describe('parseRule properties', () => {
 
 describe('a rule that routes to a Slack channel', () => {
   it('takes #billing as Slack sends it, and a rule copied from /rules list pastes back', () => {
-    const typed = parseRule('if keyword:invoice then slack:<#C0BILLING|billing>', TYPES)
+    const typed = parseRule('if keyword:invoice then slack:<#C0BILLING|billing>', TYPES, CHANNELS)
     expect(typed.actions.slackChannel).toBe('C0BILLING')
     const listed = describeRule({ id: 1, ...typed }).replace(/^#1 /, '')
-    expect(parseRule(listed, TYPES)).toEqual(typed)
+    expect(parseRule(listed, TYPES, CHANNELS)).toEqual(typed)
   })
 })

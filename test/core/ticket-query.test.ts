@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createHelpDesk, type HelpDesk } from '../../src/core/helpdesk.js'
 import { createTicketFields, DEFAULT_TICKET_TYPES } from '../../src/core/ticket-fields.js'
 import { DeskError } from '../../src/core/errors.js'
-import { CHANNELS, PRIORITIES, TICKET_STATUSES } from '../../src/core/model.js'
+import { PRIORITIES, TICKET_STATUSES } from '../../src/core/model.js'
+import { CHANNELS } from '../helpers/channels.js'
 import {
   countTickets,
   listTickets,
@@ -22,11 +23,12 @@ const other = { deskUserId: 'UOTHER' }
 
 describe('ticket filters', () => {
   it('read every kind of filter, and default to tickets that need work', () => {
-    expect(parseFilter('', 'UME')).toEqual({ statuses: WORKING })
+    expect(parseFilter('', 'UME', CHANNELS)).toEqual({ statuses: WORKING })
     expect(
       parseFilter(
         'status:pending,on_hold assignee:me channel:Telegram priority:HIGH tag:VIP type:incident age:>3d late refund',
         'UME',
+        CHANNELS,
       ),
     ).toEqual({
       statuses: ['pending', 'on_hold'],
@@ -38,16 +40,18 @@ describe('ticket filters', () => {
       age: { op: '>', ms: 3 * 86_400_000 },
       text: 'late refund',
     })
-    const all = parseFilter('assignee:<@U123|ann> status:all', 'UME')
+    const all = parseFilter('assignee:<@U123|ann> status:all', 'UME', CHANNELS)
     expect(all.assignee).toBe('U123')
     expect(all.statuses).toContain('closed')
   })
 
   it('say what is wrong and what is allowed', () => {
-    expect(() => parseFilter('status:done', 'UME')).toThrow('`done` is not a status')
-    expect(() => parseFilter('assignee:bob', 'UME')).toThrow('`bob` is not me, none or a linked @mention')
-    expect(() => parseFilter('age:3 days', 'UME')).toThrow('`3` is not an age like >3d or <2h')
-    expect(() => parseFilter('colour:red', 'UME')).toThrow(
+    expect(() => parseFilter('status:done', 'UME', CHANNELS)).toThrow('`done` is not a status')
+    expect(() => parseFilter('assignee:bob', 'UME', CHANNELS)).toThrow(
+      '`bob` is not me, none or a linked @mention',
+    )
+    expect(() => parseFilter('age:3 days', 'UME', CHANNELS)).toThrow('`3` is not an age like >3d or <2h')
+    expect(() => parseFilter('colour:red', 'UME', CHANNELS)).toThrow(
       '`colour:` is not a filter. Filters: `status:open`',
     )
   })
@@ -82,7 +86,7 @@ describe('ticket lists', () => {
   })
 
   const ids = async (text: string) =>
-    (await listTickets(db, parseFilter(text, me.deskUserId), clock.now())).tickets.map((t) => t.id)
+    (await listTickets(db, parseFilter(text, me.deskUserId, CHANNELS), clock.now())).tickets.map((t) => t.id)
 
   it('combine filters, newest first', async () => {
     expect(await ids('')).toEqual([2, 1])
@@ -100,7 +104,7 @@ describe('ticket lists', () => {
   })
 
   it('say whether there are more than shown, and count what bulk work would touch', async () => {
-    const filter = parseFilter('status:all', me.deskUserId)
+    const filter = parseFilter('status:all', me.deskUserId, CHANNELS)
     const page = await listTickets(db, filter, clock.now(), 2)
     expect(page.tickets.map((t) => t.id)).toEqual([3, 2])
     expect(page.more).toBe(true)
@@ -231,7 +235,7 @@ describe('parseFilter properties', () => {
       fc.property(
         typedFilter.chain((t) => render(t.tokens).map((text) => ({ text, filter: t.filter }))),
         ({ text, filter }) => {
-          expect(parseFilter(text, 'UME')).toEqual(filter)
+          expect(parseFilter(text, 'UME', CHANNELS)).toEqual(filter)
         },
       ),
     )
@@ -256,7 +260,7 @@ describe('parseFilter properties', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit: 'binary' }), near), (text) => {
         try {
-          const filter = parseFilter(text, 'UME')
+          const filter = parseFilter(text, 'UME', CHANNELS)
           expect(filter.statuses.length).toBeGreaterThan(0)
         } catch (e) {
           expect(e).toBeInstanceOf(DeskError)
@@ -269,6 +273,8 @@ describe('parseFilter properties', () => {
 
 describe('an age no ticket can have', () => {
   it('is refused with a clear line instead of failing the search', () => {
-    expect(() => parseFilter('age:>99999999999999999999d', 'UME')).toThrow(/longer ago than anything/)
+    expect(() => parseFilter('age:>99999999999999999999d', 'UME', CHANNELS)).toThrow(
+      /longer ago than anything/,
+    )
   })
 })

@@ -1,5 +1,6 @@
 import { createThreaddesk, type AppOptions } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
+import type { ChannelModule } from '../../adapters/channel-module.js'
 import { seedRoles } from '../../src/core/agents.js'
 import { metaSignature } from '../../adapters/meta/webhook.js'
 import { startFakeGraph } from '../fakes/graph-api.js'
@@ -40,6 +41,8 @@ export interface HarnessOptions {
   readonly socketMode?: boolean
   readonly env?: Record<string, string>
   readonly app?: Partial<AppOptions>
+  /** The registered channels, when a test adds its own. */
+  readonly channelModules?: readonly ChannelModule[]
 }
 
 /**
@@ -53,38 +56,41 @@ export async function startHarness(opts: HarnessOptions = {}) {
   const graph = await startFakeGraph()
   const clock = manualClock()
   const log = testLog()
-  const config = loadConfig({
-    DATABASE_URL: ':memory:',
-    PORT: '0',
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_SUPPORT_CHANNEL: SUPPORT_CHANNEL,
-    SLACK_API_URL: slack.apiUrl,
-    ...(socket !== undefined && { SLACK_APP_TOKEN }),
-    SLACK_SUPERVISORS: SUPERVISOR,
-    // Replies leave at once unless a test is about the undo window.
-    REPLY_DELAY_S: '0',
-    TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
-    TELEGRAM_API_ROOT: telegram.url,
-    ...(opts.telegram === 'webhook' && {
-      PUBLIC_URL: 'https://desk.example.com',
-      TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    }),
-    ...(opts.whatsappCloud === true && {
-      META_APP_SECRET,
-      META_VERIFY_TOKEN,
-      META_GRAPH_URL: graph.url,
-      WHATSAPP_CLOUD_TOKEN: 'EAAG-test-token',
-      WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
-    }),
-    ...(opts.instagram === true && {
-      META_APP_SECRET,
-      META_GRAPH_URL: graph.url,
-      INSTAGRAM_ACCESS_TOKEN: 'IGAA-test-token',
-      INSTAGRAM_ACCOUNT_ID,
-    }),
-    ...opts.env,
-  })
+  const config = loadConfig(
+    {
+      DATABASE_URL: ':memory:',
+      PORT: '0',
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_SUPPORT_CHANNEL: SUPPORT_CHANNEL,
+      SLACK_API_URL: slack.apiUrl,
+      ...(socket !== undefined && { SLACK_APP_TOKEN }),
+      SLACK_SUPERVISORS: SUPERVISOR,
+      // Replies leave at once unless a test is about the undo window.
+      REPLY_DELAY_S: '0',
+      TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
+      TELEGRAM_API_ROOT: telegram.url,
+      ...(opts.telegram === 'webhook' && {
+        PUBLIC_URL: 'https://desk.example.com',
+        TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      }),
+      ...(opts.whatsappCloud === true && {
+        META_APP_SECRET,
+        META_VERIFY_TOKEN,
+        META_GRAPH_URL: graph.url,
+        WHATSAPP_CLOUD_TOKEN: 'EAAG-test-token',
+        WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+      }),
+      ...(opts.instagram === true && {
+        META_APP_SECRET,
+        META_GRAPH_URL: graph.url,
+        INSTAGRAM_ACCESS_TOKEN: 'IGAA-test-token',
+        INSTAGRAM_ACCOUNT_ID,
+      }),
+      ...opts.env,
+    },
+    opts.channelModules,
+  )
   const app = await createThreaddesk(config, {
     log,
     clock,

@@ -47,7 +47,7 @@ function registerCanned(app: App, { canned, attempt }: DoorContext): void {
 }
 
 /** /outbox: what waits to be delivered and why; supervisors force a try. */
-function registerOutbox(app: App, { outbox, clock, attempt }: DoorContext): void {
+function registerOutbox(app: App, { outbox, clock, attempt, channels }: DoorContext): void {
   app.command('/outbox', async ({ command, ack }) => {
     const actor: Actor = { deskUserId: command.user_id }
     const sub = command.text.trim().toLowerCase()
@@ -60,7 +60,7 @@ function registerOutbox(app: App, { outbox, clock, attempt }: DoorContext): void
       }
       if (sub !== '')
         return ':warning: Use `/outbox` to see what waits, or `/outbox retry` to try it all now.'
-      return outboxText(await outbox.report(actor), clock.now())
+      return outboxText(await outbox.report(actor), clock.now(), channels.labelOf)
     })
     await ack({ response_type: 'ephemeral', text: answer ?? '' })
   })

@@ -17,6 +17,7 @@ import type { Channel } from '../../../src/core/model.js'
 import type { Core } from '../commands.js'
 import { call } from '../errors.js'
 import type { ReplyMode } from '../classify.js'
+import type { ChannelCatalog } from '../../channel-module.js'
 
 /** The core services and settings every door of the Slack desk acts through. */
 export interface ListenerDeps {
@@ -35,6 +36,8 @@ export interface ListenerDeps {
   readonly noteMarkers: readonly string[]
   /** Per channel of the ticket: whether a plain thread message goes to the customer. */
   readonly replyModes: Readonly<Record<Channel, ReplyMode>>
+  /** Every registered customer channel: labels and how each writes text. */
+  readonly channels: ChannelCatalog
   readonly log: Logger
 }
 
@@ -128,6 +131,7 @@ export function createDoorContext(app: App, deps: ListenerDeps): DoorContext {
     canned: deps.canned,
     agentName,
     noteMarkers: deps.noteMarkers,
+    channels: deps.channels,
   }
   return { ...deps, core, agentName, failureText, attempt, tellAgent, tellActor }
 }

@@ -2,7 +2,7 @@ import type { App, BlockButtonAction } from '@slack/bolt'
 import type { Actor } from '../../../src/core/helpdesk.js'
 import { FILTER_HELP, parseFilter } from '../../../src/core/ticket-query.js'
 import { BULK_LIMIT, describeBulk, parseBulk, type BulkSpec } from '../../../src/core/bulk.js'
-import { channelLabel, statusLabel } from '../../../src/core/model.js'
+import { statusLabel } from '../../../src/core/model.js'
 import { ACTION } from '../blocks.js'
 import { call } from '../errors.js'
 import { escapeText } from '../text.js'
@@ -28,7 +28,7 @@ export function registerLists(app: App, ctx: DoorContext): void {
       return
     }
     const answer = await attempt(async () => {
-      const filter = parseFilter(command.text, command.user_id)
+      const filter = parseFilter(command.text, command.user_id, ctx.channels.ids)
       const { tickets, more } = await queries.list(filter, clock.now())
       if (tickets.length === 0) return `No tickets match. ${FILTER_HELP}`
       const lines = await Promise.all(
@@ -39,7 +39,7 @@ export function registerLists(app: App, ctx: DoorContext): void {
               : `<${await threadLink(t.threadChannel, t.threadTs)}|#${t.id}>`
           const who = t.assignee === null ? 'unassigned' : `<@${t.assignee}>`
           const subject = t.subject.length > 60 ? `${t.subject.slice(0, 59)}…` : t.subject
-          return `• ${number} · ${statusLabel[t.status]} · ${t.priority} · ${channelLabel[t.channel]} · ${escapeText(t.customer)} — ${escapeText(subject)} · ${who}`
+          return `• ${number} · ${statusLabel[t.status]} · ${t.priority} · ${ctx.channels.labelOf(t.channel)} · ${escapeText(t.customer)} — ${escapeText(subject)} · ${who}`
         }),
       )
       const tail = more ? `\n_The ${tickets.length} newest are shown; narrow the filters to see others._` : ''

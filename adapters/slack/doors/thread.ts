@@ -41,7 +41,8 @@ export function registerThreadDoor(app: App, ctx: DoorContext): void {
     const { channel } = await helpdesk.view(ticketId)
     const said = classifyThreadMessage(typeof message.text === 'string' ? message.text : '', {
       markers: ctx.noteMarkers,
-      mode: ctx.replyModes[channel],
+      // A channel no longer registered cannot send: its messages stay inside.
+      mode: ctx.replyModes[channel] ?? 'internal',
     })
 
     if (said.verdict === 'command') {

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt'
 import type { WebClient } from '@slack/web-api'
 import type { Actor } from '../../../src/core/helpdesk.js'
-import { channelLabel, statusLabel } from '../../../src/core/model.js'
+import { statusLabel } from '../../../src/core/model.js'
 import { COMMANDS, helpText, isCommandName, runSlashCommand } from '../commands.js'
 import { call } from '../errors.js'
 import { escapeText, parseTicketNumber } from '../text.js'
@@ -62,5 +62,5 @@ async function describeTicket(ctx: DoorContext, client: WebClient, id: number): 
     )
     link = res.permalink === undefined ? '' : `\n<${res.permalink}|Open the thread>`
   }
-  return `*#${t.id}* · ${channelLabel[t.channel]} · ${escapeText(t.customer.name)} · ${statusLabel[t.status]} · ${assignee}\n>${escapeText(t.subject)}${link}`
+  return `*#${t.id}* · ${ctx.channels.labelOf(t.channel)} · ${escapeText(t.customer.name)} · ${statusLabel[t.status]} · ${assignee}\n>${escapeText(t.subject)}${link}`
 }

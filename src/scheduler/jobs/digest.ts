@@ -1,6 +1,6 @@
 import { inert } from '../../core/untrusted.js'
 import { DateTime } from 'luxon'
-import { channelLabel, statusLabel } from '../../core/model.js'
+import { statusLabel } from '../../core/model.js'
 import { WORKING_STATUSES, type JobDeps } from './deps.js'
 
 const OLDEST_SHOWN = 5
@@ -64,7 +64,7 @@ export async function runDigest(deps: JobDeps, now: Date): Promise<void> {
       : waiting
           .map(
             (w) =>
-              `• #${w.id} · ${channelLabel[w.channel]} · ${inert(w.display_name)} — waiting since ${hours.format(new Date(w.since))}`,
+              `• #${w.id} · ${deps.labelOf(w.channel)} · ${inert(w.display_name)} — waiting since ${hours.format(new Date(w.since))}`,
           )
           .join('\n')
   const text = [

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { classifyThreadMessage, noteBody, type Verdict } from '../../../adapters/slack/classify.js'
-import { DEFAULT_NOTE_MARKERS } from '../../../src/config.js'
+import { DEFAULT_NOTE_MARKERS } from '../../../adapters/slack/settings.js'
 
 const markers = [...DEFAULT_NOTE_MARKERS]
 const send = { markers, mode: 'send' } as const

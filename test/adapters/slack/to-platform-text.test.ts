@@ -1,12 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { escapeText } from '../../../adapters/slack/text.js'
-import {
-  toPlatformText,
-  unescapeSlack,
-  type Flavour,
-  type NameOf,
-} from '../../../adapters/slack/to-platform-text.js'
+import { toPlatformText, unescapeSlack, type NameOf } from '../../../adapters/slack/to-platform-text.js'
+import type { Flavour } from '../../../adapters/channel-module.js'
 
 const names: Record<string, string> = { U0ALICE: 'Alice', U0ODD: 'Bo_b *the* ~first~' }
 const nameOf: NameOf = (id) =>

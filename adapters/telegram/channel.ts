@@ -1,0 +1,45 @@
+import { z } from 'zod'
+import { baseUrl, optional, settingsPart } from '../../src/config/part.js'
+import { defineChannel } from '../channel-module.js'
+import { createTelegramAdapter, TELEGRAM_WEBHOOK_PATH } from './index.js'
+
+const env = settingsPart({
+  env: {
+    TELEGRAM_BOT_TOKEN: optional(
+      z.string().regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-… (from @BotFather)'),
+    ),
+    TELEGRAM_API_ROOT: baseUrl('the Bot API root, without a trailing slash'),
+    TELEGRAM_WEBHOOK_SECRET: optional(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,256}$/, 'may hold only A-Z, a-z, 0-9, _ and -, at most 256 characters'),
+    ),
+  },
+  read: (e) =>
+    e.TELEGRAM_BOT_TOKEN === undefined
+      ? undefined
+      : {
+          token: e.TELEGRAM_BOT_TOKEN,
+          apiRoot: e.TELEGRAM_API_ROOT,
+          webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+        },
+})
+
+/** Telegram through the Bot API: a webhook with PUBLIC_URL and a secret, long polling otherwise. */
+export const telegram = defineChannel({
+  id: 'telegram',
+  label: 'Telegram',
+  flavour: 'telegram',
+  ...env,
+  create: (settings, ctx) =>
+    createTelegramAdapter({
+      token: settings.token,
+      apiRoot: settings.apiRoot,
+      webhook:
+        ctx.publicUrl !== undefined && settings.webhookSecret !== undefined
+          ? { url: `${ctx.publicUrl}${TELEGRAM_WEBHOOK_PATH}`, secret: settings.webhookSecret }
+          : undefined,
+      sendTimeoutMs: ctx.sendTimeoutMs,
+      log: ctx.log,
+    }),
+})
