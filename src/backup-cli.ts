@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import Sqlite from 'better-sqlite3'
-import { DEFAULT_DATABASE_URL } from './config.js'
+import { readDatabaseUrl } from './config/database.js'
 import { sqlitePath } from './db/connection.js'
 
 /**
@@ -10,16 +10,18 @@ import { sqlitePath } from './db/connection.js'
  */
 if (existsSync('.env')) process.loadEnvFile('.env')
 const target = process.argv[2]
-const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL
-const path = sqlitePath(url)
 if (target === undefined || target === '') {
   process.stderr.write('usage: npm run backup FILE\n')
   process.exit(2)
 }
-if (url.startsWith('postgres')) {
-  process.stderr.write('DATABASE_URL is PostgreSQL: back it up with pg_dump.\n')
+let url: string
+try {
+  url = readDatabaseUrl()
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`)
   process.exit(2)
 }
+const path = sqlitePath(url)
 if (path === ':memory:' || !existsSync(path)) {
   process.stderr.write(`DATABASE_URL names no database file (${path})\n`)
   process.exit(1)

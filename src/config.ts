@@ -4,27 +4,33 @@ import type { ChannelModule } from '../adapters/channel-module.js'
 import { slackSettings } from '../adapters/slack/settings.js'
 import { assignmentSettings } from './config/assignment.js'
 import { deliverySettings } from './config/delivery.js'
+import { databaseUrl } from './config/database.js'
 import { deskPolicySettings } from './config/desk-policy.js'
-import { optional, settingsPart, url, type Problem, type SettingsPart } from './config/part.js'
-
-export const DEFAULT_DATABASE_URL = 'file:./data/threaddesk.db'
+import { publicUrl, settingsPart, type Problem, type SettingsPart, type Warn } from './config/part.js'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
 const processSettings = settingsPart({
   env: {
-    DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
+    DATABASE_URL: databaseUrl,
     PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
-    PUBLIC_URL: optional(url('the public base URL, https://…')),
+    PUBLIC_URL: publicUrl,
     LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   },
   read: (e) => ({
     databaseUrl: e.DATABASE_URL,
     port: e.PORT,
-    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
   }),
 })
+
+/** An empty value means unset, for every variable: `.env.example` ships most of them empty. */
+function withoutBlanks(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  )
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
@@ -36,17 +42,21 @@ export class ConfigError extends Error {
  */
 function reader(env: NodeJS.ProcessEnv) {
   const problems = new Set<string>()
+  const warnings = new Set<string>()
   const problem: Problem = (name, message) => problems.add(`${name} ${message}`)
+  const warn: Warn = (message) => warnings.add(message)
   function read<Shape extends z.ZodRawShape, T>(part: SettingsPart<Shape, T>): T | undefined {
+    part.requires?.((name) => env[name], problem)
     const parsed = z.object(part.env).safeParse(env)
-    if (parsed.success) return part.read(parsed.data, problem)
+    if (parsed.success) return part.read(parsed.data, problem, warn)
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0] ?? 'environment')
-      problem(name, issue.code === 'invalid_type' && env[name] === undefined ? 'is required' : issue.message)
+      const missing = issue.code === 'invalid_type' && env[name] === undefined
+      problem(name, missing && !issue.message.startsWith('is required') ? 'is required' : issue.message)
     }
     return undefined
   }
-  return { read, problems }
+  return { read, problems, warnings }
 }
 
 /**
@@ -58,7 +68,7 @@ export function loadConfig(
   channels: readonly ChannelModule[] = CHANNEL_MODULES,
 ) {
   const ids = channels.map((c) => c.id)
-  const { read, problems } = reader(env)
+  const { read, problems, warnings } = reader(withoutBlanks(env))
   const base = read(processSettings)
   const slack = read(slackSettings(ids))
   const delivery = read(deliverySettings)
@@ -68,6 +78,10 @@ export function loadConfig(
   if (problems.size > 0 || !base || !slack || !delivery || !policy) {
     throw new ConfigError(`Invalid configuration: ${[...problems].join('; ')}`)
   }
+  if (enabled.length === 0)
+    warnings.add(
+      'No customer channel is configured, so no customer can reach the desk: set one up (TELEGRAM_BOT_TOKEN is the quickest; see .env.example).',
+    )
   return Object.freeze({
     ...base,
     slack,
@@ -78,6 +92,8 @@ export function loadConfig(
     catalog: channelCatalog(channels),
     /** The channels the variables turn on. */
     channels: Object.freeze(enabled),
+    /** Settings that work, but probably not as meant: said once at start. */
+    warnings: Object.freeze([...warnings]),
   })
 }
 

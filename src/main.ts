@@ -15,6 +15,7 @@ try {
 }
 
 const log = createLogger(config.logLevel)
+for (const warning of config.warnings) log.warn(warning)
 
 // An error in one request, listener or job never ends the process: it is logged with its stack.
 process.on('unhandledRejection', (reason) => {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { parseEnv } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig, type Config } from '../src/config.js'
 
@@ -248,6 +250,71 @@ describe('configuration', () => {
     )
     expect(() => loadConfig({ ...minimal, ASSIGN_GROUPS: 'tech=bob' })).toThrow(
       '"tech=bob" is not a group like billing=U0123 U0456',
+    )
+  })
+})
+
+describe('a first run', () => {
+  const example = parseEnv(readFileSync(new URL('../.env.example', import.meta.url), 'utf8'))
+
+  it('starts from .env.example as shipped once the required values are filled in', () => {
+    const config = loadConfig({ ...example, ...minimal, TELEGRAM_BOT_TOKEN: '123:abc' })
+    expect(config.channels.map((c) => c.id)).toEqual(['telegram'])
+    expect(config.warnings).toEqual([])
+  })
+
+  it('names every missing required value in one run, the cross-field ones included', () => {
+    expect(() => loadConfig(example)).toThrow(
+      'Invalid configuration: SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode); ' +
+        'SLACK_BOT_TOKEN is required (the bot token, xoxb-…); ' +
+        'SLACK_SUPPORT_CHANNEL is required (the id of the channel where tickets are posted, C…)',
+    )
+    const problems = (() => {
+      try {
+        loadConfig({ ...example, SLACK_BOT_TOKEN: 'xoxp-1', PORT: 'x', WHATSAPP_PHONE_NUMBER_ID: 'abc' })
+      } catch (e) {
+        return (e as ConfigError).message
+      }
+    })()
+    for (const expected of [
+      'SLACK_BOT_TOKEN must be a bot token',
+      'SLACK_SIGNING_SECRET is required',
+      'PORT must be a port number',
+      'WHATSAPP_PHONE_NUMBER_ID must be the numeric phone number id',
+      'WHATSAPP_CLOUD_TOKEN is required with WHATSAPP_PHONE_NUMBER_ID',
+      'META_APP_SECRET is required for the WhatsApp Cloud API',
+    ])
+      expect(problems).toContain(expected)
+  })
+
+  it('warns about a desk no customer can reach, and a webhook half set up', () => {
+    expect(loadConfig(minimal).warnings).toEqual([
+      expect.stringContaining('No customer channel is configured'),
+    ])
+    const polled = loadConfig({
+      ...minimal,
+      TELEGRAM_BOT_TOKEN: '1:a',
+      PUBLIC_URL: 'https://desk.example.com',
+    })
+    expect(polled.warnings).toEqual([
+      'PUBLIC_URL is set but TELEGRAM_WEBHOOK_SECRET is not, so Telegram is polled: set a secret to receive it by webhook.',
+    ])
+    const secretOnly = loadConfig({ ...minimal, TELEGRAM_BOT_TOKEN: '1:a', TELEGRAM_WEBHOOK_SECRET: 's' })
+    expect(secretOnly.warnings).toEqual([expect.stringContaining('PUBLIC_URL is not, so Telegram is polled')])
+  })
+
+  it('takes a SQLite file and refuses other databases in one line', () => {
+    expect(loadConfig({ ...minimal, DATABASE_URL: 'file:/var/lib/td.db' }).databaseUrl).toBe(
+      'file:/var/lib/td.db',
+    )
+    expect(() => loadConfig({ ...minimal, DATABASE_URL: 'mysql://u@h/db' })).toThrow(
+      'Invalid configuration: DATABASE_URL names a database threaddesk cannot use (mysql): use file:PATH for SQLite',
+    )
+    expect(() => loadConfig({ ...minimal, DATABASE_URL: 'postgres://u@h/db' })).toThrow(
+      'DATABASE_URL is PostgreSQL, which this version does not support yet',
+    )
+    expect(() => loadConfig({ ...minimal, DATABASE_URL: './td.db' })).toThrow(
+      'DATABASE_URL must start with file: (SQLite), like file:./td.db',
     )
   })
 })

@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { optional, settingsPart } from '../../src/config/part.js'
+import { optional, settingsPart, together } from '../../src/config/part.js'
 import { defineChannel } from '../channel-module.js'
-import { metaEnv, metaWebhookOf, readMetaApp } from '../meta/settings.js'
+import { metaApp, metaEnv, metaWebhookOf } from '../meta/settings.js'
 import { createInstagramAdapter } from './index.js'
 
 const env = settingsPart({
@@ -10,21 +10,21 @@ const env = settingsPart({
     INSTAGRAM_ACCESS_TOKEN: optional(z.string()),
     INSTAGRAM_ACCOUNT_ID: optional(z.string().regex(/^\d+$/, 'must be the numeric Instagram account id')),
   },
-  read: (e, problem) => {
-    const token = e.INSTAGRAM_ACCESS_TOKEN
-    const accountId = e.INSTAGRAM_ACCOUNT_ID
-    if (token === undefined && accountId === undefined) return undefined
-    if (token === undefined)
-      problem(
-        'INSTAGRAM_ACCESS_TOKEN',
-        'is required with INSTAGRAM_ACCOUNT_ID (a token with instagram_manage_messages)',
-      )
-    if (accountId === undefined)
-      problem(
-        'INSTAGRAM_ACCOUNT_ID',
-        'is required with INSTAGRAM_ACCESS_TOKEN (the Instagram professional account id)',
-      )
-    const app = readMetaApp(e, 'Instagram', problem)
+  requires: (raw, problem) =>
+    together(
+      raw,
+      problem,
+      {
+        INSTAGRAM_ACCESS_TOKEN:
+          'is required with INSTAGRAM_ACCOUNT_ID (a token with instagram_manage_messages)',
+        INSTAGRAM_ACCOUNT_ID:
+          'is required with INSTAGRAM_ACCESS_TOKEN (the Instagram professional account id)',
+      },
+      { META_APP_SECRET: 'is required for Instagram (it verifies the webhooks)' },
+    ),
+  read: (e) => {
+    const { INSTAGRAM_ACCESS_TOKEN: token, INSTAGRAM_ACCOUNT_ID: accountId } = e
+    const app = metaApp(e)
     if (token === undefined || accountId === undefined || app === undefined) return undefined
     return { app, token, accountId }
   },

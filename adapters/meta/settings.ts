@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { optional, type Problem } from '../../src/config/part.js'
+import { optional } from '../../src/config/part.js'
 import type { ChannelContext } from '../channel-module.js'
 import { createMetaWebhook, type MetaWebhook } from './webhook.js'
 
@@ -20,12 +20,9 @@ export interface MetaApp {
   readonly version: string
 }
 
-/** The Meta app a product needs; without the app secret its webhooks cannot be verified. */
-export function readMetaApp(e: MetaEnv, product: string, problem: Problem): MetaApp | undefined {
-  if (e.META_APP_SECRET === undefined) {
-    problem('META_APP_SECRET', `is required for ${product} (it verifies the webhooks)`)
-    return undefined
-  }
+/** The Meta app a product uses; none without the app secret, which verifies its webhooks. */
+export function metaApp(e: MetaEnv): MetaApp | undefined {
+  if (e.META_APP_SECRET === undefined) return undefined
   return {
     appSecret: e.META_APP_SECRET,
     verifyToken: e.META_VERIFY_TOKEN,

@@ -11,7 +11,7 @@ import { registerUndo } from './doors/undo.js'
 export type { ListenerDeps } from './doors/context.js'
 
 /**
- * Wires every door of DESIGN.md into Bolt: thread replies, slash commands, lists, buttons,
+ * Wires every door of docs/DESIGN.md into Bolt: thread replies, slash commands, lists, buttons,
  * shortcuts and modals, then the undo window. One context is built for all, so they share the
  * agent name cache and answer the agent the same way. Registration order is kept as it was:
  * Bolt starts every matching listener of an event in the order they were registered (the thread

@@ -56,9 +56,11 @@ export const slackSettings = (channels: readonly Channel[]) =>
       REPLY_MODE: replyMode.default('send'),
       ...Object.fromEntries(channels.map((c) => [replyModeVariable(c), replyMode])),
     },
-    read: (e, problem) => {
-      if (e.SLACK_APP_TOKEN === undefined && e.SLACK_SIGNING_SECRET === undefined)
+    requires: (raw, problem) => {
+      if (raw('SLACK_APP_TOKEN') === undefined && raw('SLACK_SIGNING_SECRET') === undefined)
         problem('SLACK_SIGNING_SECRET', 'is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)')
+    },
+    read: (e) => {
       const modes = e as unknown as Record<string, ReplyMode | undefined>
       return Object.freeze({
         botToken: e.SLACK_BOT_TOKEN,

@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { optional, settingsPart } from '../../src/config/part.js'
+import { optional, settingsPart, together } from '../../src/config/part.js'
 import { defineChannel } from '../channel-module.js'
-import { metaEnv, metaWebhookOf, readMetaApp } from '../meta/settings.js'
+import { metaApp, metaEnv, metaWebhookOf } from '../meta/settings.js'
 import { createWhatsAppCloudAdapter } from './index.js'
 
 const env = settingsPart({
@@ -13,21 +13,20 @@ const env = settingsPart({
       z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must look like en_US'),
     ),
   },
-  read: (e, problem) => {
-    const token = e.WHATSAPP_CLOUD_TOKEN
-    const phoneNumberId = e.WHATSAPP_PHONE_NUMBER_ID
-    if (token === undefined && phoneNumberId === undefined) return undefined
-    if (token === undefined)
-      problem(
-        'WHATSAPP_CLOUD_TOKEN',
-        'is required with WHATSAPP_PHONE_NUMBER_ID (the Cloud API access token)',
-      )
-    if (phoneNumberId === undefined)
-      problem(
-        'WHATSAPP_PHONE_NUMBER_ID',
-        "is required with WHATSAPP_CLOUD_TOKEN (from the app's WhatsApp setup page)",
-      )
-    const app = readMetaApp(e, 'the WhatsApp Cloud API', problem)
+  requires: (raw, problem) =>
+    together(
+      raw,
+      problem,
+      {
+        WHATSAPP_CLOUD_TOKEN: 'is required with WHATSAPP_PHONE_NUMBER_ID (the Cloud API access token)',
+        WHATSAPP_PHONE_NUMBER_ID:
+          "is required with WHATSAPP_CLOUD_TOKEN (from the app's WhatsApp setup page)",
+      },
+      { META_APP_SECRET: 'is required for the WhatsApp Cloud API (it verifies the webhooks)' },
+    ),
+  read: (e) => {
+    const { WHATSAPP_CLOUD_TOKEN: token, WHATSAPP_PHONE_NUMBER_ID: phoneNumberId } = e
+    const app = metaApp(e)
     if (token === undefined || phoneNumberId === undefined || app === undefined) return undefined
     return { app, token, phoneNumberId, templateLanguage: e.WHATSAPP_TEMPLATE_LANGUAGE ?? 'en_US' }
   },

@@ -14,12 +14,12 @@ const env = settingsPart({
     WHATSAPP_WEB_CHAT_GAP_MS: gap.default(3000),
     WHATSAPP_WEB_GAP_MS: gap.default(1000),
   },
-  read: (e, problem) => {
-    if (!e.WHATSAPP_WEB_ENABLED) return undefined
-    if (e.CHROMIUM_PATH === undefined) {
+  requires: (raw, problem) => {
+    if (/^(true|1)$/.test(raw('WHATSAPP_WEB_ENABLED') ?? '') && raw('CHROMIUM_PATH') === undefined)
       problem('CHROMIUM_PATH', 'is required when WHATSAPP_WEB_ENABLED=true (e.g. /usr/bin/chromium)')
-      return undefined
-    }
+  },
+  read: (e) => {
+    if (!e.WHATSAPP_WEB_ENABLED || e.CHROMIUM_PATH === undefined) return undefined
     return {
       sessionDir: e.WHATSAPP_WEB_SESSION_DIR,
       chromiumPath: e.CHROMIUM_PATH,

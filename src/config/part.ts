@@ -3,6 +3,9 @@ import { z } from 'zod'
 /** Says that a variable is wrong in combination with another (one is required with the other…). */
 export type Problem = (variable: string, message: string) => void
 
+/** Says that settings work, but probably not as meant (a webhook secret without a public URL…). */
+export type Warn = (message: string) => void
+
 /**
  * One module's share of the environment: the variables it reads (a zod shape, so each is
  * validated and documented in one place) and how its settings come out of them. src/config.ts
@@ -10,7 +13,27 @@ export type Problem = (variable: string, message: string) => void
  */
 export interface SettingsPart<Shape extends z.ZodRawShape, Settings> {
   readonly env: Shape
-  read(env: z.infer<z.ZodObject<Shape>>, problem: Problem): Settings
+  read(env: z.infer<z.ZodObject<Shape>>, problem: Problem, warn: Warn): Settings
+  /**
+   * Which variables must be set together, judged on the raw values (unset when empty): it runs even
+   * when a value is malformed, so one run names every problem.
+   */
+  requires?(raw: (name: string) => string | undefined, problem: Problem): void
+}
+
+/**
+ * Variables that only work together: once any of `own` is set, each one of `own` and `shared`
+ * missing is named with what it is for.
+ */
+export function together(
+  raw: (name: string) => string | undefined,
+  problem: Problem,
+  own: Readonly<Record<string, string>>,
+  shared: Readonly<Record<string, string>> = {},
+): void {
+  const present = (name: string) => raw(name) !== undefined
+  if (!Object.keys(own).some(present)) return
+  for (const [name, why] of Object.entries({ ...own, ...shared })) if (!present(name)) problem(name, why)
 }
 
 export const settingsPart = <Shape extends z.ZodRawShape, Settings>(
@@ -22,6 +45,11 @@ export const optional = <T extends z.ZodType<string>>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional())
 
 export const url = (what: string) => z.url({ message: `must be a URL (${what})` })
+
+/** Where platforms that push reach this server; read by the process and by channels with webhooks. */
+export const publicUrl = optional(url('the public base URL, https://…')).transform((u) =>
+  u?.replace(/\/+$/, ''),
+)
 
 /** A URL without its trailing slashes, so paths can be appended. */
 export const baseUrl = (what: string) => optional(url(what)).transform((u) => u?.replace(/\/+$/, ''))

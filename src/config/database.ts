@@ -1,0 +1,28 @@
+import { z } from 'zod'
+
+export const DEFAULT_DATABASE_URL = 'file:./data/threaddesk.db'
+
+/** `file:PATH` or `:memory:` (SQLite); PostgreSQL and anything else are refused in one line. */
+export const databaseUrl = z
+  .string()
+  .default(DEFAULT_DATABASE_URL)
+  .superRefine((url, ctx) => {
+    if (url === ':memory:' || /^file:./.test(url)) return
+    const message = /^postgres(ql)?:\/\//.test(url)
+      ? 'is PostgreSQL, which this version does not support yet: use file:PATH for SQLite'
+      : /^[a-z][a-z0-9+.-]*:\/\//i.test(url)
+        ? `names a database threaddesk cannot use (${url.split(':')[0]}): use file:PATH for SQLite`
+        : `must start with file: (SQLite), like file:${url}`
+    ctx.addIssue({ code: 'custom', message })
+  })
+
+/**
+ * DATABASE_URL alone, for the commands that need nothing else (migrate, backup): an empty value is
+ * unset, a wrong one a one-line message.
+ */
+export function readDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  const value = env.DATABASE_URL?.trim()
+  const parsed = databaseUrl.safeParse(value === '' ? undefined : value)
+  if (!parsed.success) throw new Error(`DATABASE_URL ${parsed.error.issues[0]?.message ?? 'is not valid'}`)
+  return parsed.data
+}
