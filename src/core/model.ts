@@ -1,4 +1,4 @@
-/** The help desk's vocabulary (see DESIGN.md). Plain types, no behaviour. */
+/** The help desk's vocabulary (see docs/DESIGN.md). Plain types, no behaviour. */
 
 /**
  * A customer channel's id (`telegram`, `whatsapp_cloud`, …), stored on every ticket. The channels
