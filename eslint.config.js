@@ -46,6 +46,21 @@ export default tseslint.config(
     files: ['migrations/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
+  {
+    // Tests await the moment the work is done; polling on the wall clock is slow and flaky.
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['waitFor', 'waitUntil'].map((property) => ({
+          object: 'vi',
+          property,
+          message:
+            "Await the moment the work is done instead of polling: the awaited Slack or webhook request (afterAnswer), a fake's hook (telegram.confirmed, FakeWebClient.onInitialize), a watched host (watchHost(adapter).received.reach(n)), arrivals().reach(n), log.next(msg), or outbox.drain().",
+        })),
+      ],
+    },
+  },
   { files: ['**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } } },
 )

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createDiscordAdapter } from '../../adapters/discord/index.js'
 import { messagesOf } from '../../src/db/repos/messages.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
@@ -6,6 +6,8 @@ import { messageCreate, startFakeDiscord, type FakeDiscord } from '../fakes/disc
 import { fakeGateway } from '../fakes/discord-gateway.js'
 import { AGENT, startHarness, type Harness } from '../helpers/harness.js'
 import { expectLogged, testLog } from '../helpers/log.js'
+import { afterAnswer } from '../helpers/settled.js'
+import { watchHost } from '../helpers/watched-host.js'
 
 const TOKEN = 'discord-test-token'
 const SUPPORT_CHANNEL_ID = '1100000000000000099'
@@ -15,17 +17,20 @@ describe('Discord direct messages', () => {
   let h: Harness
   let discord: FakeDiscord
   let gateway: Awaited<ReturnType<typeof fakeGateway>>
+  let discordHost: ReturnType<typeof watchHost>
 
   beforeEach(async () => {
     discord = await startFakeDiscord(TOKEN)
     gateway = await fakeGateway({ apiUrl: discord.apiUrl, token: TOKEN, guildChannel: true })
-    const adapter = createDiscordAdapter({
-      createClient: () => Promise.resolve(gateway.gateway),
-      token: TOKEN,
-      guildChannelId: SUPPORT_CHANNEL_ID,
-      log: testLog(),
-    })
-    h = await startHarness({ app: { channels: { adapters: [adapter], routes: [] } } })
+    discordHost = watchHost(
+      createDiscordAdapter({
+        createClient: () => Promise.resolve(gateway.gateway),
+        token: TOKEN,
+        guildChannelId: SUPPORT_CHANNEL_ID,
+        log: testLog(),
+      }),
+    )
+    h = await startHarness({ app: { channels: { adapters: [discordHost.adapter], routes: [] } } })
   })
   afterEach(async () => {
     await h.stop()
@@ -34,7 +39,7 @@ describe('Discord direct messages', () => {
 
   async function ticketFromDiscord(overrides: Record<string, unknown> = {}) {
     gateway.dispatch(messageCreate(overrides))
-    await vi.waitFor(async () => expect(await findTicket(h.db, 1)).toBeDefined())
+    await discordHost.received.reach(1)
     await h.app.outbox.drain()
     return (await findTicket(h.db, 1))!
   }
@@ -54,7 +59,7 @@ describe('Discord direct messages', () => {
     const ticket = await ticketFromDiscord()
     await h.threadReply(ticket.thread_ts!, AGENT, 'On it!')
     await h.slash('/reply', `${ticket.id} ${'long '.repeat(500)}`, AGENT)
-    await vi.waitFor(async () =>
+    await afterAnswer(async () =>
       expect((await messagesOf(h.db, 1)).some((m) => m.text === 'On it!')).toBe(true),
     )
     await h.app.outbox.drain()
@@ -99,7 +104,9 @@ describe('Discord direct messages', () => {
         content: 'Help in #support',
       }),
     )
-    await vi.waitFor(async () => expect(await findTicket(h.db, 1)).toBeDefined())
+    // Whatever the adapter passed on is stored, the support channel's message among it.
+    await discordHost.received.reach(1)
+    await discordHost.idle()
     expect((await messagesOf(h.db, 1)).filter((m) => m.direction === 'inbound').map((m) => m.text)).toEqual([
       'Help in #support',
     ])
@@ -148,10 +155,8 @@ describe('Discord direct messages', () => {
     expectLogged('discord connection lost for good', { code: 4004 })
     gateway.emit('shardDisconnect', { code: 4004 }, 0)
     gateway.emit('clientReady')
-    await vi.waitFor(async () => {
-      await h.app.outbox.drain()
-      expect(h.slack.callsOf('chat.postMessage')).toHaveLength(2)
-    })
+    await discordHost.notices.reach(2)
+    await h.app.outbox.drain()
     expect(h.slack.callsOf('chat.postMessage').map((p) => String(p.text))).toEqual([
       expect.stringContaining('The Discord connection was lost (close code 4004)'),
       ':white_check_mark: Discord is connected again.',

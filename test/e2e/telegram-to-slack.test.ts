@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { messagesOf } from '../../src/db/repos/messages.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import { telegramText } from '../fakes/telegram-api.js'
 import { expectLogged } from '../helpers/log.js'
 import { AGENT, startHarness, SUPPORT_CHANNEL, type Harness } from '../helpers/harness.js'
+import { afterAnswer } from '../helpers/settled.js'
 
 describe('a Telegram customer and a Slack thread, end to end (long polling)', () => {
   let h: Harness
@@ -15,14 +16,10 @@ describe('a Telegram customer and a Slack thread, end to end (long polling)', ()
   })
 
   async function ticketFromTelegram(text: string) {
-    h.telegram.push(telegramText(text, { id: 7001, first_name: 'Ada', username: 'ada' }))
-    const ticket = await vi.waitFor(async () => {
-      const t = await findTicket(h.db, 1)
-      if (t === undefined) throw new Error('no ticket yet')
-      return t
-    })
+    const update = h.telegram.push(telegramText(text, { id: 7001, first_name: 'Ada', username: 'ada' }))
+    await h.telegram.confirmed(update.update_id)
     await h.app.outbox.drain()
-    return (await findTicket(h.db, ticket.id))!
+    return (await findTicket(h.db, 1))!
   }
 
   it('opens a ticket with a root message and posts the customer message in its thread', async () => {
@@ -54,7 +51,7 @@ describe('a Telegram customer and a Slack thread, end to end (long polling)', ()
 
     const res = await h.threadReply(ticket.thread_ts!, AGENT, 'It ships today &amp; arrives Friday')
     expect(res.status).toBe(200)
-    await vi.waitFor(async () =>
+    await afterAnswer(async () =>
       expect(
         (await messagesOf(h.db, ticket.id)).some((m) => m.direction === 'outbound' && m.agent_id !== null),
       ).toBe(true),
@@ -83,9 +80,12 @@ describe('malformed Telegram updates (long polling)', () => {
     h.telegram.push(telegramText('before'))
     h.telegram.push({ ...telegramText(''), text: undefined, location: null })
     h.telegram.push({ ...telegramText(''), text: undefined, photo: [{}], caption: 99 })
-    h.telegram.push({ ...telegramText('after'), from: { id: 7001, first_name: 'Ada', language_code: 7 } })
+    const last = h.telegram.push({
+      ...telegramText('after'),
+      from: { id: 7001, first_name: 'Ada', language_code: 7 },
+    })
+    await h.telegram.confirmed(last.update_id)
     const inbound = async () => (await messagesOf(h.db, 1)).filter((m) => m.direction === 'inbound')
-    await vi.waitFor(async () => expect(await inbound()).toHaveLength(3))
     expect((await inbound()).map((m) => m.text)).toEqual(['before', '99', 'after'])
     expect(h.log.filter('warn', 'skipped a telegram update whose message is malformed')).toHaveLength(1)
   })
@@ -105,9 +105,10 @@ describe('a second process polling with the same token', () => {
       description: 'Conflict: terminated by other getUpdates request',
     })
     h.telegram.push(telegramText('first'))
-    h.telegram.push(telegramText('second'))
+    const second = h.telegram.push(telegramText('second'))
+    await h.telegram.confirmed(second.update_id)
     const inbound = async () => (await messagesOf(h.db, 1)).filter((m) => m.direction === 'inbound')
-    await vi.waitFor(async () => expect(await inbound()).toHaveLength(2))
+    expect((await inbound()).map((m) => m.text)).toEqual(['first', 'second'])
     const notices = await h.db
       .selectFrom('deliveries')
       .select('payload')

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createWhatsAppWebAdapter } from '../../adapters/whatsapp-web/index.js'
 import { messagesOf } from '../../src/db/repos/messages.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
@@ -6,22 +6,27 @@ import { FakeWebClient, webMessage } from '../fakes/whatsapp-web-client.js'
 import { AGENT, startHarness, SUPPORT_CHANNEL, type Harness } from '../helpers/harness.js'
 import { manualClock } from '../helpers/clock.js'
 import { testLog } from '../helpers/log.js'
+import { afterAnswer } from '../helpers/settled.js'
+import { watchHost } from '../helpers/watched-host.js'
 
 describe('WhatsApp Web customers in Slack', () => {
   let h: Harness
   let client: FakeWebClient
+  let whatsapp: ReturnType<typeof watchHost>
 
   beforeEach(async () => {
     client = new FakeWebClient()
-    const adapter = createWhatsAppWebAdapter({
-      createClient: () => Promise.resolve(client),
-      chatGapMs: 0,
-      globalGapMs: 0,
-      clock: manualClock(),
-      printQr: () => undefined,
-      log: testLog(),
-    })
-    h = await startHarness({ app: { channels: { adapters: [adapter], routes: [] } } })
+    whatsapp = watchHost(
+      createWhatsAppWebAdapter({
+        createClient: () => Promise.resolve(client),
+        chatGapMs: 0,
+        globalGapMs: 0,
+        clock: manualClock(),
+        printQr: () => undefined,
+        log: testLog(),
+      }),
+    )
+    h = await startHarness({ app: { channels: { adapters: [whatsapp.adapter], routes: [] } } })
   })
   afterEach(async () => {
     await h.stop()
@@ -29,10 +34,9 @@ describe('WhatsApp Web customers in Slack', () => {
 
   it('posts the pairing QR code to the support channel as an image', async () => {
     client.emit('qr', '2@pairing-code,key==,other==')
-    await vi.waitFor(async () => {
-      await h.app.outbox.drain()
-      expect(h.slack.callsOf('files.completeUploadExternal')).toHaveLength(1)
-    })
+    await whatsapp.notices.reach(1)
+    await h.app.outbox.drain()
+    expect(h.slack.callsOf('files.completeUploadExternal')).toHaveLength(1)
     expect(h.slack.callsOf('files.getUploadURLExternal')[0]).toMatchObject({
       filename: 'whatsapp-pairing-qr.png',
     })
@@ -49,7 +53,7 @@ describe('WhatsApp Web customers in Slack', () => {
   it('turns a direct message into a ticket and sends the thread reply back to the chat', async () => {
     client.emit('ready')
     client.emit('message', webMessage({ body: 'Is my order shipped?' }))
-    await vi.waitFor(async () => expect(await findTicket(h.db, 1)).toBeDefined())
+    await whatsapp.received.reach(1)
     await h.app.outbox.drain()
     const ticket = (await findTicket(h.db, 1))!
     expect(h.slack.callsOf('chat.postMessage').find((p) => p.text === 'Is my order shipped?')?.username).toBe(
@@ -57,7 +61,7 @@ describe('WhatsApp Web customers in Slack', () => {
     )
     expect(client.sent.map((s) => s.chatId)).toEqual(['4915112345678@c.us']) // the ticket confirmation
     await h.threadReply(ticket.thread_ts!, AGENT, 'Yes, it left today')
-    await vi.waitFor(async () =>
+    await afterAnswer(async () =>
       expect((await messagesOf(h.db, 1)).some((m) => m.text === 'Yes, it left today')).toBe(true),
     )
     await h.app.outbox.drain()
@@ -66,7 +70,7 @@ describe('WhatsApp Web customers in Slack', () => {
 
   it('keeps replies queued while disconnected and sends them once connected', async () => {
     client.emit('message', webMessage({ body: 'Hello?' }))
-    await vi.waitFor(async () => expect(await findTicket(h.db, 1)).toBeDefined())
+    await whatsapp.received.reach(1)
     await h.app.outbox.drain()
     expect(client.sent).toEqual([])
     client.emit('ready')
@@ -78,12 +82,11 @@ describe('WhatsApp Web customers in Slack', () => {
   it('reads the messages that arrived while it was away, once each', async () => {
     const missed = webMessage({ body: 'Sent while you were down' })
     client.emit('message', missed) // this one was stored before the restart
-    await vi.waitFor(async () => expect(await findTicket(h.db, 1)).toBeDefined())
+    await whatsapp.received.reach(1)
     client.unread = [missed, webMessage({ body: 'Anyone there?' })]
     client.emit('ready')
-    await vi.waitFor(async () =>
-      expect((await messagesOf(h.db, 1)).filter((m) => m.direction === 'inbound')).toHaveLength(2),
-    )
+    // Both unread messages are passed on again; the one already stored changes nothing.
+    await whatsapp.received.reach(3)
     expect((await messagesOf(h.db, 1)).filter((m) => m.direction === 'inbound').map((m) => m.text)).toEqual([
       'Sent while you were down',
       'Anyone there?',

@@ -30,6 +30,8 @@ export async function startFakeTelegram(token: string) {
   const sendHooks = new Set<(delivery: TelegramDelivery) => void>()
   const batchHooks = new Set<(updateIds: number[]) => void>()
   const confirmHooks = new Set<(updateIds: number[]) => void>()
+  /** The highest update id a getUpdates offset confirmed so far. */
+  let confirmedUpTo = 0
   /** Chats whose sendMessage never answers, with the requests held open for each. */
   const hung = new Map<string, Set<ServerResponse>>()
   let nextUpdateId = 1000
@@ -68,6 +70,7 @@ export async function startFakeTelegram(token: string) {
           const confirmed: number[] = []
           while (pending.length > 0 && (pending[0]?.update_id ?? 0) < offset)
             confirmed.push(pending.shift()?.update_id ?? 0)
+          confirmedUpTo = Math.max(confirmedUpTo, ...confirmed)
           if (confirmed.length > 0) for (const hook of confirmHooks) hook(confirmed)
           return pending.slice(0, Number(args.limit ?? 100))
         }
@@ -157,6 +160,21 @@ export async function startFakeTelegram(token: string) {
     onConfirm(hook: (updateIds: number[]) => void): () => void {
       confirmHooks.add(hook)
       return () => confirmHooks.delete(hook)
+    },
+    /**
+     * Resolves once a getUpdates offset confirms `updateId`. A bot confirms an update only when it is
+     * done with it, so this is the moment a polled message is stored (or skipped for good).
+     */
+    confirmed(updateId: number): Promise<void> {
+      if (updateId <= confirmedUpTo) return Promise.resolve()
+      return new Promise((resolve) => {
+        const hook = () => {
+          if (updateId > confirmedUpTo) return
+          confirmHooks.delete(hook)
+          resolve()
+        }
+        confirmHooks.add(hook)
+      })
     },
   }
 }

@@ -27,12 +27,15 @@ export class FakeWebClient extends EventEmitter implements WebClient {
   readonly sent: { chatId: string; content: string }[] = []
   failSend: Error | undefined
   failInitialize: Error | undefined
+  /** Called when the adapter initializes this client, by which time its listeners are on. */
+  onInitialize: (() => void) | undefined
   info = { wid: { user: '4930123456' } }
   /** Direct chats and their unread messages, as the phone holds them. */
   unread: WebMessage[] = []
 
   initialize(): Promise<void> {
     this.initialized += 1
+    this.onInitialize?.()
     return this.failInitialize === undefined ? Promise.resolve() : Promise.reject(this.failInitialize)
   }
   destroy(): Promise<void> {

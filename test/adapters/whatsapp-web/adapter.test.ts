@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { createWhatsAppWebAdapter } from '../../../adapters/whatsapp-web/index.js'
 import { DeskError } from '../../../src/core/errors.js'
 import type {
@@ -9,35 +9,37 @@ import type {
   InboundMessage,
 } from '../../../src/core/ports.js'
 import { FakeWebClient, webMessage } from '../../fakes/whatsapp-web-client.js'
+import { arrivals, type Arrivals } from '../../helpers/arrivals.js'
 import { manualClock, type ManualClock } from '../../helpers/clock.js'
 import { expectLogged, testLog } from '../../helpers/log.js'
 
 describe('the whatsapp-web.js adapter', () => {
-  let clients: FakeWebClient[]
+  /** The clients the adapter made and initialized (its listeners are on by then), oldest first. */
+  let clients: Arrivals<FakeWebClient>
   let clock: ManualClock
   let waits: number[]
   let received: InboundMessage[]
-  let notices: DeskNotice[]
+  let notices: Arrivals<DeskNotice>
   let statuses: DeliveryStatusUpdate[]
-  let printed: string[]
+  let printed: Arrivals<string>
   let adapter: ChannelAdapter
   let failInitialize: Error | undefined
-  const client = () => clients.at(-1)!
+  const client = () => clients.items.at(-1)!
 
   beforeEach(async () => {
-    clients = []
+    clients = arrivals()
     failInitialize = undefined
     clock = manualClock()
     waits = []
     received = []
-    notices = []
+    notices = arrivals()
     statuses = []
-    printed = []
+    printed = arrivals()
     adapter = createWhatsAppWebAdapter({
       createClient: () => {
         const c = new FakeWebClient()
         c.failInitialize = failInitialize
-        clients.push(c)
+        c.onInitialize = () => clients.push(c)
         return Promise.resolve(c)
       },
       chatGapMs: 3_000,
@@ -76,19 +78,19 @@ describe('the whatsapp-web.js adapter', () => {
 
   it('shows a pairing QR code in the terminal and in the support channel, then says when it is paired', async () => {
     client().emit('qr', '2@ABCDEF,ghijkl==,mnop==')
-    await vi.waitFor(() => expect(notices).toHaveLength(1))
-    expect(notices[0]?.text).toContain('WhatsApp Web needs pairing')
-    expect(notices[0]?.image?.png.subarray(1, 4).toString()).toBe('PNG')
-    await vi.waitFor(() => expect(printed).toHaveLength(1))
+    await notices.reach(1)
+    expect(notices.items[0]?.text).toContain('WhatsApp Web needs pairing')
+    expect(notices.items[0]?.image?.png.subarray(1, 4).toString()).toBe('PNG')
+    await printed.reach(1)
     client().emit('ready')
-    await vi.waitFor(() => expect(notices).toHaveLength(2))
-    expect(notices[1]?.text).toBe(':white_check_mark: WhatsApp Web is connected as +4930123456.')
+    await notices.reach(2)
+    expect(notices.items[1]?.text).toBe(':white_check_mark: WhatsApp Web is connected as +4930123456.')
   })
 
   it('says nothing on a quiet start with a saved session', async () => {
     client().emit('ready')
     await adapter.send({ channel: 'whatsapp', to: '4915112345678@c.us', text: 'hi' })
-    expect(notices).toEqual([])
+    expect(notices.items).toEqual([])
   })
 
   it('refuses to send until connected (the outbox retries), then sends to the chat', async () => {
@@ -116,24 +118,26 @@ describe('the whatsapp-web.js adapter', () => {
     expectLogged('whatsapp web session refused', { reason: 'restore failed' })
     client().emit('ready')
     client().emit('disconnected', 'LOGOUT')
-    await vi.waitFor(() => expect(clients).toHaveLength(2))
-    expect(clients[0]?.destroyed).toBe(1)
-    expect(clients[1]?.initialized).toBe(1)
-    expect(notices[0]?.text).toContain('was logged out from the phone. Scan the new QR code to pair again')
+    await clients.reach(2)
+    expect(clients.items[0]?.destroyed).toBe(1)
+    expect(clients.items[1]?.initialized).toBe(1)
+    expect(notices.items[0]?.text).toContain(
+      'was logged out from the phone. Scan the new QR code to pair again',
+    )
     await expect(adapter.send({ channel: 'whatsapp', to: 'a@c.us', text: 'x' })).rejects.toMatchObject({
       code: 'unavailable',
     })
 
     client().emit('disconnected', 'NAVIGATION')
-    await vi.waitFor(() => expect(clients).toHaveLength(3))
+    await clients.reach(3)
     client().emit('auth_failure', 'restore failed')
-    await vi.waitFor(() => expect(clients).toHaveLength(4))
+    await clients.reach(4)
     expect(waits).toEqual([5_000, 10_000, 20_000])
-    expect(notices.at(-1)?.text).toContain('refused the saved session (restore failed)')
+    expect(notices.items.at(-1)?.text).toContain('refused the saved session (restore failed)')
 
     client().emit('ready') // a healthy connection resets the backoff
     client().emit('disconnected', 'CONFLICT')
-    await vi.waitFor(() => expect(clients).toHaveLength(5))
+    await clients.reach(5)
     expect(waits.at(-1)).toBe(5_000)
   })
 
@@ -155,8 +159,8 @@ describe('the whatsapp-web.js adapter', () => {
     await adapter.stop()
     client().emit('disconnected', 'NAVIGATION')
     await new Promise((r) => setImmediate(r))
-    expect(clients).toHaveLength(1)
-    expect(clients[0]?.destroyed).toBe(1)
+    expect(clients.items).toHaveLength(1)
+    expect(clients.items[0]?.destroyed).toBe(1)
   })
 
   it('tells the support channel once when the browser cannot start, and keeps retrying', async () => {
@@ -164,8 +168,8 @@ describe('the whatsapp-web.js adapter', () => {
     expectLogged('whatsapp web did not start', { err: /Browser was not found/ })
     failInitialize = new Error('Browser was not found at the configured executablePath (/nope)')
     client().emit('disconnected', 'NAVIGATION') // the next clients fail to start
-    await vi.waitFor(() => expect(clients.length).toBeGreaterThanOrEqual(4))
-    const startFailures = notices.filter((n) => n.text.includes('could not start'))
+    await clients.reach(4) // three of them failed to start
+    const startFailures = notices.items.filter((n) => n.text.includes('could not start'))
     expect(startFailures.map((n) => n.text)).toEqual([
       ':warning: WhatsApp Web could not start: Browser was not found at the configured executablePath (/nope). Retrying with growing delays.',
     ])
