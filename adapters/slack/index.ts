@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises'
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt'
 import { DeskError, describeError } from '../../src/core/errors.js'
 import { readRawBody } from '../../src/http/body.js'
@@ -14,6 +15,9 @@ import { createSocketReceiver } from './socket-receiver.js'
 import { growingDelay } from '../../src/core/backoff.js'
 
 export const SLACK_EVENTS_PATH = '/slack/events'
+
+/** How long a request that arrives while the desk starts waits for it; Slack gives up after 3 s. */
+const INIT_WAIT_MS = 2_000
 
 /** The Slack module's settings, and the core services its listeners act through. */
 export interface SlackOptions extends ListenerDeps {
@@ -155,6 +159,10 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
 
   let lastCheck: { at: number; ok: boolean; detail?: string } | undefined
   let stopped = false
+  // Bolt cannot handle a request before init() (auth.test) has finished: requests wait for it.
+  let initialized = false
+  let markReady: () => void = () => undefined
+  const ready = new Promise<void>((resolve) => (markReady = resolve))
   let checking: Promise<{ ok: boolean; detail?: string }> | undefined
   const mode = httpReceiver === undefined ? 'socket' : 'http'
 
@@ -165,6 +173,8 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
     } catch (error) {
       throw toDeskError('auth.test', error)
     }
+    initialized = true
+    markReady()
     lastCheck = { at: opts.clock.now().getTime(), ok: true }
     if (httpReceiver === undefined) await app.start()
     log.info({ mode }, 'slack desk ready')
@@ -199,6 +209,11 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
                 // is a plain 400; Bolt takes the bytes already read from `rawBody`.
                 const raw = await readRawBody(req, SLACK_BODY_LIMIT)
                 assertSlackShape(raw, req.headers['content-type'])
+                if (!initialized) {
+                  // Just started: wait briefly for Slack's auth.test rather than lose the event.
+                  await Promise.race([ready, delay(INIT_WAIT_MS, undefined, { ref: false })])
+                  if (!initialized) throw new DeskError('unavailable', 'the Slack desk is still starting')
+                }
                 Object.assign(req, { rawBody: raw })
                 httpReceiver.requestListener(req, res)
               },
@@ -211,7 +226,7 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
       } catch (error) {
         const e = error instanceof DeskError ? error : toDeskError('auth.test', error)
         if (!e.retryable) throw new DeskError('rejected', e.message, { cause: error })
-        // Events that arrive meanwhile are answered 500, so Slack sends them again.
+        // Events that arrive meanwhile are answered 503, so Slack sends them again.
         log.error({ err: error }, 'slack unreachable at start-up, retrying in the background')
         void keepConnecting()
       }
