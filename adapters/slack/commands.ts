@@ -166,11 +166,28 @@ export type CommandName = keyof typeof COMMANDS
 
 export const isCommandName = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name)
 
+/**
+ * Slash commands that cannot carry their command's name: Slack's built-in commands (`/topic`, `/status`,
+ * …) take precedence over an app's, so ours would never be called.
+ */
+const SLASH_NAME: Partial<Record<CommandName, string>> = { topic: 'settopic' }
+
+/** The slash command of a ticket command, without its `/`. */
+export const slashNameOf = (name: CommandName): string => SLASH_NAME[name] ?? name
+
+/** The ticket command a word names: its own name (`/ticket topic 42`) or its slash command's (`settopic`). */
+export function commandNamed(word: string): CommandName | undefined {
+  if (isCommandName(word)) return word
+  return (Object.keys(COMMANDS) as CommandName[]).find((name) => slashNameOf(name) === word)
+}
+
 /** The help text for one door. */
 export function helpText(door: Door): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => {
     const usage =
-      door === 'slash' ? `/${name} 42${c.args ? ` ${c.args}` : ''}` : `!${name}${c.args ? ` ${c.args}` : ''}`
+      door === 'slash'
+        ? `/${slashNameOf(name as CommandName)} 42${c.args ? ` ${c.args}` : ''}`
+        : `!${name}${c.args ? ` ${c.args}` : ''}`
     return `• \`${usage}\` — ${c.summary}`
   })
   const intro =
@@ -188,7 +205,9 @@ export function helpText(door: Door): string {
 export function usageError(door: Door, name: CommandName, why: string): DeskError {
   const c = COMMANDS[name]
   const usage =
-    door === 'slash' ? `/${name} 42${c.args ? ` ${c.args}` : ''}` : `!${name}${c.args ? ` ${c.args}` : ''}`
+    door === 'slash'
+      ? `/${slashNameOf(name)} 42${c.args ? ` ${c.args}` : ''}`
+      : `!${name}${c.args ? ` ${c.args}` : ''}`
   return new DeskError('invalid', `${why} Usage: \`${usage}\``)
 }
 

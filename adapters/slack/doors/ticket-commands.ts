@@ -2,13 +2,20 @@ import type { App } from '@slack/bolt'
 import type { WebClient } from '@slack/web-api'
 import type { Actor } from '../../../src/core/helpdesk.js'
 import { statusLabel } from '../../../src/core/model.js'
-import { COMMANDS, helpText, isCommandName, runSlashCommand } from '../commands.js'
+import {
+  COMMANDS,
+  commandNamed,
+  helpText,
+  runSlashCommand,
+  slashNameOf,
+  type CommandName,
+} from '../commands.js'
 import { call } from '../errors.js'
 import { escapeText, parseTicketNumber } from '../text.js'
 import type { DoorContext } from './context.js'
 
 /** Every ticket command as a slash command, plus /ticket, which names the command as a word. */
-const SLASH_COMMANDS = [...Object.keys(COMMANDS), 'ticket']
+const SLASH_COMMANDS = [...(Object.keys(COMMANDS) as CommandName[]).map(slashNameOf), 'ticket']
 
 /**
  * Door 2, anywhere: slash commands with the ticket number (`/resolve 42`, `/ticket 42 assign @x`),
@@ -38,14 +45,15 @@ export function registerTicketCommands(app: App, ctx: DoorContext): void {
       name = sub.toLowerCase()
       text = rest.join(' ')
     }
-    if (!isCommandName(name)) {
+    const ticketCommand = commandNamed(name)
+    if (ticketCommand === undefined) {
       await ack({
         response_type: 'ephemeral',
         text: `:warning: \`${name}\` is not a command.\n${helpText('slash')}`,
       })
       return
     }
-    const answer = await attempt(() => runSlashCommand(ctx.core, actor, name, text))
+    const answer = await attempt(() => runSlashCommand(ctx.core, actor, ticketCommand, text))
     await ack({ response_type: 'ephemeral', text: answer ?? '' })
   })
 }
