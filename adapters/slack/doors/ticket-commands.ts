@@ -2,20 +2,15 @@ import type { App } from '@slack/bolt'
 import type { WebClient } from '@slack/web-api'
 import type { Actor } from '../../../src/core/helpdesk.js'
 import { statusLabel } from '../../../src/core/model.js'
-import {
-  COMMANDS,
-  commandNamed,
-  helpText,
-  runSlashCommand,
-  slashNameOf,
-  type CommandName,
-} from '../commands.js'
+import { runSlashCommand } from '../commands.js'
+import { helpText } from '../command-help.js'
+import { slashNameOf, TICKET_COMMAND_NAMES, ticketCommandNamed, type SlashName } from '../command-table.js'
 import { call } from '../errors.js'
 import { escapeText, parseTicketNumber } from '../text.js'
 import type { DoorContext } from './context.js'
 
 /** Every ticket command as a slash command, plus /ticket, which names the command as a word. */
-const SLASH_COMMANDS = [...(Object.keys(COMMANDS) as CommandName[]).map(slashNameOf), 'ticket']
+const SLASH_COMMANDS = [...TICKET_COMMAND_NAMES.map(slashNameOf), 'ticket' satisfies SlashName]
 
 /**
  * Door 2, anywhere: slash commands with the ticket number (`/resolve 42`, `/ticket 42 assign @x`),
@@ -45,7 +40,7 @@ export function registerTicketCommands(app: App, ctx: DoorContext): void {
       name = sub.toLowerCase()
       text = rest.join(' ')
     }
-    const ticketCommand = commandNamed(name)
+    const ticketCommand = ticketCommandNamed(name)
     if (ticketCommand === undefined) {
       await ack({
         response_type: 'ephemeral',
