@@ -8,9 +8,8 @@ import { fromSlackText, parseMention, parseTicketNumber } from './text.js'
 import { noteBody } from './classify.js'
 import { toPlatformText } from './to-platform-text.js'
 import type { ChannelCatalog } from '../channel-module.js'
-
-/** Where a command was typed: as a slash command anywhere, or as `!command` in a ticket's thread. */
-export type Door = 'slash' | 'thread'
+import { helpText } from './command-help.js'
+import { isTicketCommandName, usageOf, type Door, type TicketCommandName } from './command-table.js'
 
 /** The core services commands act through. */
 export interface Core {
@@ -62,39 +61,29 @@ function refuseNoteAsReply(ticketId: number, text: string, markers: readonly str
   )
 }
 
+/** How a ticket command runs; what it is called, takes and does is its row in command-table.ts. */
 interface Command {
-  /** Arguments after the ticket number, as the help shows them. */
-  readonly args: string
-  readonly summary: string
   run(core: Core, actor: Actor, ticketId: number, rest: string, origin: Origin | undefined): Promise<string>
 }
 
-const statusCommand = (to: AgentStatus, summary: string): Command => ({
-  args: '',
-  summary,
+const statusCommand = (to: AgentStatus): Command => ({
   run: async ({ helpdesk }, actor, id, _rest, origin) =>
     (await helpdesk.setStatus(actor, id, to, origin)).text,
 })
 
-/** Every ticket command; slash commands and thread commands share this one table. */
+/** How each ticket command of the table runs; slash commands and thread commands share them. */
 export const COMMANDS = {
   reply: {
-    args: 'TEXT|:CANNED',
-    summary: 'send TEXT, or a canned reply, to the customer',
     async run(core, actor, id, rest, origin) {
       refuseNoteAsReply(id, rest, core.noteMarkers)
       return (await core.helpdesk.reply(actor, id, await replyText(core, actor, id, rest), origin)).text
     },
   },
   note: {
-    args: 'TEXT',
-    summary: 'add a private note (never sent to the customer)',
     run: async ({ helpdesk, noteMarkers }, actor, id, rest, origin) =>
       (await helpdesk.note(actor, id, fromSlackText(noteBody(rest, noteMarkers) ?? rest), origin)).text,
   },
   assign: {
-    args: '@user',
-    summary: 'assign the ticket (supervisors and admins assign others)',
     async run({ helpdesk }, actor, id, rest, origin) {
       const token = rest.trim()
       const user = parseMention(token)
@@ -110,8 +99,6 @@ export const COMMANDS = {
     },
   },
   template: {
-    args: 'NAME [param | param …]',
-    summary: 'send an approved WhatsApp template (works outside the 24-hour window)',
     async run({ helpdesk }, actor, id, rest, origin) {
       const [name = '', ...more] = rest.trim().split(/\s+/)
       if (name === '') throw new DeskError('invalid', 'Name the template to send.')
@@ -121,28 +108,20 @@ export const COMMANDS = {
     },
   },
   take: {
-    args: '',
-    summary: 'assign the ticket to yourself',
     run: async ({ helpdesk }, actor, id, _rest, origin) =>
       (await helpdesk.assign(actor, id, actor.deskUserId, origin)).text,
   },
-  resolve: statusCommand('solved', 'mark the ticket solved'),
-  pending: statusCommand('pending', 'wait for the customer'),
-  hold: statusCommand('on_hold', 'put on hold while waiting on another team'),
-  reopen: statusCommand('open', 'open the ticket again'),
+  resolve: statusCommand('solved'),
+  pending: statusCommand('pending'),
+  hold: statusCommand('on_hold'),
+  reopen: statusCommand('open'),
   priority: {
-    args: 'low|normal|high|urgent',
-    summary: 'set the priority (it sets the SLA targets)',
     run: ({ fields }, actor, id, rest, origin) => fields.setPriority(actor, id, rest, origin),
   },
   type: {
-    args: 'TYPE',
-    summary: 'set the ticket type',
     run: ({ fields }, actor, id, rest, origin) => fields.setType(actor, id, rest, origin),
   },
   tag: {
-    args: '+tag -tag …',
-    summary: 'add and remove tags',
     run({ fields }, actor, id, rest, origin) {
       const words = rest.trim().split(/\s+/).filter(Boolean)
       const add = words.filter((w) => !w.startsWith('-')).map((w) => w.replace(/^\+/, '').toLowerCase())
@@ -151,45 +130,16 @@ export const COMMANDS = {
     },
   },
   topic: {
-    args: 'TEXT',
-    summary: 'set the topic (empty clears it)',
     run: ({ fields }, actor, id, rest, origin) => fields.setTopic(actor, id, fromSlackText(rest), origin),
   },
   history: {
-    args: '',
-    summary: "show the ticket's history: who changed what, from what, to what, when",
     run: async ({ fields }, _actor, id) => historyText(id, await fields.history(id)),
   },
-} satisfies Record<string, Command>
-
-export type CommandName = keyof typeof COMMANDS
-
-export const isCommandName = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name)
-
-/** The help text for one door. */
-export function helpText(door: Door): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => {
-    const usage =
-      door === 'slash' ? `/${name} 42${c.args ? ` ${c.args}` : ''}` : `!${name}${c.args ? ` ${c.args}` : ''}`
-    return `• \`${usage}\` — ${c.summary}`
-  })
-  const intro =
-    door === 'slash'
-      ? '*Ticket commands* (work anywhere; 42 is the ticket number, `/ticket COMMAND 42 …` works too):'
-      : "*Thread commands* (type them as a reply in the ticket's thread; they are never sent to the customer):"
-  const outro =
-    door === 'slash'
-      ? '• `/ticket 42` — show a ticket and a link to its thread'
-      : '• a plain reply goes to the customer; start with `note:` for a private note, or with an @mention to talk to a colleague'
-  return [intro, ...lines, outro].join('\n')
-}
+} satisfies Record<TicketCommandName, Command>
 
 /** Why a command could not run and how to write it, as a DeskError. */
-export function usageError(door: Door, name: CommandName, why: string): DeskError {
-  const c = COMMANDS[name]
-  const usage =
-    door === 'slash' ? `/${name} 42${c.args ? ` ${c.args}` : ''}` : `!${name}${c.args ? ` ${c.args}` : ''}`
-  return new DeskError('invalid', `${why} Usage: \`${usage}\``)
+export function usageError(door: Door, name: TicketCommandName, why: string): DeskError {
+  return new DeskError('invalid', `${why} Usage: \`${usageOf(name, door)}\``)
 }
 
 /**
@@ -199,7 +149,7 @@ export function usageError(door: Door, name: CommandName, why: string): DeskErro
 export async function runSlashCommand(
   core: Core,
   actor: Actor,
-  name: CommandName,
+  name: TicketCommandName,
   text: string,
 ): Promise<string> {
   const [first] = text.trim().split(/\s+/)
@@ -230,7 +180,7 @@ export async function runThreadCommand(
   const match = /^!(\w+)\s*([\s\S]*)$/.exec(line.trim())
   const name = match?.[1]?.toLowerCase() ?? ''
   if (name === 'help') return helpText('thread')
-  if (!isCommandName(name)) {
+  if (!isTicketCommandName(name)) {
     throw new DeskError(
       'invalid',
       `\`!${name}\` is not a command, so nothing was sent to the customer. Type \`!help\` for the list.`,

@@ -82,6 +82,18 @@ describe('the Slack desk', () => {
       expect(h.telegram.sent).toEqual([])
     })
 
+    it('answers !help with what works in the thread, marking what reaches the customer', async () => {
+      await h.threadReply(ticket.threadTs, AGENT, '!help')
+      await afterAnswer(() => expect(lastEphemeral()?.text).toContain('`!history`'))
+      const help = String(lastEphemeral()?.text)
+      expect(help).toContain(
+        '• `!reply TEXT|:CANNED` — Send TEXT, or a canned reply, to the customer · *sends to the customer*',
+      )
+      expect(help).toContain('• `!note TEXT` — Add a private note\n')
+      await h.app.outbox.drain()
+      expect(h.telegram.sent).toEqual([])
+    })
+
     it('tells the agent why a thread command is refused', async () => {
       await h.threadReply(ticket.threadTs, AGENT, `!assign <@${OTHER_AGENT}>`)
       await afterAnswer(() => expect(lastEphemeral()?.text).toContain('Only supervisors and admins'))
@@ -183,7 +195,10 @@ describe('the Slack desk', () => {
       )
       expect(await h.slash('/reply', `${ticket.id}`, AGENT)).toContain('the reply is empty')
       expect(await h.slash('/ticket', 'frob 1', AGENT)).toContain('`frob` is not a command')
-      expect(await h.slash('/ticket', 'help', AGENT)).toContain('/resolve 42')
+      const help = await h.slash('/ticket', 'help', AGENT)
+      expect(help).toContain('`/resolve 42`')
+      expect(help).toContain('`/tickets bulk resolve [filters]`')
+      expect(help).toContain('`/canned add NAME TEXT`')
     })
 
     it('/ticket 42 shows the ticket with a link to its thread; /ticket pending 42 works like /pending 42', async () => {

@@ -64,7 +64,7 @@ describe('ticket fields: priority, type, tags, topic, history', () => {
     expect(await h.slash('/tag', `${ticket.id} +ios`, AGENT)).toBe(
       `:warning: Ticket #${ticket.id} already has those tags.`,
     )
-    expect(await h.slash('/topic', `${ticket.id} Login crash on iOS 19`, AGENT)).toBe(
+    expect(await h.slash('/settopic', `${ticket.id} Login crash on iOS 19`, AGENT)).toBe(
       `Ticket #${ticket.id} topic is now Login crash on iOS 19.`,
     )
     const blocks = await root()

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt'
 import type { Actor } from '../../../src/core/helpdesk.js'
 import { RULE_USAGE } from '../../../src/core/rules.js'
+import { slashCommand } from '../command-table.js'
 import { outboxText } from '../outbox-text.js'
 import { escapeText, fromSlackText, parseMention, parseTicketNumber } from '../text.js'
 import type { DoorContext } from './context.js'
@@ -21,7 +22,7 @@ export function registerAdminCommands(app: App, ctx: DoorContext): void {
 
 /** /canned: the team's canned replies; admins change them, everyone uses them. */
 function registerCanned(app: App, { canned, attempt }: DoorContext): void {
-  app.command('/canned', async ({ command, ack }) => {
+  app.command(slashCommand('canned'), async ({ command, ack }) => {
     const actor: Actor = { deskUserId: command.user_id }
     const [sub = 'list', name = ''] = command.text.trim().split(/\s+/)
     const answer = await attempt(async () => {
@@ -48,7 +49,7 @@ function registerCanned(app: App, { canned, attempt }: DoorContext): void {
 
 /** /outbox: what waits to be delivered and why; supervisors force a try. */
 function registerOutbox(app: App, { outbox, clock, attempt, channels }: DoorContext): void {
-  app.command('/outbox', async ({ command, ack }) => {
+  app.command(slashCommand('outbox'), async ({ command, ack }) => {
     const actor: Actor = { deskUserId: command.user_id }
     const sub = command.text.trim().toLowerCase()
     const answer = await attempt(async () => {
@@ -68,7 +69,7 @@ function registerOutbox(app: App, { outbox, clock, attempt, channels }: DoorCont
 
 /** /agents: roles; admins change them. */
 function registerAgents(app: App, { agents, attempt }: DoorContext): void {
-  app.command('/agents', async ({ command, ack }) => {
+  app.command(slashCommand('agents'), async ({ command, ack }) => {
     const actor: Actor = { deskUserId: command.user_id }
     const [sub = 'list', who = '', role = 'agent'] = command.text.trim().split(/\s+/)
     const answer = await attempt(async () => {
@@ -88,7 +89,7 @@ function registerAgents(app: App, { agents, attempt }: DoorContext): void {
 
 /** /templates: the messages the bot sends on its own, per language; admins edit them. */
 function registerTemplates(app: App, { templates, attempt }: DoorContext): void {
-  app.command('/templates', async ({ command, ack }) => {
+  app.command(slashCommand('templates'), async ({ command, ack }) => {
     const actor: Actor = { deskUserId: command.user_id }
     const [sub = 'list', name = '', maybeLanguage = '', ...rest] = command.text.trim().split(/\s+/)
     // A word after the name is a language only when text follows it (or when resetting).
@@ -121,7 +122,7 @@ function registerTemplates(app: App, { templates, attempt }: DoorContext): void 
 
 /** /rules: what a new ticket's first message sets (priority, type, tags, Slack channel); admins edit. */
 function registerRules(app: App, { rules, attempt }: DoorContext): void {
-  app.command('/rules', async ({ command, ack }) => {
+  app.command(slashCommand('rules'), async ({ command, ack }) => {
     const actor: Actor = { deskUserId: command.user_id }
     const [sub = 'list', ...rest] = command.text.trim().split(/\s+/)
     const answer = await attempt(async () => {
@@ -149,7 +150,7 @@ function registerRules(app: App, { rules, attempt }: DoorContext): void {
 
 /** /shift on|off: whether auto-assignment gives you new tickets. */
 function registerShift(app: App, { helpdesk, attempt }: DoorContext): void {
-  app.command('/shift', async ({ command, ack }) => {
+  app.command(slashCommand('shift'), async ({ command, ack }) => {
     const word = command.text.trim().toLowerCase()
     const answer =
       word === 'on' || word === 'off'
@@ -161,7 +162,7 @@ function registerShift(app: App, { helpdesk, attempt }: DoorContext): void {
 
 /** /hours: the schedule SLA clocks and auto-replies follow. */
 function registerHours(app: App, { hours, clock }: DoorContext): void {
-  app.command('/hours', async ({ ack }) => {
+  app.command(slashCommand('hours'), async ({ ack }) => {
     const now = clock.now()
     const state = hours.isOpen(now)
       ? 'The team is *open* now.'

@@ -4,6 +4,7 @@ import { FILTER_HELP, parseFilter } from '../../../src/core/ticket-query.js'
 import { BULK_LIMIT, describeBulk, parseBulk, type BulkSpec } from '../../../src/core/bulk.js'
 import { statusLabel } from '../../../src/core/model.js'
 import { ACTION } from '../blocks.js'
+import { slashCommand } from '../command-table.js'
 import { call } from '../errors.js'
 import { escapeText } from '../text.js'
 import type { DoorContext } from './context.js'
@@ -16,7 +17,7 @@ export function registerLists(app: App, ctx: DoorContext): void {
   const { queries, clock, attempt, tellActor } = ctx
   const threadLink = createThreadLinks(app)
 
-  app.command('/tickets', async ({ command, ack }) => {
+  app.command(slashCommand('tickets'), async ({ command, ack }) => {
     if (/^bulk(\s|$)/i.test(command.text.trim())) {
       await ack(
         await bulkConfirmation(

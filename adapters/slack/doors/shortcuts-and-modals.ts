@@ -1,15 +1,16 @@
 import type { App, MessageShortcut, ViewOutput } from '@slack/bolt'
 import type { WebClient } from '@slack/web-api'
 import type { Actor } from '../../../src/core/helpdesk.js'
+import { SHORTCUTS } from '../command-table.js'
 import { call } from '../errors.js'
 import { assignModal, MODAL, noteModal, type ModalTarget } from '../modals.js'
 import type { DoorContext } from './context.js'
 
-/** Message shortcuts (callback ids), as declared in the app manifest. */
+/** Message shortcuts (callback ids), from the command table, as declared in the app manifest. */
 export const SHORTCUT = {
-  resolve: 'td_resolve_message',
-  assign: 'td_assign_message',
-  note: 'td_note_message',
+  resolve: SHORTCUTS.resolve.callbackId,
+  assign: SHORTCUTS.assign.callbackId,
+  note: SHORTCUTS.note.callbackId,
 } as const
 
 type ModalValues = ViewOutput['state']['values']

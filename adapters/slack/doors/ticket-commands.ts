@@ -2,13 +2,15 @@ import type { App } from '@slack/bolt'
 import type { WebClient } from '@slack/web-api'
 import type { Actor } from '../../../src/core/helpdesk.js'
 import { statusLabel } from '../../../src/core/model.js'
-import { COMMANDS, helpText, isCommandName, runSlashCommand } from '../commands.js'
+import { runSlashCommand } from '../commands.js'
+import { helpText } from '../command-help.js'
+import { slashNameOf, TICKET_COMMAND_NAMES, ticketCommandNamed, type SlashName } from '../command-table.js'
 import { call } from '../errors.js'
 import { escapeText, parseTicketNumber } from '../text.js'
 import type { DoorContext } from './context.js'
 
 /** Every ticket command as a slash command, plus /ticket, which names the command as a word. */
-const SLASH_COMMANDS = [...Object.keys(COMMANDS), 'ticket']
+const SLASH_COMMANDS = [...TICKET_COMMAND_NAMES.map(slashNameOf), 'ticket' satisfies SlashName]
 
 /**
  * Door 2, anywhere: slash commands with the ticket number (`/resolve 42`, `/ticket 42 assign @x`),
@@ -38,14 +40,15 @@ export function registerTicketCommands(app: App, ctx: DoorContext): void {
       name = sub.toLowerCase()
       text = rest.join(' ')
     }
-    if (!isCommandName(name)) {
+    const ticketCommand = ticketCommandNamed(name)
+    if (ticketCommand === undefined) {
       await ack({
         response_type: 'ephemeral',
         text: `:warning: \`${name}\` is not a command.\n${helpText('slash')}`,
       })
       return
     }
-    const answer = await attempt(() => runSlashCommand(ctx.core, actor, name, text))
+    const answer = await attempt(() => runSlashCommand(ctx.core, actor, ticketCommand, text))
     await ack({ response_type: 'ephemeral', text: answer ?? '' })
   })
 }
