@@ -21,3 +21,15 @@ export async function deskUserIdOf(db: Db, agentId: number | null): Promise<stri
     .executeTakeFirst()
   return row?.desk_user_id ?? null
 }
+
+/** What decides whether a known person may act: their role, and whether an admin took it away. */
+export async function agentStanding(
+  db: Db,
+  deskUserId: string,
+): Promise<Pick<Agent, 'role' | 'removed_at'> | undefined> {
+  return db
+    .selectFrom('agents')
+    .select(['role', 'removed_at'])
+    .where('desk_user_id', '=', deskUserId)
+    .executeTakeFirst()
+}
