@@ -1,5 +1,6 @@
 import type { Db } from '../connection.js'
 import type { Ticket } from '../schema.js'
+import { tagsOf } from './ticket-tags.js'
 
 export async function findTicket(db: Db, id: number): Promise<Ticket | undefined> {
   return db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst()
@@ -42,12 +43,26 @@ export async function findTicketDetail(db: Db, id: number) {
     .where('t.id', '=', id)
     .executeTakeFirst()
   if (row === undefined) return undefined
-  const tags = await db
-    .selectFrom('ticket_tags')
-    .select('tag')
-    .where('ticket_id', '=', id)
-    .orderBy('tag')
-    .execute()
-  return { ...row, tags: tags.map((t) => t.tag) }
+  return { ...row, tags: await tagsOf(db, id) }
 }
 export type TicketDetail = NonNullable<Awaited<ReturnType<typeof findTicketDetail>>>
+
+/** Sets one of what a ticket is about (priority, type, topic), and marks the ticket changed. */
+export async function setTicketField(
+  db: Db,
+  ticketId: number,
+  field: 'priority' | 'type' | 'topic',
+  value: string | null,
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('tickets')
+    .set({ [field]: value, updated_at: at })
+    .where('id', '=', ticketId)
+    .execute()
+}
+
+/** Marks a ticket changed at `at`. */
+export async function touchTicket(db: Db, ticketId: number, at: string): Promise<void> {
+  await db.updateTable('tickets').set({ updated_at: at }).where('id', '=', ticketId).execute()
+}
