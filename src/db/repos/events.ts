@@ -48,3 +48,17 @@ export async function historyOf(db: Db, ticketId: number): Promise<HistoryRow[]>
     .orderBy('e.id')
     .execute()
 }
+
+/** When a ticket's status changed and to what, oldest first: what its SLA pauses are made of. */
+export async function statusChangesOf(
+  db: Db,
+  ticketId: number,
+): Promise<Pick<TicketEvent, 'to_value' | 'created_at'>[]> {
+  return db
+    .selectFrom('events')
+    .select(['to_value', 'created_at'])
+    .where('ticket_id', '=', ticketId)
+    .where('action', '=', 'status')
+    .orderBy('id')
+    .execute()
+}
