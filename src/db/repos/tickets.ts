@@ -66,3 +66,8 @@ export async function setTicketField(
 export async function touchTicket(db: Db, ticketId: number, at: string): Promise<void> {
   await db.updateTable('tickets').set({ updated_at: at }).where('id', '=', ticketId).execute()
 }
+
+/** Forgets the Slack channel a rule chose for a ticket, so its thread opens in the support channel. */
+export async function clearDeskChannel(db: Db, ticketId: number): Promise<void> {
+  await db.updateTable('tickets').set({ desk_channel: null }).where('id', '=', ticketId).execute()
+}
