@@ -1,3 +1,4 @@
+import type { ThreadRef } from '../../core/ports.js'
 import type { Db } from '../connection.js'
 import type { Ticket } from '../schema.js'
 import { tagsOf } from './ticket-tags.js'
@@ -70,4 +71,18 @@ export async function touchTicket(db: Db, ticketId: number, at: string): Promise
 /** Forgets the Slack channel a rule chose for a ticket, so its thread opens in the support channel. */
 export async function clearDeskChannel(db: Db, ticketId: number): Promise<void> {
   await db.updateTable('tickets').set({ desk_channel: null }).where('id', '=', ticketId).execute()
+}
+
+/** Records where the ticket's root message was posted: its thread. */
+export async function setThread(db: Db, ticketId: number, thread: ThreadRef): Promise<void> {
+  await db
+    .updateTable('tickets')
+    .set({ thread_channel: thread.channel, thread_ts: thread.ts })
+    .where('id', '=', ticketId)
+    .execute()
+}
+
+/** Keeps what the customer-info service said about the ticket's customer (CustomerInfo as JSON). */
+export async function setCustomerInfo(db: Db, ticketId: number, infoJson: string): Promise<void> {
+  await db.updateTable('tickets').set({ customer_info: infoJson }).where('id', '=', ticketId).execute()
 }
