@@ -183,3 +183,4 @@ export type Message = Selectable<MessagesTable>
 export type TicketEvent = Selectable<EventsTable>
 export type Delivery = Selectable<DeliveriesTable>
 export type ReplyTemplate = Selectable<ReplyTemplatesTable>
+export type TicketRule = Selectable<TicketRulesTable>

@@ -1,3 +1,4 @@
+import type { Priority } from '../../core/model.js'
 import type { ThreadRef } from '../../core/ports.js'
 import type { Db } from '../connection.js'
 import type { Ticket } from '../schema.js'
@@ -85,4 +86,13 @@ export async function setThread(db: Db, ticketId: number, thread: ThreadRef): Pr
 /** Keeps what the customer-info service said about the ticket's customer (CustomerInfo as JSON). */
 export async function setCustomerInfo(db: Db, ticketId: number, infoJson: string): Promise<void> {
   await db.updateTable('tickets').set({ customer_info: infoJson }).where('id', '=', ticketId).execute()
+}
+
+/** Sets what a creation rule decided for a new ticket: priority, type, the Slack channel of its thread. */
+export async function classifyTicket(
+  db: Db,
+  ticketId: number,
+  fields: { priority?: Priority; type?: string; desk_channel?: string },
+): Promise<void> {
+  await db.updateTable('tickets').set(fields).where('id', '=', ticketId).execute()
 }
