@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection.js'
+import { agentStanding } from '../db/repos/agents.js'
 import type { Clock } from './clock.js'
 import type { Logger } from './logger.js'
 import type { AgentRole } from './model.js'
@@ -60,11 +61,7 @@ export function createAccess(deps: {
 
   return {
     async check(deskUserId: string): Promise<AccessVerdict> {
-      const row = await db
-        .selectFrom('agents')
-        .select(['role', 'removed_at'])
-        .where('desk_user_id', '=', deskUserId)
-        .executeTakeFirst()
+      const row = await agentStanding(db, deskUserId)
       if (row !== undefined)
         return row.removed_at === null ? { ok: true, role: row.role } : { ok: false, reason: 'removed' }
       if (deps.agentGroup === undefined) return { ok: false, reason: 'unknown' }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection.js'
+import { nextAgentToAssign } from '../db/repos/agents.js'
 import type { Channel } from './model.js'
 
 /** Who takes new tickets: groups of agents, rules that route tickets to a group, a cap per agent. */
@@ -36,19 +37,9 @@ export async function pickAgent(
   except?: number,
 ): Promise<{ id: number; desk_user_id: string } | undefined> {
   const group = groupFor(policy, ticket)
-  let query = db
-    .selectFrom('agents as a')
-    .leftJoin('tickets as t', (join) =>
-      join.onRef('t.assignee_id', '=', 'a.id').on('t.status', 'in', ['new', 'open']),
-    )
-    .select(['a.id', 'a.desk_user_id'])
-    .where('a.on_shift', '=', 1)
-    .groupBy(['a.id', 'a.desk_user_id', 'a.last_assigned_at'])
-    .having((eb) => eb.fn.count('t.id'), '<', policy.capacity)
-    .orderBy((eb) => eb.fn.coalesce('a.last_assigned_at', eb.val('')))
-    .orderBy('a.id')
-    .limit(1)
-  if (group !== undefined) query = query.where('a.desk_user_id', 'in', [...(policy.groups[group] ?? ['-'])])
-  if (except !== undefined) query = query.where('a.id', '!=', except)
-  return query.executeTakeFirst()
+  return nextAgentToAssign(db, {
+    capacity: policy.capacity,
+    among: group === undefined ? undefined : (policy.groups[group] ?? ['-']),
+    except,
+  })
 }

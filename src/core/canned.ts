@@ -1,4 +1,11 @@
 import { ensureAgent } from '../db/repos/agents.js'
+import {
+  cannedReplies,
+  cannedReplyText,
+  removeCannedReply,
+  saveCannedReply,
+} from '../db/repos/canned-replies.js'
+import { findContact } from '../db/repos/contacts.js'
 import { DeskError } from './errors.js'
 import type { Actor } from './actor.js'
 import { createWork, type WorkDeps } from './work.js'
@@ -49,11 +56,7 @@ export function createCannedReplies(deps: WorkDeps) {
       }
       return inTransaction(async (tx, now) => {
         const agent = await requireAdmin(actor, tx, now)
-        await tx
-          .insertInto('canned_replies')
-          .values({ name: key, text: body, created_by: agent.id, created_at: now })
-          .onConflict((oc) => oc.column('name').doUpdateSet({ text: body }))
-          .execute()
+        await saveCannedReply(tx, { name: key, text: body, createdBy: agent.id }, now)
         return `Canned reply \`:${key}\` saved.`
       })
     },
@@ -62,25 +65,20 @@ export function createCannedReplies(deps: WorkDeps) {
       const key = name.replace(/^:/, '').toLowerCase()
       return inTransaction(async (tx, now) => {
         await requireAdmin(actor, tx, now)
-        const removed = await tx.deleteFrom('canned_replies').where('name', '=', key).executeTakeFirst()
-        if (removed.numDeletedRows === 0n)
+        if (!(await removeCannedReply(tx, key)))
           throw new DeskError('not_found', `There is no canned reply \`:${key}\`.`)
         return `Canned reply \`:${key}\` removed.`
       })
     },
 
     async list(): Promise<{ name: string; text: string }[]> {
-      return db.selectFrom('canned_replies').select(['name', 'text']).orderBy('name').execute()
+      return cannedReplies(db)
     },
 
     /** The canned reply filled in for a ticket; an unknown name or variable is an error, never a blank. */
     async render(name: string, ticketId: number, agentName: string): Promise<string> {
       const key = name.replace(/^:/, '').toLowerCase()
-      const canned = await db
-        .selectFrom('canned_replies')
-        .select('text')
-        .where('name', '=', key)
-        .executeTakeFirst()
+      const canned = await cannedReplyText(db, key)
       if (canned === undefined) {
         throw new DeskError(
           'not_found',
@@ -88,23 +86,20 @@ export function createCannedReplies(deps: WorkDeps) {
         )
       }
       const ticket = await requireTicket(db, ticketId)
-      const contact = await db
-        .selectFrom('contacts')
-        .select('display_name')
-        .where('id', '=', ticket.contact_id)
-        .executeTakeFirstOrThrow()
+      const contact = await findContact(db, ticket.contact_id)
+      if (contact === undefined) throw new DeskError('rejected', `ticket #${ticket.id} has no contact`)
       const values: Record<string, string> = {
         'customer.name': contact.display_name,
         'ticket.number': String(ticket.id),
         'agent.name': agentName,
       }
-      const unknown = unknownVariables(canned.text)
+      const unknown = unknownVariables(canned)
       if (unknown.length > 0)
         throw new DeskError(
           'invalid',
           `\`:${key}\` uses unknown variables (${unknown.join(', ')}); nothing was sent.`,
         )
-      return canned.text.replace(VARIABLE, (_whole, variable: string) => values[variable.trim()] ?? '')
+      return canned.replace(VARIABLE, (_whole, variable: string) => values[variable.trim()] ?? '')
     },
   }
 }

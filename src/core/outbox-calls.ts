@@ -2,8 +2,8 @@ import type { Db } from '../db/connection.js'
 import { deskUserIdOf } from '../db/repos/agents.js'
 import { findContact } from '../db/repos/contacts.js'
 import { absorbLaterUpdates, enqueueDelivery, setPartsSent } from '../db/repos/deliveries.js'
-import { findMessage } from '../db/repos/messages.js'
-import { findTicketDetail, type TicketDetail } from '../db/repos/tickets.js'
+import { findMessage, markMessageSent, setDeskTs } from '../db/repos/messages.js'
+import { findTicketDetail, setCustomerInfo, setThread, type TicketDetail } from '../db/repos/tickets.js'
 import type { Delivery } from '../db/schema.js'
 import { iso, type Clock } from './clock.js'
 import type { CustomerInfo } from './customer-info.js'
@@ -117,18 +117,7 @@ export function createCalls(deps: CallDeps) {
       externalId = sent.externalMessageId
       if (i < parts.length - 1) await setPartsSent(db, row.id, i + 1)
     }
-    await db
-      .updateTable('messages')
-      .set({ external_id: externalId, delivered_at: iso(clock.now()) })
-      .where('id', '=', message.id)
-      .execute()
-    // A status report may have overtaken us; it knows better than "sent".
-    await db
-      .updateTable('messages')
-      .set({ delivery_status: 'sent' })
-      .where('id', '=', message.id)
-      .where('delivery_status', 'is', null)
-      .execute()
+    await markMessageSent(db, message.id, externalId, iso(clock.now()))
     if (policy.undoWindow && message.desk_ts !== null && message.agent_id !== null) {
       // A reply typed in the thread: its ⏳ (the undo window) becomes ✅.
       await enqueueDelivery(
@@ -168,11 +157,7 @@ export function createCalls(deps: CallDeps) {
       case 'desk.open': {
         const view = await withSla(toTicketView(ticket))
         const ref = await timed('Slack', () => desk.openThread(view))
-        await db
-          .updateTable('tickets')
-          .set({ thread_channel: ref.channel, thread_ts: ref.ts })
-          .where('id', '=', ticket.id)
-          .execute()
+        await setThread(db, ticket.id, ref)
         return
       }
       case 'desk.update': {
@@ -197,7 +182,7 @@ export function createCalls(deps: CallDeps) {
           }),
         )
         if (message.desk_ts === null) {
-          await db.updateTable('messages').set({ desk_ts: ts }).where('id', '=', message.id).execute()
+          await setDeskTs(db, message.id, ts)
         }
         return
       }
@@ -217,11 +202,7 @@ export function createCalls(deps: CallDeps) {
           name: ticket.customer_name,
           username: ticket.customer_username,
         })
-        await db
-          .updateTable('tickets')
-          .set({ customer_info: JSON.stringify(info) })
-          .where('id', '=', ticket.id)
-          .execute()
+        await setCustomerInfo(db, ticket.id, JSON.stringify(info))
         await enqueueDelivery(db, ticket.id, { type: 'desk.update' }, iso(clock.now()))
         return
       }

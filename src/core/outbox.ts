@@ -1,5 +1,5 @@
 import { dueHeads, finishDelivery, nextDueAt, reschedule, enqueueDelivery } from '../db/repos/deliveries.js'
-import { findTicketDetail, type TicketDetail } from '../db/repos/tickets.js'
+import { clearDeskChannel, findTicketDetail, type TicketDetail } from '../db/repos/tickets.js'
 import type { Delivery } from '../db/schema.js'
 import { iso } from './clock.js'
 import type { DeliveryPayload, DeskAlert } from './delivery.js'
@@ -156,7 +156,7 @@ export function createOutbox(deps: OutboxDeps) {
       ROUTE_REFUSED.has(e.code)
     ) {
       // The channel a rule chose cannot take the ticket: show it in the support channel instead.
-      await db.updateTable('tickets').set({ desk_channel: null }).where('id', '=', ticket.id).execute()
+      await clearDeskChannel(db, ticket.id)
       await reschedule(db, row.id, { error: reason, nextAttemptAt: iso(new Date(at)) })
       await alert({ kind: 'ticket_rerouted', ticketId: ticket.id, reason })
       log.warn(context, 'routed channel refused a ticket, posting it in the support channel')

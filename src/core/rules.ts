@@ -1,6 +1,9 @@
 import type { Db } from '../db/connection.js'
 import { ensureAgent } from '../db/repos/agents.js'
 import { recordEvent } from '../db/repos/events.js'
+import { addRule, allRules, removeRule } from '../db/repos/ticket-rules.js'
+import { addTag } from '../db/repos/ticket-tags.js'
+import { classifyTicket } from '../db/repos/tickets.js'
 import type { Ticket } from '../db/schema.js'
 import { DeskError } from './errors.js'
 import type { Actor } from './actor.js'
@@ -93,7 +96,7 @@ export async function applyRules(
   first: { text: string; channel: Channel; language: string | null },
   now: string,
 ): Promise<void> {
-  const rules = await tx.selectFrom('ticket_rules').selectAll().orderBy('id').execute()
+  const rules = await allRules(tx)
   for (const row of rules) {
     const rule = {
       id: row.id,
@@ -102,22 +105,12 @@ export async function applyRules(
     }
     if (!ruleMatches(rule.conditions, first)) continue
     const { priority, type, slackChannel, tags } = rule.actions
-    await tx
-      .updateTable('tickets')
-      .set({
-        ...(priority !== undefined && { priority }),
-        ...(type !== undefined && { type }),
-        ...(slackChannel !== undefined && { desk_channel: slackChannel }),
-      })
-      .where('id', '=', ticket.id)
-      .execute()
-    for (const tag of tags ?? []) {
-      await tx
-        .insertInto('ticket_tags')
-        .values({ ticket_id: ticket.id, tag })
-        .onConflict((oc) => oc.doNothing())
-        .execute()
-    }
+    await classifyTicket(tx, ticket.id, {
+      ...(priority !== undefined && { priority }),
+      ...(type !== undefined && { type }),
+      ...(slackChannel !== undefined && { desk_channel: slackChannel }),
+    })
+    for (const tag of tags ?? []) await addTag(tx, ticket.id, tag)
     await recordEvent(
       tx,
       { ticketId: ticket.id, actor: 'system', action: 'rule', to: describeRule(rule) },
@@ -159,28 +152,23 @@ export function createRules(
       const { conditions, actions } = parseRule(text, deps.types, deps.channels)
       return inTransaction(async (tx, now) => {
         await requireAdmin(tx, actor, now)
-        const row = await tx
-          .insertInto('ticket_rules')
-          .values({
-            conditions: JSON.stringify(conditions),
-            actions: JSON.stringify(actions),
-            created_at: now,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-        return `Rule saved: ${describeRule({ id: row.id, conditions, actions })}`
+        const id = await addRule(
+          tx,
+          { conditions: JSON.stringify(conditions), actions: JSON.stringify(actions) },
+          now,
+        )
+        return `Rule saved: ${describeRule({ id, conditions, actions })}`
       })
     },
     async remove(actor: Actor, id: number): Promise<string> {
       return inTransaction(async (tx, now) => {
         await requireAdmin(tx, actor, now)
-        const gone = await tx.deleteFrom('ticket_rules').where('id', '=', id).executeTakeFirst()
-        if (gone.numDeletedRows === 0n) throw new DeskError('not_found', `There is no rule #${id}.`)
+        if (!(await removeRule(tx, id))) throw new DeskError('not_found', `There is no rule #${id}.`)
         return `Rule #${id} removed.`
       })
     },
     async list(): Promise<string[]> {
-      const rows = await deps.db.selectFrom('ticket_rules').selectAll().orderBy('id').execute()
+      const rows = await allRules(deps.db)
       return rows.map((r) =>
         describeRule({
           id: r.id,

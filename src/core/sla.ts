@@ -1,4 +1,6 @@
 import type { Db } from '../db/connection.js'
+import { statusChangesOf } from '../db/repos/events.js'
+import { findTicket } from '../db/repos/tickets.js'
 import type { BusinessHours } from './hours.js'
 import type { Priority, TicketStatus } from './model.js'
 
@@ -94,15 +96,9 @@ export async function slaFacts(
   ticketId: number,
   pausedStatuses: ReadonlySet<TicketStatus>,
 ): Promise<SlaFacts | undefined> {
-  const ticket = await db.selectFrom('tickets').selectAll().where('id', '=', ticketId).executeTakeFirst()
+  const ticket = await findTicket(db, ticketId)
   if (ticket === undefined) return undefined
-  const changes = await db
-    .selectFrom('events')
-    .select(['to_value', 'created_at'])
-    .where('ticket_id', '=', ticketId)
-    .where('action', '=', 'status')
-    .orderBy('id')
-    .execute()
+  const changes = await statusChangesOf(db, ticketId)
   const pauses: [Date, Date | null][] = []
   for (const change of changes) {
     const at = new Date(change.created_at)

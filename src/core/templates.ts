@@ -1,5 +1,11 @@
 import type { Db } from '../db/connection.js'
 import { ensureAgent } from '../db/repos/agents.js'
+import {
+  allTemplateTexts,
+  removeTemplateText,
+  saveTemplateText,
+  templateTexts,
+} from '../db/repos/reply-templates.js'
 import { DeskError } from './errors.js'
 import type { Actor } from './actor.js'
 import type { CustomerTexts } from './texts.js'
@@ -35,12 +41,7 @@ export async function textFor(
 ): Promise<string> {
   const wanted =
     language === null ? [''] : [language.toLowerCase(), language.toLowerCase().split('-')[0] ?? '', '']
-  const rows = await db
-    .selectFrom('reply_templates')
-    .select(['language', 'text'])
-    .where('key', '=', key)
-    .where('language', 'in', wanted)
-    .execute()
+  const rows = await templateTexts(db, key, wanted)
   for (const lang of wanted) {
     const row = rows.find((r) => r.language === lang)
     if (row !== undefined) return row.text
@@ -90,11 +91,7 @@ export function createReplyTemplates(deps: WorkDeps & { readonly builtIn: Custom
       }
       return inTransaction(async (tx, now) => {
         await requireAdmin(tx, actor, now)
-        await tx
-          .insertInto('reply_templates')
-          .values({ key: t.key, language: t.language, text: body, updated_at: now })
-          .onConflict((oc) => oc.columns(['key', 'language']).doUpdateSet({ text: body, updated_at: now }))
-          .execute()
+        await saveTemplateText(tx, { key: t.key, language: t.language, text: body }, now)
         return `The ${name} text${t.language === '' ? '' : ` in ${t.language}`} is saved.`
       })
     },
@@ -103,12 +100,7 @@ export function createReplyTemplates(deps: WorkDeps & { readonly builtIn: Custom
       const t = resolve(name, language)
       return inTransaction(async (tx, now) => {
         await requireAdmin(tx, actor, now)
-        const gone = await tx
-          .deleteFrom('reply_templates')
-          .where('key', '=', t.key)
-          .where('language', '=', t.language)
-          .executeTakeFirst()
-        if (gone.numDeletedRows === 0n)
+        if (!(await removeTemplateText(tx, t.key, t.language)))
           throw new DeskError(
             'not_found',
             `There is no ${name} text${t.language === '' ? '' : ` in ${t.language}`} to reset.`,
@@ -119,12 +111,7 @@ export function createReplyTemplates(deps: WorkDeps & { readonly builtIn: Custom
 
     /** Every template with the texts in use: the team's, else the built-in one. */
     async list(): Promise<{ name: string; language: string; text: string }[]> {
-      const rows = await deps.db
-        .selectFrom('reply_templates')
-        .selectAll()
-        .orderBy('key')
-        .orderBy('language')
-        .execute()
+      const rows = await allTemplateTexts(deps.db)
       return Object.entries(TEMPLATES).flatMap(([name, t]) => {
         const own = rows.filter((r) => r.key === t.key)
         const fallback = own.some((r) => r.language === '')

@@ -1,6 +1,8 @@
 import { ensureAgent } from '../db/repos/agents.js'
 import { enqueueDelivery } from '../db/repos/deliveries.js'
-import { recordEvent } from '../db/repos/events.js'
+import { historyOf, recordEvent } from '../db/repos/events.js'
+import { addTag, removeTag, tagsOf } from '../db/repos/ticket-tags.js'
+import { setTicketField, touchTicket } from '../db/repos/tickets.js'
 import type { Ticket } from '../db/schema.js'
 import { DeskError } from './errors.js'
 import type { Actor } from './actor.js'
@@ -49,11 +51,7 @@ export function createTicketFields(deps: FieldsDeps) {
       if (before === value)
         throw new DeskError('conflict', `Ticket #${ticket.id} already has ${field} ${value ?? 'unset'}.`)
       const agent = await ensureAgent(tx, actor.deskUserId, now)
-      await tx
-        .updateTable('tickets')
-        .set({ [field]: value, updated_at: now })
-        .where('id', '=', ticket.id)
-        .execute()
+      await setTicketField(tx, ticket.id, field, value, now)
       await recordEvent(
         tx,
         { ticketId, actor: 'agent', agentId: agent.id, action: field, from: before, to: value },
@@ -114,12 +112,7 @@ export function createTicketFields(deps: FieldsDeps) {
         const agent = await ensureAgent(tx, actor.deskUserId, now)
         const changed: string[] = []
         for (const tag of add) {
-          const added = await tx
-            .insertInto('ticket_tags')
-            .values({ ticket_id: ticket.id, tag })
-            .onConflict((oc) => oc.doNothing())
-            .executeTakeFirst()
-          if (added.numInsertedOrUpdatedRows === 1n) {
+          if (await addTag(tx, ticket.id, tag)) {
             changed.push(`+${tag}`)
             await recordEvent(
               tx,
@@ -129,12 +122,7 @@ export function createTicketFields(deps: FieldsDeps) {
           }
         }
         for (const tag of remove) {
-          const removed = await tx
-            .deleteFrom('ticket_tags')
-            .where('ticket_id', '=', ticket.id)
-            .where('tag', '=', tag)
-            .executeTakeFirst()
-          if (removed.numDeletedRows === 1n) {
+          if (await removeTag(tx, ticket.id, tag)) {
             changed.push(`-${tag}`)
             await recordEvent(
               tx,
@@ -145,33 +133,18 @@ export function createTicketFields(deps: FieldsDeps) {
         }
         if (changed.length === 0)
           throw new DeskError('conflict', `Ticket #${ticket.id} already has those tags.`)
-        await tx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticket.id).execute()
+        await touchTicket(tx, ticket.id, now)
         await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
         return `Ticket #${ticket.id} tags: ${changed.join(' ')}.`
       })
     },
 
-    async tagsOf(ticketId: number): Promise<string[]> {
-      const rows = await db
-        .selectFrom('ticket_tags')
-        .select('tag')
-        .where('ticket_id', '=', ticketId)
-        .orderBy('tag')
-        .execute()
-      return rows.map((r) => r.tag)
-    },
+    tagsOf: (ticketId: number): Promise<string[]> => tagsOf(db, ticketId),
 
     /** The ticket's audit log, oldest first. */
     async history(ticketId: number): Promise<HistoryLine[]> {
-      const ticket = await db.selectFrom('tickets').select('id').where('id', '=', ticketId).executeTakeFirst()
-      if (ticket === undefined) throw new DeskError('not_found', `Ticket #${ticketId} does not exist.`)
-      const rows = await db
-        .selectFrom('events as e')
-        .leftJoin('agents as a', 'a.id', 'e.agent_id')
-        .select(['e.created_at', 'e.actor_type', 'a.desk_user_id', 'e.action', 'e.from_value', 'e.to_value'])
-        .where('e.ticket_id', '=', ticketId)
-        .orderBy('e.id')
-        .execute()
+      await requireTicket(db, ticketId)
+      const rows = await historyOf(db, ticketId)
       return rows.map((r) => ({
         at: new Date(r.created_at),
         actor: r.actor_type,

@@ -182,3 +182,5 @@ export type Ticket = Selectable<TicketsTable>
 export type Message = Selectable<MessagesTable>
 export type TicketEvent = Selectable<EventsTable>
 export type Delivery = Selectable<DeliveriesTable>
+export type ReplyTemplate = Selectable<ReplyTemplatesTable>
+export type TicketRule = Selectable<TicketRulesTable>

@@ -21,3 +21,41 @@ export async function deskUserIdOf(db: Db, agentId: number | null): Promise<stri
     .executeTakeFirst()
   return row?.desk_user_id ?? null
 }
+
+/** What decides whether a known person may act: their role, and whether an admin took it away. */
+export async function agentStanding(
+  db: Db,
+  deskUserId: string,
+): Promise<Pick<Agent, 'role' | 'removed_at'> | undefined> {
+  return db
+    .selectFrom('agents')
+    .select(['role', 'removed_at'])
+    .where('desk_user_id', '=', deskUserId)
+    .executeTakeFirst()
+}
+
+/**
+ * The agent who takes the next ticket: on shift, among `among` when given, holding fewer than
+ * `capacity` new and open tickets, not `except`; of those, the one whose last ticket came longest
+ * ago (round-robin). Undefined when nobody can take it.
+ */
+export async function nextAgentToAssign(
+  db: Db,
+  choice: { capacity: number; among?: readonly string[] | undefined; except?: number | undefined },
+): Promise<Pick<Agent, 'id' | 'desk_user_id'> | undefined> {
+  let query = db
+    .selectFrom('agents as a')
+    .leftJoin('tickets as t', (join) =>
+      join.onRef('t.assignee_id', '=', 'a.id').on('t.status', 'in', ['new', 'open']),
+    )
+    .select(['a.id', 'a.desk_user_id'])
+    .where('a.on_shift', '=', 1)
+    .groupBy(['a.id', 'a.desk_user_id', 'a.last_assigned_at'])
+    .having((eb) => eb.fn.count('t.id'), '<', choice.capacity)
+    .orderBy((eb) => eb.fn.coalesce('a.last_assigned_at', eb.val('')))
+    .orderBy('a.id')
+    .limit(1)
+  if (choice.among !== undefined) query = query.where('a.desk_user_id', 'in', [...choice.among])
+  if (choice.except !== undefined) query = query.where('a.id', '!=', choice.except)
+  return query.executeTakeFirst()
+}

@@ -29,3 +29,36 @@ export async function recordEvent(db: Db, e: NewEvent, at: string): Promise<void
 export async function eventsOf(db: Db, ticketId: number): Promise<TicketEvent[]> {
   return db.selectFrom('events').selectAll().where('ticket_id', '=', ticketId).orderBy('id').execute()
 }
+
+/** One line of a ticket's audit log, with the desk user id of the agent who acted (null for none). */
+export type HistoryRow = Pick<
+  TicketEvent,
+  'created_at' | 'actor_type' | 'action' | 'from_value' | 'to_value'
+> & {
+  desk_user_id: string | null
+}
+
+/** A ticket's audit log, oldest first. */
+export async function historyOf(db: Db, ticketId: number): Promise<HistoryRow[]> {
+  return db
+    .selectFrom('events as e')
+    .leftJoin('agents as a', 'a.id', 'e.agent_id')
+    .select(['e.created_at', 'e.actor_type', 'a.desk_user_id', 'e.action', 'e.from_value', 'e.to_value'])
+    .where('e.ticket_id', '=', ticketId)
+    .orderBy('e.id')
+    .execute()
+}
+
+/** When a ticket's status changed and to what, oldest first: what its SLA pauses are made of. */
+export async function statusChangesOf(
+  db: Db,
+  ticketId: number,
+): Promise<Pick<TicketEvent, 'to_value' | 'created_at'>[]> {
+  return db
+    .selectFrom('events')
+    .select(['to_value', 'created_at'])
+    .where('ticket_id', '=', ticketId)
+    .where('action', '=', 'status')
+    .orderBy('id')
+    .execute()
+}

@@ -1,5 +1,8 @@
+import type { Priority } from '../../core/model.js'
+import type { ThreadRef } from '../../core/ports.js'
 import type { Db } from '../connection.js'
 import type { Ticket } from '../schema.js'
+import { tagsOf } from './ticket-tags.js'
 
 export async function findTicket(db: Db, id: number): Promise<Ticket | undefined> {
   return db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst()
@@ -42,12 +45,54 @@ export async function findTicketDetail(db: Db, id: number) {
     .where('t.id', '=', id)
     .executeTakeFirst()
   if (row === undefined) return undefined
-  const tags = await db
-    .selectFrom('ticket_tags')
-    .select('tag')
-    .where('ticket_id', '=', id)
-    .orderBy('tag')
-    .execute()
-  return { ...row, tags: tags.map((t) => t.tag) }
+  return { ...row, tags: await tagsOf(db, id) }
 }
 export type TicketDetail = NonNullable<Awaited<ReturnType<typeof findTicketDetail>>>
+
+/** Sets one of what a ticket is about (priority, type, topic), and marks the ticket changed. */
+export async function setTicketField(
+  db: Db,
+  ticketId: number,
+  field: 'priority' | 'type' | 'topic',
+  value: string | null,
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('tickets')
+    .set({ [field]: value, updated_at: at })
+    .where('id', '=', ticketId)
+    .execute()
+}
+
+/** Marks a ticket changed at `at`. */
+export async function touchTicket(db: Db, ticketId: number, at: string): Promise<void> {
+  await db.updateTable('tickets').set({ updated_at: at }).where('id', '=', ticketId).execute()
+}
+
+/** Forgets the Slack channel a rule chose for a ticket, so its thread opens in the support channel. */
+export async function clearDeskChannel(db: Db, ticketId: number): Promise<void> {
+  await db.updateTable('tickets').set({ desk_channel: null }).where('id', '=', ticketId).execute()
+}
+
+/** Records where the ticket's root message was posted: its thread. */
+export async function setThread(db: Db, ticketId: number, thread: ThreadRef): Promise<void> {
+  await db
+    .updateTable('tickets')
+    .set({ thread_channel: thread.channel, thread_ts: thread.ts })
+    .where('id', '=', ticketId)
+    .execute()
+}
+
+/** Keeps what the customer-info service said about the ticket's customer (CustomerInfo as JSON). */
+export async function setCustomerInfo(db: Db, ticketId: number, infoJson: string): Promise<void> {
+  await db.updateTable('tickets').set({ customer_info: infoJson }).where('id', '=', ticketId).execute()
+}
+
+/** Sets what a creation rule decided for a new ticket: priority, type, the Slack channel of its thread. */
+export async function classifyTicket(
+  db: Db,
+  ticketId: number,
+  fields: { priority?: Priority; type?: string; desk_channel?: string },
+): Promise<void> {
+  await db.updateTable('tickets').set(fields).where('id', '=', ticketId).execute()
+}

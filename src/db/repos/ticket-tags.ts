@@ -1,0 +1,32 @@
+import type { Db } from '../connection.js'
+
+/** A ticket's tags, in alphabetical order. */
+export async function tagsOf(db: Db, ticketId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('ticket_tags')
+    .select('tag')
+    .where('ticket_id', '=', ticketId)
+    .orderBy('tag')
+    .execute()
+  return rows.map((r) => r.tag)
+}
+
+/** Puts a tag on a ticket; false when it was there already. */
+export async function addTag(db: Db, ticketId: number, tag: string): Promise<boolean> {
+  const added = await db
+    .insertInto('ticket_tags')
+    .values({ ticket_id: ticketId, tag })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst()
+  return added.numInsertedOrUpdatedRows === 1n
+}
+
+/** Takes a tag off a ticket; false when it was not there. */
+export async function removeTag(db: Db, ticketId: number, tag: string): Promise<boolean> {
+  const removed = await db
+    .deleteFrom('ticket_tags')
+    .where('ticket_id', '=', ticketId)
+    .where('tag', '=', tag)
+    .executeTakeFirst()
+  return removed.numDeletedRows === 1n
+}
