@@ -56,6 +56,13 @@ describe('creation rules', () => {
     )
   })
 
+  it('that only tag still let the message in', async () => {
+    await h.slash('/rules', 'add if keyword:invoice then tag:billing', ADMIN)
+    const ticket = await open('Where is my invoice?')
+    expect(await h.app.fields.tagsOf(ticket.id)).toEqual(['billing'])
+    expect(ticket).toMatchObject({ priority: 'normal', type: null })
+  })
+
   it('are kept by admins, and say what they accept', async () => {
     expect(await h.slash('/rules', 'add if keyword:x then priority:high', AGENT)).toBe(
       ':warning: Only admins change the rules.',

@@ -94,5 +94,7 @@ export async function classifyTicket(
   ticketId: number,
   fields: { priority?: Priority; type?: string; desk_channel?: string },
 ): Promise<void> {
+  // A rule that only tags sets no field: an empty SET would be invalid SQL.
+  if (Object.values(fields).every((v) => v === undefined)) return
   await db.updateTable('tickets').set(fields).where('id', '=', ticketId).execute()
 }
