@@ -3,8 +3,7 @@
  * database layer imports only the domain; the core imports no adapter, HTTP or SDK; adapters
  * never import the composition root. No cycles anywhere.
  */
-const DOMAIN =
-  '^src/core/(model|delivery|errors|ports|clock|logger|pacer|backoff|actor|customer-info-types)\\.ts$'
+const DOMAIN = '^src/core/(model|delivery|errors|ports|clock|logger|pacer|backoff|actor)\\.ts$'
 
 module.exports = {
   forbidden: [
