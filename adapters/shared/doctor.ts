@@ -63,6 +63,26 @@ export function unreachableReason(error: unknown, timeoutMs: number): string {
   return 'network error'
 }
 
+/** An answer that arrived, or why none did. */
+export type Reply =
+  | { readonly reached: true; readonly status: number; readonly body: unknown }
+  | { readonly reached: false; readonly reason: string }
+
+/** GETs a JSON document within the timeout; a failure to reach the platform is a reason, never a throw. */
+export async function getJson(
+  url: string,
+  headers: Readonly<Record<string, string>>,
+  timeoutMs: number,
+): Promise<Reply> {
+  try {
+    const res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) })
+    const body: unknown = await res.json().catch(() => undefined)
+    return { reached: true, status: res.status, body }
+  } catch (error) {
+    return { reached: false, reason: unreachableReason(error, timeoutMs) }
+  }
+}
+
 /** The line for a platform that did not answer, naming the variable that moves its address. */
 export const unreachable = (platform: string, base: string, reason: string, variable: string) =>
   failed(

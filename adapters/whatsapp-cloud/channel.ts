@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { optional, settingsPart } from '../../src/config/part.js'
 import { defineChannel } from '../channel-module.js'
 import { metaEnv, metaWebhookOf, readMetaApp } from '../meta/settings.js'
+import { checkWhatsAppCloud } from './doctor.js'
 import { createWhatsAppCloudAdapter } from './index.js'
 
 const env = settingsPart({
@@ -47,4 +48,5 @@ export const whatsappCloud = defineChannel({
       webhook: metaWebhookOf(app, ctx),
       log: ctx.log,
     }),
+  doctor: (settings, ctx) => checkWhatsAppCloud(settings, ctx),
 })

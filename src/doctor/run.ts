@@ -78,6 +78,13 @@ function allChecks(config: Config, ctx: DoctorContext): Promise<readonly DoctorC
   const groups = [
     Promise.resolve([configurationCheck(config)]),
     guarded('Slack', () => checkSlack(config.slack, ctx), ctx.log),
+    ...config.channels.map((channel) => {
+      const label = config.catalog.labelOf(channel.id)
+      const { doctor } = channel
+      return doctor === undefined
+        ? Promise.resolve([warning(`${label} (${channel.id}): threaddesk has no checks for this channel`)])
+        : guarded(label, () => doctor(ctx), ctx.log)
+    }),
     guarded('database', () => checkDatabase(config.databaseUrl), ctx.log),
   ]
   if (config.channels.length === 0)
