@@ -4,6 +4,7 @@ import type { Clock } from '../src/core/clock.js'
 import type { Logger } from '../src/core/logger.js'
 import type { Channel } from '../src/core/model.js'
 import type { ChannelAdapter, WebhookRoute } from '../src/core/ports.js'
+import type { DoctorCheck, DoctorContext } from './shared/doctor.js'
 
 /**
  * How a platform writes formatted text, so an agent's Slack formatting can be turned into it:
@@ -42,6 +43,12 @@ export interface ChannelModule<
   readonly label: string
   readonly flavour: Flavour
   create(settings: Settings, ctx: ChannelContext): ChannelAdapter
+  /**
+   * `npm run doctor`: asks the platform whether these settings work (the token is accepted, the
+   * account exists…) and says how to fix what does not. It never throws for a platform that is
+   * down or refuses: that is a failed check.
+   */
+  doctor?(settings: Settings, ctx: DoctorContext): Promise<readonly DoctorCheck[]>
 }
 
 /** A channel's label, as people read it. */

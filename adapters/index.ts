@@ -1,6 +1,7 @@
 import type { Channel } from '../src/core/model.js'
 import type { ChannelAdapter, WebhookRoute } from '../src/core/ports.js'
 import type { ChannelCatalog, ChannelContext, ChannelModule } from './channel-module.js'
+import type { DoctorCheck, DoctorContext } from './shared/doctor.js'
 import { discord } from './discord/channel.js'
 import { instagram } from './instagram/channel.js'
 import { telegram } from './telegram/channel.js'
@@ -21,6 +22,8 @@ export interface EnabledChannel {
   readonly id: Channel
   readonly settings: unknown
   create(ctx: ChannelContext): ChannelAdapter
+  /** Its checks for `npm run doctor`, when the module has any. */
+  readonly doctor: ((ctx: DoctorContext) => Promise<readonly DoctorCheck[]>) | undefined
 }
 
 /** The channels whose variables turn them on; each module reads its own. */
@@ -30,9 +33,16 @@ export function enabledChannels(
 ): EnabledChannel[] {
   return modules.flatMap((module) => {
     const settings = read(module)
-    return settings === undefined
-      ? []
-      : [{ id: module.id, settings, create: (ctx) => module.create(settings, ctx) }]
+    if (settings === undefined) return []
+    const doctor = module.doctor?.bind(module)
+    return [
+      {
+        id: module.id,
+        settings,
+        create: (ctx) => module.create(settings, ctx),
+        doctor: doctor && ((ctx) => doctor(settings, ctx)),
+      },
+    ]
   })
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { baseUrl, optional, settingsPart } from '../../src/config/part.js'
 import { defineChannel } from '../channel-module.js'
 import { createDiscordClient } from './client.js'
+import { checkDiscord } from './doctor.js'
 import { createDiscordAdapter } from './index.js'
 
 const env = settingsPart({
@@ -32,4 +33,5 @@ export const discord = defineChannel({
       guildChannelId: settings.guildChannelId,
       log: ctx.log,
     }),
+  doctor: (settings, ctx) => checkDiscord(settings, ctx),
 })

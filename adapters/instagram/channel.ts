@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { optional, settingsPart, together } from '../../src/config/part.js'
 import { defineChannel } from '../channel-module.js'
 import { metaApp, metaEnv, metaWebhookOf } from '../meta/settings.js'
+import { checkInstagram } from './doctor.js'
 import { createInstagramAdapter } from './index.js'
 
 const env = settingsPart({
@@ -45,4 +46,5 @@ export const instagram = defineChannel({
       clock: ctx.clock,
       log: ctx.log,
     }),
+  doctor: (settings, ctx) => checkInstagram(settings, ctx),
 })

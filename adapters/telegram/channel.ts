@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { baseUrl, optional, publicUrl, settingsPart } from '../../src/config/part.js'
 import { defineChannel } from '../channel-module.js'
+import { checkTelegram } from './doctor.js'
 import { createTelegramAdapter, TELEGRAM_WEBHOOK_PATH } from './index.js'
 
 const env = settingsPart({
@@ -51,4 +52,5 @@ export const telegram = defineChannel({
       sendTimeoutMs: ctx.sendTimeoutMs,
       log: ctx.log,
     }),
+  doctor: (settings, ctx) => checkTelegram(settings, ctx),
 })

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { optional, settingsPart, together } from '../../src/config/part.js'
 import { defineChannel } from '../channel-module.js'
 import { metaApp, metaEnv, metaWebhookOf } from '../meta/settings.js'
+import { checkWhatsAppCloud } from './doctor.js'
 import { createWhatsAppCloudAdapter } from './index.js'
 
 const env = settingsPart({
@@ -46,4 +47,5 @@ export const whatsappCloud = defineChannel({
       webhook: metaWebhookOf(app, ctx),
       log: ctx.log,
     }),
+  doctor: (settings, ctx) => checkWhatsAppCloud(settings, ctx),
 })

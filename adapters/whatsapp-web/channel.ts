@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { flag, optional, settingsPart } from '../../src/config/part.js'
 import { defineChannel } from '../channel-module.js'
 import { createWhatsAppWebClient } from './client.js'
+import { checkWhatsAppWeb } from './doctor.js'
 import { createWhatsAppWebAdapter } from './index.js'
 
 const gap = z.coerce.number({ message: 'must be milliseconds' }).int().min(0)
@@ -43,4 +44,5 @@ export const whatsappWeb = defineChannel({
       clock: ctx.clock,
       log: ctx.log,
     }),
+  doctor: (settings) => checkWhatsAppWeb(settings),
 })

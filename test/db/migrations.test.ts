@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { openDatabase } from '../../src/db/connection.js'
-import { migrateToLatest } from '../../src/db/migrate.js'
+import { migrateToLatest, migrationState } from '../../src/db/migrate.js'
 import { markProcessed } from '../../src/db/repos/processed-events.js'
 
 describe('migrations', () => {
@@ -51,6 +51,23 @@ describe('migrations', () => {
     expect(await markProcessed(db, 'telegram', '1:2', at)).toBe(true)
     expect(await markProcessed(db, 'telegram', '1:2', at)).toBe(false)
     expect(await markProcessed(db, 'discord', '1:2', at)).toBe(true)
+    await db.destroy()
+  })
+
+  it('their state is read without changing the database: pending, applied, and unknown to this code', async () => {
+    const db = openDatabase(':memory:')
+    const fresh = await migrationState(db)
+    expect(fresh.applied).toEqual([])
+    expect(fresh.pending[0]).toBe('0001-initial')
+    expect(fresh.unknown).toEqual([])
+    const created = await sql`select name from sqlite_master where type = 'table'`.execute(db)
+    expect(created.rows).toEqual([]) // not even kysely's own tables
+
+    const all = await migrateToLatest(db)
+    await sql`insert into kysely_migration (name, timestamp) values ('9999-from-the-future', '2030-01-01')`.execute(
+      db,
+    )
+    expect(await migrationState(db)).toEqual({ applied: all, pending: [], unknown: ['9999-from-the-future'] })
     await db.destroy()
   })
 })

@@ -35,6 +35,16 @@ export async function startFakeDiscord(token: string) {
       }
       return json(res, failure.status, { message: failure.message, code: failure.code })
     }
+    if (req.method === 'GET' && path === '/users/@me') {
+      return json(res, 200, {
+        id: '1000000000000000042',
+        username: 'acme-support',
+        discriminator: '0',
+        global_name: null,
+        avatar: null,
+        bot: true,
+      })
+    }
     if (req.method === 'POST' && path === '/users/@me/channels') {
       const recipient = String(body.recipient_id)
       opened.push(recipient)

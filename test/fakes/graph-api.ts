@@ -23,13 +23,30 @@ export async function startFakeGraph() {
   const lookups: string[] = []
   const failures: GraphFailure[] = []
   const profiles = new Map<string, GraphProfile>()
+  /** Objects a GET reads by id (a phone number, an account), before profiles. */
+  const nodes = new Map<string, Record<string, unknown>>()
+  /** Tokens Meta no longer accepts. */
+  const revoked = new Set<string>()
   let failLookups = false
   let seq = 0
 
   const server = await listen(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://graph')
+    if (revoked.has((req.headers.authorization ?? '').replace(/^Bearer /, ''))) {
+      return json(res, 401, {
+        error: {
+          message: 'Error validating access token: The session has been invalidated.',
+          type: 'OAuthException',
+          code: 190,
+          error_subcode: 460,
+          fbtrace_id: 'X',
+        },
+      })
+    }
     if (req.method === 'GET') {
       const userId = url.pathname.split('/').at(-1) ?? ''
+      const node = nodes.get(userId)
+      if (node !== undefined) return json(res, 200, { id: userId, ...node })
       lookups.push(userId)
       const profile = profiles.get(userId)
       if (failLookups || profile === undefined) {
@@ -72,6 +89,9 @@ export async function startFakeGraph() {
     sent,
     lookups,
     profiles,
+    nodes,
+    /** Meta refuses this token from now on (error 190), as it does after a password change or a reset. */
+    revoke: (token: string) => revoked.add(token),
     failNext: (...f: GraphFailure[]) => failures.push(...f),
     failProfileLookups: (fail: boolean) => {
       failLookups = fail

@@ -1,3 +1,4 @@
+import { MANIFEST_BOT_SCOPES } from '../../adapters/slack/scopes.js'
 import { json, listen, readParams } from './http.js'
 import type { FakeSlackSocket } from './slack-socket.js'
 
@@ -33,6 +34,10 @@ export async function startFakeSlack(opts: { socket?: FakeSlackSocket } = {}) {
   /** What users.info says about someone beyond the defaults (a guest, another team's user…). */
   const people = new Map<string, Record<string, unknown>>()
   const groups = new Map<string, string[]>()
+  /** What conversations.info says about a channel beyond the defaults (not a member, archived…). */
+  const conversations = new Map<string, Record<string, unknown>>()
+  /** The scopes the installed app was granted, as Slack names them in `x-oauth-scopes`. */
+  let granted: readonly string[] | undefined = MANIFEST_BOT_SCOPES
   let seq = 0
   const nextTs = () => `1763888400.${String(++seq).padStart(6, '0')}`
 
@@ -55,8 +60,22 @@ export async function startFakeSlack(opts: { socket?: FakeSlackSocket } = {}) {
           user_id: BOT_USER_ID,
           bot_id: BOT_ID,
           team_id: 'T1',
+          team: 'Acme',
           user: 'threaddesk',
           url: 'https://acme.slack.com/',
+        }
+      case 'conversations.info':
+        return {
+          ok: true,
+          channel: {
+            id: args.channel,
+            name: 'support',
+            is_channel: true,
+            is_private: false,
+            is_archived: false,
+            is_member: true,
+            ...conversations.get(String(args.channel)),
+          },
         }
       case 'chat.postMessage':
         return { ok: true, channel: args.channel, ts: nextTs(), message: { text: args.text } }
@@ -132,7 +151,10 @@ export async function startFakeSlack(opts: { socket?: FakeSlackSocket } = {}) {
         // Before the answer leaves: a hook may stop the caller between the post and its bookkeeping.
         for (const hook of answerHooks) hook(done)
       }
-      return json(res, 200, result)
+      // Slack names the token's scopes in a header of every answer to a call it accepted.
+      const scopes: Record<string, string> =
+        result.ok === true && granted !== undefined ? { 'x-oauth-scopes': granted.join(',') } : {}
+      return json(res, 200, result, scopes)
     }
     if ('error' in failure) return json(res, 200, { ok: false, error: failure.error })
     if (failure.status === 429)
@@ -161,6 +183,14 @@ export async function startFakeSlack(opts: { socket?: FakeSlackSocket } = {}) {
     /** Sets a user group's members. */
     group(id: string, members: string[]) {
       groups.set(id, members)
+    },
+    /** Sets what conversations.info answers about a channel (`is_member`, `is_archived`, `name`…). */
+    conversation(id: string, fields: Record<string, unknown>) {
+      conversations.set(id, fields)
+    },
+    /** The scopes the app was granted; undefined leaves the x-oauth-scopes header out. */
+    grantScopes(scopes: readonly string[] | undefined) {
+      granted = scopes
     },
     /** Calls of one method, in order. */
     callsOf: (method: string) => calls.filter((c) => c.method === method).map((c) => c.args),

@@ -34,6 +34,8 @@ export async function startFakeTelegram(token: string) {
   let confirmedUpTo = 0
   /** Chats whose sendMessage never answers, with the requests held open for each. */
   const hung = new Map<string, Set<ServerResponse>>()
+  /** What getWebhookInfo answers; setWebhook and deleteWebhook change its url. */
+  let webhook: Record<string, unknown> = { url: '' }
   let nextUpdateId = 1000
   let messageId = 500
 
@@ -60,8 +62,16 @@ export async function startFakeTelegram(token: string) {
           result: { id: 42, is_bot: true, first_name: 'Support', username: 'acme_support_bot' },
         })
       case 'deleteWebhook':
-      case 'setWebhook':
+        webhook = { url: '' }
         return json(res, 200, { ok: true, result: true })
+      case 'setWebhook':
+        webhook = { url: String(args.url) }
+        return json(res, 200, { ok: true, result: true })
+      case 'getWebhookInfo':
+        return json(res, 200, {
+          ok: true,
+          result: { has_custom_certificate: false, pending_update_count: pending.length, ...webhook },
+        })
       case 'getUpdates': {
         const offset = Number(args.offset ?? 0)
         const timeout = Number(args.timeout ?? 0)
@@ -131,6 +141,10 @@ export async function startFakeTelegram(token: string) {
       pending.push(update)
       for (const wake of [...waiters]) wake()
       return update
+    },
+    /** Sets what getWebhookInfo answers (`url`, `last_error_date`, `last_error_message`), as if set elsewhere. */
+    setWebhookInfo(info: { url: string } & Record<string, unknown>) {
+      webhook = info
     },
     failNext(method: string, ...answers: TelegramFailure[]) {
       failures.set(method, [...(failures.get(method) ?? []), ...answers])
