@@ -18,6 +18,8 @@ export interface ScaleSizes {
   /** Webhook updates of the ingest load under which memory is read. */
   readonly loadUpdates: number
   readonly concurrency: number
+  /** No update of that load leaves after this many seconds. */
+  readonly budgetSeconds: number
 }
 
 /** What agents type after `/tickets`: the default list, filters, and free-text search. */
@@ -118,7 +120,9 @@ export async function measureScale(ctx: BenchContext, sizes: ScaleSizes): Promis
         Math.max(1, Math.round(sizes.loadUpdates / 10)),
         FIRST_CHAT_ID,
       )
-      const ingested = await ingest(bot, shots, sizes.concurrency).finally(() => clearInterval(timer))
+      const ingested = await ingest(bot, shots, sizes.concurrency, sizes.budgetSeconds * 1000).finally(() =>
+        clearInterval(timer),
+      )
       return { startMs, idle, filters, refused, peak: Math.max(bot.memory().rssMb, ...sampled), ingested }
     },
   )

@@ -80,8 +80,8 @@ async function drive(
   })
   try {
     const shots = replyShots(threads, sizes)
-    const load = await openLoop(url, shots, sizes.perSecond, MAX_IN_FLIGHT, (i, at) => {
-      due.set(`p5-t${i % threads.length}-r${Math.floor(i / threads.length) + 1}`, at)
+    const load = await openLoop(url, shots, sizes.perSecond, MAX_IN_FLIGHT, {
+      onSent: (i, at) => due.set(`p5-t${i % threads.length}-r${Math.floor(i / threads.length) + 1}`, at),
     })
     let last = arrived.size
     let movedAt = Date.now()

@@ -16,6 +16,7 @@ interface CallFrame {
 interface ProfileNode {
   readonly id: number
   readonly callFrame: CallFrame
+  readonly children?: readonly number[]
 }
 
 interface CpuProfile {
@@ -42,6 +43,11 @@ export interface ProfileSummary {
   /** threaddesk's own code by folder (src/core, src/db, adapters/telegram…). */
   readonly ownByFolder: readonly Share[]
   readonly topFunctions: readonly Share[]
+  /**
+   * threaddesk's functions by inclusive time: each sample counts once for every one of them on its
+   * stack. Stacks are synchronous: after an await, time counts to the function that resumed.
+   */
+  readonly ownInclusive: readonly Share[]
 }
 
 const SQLITE = 'better-sqlite3 (SQLite itself: self time of sqlite-dialect #run)'
@@ -84,6 +90,8 @@ export function summariseProfile(
 ): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile
   const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]))
+  const parents = new Map<number, number>()
+  for (const n of profile.nodes) for (const child of n.children ?? []) parents.set(child, n.id)
   const self = new Map<number, number>()
   let t = profile.startTime
   for (let i = 0; i < profile.samples.length; i++) {
@@ -98,6 +106,7 @@ export function summariseProfile(
   const byPackage = new Map<string, number>()
   const byFolder = new Map<string, number>()
   const byFunction = new Map<string, number>()
+  const inclusive = new Map<string, number>()
   let cpuMs = 0
   for (const [id, ms] of self) {
     const frame = frames.get(id)
@@ -111,6 +120,13 @@ export function summariseProfile(
     }
     const name = `${frame.functionName === '' ? '(anonymous)' : frame.functionName}${place(frame)} [${pkg}]`
     byFunction.set(name, (byFunction.get(name) ?? 0) + ms)
+    const onStack = new Set<string>()
+    for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) {
+      const f = frames.get(at)
+      if (f !== undefined && packageOf(f) === 'threaddesk')
+        onStack.add(`${f.functionName || '(anonymous)'}${place(f)}`)
+    }
+    for (const own of onStack) inclusive.set(own, (inclusive.get(own) ?? 0) + ms)
   }
   const shares = (m: Map<string, number>, limit = Infinity): Share[] =>
     [...m]
@@ -125,6 +141,7 @@ export function summariseProfile(
     byPackage: shares(byPackage),
     ownByFolder: shares(byFolder),
     topFunctions: shares(byFunction, top),
+    ownInclusive: shares(inclusive, 15),
   }
 }
 
@@ -142,6 +159,9 @@ export function formatProfile(p: ProfileSummary): string {
     '',
     'top functions by self time:',
     ...p.topFunctions.map(pct),
+    '',
+    "threaddesk's functions by inclusive time (synchronous stacks: after an await, time counts to what resumed):",
+    ...p.ownInclusive.map(pct),
   ].join('\n')
 }
 

@@ -42,24 +42,30 @@ export interface Ingested {
   readonly load: LoadResult
   /** From the first request until every message and its Slack entry were in the database, ms. */
   readonly storedMs: number
+  /** Of those sent: the budget may have stopped the run before all were. */
   readonly stored: number
 }
 
-/** Posts `shots` to the bot's Telegram webhook at a fixed concurrency, then waits until all are stored. */
+/**
+ * Posts `shots` to the bot's Telegram webhook at a fixed concurrency, then waits until all it sent
+ * are stored. No request leaves after `budgetMs`: a bot that slows to a crawl ends the run, not the bench.
+ */
 export async function ingest(
   bot: RunningBot,
   shots: readonly Shot[],
   concurrency: number,
+  budgetMs: number,
 ): Promise<Ingested> {
   const counter = storedCounter(bot.dbFile)
   try {
     const before = { inbound: counter.inbound(), entries: counter.entries() }
-    const load = await closedLoop(`${bot.base}/webhooks/telegram`, shots, concurrency)
+    const load = await closedLoop(`${bot.base}/webhooks/telegram`, shots, concurrency, budgetMs)
+    const sent = shots.length - load.unsent
     const deadline = Date.now() + 60_000
     let stored = 0
     for (;;) {
       stored = Math.min(counter.inbound() - before.inbound, counter.entries() - before.entries)
-      if (stored >= shots.length || Date.now() > deadline) break
+      if (stored >= sent || Date.now() > deadline) break
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
     return { load, storedMs: Date.now() - load.startedAt, stored }
