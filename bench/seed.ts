@@ -135,18 +135,26 @@ export async function seedHistory(file: string, opts: HistoryOptions): Promise<S
       'insert into events (ticket_id, actor_type, agent_id, action, from_value, to_value, created_at) values (?, ?, ?, ?, ?, ?, ?)',
     )
     for (let i = 1; i <= opts.tickets; i++) {
-      // Two years of history: most tickets are long closed, a few thousand still need work.
+      // Two years of history: most tickets are long closed, the last 20,000 still being worked.
       const created =
         nowMs - Math.floor((1 - i / opts.tickets) * 730 * 86_400_000) - Math.floor(rand() * 3_600_000)
       const recent = i > opts.tickets - 20_000
       const status = recent
         ? pick(['new', 'open', 'open', 'pending', 'on_hold', 'solved', 'closed'])
-        : pick(['closed', 'closed', 'closed', 'solved'])
-      const assignee = rand() < 0.15 || status === 'new' ? null : 1 + Math.floor(rand() * opts.agents)
+        : 'closed'
+      const working = status !== 'solved' && status !== 'closed'
+      const assignee = status === 'new' || rand() < 0.15 ? null : 1 + Math.floor(rand() * opts.agents)
+      const answered = status === 'new' ? null : at(Math.min(nowMs, created + 600_000))
+      // As if the automations had always run: it entered its status lately enough that nothing is
+      // due (a pending reminder after 3 days, closing a solved ticket after 4), older ones are closed.
+      const since =
+        status === 'closed'
+          ? created + 86_400_000
+          : Math.min(nowMs, Math.max(created + 600_000, nowMs - Math.floor(rand() * 2 * 86_400_000)))
+      const solvedAt = status === 'solved' || status === 'closed' ? at(since) : null
       const contactId = 1 + Math.floor(rand() * opts.contacts)
       const channel = contactChannel[contactId - 1] ?? 'telegram'
       const subject = `${pick(WORDS)} ${pick(WORDS)} ${pick(WORDS)} ${pick(WORDS)}`
-      const done = status === 'solved' || status === 'closed' ? at(created + 86_400_000) : null
       const id = Number(
         ticket.run(
           contactId,
@@ -159,17 +167,24 @@ export async function seedHistory(file: string, opts: HistoryOptions): Promise<S
           opts.deskChannel,
           `1700000000.${String(i).padStart(7, '0')}`,
           at(created),
-          at(created + 3_600_000),
-          assignee === null ? null : at(created + 600_000),
+          at(Math.max(created, since)),
+          answered,
           at(created),
-          done,
-          status === 'closed' ? done : null,
+          solvedAt,
+          status === 'closed' ? solvedAt : null,
         ).lastInsertRowid,
       )
       if (rand() < 0.1) tag.run(id, pick(TAGS))
       event.run(id, 'customer', null, 'created', null, 'new', at(created))
       delivery.run(id, 'desk', 'desk.open', '{"type":"desk.open"}', at(created), at(created), at(created))
-      if (done !== null) event.run(id, 'agent', assignee, 'status', 'open', status, done)
+      if (status !== 'new') event.run(id, 'agent', assignee, 'status', 'open', status, at(since))
+      if (working) {
+        // Its SLA alerts were said when they fell due (the job says each once, keyed by clock and start).
+        const clocks = answered === null ? ['first_response', 'resolution'] : ['resolution']
+        for (const clock of clocks)
+          for (const level of ['sla_warning', 'sla_breach'])
+            event.run(id, 'system', null, level, null, `${clock}@${at(created)}`, at(since))
+      }
       for (let m = 0; m < opts.messagesPerTicket; m++) {
         const inbound = m % 2 === 0 || assignee === null
         const written = created + m * 300_000
