@@ -284,10 +284,12 @@ function rowOf(
     .join(', ')
   return {
     id: `p2.store.${c.name}`,
-    measure: `P2 store cost per message, ${c.name === 'new' ? 'new ticket' : 'existing ticket'}`,
+    measure: `P2 store cost per message (median), ${c.name === 'new' ? 'new ticket' : 'existing ticket'}`,
     unit: 'µs',
-    threaddesk: mine.meanUs,
-    ceiling: bare.meanUs,
+    // The median: on a shared machine, a preempted message adds milliseconds to both sides alike and
+    // the means drift towards each other. Means and p99s are in the detail.
+    threaddesk: mine.p50Us,
+    ceiling: bare.p50Us,
     target: { of: 'ratio', op: '<=', bound: 2 },
     detail: { threaddesk: mine, raw: bare, product: made, pragmas, messages: sizes.messages },
     note: `${fmt(made.statements)} statements (${fmt(made.reads)} reads, ${fmt(made.writes)} writes) writing ${rows}; raw replays the writes`,
