@@ -13,6 +13,7 @@
  */
 import { existsSync } from 'node:fs'
 import { createLogger } from '../src/log.js'
+import { BotProcess } from '../test/faults/bot-process.js'
 import { runBench, MEASURES, type Measure } from './bench.js'
 import { BUILT, FROM_SOURCE } from './bot.js'
 import { formatProfile } from './profile.js'
@@ -30,6 +31,14 @@ const command = args.includes('--from-source') ? FROM_SOURCE : BUILT
 if (!existsSync(command.script)) {
   process.stderr.write(`${command.script} is missing: run npm run build first (npm run bench does)\n`)
   process.exit(1)
+}
+
+// Interrupted: no bot is left running (the ceilings end with our stdin).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    BotProcess.killAll()
+    process.exit(130)
+  })
 }
 
 const result = await runBench({

@@ -30,6 +30,9 @@ const server = createServer((req, res) => {
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`)
 })
+// The bench holds our stdin open: when it ends, however it ends, so do we.
+process.stdin.resume()
+process.stdin.on('end', () => process.exit(0))
 process.on('SIGTERM', () => {
   server.closeAllConnections()
   server.close(() => process.exit(0))
