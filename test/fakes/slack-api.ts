@@ -17,6 +17,12 @@ export interface SlackAnswer extends SlackCall {
 /** How Slack is down: every Web API call answers HTTP 500, or no connection is accepted at all. */
 export type SlackOutage = 'http500' | 'refused'
 
+/** Slack's per-channel limit on chat.postMessage: `perSecond` on average, `burst` at once. */
+export interface PostRate {
+  readonly perSecond: number
+  readonly burst: number
+}
+
 /** A scripted answer for the next call of a method instead of success. */
 export type SlackFailure = { status: 500 } | { status: 429; retryAfter: number } | { error: string }
 
@@ -26,9 +32,11 @@ export const BOT_ID = 'BBOT'
 /**
  * A loopback Slack Web API: answers the methods threaddesk calls the way Slack does, records
  * every call, and fails on request (HTTP 500, 429 with Retry-After, or `ok: false`). With a
- * `socket`, `apps.connections.open` hands out its URLs, as Slack does for Socket Mode.
+ * `socket`, `apps.connections.open` hands out its URLs, as Slack does for Socket Mode. With a
+ * `postRate`, chat.postMessage beyond it in one channel answers 429 with the Retry-After Slack
+ * would give (a token bucket per channel).
  */
-export async function startFakeSlack(opts: { socket?: FakeSlackSocket } = {}) {
+export async function startFakeSlack(opts: { socket?: FakeSlackSocket; postRate?: PostRate } = {}) {
   const calls: SlackCall[] = []
   const failures = new Map<string, SlackFailure[]>()
   /** What users.info says about someone beyond the defaults (a guest, another team's user…). */
@@ -123,6 +131,7 @@ export async function startFakeSlack(opts: { socket?: FakeSlackSocket } = {}) {
   /** Methods that answer 429 with this Retry-After (seconds) for as long as they are listed. */
   const rateLimited = new Map<string, number>()
   let outage: SlackOutage | undefined
+  const overRate = postLimiter(opts.postRate)
   const uploads: { path: string; bytes: Buffer }[] = []
   let uploadBase = ''
   const server = await listen(async (req, res) => {
@@ -140,7 +149,9 @@ export async function startFakeSlack(opts: { socket?: FakeSlackSocket } = {}) {
     const at = Date.now()
     calls.push({ method, args, at })
     if (outage === 'http500') return json(res, 500, { ok: false, error: 'internal_error' })
-    const limit = rateLimited.get(method)
+    const limit =
+      rateLimited.get(method) ??
+      (method === 'chat.postMessage' ? overRate(String(args.channel), at) : undefined)
     const failure =
       limit === undefined ? failures.get(method)?.shift() : { status: 429 as const, retryAfter: limit }
     if (failure === undefined) {
@@ -229,3 +240,23 @@ export async function startFakeSlack(opts: { socket?: FakeSlackSocket } = {}) {
   }
 }
 export type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>
+
+/**
+ * Per channel, a bucket of `burst` posts that refills at `perSecond`: a post takes one or is refused
+ * with the whole seconds until one is back. Without a rate, nothing is refused.
+ */
+function postLimiter(rate: PostRate | undefined): (channel: string, at: number) => number | undefined {
+  const buckets = new Map<string, { tokens: number; at: number }>()
+  return (channel, at) => {
+    if (rate === undefined) return undefined
+    const bucket = buckets.get(channel) ?? { tokens: rate.burst, at }
+    bucket.tokens = Math.min(rate.burst, bucket.tokens + ((at - bucket.at) / 1000) * rate.perSecond)
+    bucket.at = at
+    buckets.set(channel, bucket)
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1
+      return undefined
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / rate.perSecond))
+  }
+}

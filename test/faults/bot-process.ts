@@ -23,6 +23,8 @@ export interface BotStart {
   /** Counts the bot's incarnations in one scenario: #1, #2 after the first restart, … */
   readonly incarnation: number
   readonly mainJs: string
+  /** Options for node itself, before the script (`--cpu-prof`, `--import tsx`). */
+  readonly nodeArgs?: readonly string[]
   /** The working directory: a fresh folder with no .env, so the environment is the whole configuration. */
   readonly cwd: string
   readonly env: Readonly<Record<string, string>>
@@ -57,7 +59,7 @@ export class BotProcess {
   constructor(private readonly start: BotStart) {
     this.incarnation = start.incarnation
     this.log = createWriteStream(start.logFile, { flags: 'a' })
-    this.proc = spawn(process.execPath, [start.mainJs], {
+    this.proc = spawn(process.execPath, [...(start.nodeArgs ?? []), start.mainJs], {
       cwd: start.cwd,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...start.env },
       stdio: ['ignore', 'pipe', 'pipe'],

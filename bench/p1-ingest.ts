@@ -1,0 +1,246 @@
+/**
+ * P1 ingest: signed Telegram webhook updates into the built bot at a fixed concurrency, beside a
+ * bare node:http server driven by the same client with the same requests.
+ */
+import { readdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { WEBHOOK_SECRET } from './bot.js'
+import { allOk, closedLoop, openLoop, rateBetween, rateOf, type LoadResult, type Shot } from './load.js'
+import { summariseProfile, type ProfileSummary } from './profile.js'
+import { quantile, type Row } from './report.js'
+import { ingest, telegramUpdates } from './telegram-load.js'
+import { startCeiling, withBot, type BenchContext } from './world.js'
+
+export interface IngestSizes {
+  readonly updates: number
+  readonly customers: number
+  readonly concurrency: number
+  /** No update leaves after this many seconds: a bot that slows to a crawl ends the run. */
+  readonly budgetSeconds: number
+  /** How long the open-loop run at half the ceiling's rate lasts, s. */
+  readonly halfRateSeconds: number
+}
+
+const FIRST_CHAT_ID = 1_000_000
+/** Telegram's most webhook requests at once (max_connections): a bot that falls behind meets this wall. */
+const MAX_IN_FLIGHT = 100
+const WEBHOOK = '/webhooks/telegram'
+
+const round = (n: number) => Math.round(n * 10) / 10
+const summary = (r: LoadResult) => ({
+  answered: r.latencies.length,
+  unsent: r.unsent,
+  perSecond: Math.round(rateOf(r)),
+  p50Ms: round(quantile(r.latencies, 0.5)),
+  p99Ms: round(quantile(r.latencies, 0.99)),
+  maxMs: round(quantile(r.latencies, 1)),
+  statuses: r.statuses,
+})
+
+/** The rate in the run's first and last stretch (a tenth of it, 5 s at most): does it hold? */
+function steadiness(r: LoadResult) {
+  const stretch = Math.min(5_000, r.elapsedMs / 10)
+  return {
+    stretchS: round(stretch / 1000),
+    firstPerSecond: Math.round(rateBetween(r, 0, stretch)),
+    lastPerSecond: Math.round(rateBetween(r, r.elapsedMs - stretch, r.elapsedMs)),
+  }
+}
+
+export interface IngestOutcome {
+  readonly rows: Row[]
+  readonly profile?: ProfileSummary
+}
+
+interface Bare {
+  readonly full: LoadResult
+  readonly half: LoadResult
+  readonly halfRate: number
+}
+
+/** The ceiling: the same requests into a bare server, then its p99 at half its own rate. */
+async function measureCeiling(ctx: BenchContext, sizes: IngestSizes, shots: readonly Shot[]): Promise<Bare> {
+  ctx.progress(`P1: the ceiling (bare node:http), ${sizes.updates} updates, ${sizes.concurrency} at once`)
+  const ceiling = await startCeiling(resolve(import.meta.dirname, 'ceilings/ingest.ts'), {
+    SECRET: WEBHOOK_SECRET,
+  })
+  try {
+    const full = await closedLoop(`${ceiling.url}${WEBHOOK}`, shots, sizes.concurrency)
+    const halfRate = Math.max(1, Math.round(rateOf(full) / 2))
+    const half = await openLoop(
+      `${ceiling.url}${WEBHOOK}`,
+      halfRateShots(sizes, halfRate),
+      halfRate,
+      MAX_IN_FLIGHT,
+      {
+        budgetMs: sizes.halfRateSeconds * 1100,
+      },
+    )
+    return { full, half, halfRate }
+  } finally {
+    await ceiling.stop()
+  }
+}
+
+const halfRateShots = (sizes: IngestSizes, rate: number) =>
+  telegramUpdates(
+    Math.ceil(rate * sizes.halfRateSeconds),
+    sizes.customers,
+    FIRST_CHAT_ID,
+    (c, m) => `c${c}-h${m}`,
+  )
+
+export async function measureIngest(ctx: BenchContext, sizes: IngestSizes): Promise<IngestOutcome> {
+  const shots = telegramUpdates(sizes.updates, sizes.customers, FIRST_CHAT_ID)
+  const bare = await measureCeiling(ctx, sizes, shots)
+
+  ctx.progress(
+    `P1: threaddesk, the same ${sizes.updates} updates from ${sizes.customers} customers (at most ${sizes.budgetSeconds} s)`,
+  )
+  const { result, problems } = await withBot(
+    ctx,
+    'p1',
+    ctx.profileDir === undefined ? {} : { profileDir: ctx.profileDir },
+    async ({ bot }) => {
+      const idle = bot.memory().rssMb
+      const sampled: number[] = []
+      const timer = setInterval(() => sampled.push(bot.memory().rssMb), 100)
+      const ingested = await ingest(bot, shots, sizes.concurrency, sizes.budgetSeconds * 1000).finally(() =>
+        clearInterval(timer),
+      )
+      const after = bot.memory().rssMb
+      ctx.progress(
+        `P1: threaddesk at half the ceiling's rate, ${bare.halfRate} req/s for ${sizes.halfRateSeconds} s`,
+      )
+      const half = await openLoop(
+        `${bot.base}${WEBHOOK}`,
+        halfRateShots(sizes, bare.halfRate),
+        bare.halfRate,
+        MAX_IN_FLIGHT,
+        {
+          budgetMs: sizes.halfRateSeconds * 1100,
+        },
+      )
+      return {
+        pid: bot.process.pid,
+        startMs: bot.readyMs ?? 0,
+        idle,
+        peak: Math.max(after, ...sampled),
+        after,
+        ingested,
+        half,
+        window: {
+          fromMs: ingested.load.startedAt - bot.spawnedAt,
+          toMs: ingested.load.endedAt - bot.spawnedAt,
+        },
+      }
+    },
+  )
+  const { ingested, half } = result
+  const load = ingested.load
+  const sent = shots.length - load.unsent
+  const steady = steadiness(load)
+  const notes = [
+    ...(load.unsent > 0
+      ? [
+          `the ${sizes.budgetSeconds} s budget ran out: ${sent.toLocaleString('en')} of ${shots.length.toLocaleString('en')} updates sent`,
+        ]
+      : []),
+    ...(steady.lastPerSecond < steady.firstPerSecond / 2
+      ? [
+          `the rate fell from ${steady.firstPerSecond} req/s in the first ${steady.stretchS} s to ${steady.lastPerSecond} in the last`,
+        ]
+      : []),
+    ...([load, half].some((r) => !allOk(r))
+      ? [`not every request was answered 2xx: ${JSON.stringify([load.statuses, half.statuses])}`]
+      : []),
+    ...(ingested.stored < sent ? [`only ${ingested.stored} of ${sent} sent were stored`] : []),
+    ...problems,
+  ]
+  const halfNote =
+    half.unsent > 0
+      ? `${half.unsent.toLocaleString('en')} of ${(half.unsent + half.latencies.length).toLocaleString('en')} requests never left within ${sizes.halfRateSeconds} s (${MAX_IN_FLIGHT} waiting at once): the p99 of those answered understates it`
+      : undefined
+  const profile =
+    ctx.profileDir === undefined
+      ? undefined
+      : summariseProfile(mainThreadProfile(ctx.profileDir, result.pid), result.window)
+
+  const rows: Row[] = [
+    {
+      id: 'p1.ingest.rate',
+      measure: `P1 ingest: ${sizes.updates.toLocaleString('en')} webhook updates, ${sizes.customers.toLocaleString('en')} customers, ${sizes.concurrency} at once`,
+      unit: 'req/s',
+      threaddesk: rateOf(load),
+      ceiling: rateOf(bare.full),
+      target: { of: 'ratio', op: '>=', bound: 0.5 },
+      detail: { threaddesk: { ...summary(load), ...steady }, ceiling: summary(bare.full) },
+      ...(notes.length > 0 && { note: notes.join('; ') }),
+    },
+    {
+      id: 'p1.ingest.p99',
+      measure: `P1 ingest p99, ${sizes.concurrency} at once`,
+      unit: 'ms',
+      threaddesk: quantile(load.latencies, 0.99),
+      ceiling: quantile(bare.full.latencies, 0.99),
+      target: null,
+      detail: {
+        p50Ms: {
+          threaddesk: round(quantile(load.latencies, 0.5)),
+          ceiling: round(quantile(bare.full.latencies, 0.5)),
+        },
+      },
+    },
+    {
+      id: 'p1.ingest.half-rate-p99',
+      measure: `P1 ingest p99 at half the ceiling's rate (${bare.halfRate.toLocaleString('en')} req/s offered)`,
+      unit: 'ms',
+      threaddesk: quantile(half.latencies, 0.99),
+      ceiling: quantile(bare.half.latencies, 0.99),
+      target: { of: 'value', op: '<=', bound: 20 },
+      detail: { offeredPerSecond: bare.halfRate, threaddesk: summary(half), ceiling: summary(bare.half) },
+      ...(halfNote !== undefined && { note: halfNote }),
+    },
+    {
+      id: 'p1.ingest.stored',
+      measure: 'P1 time until every update sent is stored with its deliveries',
+      unit: 's',
+      threaddesk: ingested.storedMs / 1000,
+      ceiling: bare.full.elapsedMs / 1000,
+      target: null,
+      detail: { stored: ingested.stored, sent },
+    },
+    {
+      id: 'p1.rss',
+      measure: 'P1 RSS peak under ingest',
+      unit: 'MB',
+      threaddesk: result.peak,
+      ceiling: null,
+      target: null,
+      detail: {
+        idleMb: Math.round(result.idle),
+        peakMb: Math.round(result.peak),
+        afterMb: Math.round(result.after),
+      },
+      note: `idle ${Math.round(result.idle)} MB (empty database), peak ${Math.round(result.peak)} MB, ${Math.round(result.after)} MB after`,
+    },
+    {
+      id: 'p1.start',
+      measure: 'P1 start to /readyz, empty database',
+      unit: 's',
+      threaddesk: result.startMs / 1000,
+      ceiling: null,
+      target: null,
+    },
+  ]
+  return { rows, ...(profile !== undefined && { profile }) }
+}
+
+/** The profile of the bot's main thread (node names them CPU.date.time.pid.thread.seq.cpuprofile). */
+function mainThreadProfile(dir: string, pid: number | undefined): string {
+  const file = readdirSync(dir).find(
+    (f) => f.endsWith('.cpuprofile') && f.split('.')[3] === String(pid) && f.split('.')[4] === '0',
+  )
+  if (file === undefined) throw new Error(`no CPU profile of process ${pid} was written in ${dir}`)
+  return join(dir, file)
+}
