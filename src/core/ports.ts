@@ -165,6 +165,7 @@ export interface TicketView {
 export interface ThreadEntry {
   readonly direction: MessageDirection
   readonly kind: MessageKind
+  /** What was written; for a system line, the fact it states (see src/core/ticket-facts.ts). */
   readonly text: string
   /** The desk user id of the agent who wrote it, for replies and notes. */
   readonly author: string | null
