@@ -81,7 +81,7 @@ export function createSlackDesk(
 
     async postAlert(alert) {
       await call('chat.postMessage', () =>
-        client.chat.postMessage({ channel: supportChannel, text: alertText(alert, labelOf) }),
+        client.chat.postMessage({ channel: supportChannel, text: alertText(alert, labelOf, when) }),
       )
     },
 

@@ -1,7 +1,7 @@
 import { enqueueDelivery } from '../db/repos/deliveries.js'
 import type { Work } from './work.js'
 import { assertTransition } from './lifecycle.js'
-import type { DeskNotice } from './ports.js'
+import type { DeskAlert } from './delivery.js'
 import { textFor } from './templates.js'
 import { fillTemplate } from './texts.js'
 import type { HelpDeskDeps } from './desk-deps.js'
@@ -68,8 +68,8 @@ export function createAutomations(deps: HelpDeskDeps, work: Work, steps: TicketS
       })
     },
 
-    /** Queues a notice once per (job, period): a digest that already went out is not sent again. */
-    async notifyOnce(job: string, period: string, notice: DeskNotice): Promise<boolean> {
+    /** Tells the support channel once per (job, period): a digest that already went out is not sent again. */
+    async notifyOnce(job: string, period: string, alert: DeskAlert): Promise<boolean> {
       return inTransaction(async (tx, now) => {
         const claimed = await tx
           .insertInto('job_runs')
@@ -77,7 +77,7 @@ export function createAutomations(deps: HelpDeskDeps, work: Work, steps: TicketS
           .onConflict((oc) => oc.doNothing())
           .executeTakeFirst()
         if (claimed.numInsertedOrUpdatedRows !== 1n) return false
-        await enqueueDelivery(tx, null, { type: 'desk.notice', text: notice.text }, now)
+        await enqueueDelivery(tx, null, { type: 'desk.alert', alert }, now)
         return true
       })
     },

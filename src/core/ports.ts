@@ -188,7 +188,10 @@ export interface AgentDesk {
   react(thread: ThreadRef, ts: string, reaction: string, replaces?: string): Promise<void>
   /** Posts to the support channel itself, outside any ticket. */
   postNotice(notice: DeskNotice): Promise<void>
-  /** Tells the support channel something the outbox found (a target failing, back, a ticket rerouted). */
+  /**
+   * Tells the support channel something the outbox found (a target failing, back, a ticket
+   * rerouted), or the morning digest.
+   */
   postAlert(alert: DeskAlert): Promise<void>
 }
 
