@@ -1,9 +1,7 @@
 import { clockLabel } from '../../src/core/sla.js'
 import type { TicketFact } from '../../src/core/ticket-facts.js'
 import type { LabelOf } from '../channel-module.js'
-import { escapeText } from './text.js'
-
-const mention = (deskUserId: string) => `<@${deskUserId}>`
+import { escapeText, mention } from './text.js'
 
 const duration = (ms: number) =>
   ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : `${Math.round(ms / 60_000)} min`

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest'
+import { accessRemovedText, refusalText, roleSetText } from '../../../adapters/slack/answers.js'
+import { DeskError } from '../../../src/core/errors.js'
+
+describe("the core's answers to agents, in Slack's words", () => {
+  it('names people by mention, with the right article for each role', () => {
+    expect(roleSetText('U1', 'agent')).toBe('<@U1> is now an agent.')
+    expect(roleSetText('U1', 'supervisor')).toBe('<@U1> is now a supervisor.')
+    expect(roleSetText('U1', 'admin')).toBe('<@U1> is now an admin.')
+    expect(accessRemovedText('U1')).toBe('<@U1> can no longer work tickets. `/agents add` gives access back.')
+  })
+
+  it('words a refusal the core explained, and shows any other as the core said it', () => {
+    const already = new DeskError('conflict', 'U1 already has the role admin.', {
+      detail: { kind: 'already_has_role', deskUserId: 'U1', role: 'admin' },
+    })
+    expect(refusalText(already)).toBe('<@U1> is already an admin.')
+    const gone = new DeskError('conflict', 'U1 has no access to take away.', {
+      detail: { kind: 'no_access_to_remove', deskUserId: 'U1' },
+    })
+    expect(refusalText(gone)).toBe('<@U1> has no access to take away.')
+    expect(refusalText(new DeskError('forbidden', 'Only admins change roles.'))).toBe(
+      'Only admins change roles.',
+    )
+  })
+})
