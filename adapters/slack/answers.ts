@@ -1,3 +1,4 @@
+import { BULK_LIMIT, type BulkResult, type BulkSpec } from '../../src/core/bulk.js'
 import type { DeskError } from '../../src/core/errors.js'
 import type { AgentRole } from '../../src/core/model.js'
 import { mention } from './text.js'
@@ -22,4 +23,37 @@ export function refusalText(error: DeskError): string {
     case 'no_access_to_remove':
       return `${mention(detail.deskUserId)} has no access to take away.`
   }
+}
+
+/** A bulk action as the confirmation and the summary name it. */
+export function describeBulk(spec: BulkSpec): string {
+  switch (spec.action) {
+    case 'resolve':
+      return 'resolve'
+    case 'assign':
+      return `assign to ${mention(spec.arg ?? '')}`
+    case 'tag':
+      return `tag \`${spec.arg ?? ''}\``
+    case 'priority':
+      return `set priority ${spec.arg ?? ''}`
+  }
+}
+
+const SKIPS_SHOWN = 10
+
+/** What a bulk run did: how many changed, the first tickets skipped and why, and whether more are left. */
+export function bulkDoneText(spec: BulkSpec, result: BulkResult): string {
+  const { done, skipped } = result
+  // "Ticket #3 is already solved." reads "#3 (is already solved)" in the list.
+  const why = (error: DeskError) =>
+    refusalText(error)
+      .replace(/^Ticket #\d+ /, '')
+      .replace(/\.$/, '')
+  const shown = skipped.slice(0, SKIPS_SHOWN).map((s) => `#${s.ticketId} (${why(s.why)})`)
+  const skip =
+    skipped.length === 0
+      ? ''
+      : ` Skipped ${skipped.length}: ${shown.join(', ')}${skipped.length > SKIPS_SHOWN ? ', …' : ''}.`
+  const more = result.more ? ` Only the ${BULK_LIMIT} newest were done; run it again for the rest.` : ''
+  return `Done: ${describeBulk(spec)} on ${done} ticket${done === 1 ? '' : 's'}.${skip}${more}`
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { accessRemovedText, refusalText, roleSetText } from '../../../adapters/slack/answers.js'
+import {
+  accessRemovedText,
+  bulkDoneText,
+  describeBulk,
+  refusalText,
+  roleSetText,
+} from '../../../adapters/slack/answers.js'
+import { BULK_LIMIT } from '../../../src/core/bulk.js'
 import { DeskError } from '../../../src/core/errors.js'
 
 describe("the core's answers to agents, in Slack's words", () => {
@@ -21,6 +28,25 @@ describe("the core's answers to agents, in Slack's words", () => {
     expect(refusalText(gone)).toBe('<@U1> has no access to take away.')
     expect(refusalText(new DeskError('forbidden', 'Only admins change roles.'))).toBe(
       'Only admins change roles.',
+    )
+  })
+
+  it('names a bulk action, and sums up a run: what changed, the first skips and why, what is left', () => {
+    expect(describeBulk({ action: 'assign', arg: 'U2', filter: '' })).toBe('assign to <@U2>')
+    expect(describeBulk({ action: 'tag', arg: 'spam', filter: '' })).toBe('tag `spam`')
+    expect(describeBulk({ action: 'priority', arg: 'low', filter: '' })).toBe('set priority low')
+    const solved = (ticketId: number) => ({
+      ticketId,
+      why: new DeskError('conflict', `Ticket #${ticketId} is already solved.`),
+    })
+    const resolve = { action: 'resolve', filter: '' } as const
+    expect(bulkDoneText(resolve, { done: 1, skipped: [], more: false })).toBe('Done: resolve on 1 ticket.')
+    const many = Array.from({ length: 12 }, (_, i) => solved(i + 1))
+    expect(bulkDoneText(resolve, { done: 488, skipped: many, more: true })).toBe(
+      `Done: resolve on 488 tickets. Skipped 12: ${many
+        .slice(0, 10)
+        .map((s) => `#${s.ticketId} (is already solved)`)
+        .join(', ')}, …. Only the ${BULK_LIMIT} newest were done; run it again for the rest.`,
     )
   })
 })
