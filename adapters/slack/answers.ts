@@ -1,5 +1,6 @@
 import { BULK_LIMIT, type BulkResult, type BulkSpec } from '../../src/core/bulk.js'
 import type { DeskError } from '../../src/core/errors.js'
+import type { Actor, Assignment } from '../../src/core/helpdesk.js'
 import type { AgentRole } from '../../src/core/model.js'
 import { mention } from './text.js'
 
@@ -12,12 +13,18 @@ export const roleSetText = (deskUserId: string, role: AgentRole): string =>
 export const accessRemovedText = (deskUserId: string): string =>
   `${mention(deskUserId)} can no longer work tickets. \`/agents add\` gives access back.`
 
+/** Who has the ticket now, said to the agent who assigned it: "you" when they took it. */
+export const assignedText = (actor: Actor, { ticketId, assignee }: Assignment): string =>
+  `Ticket #${ticketId} is now assigned to ${assignee === actor.deskUserId ? 'you' : mention(assignee)}.`
+
 /** Why the core refused: in the desk's words when it said what the refusal is about, else as it said it. */
 export function refusalText(error: DeskError): string {
   const detail = error.detail
   switch (detail?.kind) {
     case undefined:
       return error.message
+    case 'already_assigned':
+      return `Ticket #${detail.ticketId} is already assigned to ${mention(detail.assignee)}.`
     case 'already_has_role':
       return `${mention(detail.deskUserId)} is already ${withArticle(detail.role)}.`
     case 'no_access_to_remove':

@@ -15,6 +15,7 @@ export type ErrorCode =
  * the error's message says the same in plain words for every other reader, such as the logs.
  */
 export type ErrorDetail =
+  | { readonly kind: 'already_assigned'; readonly ticketId: number; readonly assignee: string }
   | { readonly kind: 'already_has_role'; readonly deskUserId: string; readonly role: AgentRole }
   | { readonly kind: 'no_access_to_remove'; readonly deskUserId: string }
 

@@ -115,6 +115,9 @@ describe('canned replies and roles', () => {
       expect(await h.slash('/assign', `${ticket.id} <@${AGENT}>`, 'UNEW')).toBe(
         `Ticket #${ticket.id} is now assigned to <@${AGENT}>.`,
       )
+      expect(await h.slash('/assign', `${ticket.id} <@${AGENT}>`, 'UNEW')).toBe(
+        `:warning: Ticket #${ticket.id} is already assigned to <@${AGENT}>.`,
+      )
       const list = await h.slash('/agents', 'list', AGENT)
       expect(list.split('\n').slice(0, 3)).toEqual([
         '*Agents*',

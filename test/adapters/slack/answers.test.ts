@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import {
   accessRemovedText,
+  assignedText,
   bulkDoneText,
   describeBulk,
   refusalText,
   roleSetText,
 } from '../../../adapters/slack/answers.js'
 import { BULK_LIMIT } from '../../../src/core/bulk.js'
+import { asTicketId } from '../../../src/core/model.js'
 import { DeskError } from '../../../src/core/errors.js'
 
 describe("the core's answers to agents, in Slack's words", () => {
@@ -48,5 +50,24 @@ describe("the core's answers to agents, in Slack's words", () => {
         .map((s) => `#${s.ticketId} (is already solved)`)
         .join(', ')}, …. Only the ${BULK_LIMIT} newest were done; run it again for the rest.`,
     )
+  })
+
+  it('says who has a ticket now, and who had it already', () => {
+    expect(assignedText({ deskUserId: 'U1' }, { ticketId: asTicketId(4), assignee: 'U1' })).toBe(
+      'Ticket #4 is now assigned to you.',
+    )
+    expect(assignedText({ deskUserId: 'U1' }, { ticketId: asTicketId(4), assignee: 'U2' })).toBe(
+      'Ticket #4 is now assigned to <@U2>.',
+    )
+    const taken = new DeskError('conflict', 'Ticket #4 is already assigned to U2.', {
+      detail: { kind: 'already_assigned', ticketId: 4, assignee: 'U2' },
+    })
+    expect(refusalText(taken)).toBe('Ticket #4 is already assigned to <@U2>.')
+    expect(
+      bulkDoneText(
+        { action: 'assign', arg: 'U2', filter: '' },
+        { done: 2, skipped: [{ ticketId: 4, why: taken }], more: false },
+      ),
+    ).toBe('Done: assign to <@U2> on 2 tickets. Skipped 1: #4 (is already assigned to <@U2>).')
   })
 })
