@@ -4,9 +4,14 @@ import type { Actor, Assignment } from '../../src/core/helpdesk.js'
 import type { AgentRole } from '../../src/core/model.js'
 import { mention } from './text.js'
 
+/*
+ * What the core answered an agent, in Slack's words: people as mentions. The core returns what
+ * happened (an assignment, a role, a bulk run's counts) or refuses with a DeskError whose detail
+ * says what it is about; these functions write the sentences.
+ */
+
 const withArticle = (role: AgentRole) => `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}`
 
-/** What the core answered an agent, in Slack's words: people as mentions. */
 export const roleSetText = (deskUserId: string, role: AgentRole): string =>
   `${mention(deskUserId)} is now ${withArticle(role)}.`
 

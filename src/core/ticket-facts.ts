@@ -11,7 +11,10 @@ export type TicketFact = Undelivered | AutoSolved | SlaBreach | SlaWarning
 /** A message that did not reach the customer, and the platform's reason. */
 export interface Undelivered {
   readonly kind: 'undelivered'
-  /** A message of the conversation, or one sent outside it (a greeting before any ticket). */
+  /**
+   * `message`: one of the ticket's messages to the customer (a reply, a template, an automatic
+   * message); `direct`: another send bound to the ticket (the outbox queues none today).
+   */
   readonly what: 'message' | 'direct'
   /** The channel that reported the failure after it took the message; null when it refused the send. */
   readonly reportedBy: Channel | null
