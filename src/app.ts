@@ -183,7 +183,6 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     helpdesk,
     sla,
     automations: config.automations,
-    labelOf: config.catalog.labelOf,
     log,
   }
   const scheduler = createScheduler(jobDeps, clock, log)

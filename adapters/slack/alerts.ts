@@ -1,5 +1,6 @@
 import type { DeskAlert } from '../../src/core/delivery.js'
 import type { LabelOf } from '../channel-module.js'
+import { digestText } from './digest-text.js'
 import { escapeText } from './text.js'
 
 /** A conversation the outbox talks to, as people say it. */
@@ -10,8 +11,11 @@ function targetName(target: string, labelOf: LabelOf): string {
   return `${escapeText(labelOf(channel))} (chat ${escapeText(to)})`
 }
 
-/** What the outbox found, in words for the support channel. Reasons came from outside: escaped. */
-export function alertText(alert: DeskAlert, labelOf: LabelOf): string {
+/**
+ * What the outbox found, or the digest, in words for the support channel; `labelOf` names a
+ * channel, `when` writes a time as the team reads it. Reasons came from outside: escaped.
+ */
+export function alertText(alert: DeskAlert, labelOf: LabelOf, when: (at: Date) => string): string {
   switch (alert.kind) {
     case 'deliveries_failing':
       return `:rotating_light: Deliveries to ${targetName(alert.target, labelOf)} have been failing for ${alert.minutes} min (${escapeText(alert.reason)}). They are retried until they go through; nothing is dropped.`
@@ -23,5 +27,7 @@ export function alertText(alert: DeskAlert, labelOf: LabelOf): string {
       const where = alert.ticketId === null ? '' : ` for ticket #${alert.ticketId}`
       return `:warning: Something could not be shown in Slack${where}: ${escapeText(alert.reason)}`
     }
+    case 'digest':
+      return digestText(alert.digest, labelOf, when)
   }
 }

@@ -1,6 +1,8 @@
 import type { KnownBlock } from '@slack/types'
 import { PRIORITIES, statusLabel, type MessageKind, type Priority } from '../../src/core/model.js'
 import type { ThreadEntry, TicketView } from '../../src/core/ports.js'
+import { readFact } from '../../src/core/ticket-facts.js'
+import { factText } from './facts-text.js'
 import { escapeText } from './text.js'
 import type { LabelOf } from '../channel-module.js'
 
@@ -203,8 +205,16 @@ function body(entry: ThreadEntry): string {
   return `_[${kindLabel[entry.kind]}]_${text === '' ? '' : ` ${text}`}`
 }
 
-/** One entry of a ticket's thread: a customer's message, a reply sent elsewhere, a note, a system line. */
-export function threadEntry(t: TicketView, entry: ThreadEntry, labelOf: LabelOf): SlackPost {
+/**
+ * One entry of a ticket's thread: a customer's message, a reply sent elsewhere, a note, a system
+ * line; `when` writes a time as the team reads it.
+ */
+export function threadEntry(
+  t: TicketView,
+  entry: ThreadEntry,
+  labelOf: LabelOf,
+  when: (at: Date) => string,
+): SlackPost {
   switch (entry.direction) {
     case 'inbound':
       // Shown under the customer's name, so the thread reads as the conversation it is.
@@ -219,7 +229,10 @@ export function threadEntry(t: TicketView, entry: ThreadEntry, labelOf: LabelOf)
         : { text: `:outbox_tray: *Reply by <@${entry.author}>, sent to the customer:*\n${body(entry)}` }
     case 'note':
       return { text: `:lock: *Private note by <@${entry.author ?? 'unknown'}>:*\n${body(entry)}` }
-    case 'system':
-      return { text: entry.text }
+    case 'system': {
+      // A line stored before system lines were facts holds its words already.
+      const fact = readFact(entry.text)
+      return { text: fact === undefined ? entry.text : factText(t.id, fact, labelOf, when) }
+    }
   }
 }

@@ -5,6 +5,7 @@ import type { AgentStatus } from '../../src/core/lifecycle.js'
 import type { CannedReplies } from '../../src/core/canned.js'
 import type { HistoryLine, TicketFields } from '../../src/core/ticket-fields.js'
 import { fromSlackText, parseMention, parseTicketNumber } from './text.js'
+import { assignedText } from './answers.js'
 import { noteBody } from './classify.js'
 import { toPlatformText } from './to-platform-text.js'
 import type { ChannelCatalog } from '../channel-module.js'
@@ -95,7 +96,7 @@ export const COMMANDS = {
             : `\`${token}\` is not a linked mention: pick the person from Slack's @ list.`,
         )
       }
-      return (await helpdesk.assign(actor, id, user, origin)).text
+      return assignedText(actor, await helpdesk.assign(actor, id, user, origin))
     },
   },
   template: {
@@ -109,7 +110,7 @@ export const COMMANDS = {
   },
   take: {
     run: async ({ helpdesk }, actor, id, _rest, origin) =>
-      (await helpdesk.assign(actor, id, actor.deskUserId, origin)).text,
+      assignedText(actor, await helpdesk.assign(actor, id, actor.deskUserId, origin)),
   },
   resolve: statusCommand('solved'),
   pending: statusCommand('pending'),

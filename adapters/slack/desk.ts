@@ -1,19 +1,25 @@
 import type { WebClient } from '@slack/web-api'
 import { DeskError } from '../../src/core/errors.js'
+import type { BusinessHours } from '../../src/core/hours.js'
 import type { AgentDesk } from '../../src/core/ports.js'
 import { rootMessage, threadEntry } from './blocks.js'
 import { alertText } from './alerts.js'
 import { call } from './errors.js'
 import type { ChannelCatalog } from '../channel-module.js'
 
-/** Tickets as Slack threads in the support channel: the outbox's way to the agents. */
+/**
+ * Tickets as Slack threads in the support channel: the outbox's way to the agents. Times in the
+ * lines it writes are given in the team's business-hours zone.
+ */
 export function createSlackDesk(
   client: WebClient,
   supportChannel: string,
   types: readonly string[],
   channels: ChannelCatalog,
+  hours: Pick<BusinessHours, 'format'>,
 ): AgentDesk {
   const { labelOf } = channels
+  const when = (at: Date) => hours.format(at)
   return {
     // chat.postMessage: about one a second per channel, short bursts allowed; edits and reactions: tier 3.
     rates: { post: { perSecond: 1, burst: 4 }, edit: { perSecond: 50 / 60, burst: 10 } },
@@ -42,7 +48,7 @@ export function createSlackDesk(
     },
 
     async postToThread(ticket, entry) {
-      const post = threadEntry(ticket, entry, labelOf)
+      const post = threadEntry(ticket, entry, labelOf, when)
       const res = await call('chat.postMessage', () =>
         client.chat.postMessage({
           channel: ticket.thread.channel,
@@ -75,7 +81,7 @@ export function createSlackDesk(
 
     async postAlert(alert) {
       await call('chat.postMessage', () =>
-        client.chat.postMessage({ channel: supportChannel, text: alertText(alert, labelOf) }),
+        client.chat.postMessage({ channel: supportChannel, text: alertText(alert, labelOf, when) }),
       )
     },
 

@@ -195,7 +195,7 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
   }
 
   return {
-    desk: createSlackDesk(app.client, opts.supportChannel, opts.ticketTypes, opts.channels),
+    desk: createSlackDesk(app.client, opts.supportChannel, opts.ticketTypes, opts.channels, opts.hours),
 
     routes: () =>
       httpReceiver === undefined

@@ -22,6 +22,9 @@ export function fromSlackText(text: string): string {
     .replace(/&amp;/g, '&')
 }
 
+/** A desk user as Slack names them: a mention. */
+export const mention = (deskUserId: string): string => `<@${deskUserId}>`
+
 /** The user id in a Slack mention (`<@U123>` or `<@U123|name>`), or undefined. */
 export function parseMention(token: string): string | undefined {
   return /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(token)?.[1]

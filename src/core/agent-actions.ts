@@ -13,7 +13,7 @@ import { assertTransition, type AgentStatus } from './lifecycle.js'
 import { asTicketId, statusLabel, type TicketId } from './model.js'
 import type { TemplateMessage, ThreadRef, TicketView } from './ports.js'
 import { toTicketView } from './views.js'
-import { UNDO_WAITING, type HelpDeskDeps, type Outcome } from './desk-deps.js'
+import { UNDO_WAITING, type Assignment, type HelpDeskDeps, type Outcome } from './desk-deps.js'
 import type { TicketSteps } from './ticket-steps.js'
 
 type Tx = Db
@@ -275,7 +275,7 @@ export function createAgentActions(deps: HelpDeskDeps, work: Work, steps: Ticket
       ticketId: number,
       assigneeDeskUserId: string,
       origin?: Origin,
-    ): Promise<Outcome> {
+    ): Promise<Assignment> {
       return inTransaction(async (tx, now) => {
         await claimOnce(tx, origin, now)
         const ticket = await requireTicket(tx, ticketId)
@@ -294,15 +294,17 @@ export function createAgentActions(deps: HelpDeskDeps, work: Work, steps: Ticket
         if (ticket.assignee_id === assignee.id) {
           throw new DeskError(
             'conflict',
-            `Ticket #${ticket.id} is already assigned to <@${assigneeDeskUserId}>.`,
+            `Ticket #${ticket.id} is already assigned to ${assigneeDeskUserId}.`,
+            {
+              detail: { kind: 'already_assigned', ticketId: ticket.id, assignee: assigneeDeskUserId },
+            },
           )
         }
         await assignTo(tx, ticket, assignee, agent, now)
         if (ticket.status === 'new')
           await changeStatus(tx, ticket, 'open', { actor: 'agent', agentId: agent.id }, now)
         await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
-        const whom = self ? 'you' : `<@${assigneeDeskUserId}>`
-        return { ticketId: asTicketId(ticket.id), text: `Ticket #${ticket.id} is now assigned to ${whom}.` }
+        return { ticketId: asTicketId(ticket.id), assignee: assigneeDeskUserId }
       })
     },
 

@@ -33,8 +33,11 @@ export function createAgents(deps: WorkDeps) {
   }
 
   return {
-    /** Gives a desk user a role (and access, if it was taken away); admins only. The last admin cannot step down. */
-    async setRole(actor: Actor, deskUserId: string, role: string): Promise<string> {
+    /**
+     * Gives a desk user a role (and access, if it was taken away); admins only. The last admin
+     * cannot step down. Returns the role given.
+     */
+    async setRole(actor: Actor, deskUserId: string, role: string): Promise<AgentRole> {
       if (!ROLES.includes(role as AgentRole)) {
         throw new DeskError('invalid', `\`${role}\` is not a role; choose ${ROLES.join(', ')}.`)
       }
@@ -46,21 +49,22 @@ export function createAgents(deps: WorkDeps) {
           .where('desk_user_id', '=', deskUserId)
           .executeTakeFirst()
         const target = await ensureAgent(tx, deskUserId, now)
-        const article = role === 'agent' ? 'an' : 'a'
         if (known !== undefined && target.role === role && target.removed_at === null)
-          throw new DeskError('conflict', `<@${deskUserId}> is already ${article} ${role}.`)
+          throw new DeskError('conflict', `${deskUserId} already has the role ${role}.`, {
+            detail: { kind: 'already_has_role', deskUserId, role: target.role },
+          })
         if (target.role === 'admin' && role !== 'admin') await requireAnotherAdmin(tx, target.id)
         await tx
           .updateTable('agents')
           .set({ role: role as AgentRole, removed_at: null })
           .where('id', '=', target.id)
           .execute()
-        return `<@${deskUserId}> is now ${article} ${role}.`
+        return role as AgentRole
       })
     },
 
     /** Takes a desk user's access away; admins only. Their past work stays theirs. */
-    async remove(actor: Actor, deskUserId: string): Promise<string> {
+    async remove(actor: Actor, deskUserId: string): Promise<void> {
       return inTransaction(async (tx, now) => {
         await requireAdmin(tx, actor, now)
         const target = await tx
@@ -69,7 +73,9 @@ export function createAgents(deps: WorkDeps) {
           .where('desk_user_id', '=', deskUserId)
           .executeTakeFirst()
         if (target?.removed_at != null)
-          throw new DeskError('conflict', `<@${deskUserId}> has no access to take away.`)
+          throw new DeskError('conflict', `${deskUserId} has no access to take away.`, {
+            detail: { kind: 'no_access_to_remove', deskUserId },
+          })
         if (target === undefined) {
           // Someone who acts through the agent group: remembered as removed, so the group lets them in no more.
           await tx
@@ -80,7 +86,6 @@ export function createAgents(deps: WorkDeps) {
           if (target.role === 'admin') await requireAnotherAdmin(tx, target.id)
           await tx.updateTable('agents').set({ removed_at: now }).where('id', '=', target.id).execute()
         }
-        return `<@${deskUserId}> can no longer work tickets. \`/agents add\` gives access back.`
       })
     },
 

@@ -1,11 +1,12 @@
 import { enqueueDelivery } from '../db/repos/deliveries.js'
 import type { Work } from './work.js'
 import { assertTransition } from './lifecycle.js'
-import type { DeskNotice } from './ports.js'
+import type { DeskAlert } from './delivery.js'
 import { textFor } from './templates.js'
 import { fillTemplate } from './texts.js'
 import type { HelpDeskDeps } from './desk-deps.js'
 import type { TicketSteps } from './ticket-steps.js'
+import type { AutoSolved, SlaBreach, SlaWarning } from './ticket-facts.js'
 
 /** What the scheduler does to tickets: close, SLA alerts, reminders, automatic solves, once-a-period notices. */
 export function createAutomations(deps: HelpDeskDeps, work: Work, steps: TicketSteps) {
@@ -28,15 +29,10 @@ export function createAutomations(deps: HelpDeskDeps, work: Work, steps: TicketS
      * Says an SLA alert in the ticket's thread, once: `key` names the clock's run (a clock and
      * when it started), so each run warns once and breaches once.
      */
-    async slaAlert(
-      ticketId: number,
-      level: 'warning' | 'breach',
-      key: string,
-      text: string,
-    ): Promise<boolean> {
+    async slaAlert(ticketId: number, key: string, alert: SlaWarning | SlaBreach): Promise<boolean> {
       return inTransaction(async (tx, now) => {
-        if (!(await recordOnce(tx, ticketId, `sla_${level}`, key, now))) return false
-        await postSystemLine(tx, ticketId, text, now)
+        if (!(await recordOnce(tx, ticketId, alert.kind, key, now))) return false
+        await postSystemLine(tx, ticketId, alert, now)
         await enqueueDelivery(tx, ticketId, { type: 'desk.update' }, now)
         return true
       })
@@ -61,19 +57,19 @@ export function createAutomations(deps: HelpDeskDeps, work: Work, steps: TicketS
     },
 
     /** Solves a ticket that waited too long for the customer; says why in the thread. */
-    async autoSolve(ticketId: number, why: string): Promise<boolean> {
+    async autoSolve(ticketId: number, why: AutoSolved): Promise<boolean> {
       return inTransaction(async (tx, now) => {
         const ticket = await requireTicket(tx, ticketId)
         if (ticket.status !== 'pending') return false
         await changeStatus(tx, ticket, 'solved', { actor: 'system' }, now)
-        await postSystemLine(tx, ticketId, `:robot_face: Solved automatically: ${why}`, now)
+        await postSystemLine(tx, ticketId, why, now)
         await enqueueDelivery(tx, ticketId, { type: 'desk.update' }, now)
         return true
       })
     },
 
-    /** Queues a notice once per (job, period): a digest that already went out is not sent again. */
-    async notifyOnce(job: string, period: string, notice: DeskNotice): Promise<boolean> {
+    /** Tells the support channel once per (job, period): a digest that already went out is not sent again. */
+    async notifyOnce(job: string, period: string, alert: DeskAlert): Promise<boolean> {
       return inTransaction(async (tx, now) => {
         const claimed = await tx
           .insertInto('job_runs')
@@ -81,7 +77,7 @@ export function createAutomations(deps: HelpDeskDeps, work: Work, steps: TicketS
           .onConflict((oc) => oc.doNothing())
           .executeTakeFirst()
         if (claimed.numInsertedOrUpdatedRows !== 1n) return false
-        await enqueueDelivery(tx, null, { type: 'desk.notice', text: notice.text }, now)
+        await enqueueDelivery(tx, null, { type: 'desk.alert', alert }, now)
         return true
       })
     },

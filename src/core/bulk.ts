@@ -2,7 +2,7 @@ import { personRef } from './person-ref.js'
 import type { Db } from '../db/connection.js'
 import { ensureAgent } from '../db/repos/agents.js'
 import { iso, type Clock } from './clock.js'
-import { DeskError, describeError, isDeskError } from './errors.js'
+import { DeskError, isDeskError } from './errors.js'
 import type { Actor } from './actor.js'
 import type { Channel } from './model.js'
 import type { HelpDesk } from './helpdesk.js'
@@ -42,14 +42,15 @@ export function parseBulk(text: string): BulkSpec {
   return { action: action as BulkAction, arg: user ?? arg.toLowerCase(), filter: filter.join(' ') }
 }
 
-export const describeBulk = (spec: BulkSpec): string =>
-  spec.action === 'resolve'
-    ? 'resolve'
-    : spec.action === 'assign'
-      ? `assign to <@${spec.arg}>`
-      : spec.action === 'tag'
-        ? `tag \`${spec.arg}\``
-        : `set priority ${spec.arg}`
+/** What a bulk run did; the desk words it. */
+export interface BulkResult {
+  /** How many tickets changed. */
+  readonly done: number
+  /** Tickets left as they were (already solved, closed…), and why. */
+  readonly skipped: readonly { readonly ticketId: number; readonly why: DeskError }[]
+  /** More tickets matched than one run changes (BULK_LIMIT): running it again does the rest. */
+  readonly more: boolean
+}
 
 export type Bulk = ReturnType<typeof createBulk>
 
@@ -79,8 +80,8 @@ export function createBulk(deps: {
       return Number(row.n)
     },
 
-    /** Applies the action to each selected ticket (newest first, at most BULK_LIMIT); says what happened. */
-    async apply(actor: Actor, spec: BulkSpec): Promise<string> {
+    /** Applies the action to each selected ticket (newest first, at most BULK_LIMIT); reports what happened. */
+    async apply(actor: Actor, spec: BulkSpec): Promise<BulkResult> {
       await requireSupervisor(actor)
       const rows = await selectTickets(db, parseFilter(spec.filter, actor.deskUserId, channels), clock.now())
         .select('t.id')
@@ -89,7 +90,7 @@ export function createBulk(deps: {
         .execute()
       const ids = rows.slice(0, BULK_LIMIT).map((r) => r.id)
       let done = 0
-      const skipped: string[] = []
+      const skipped: { ticketId: number; why: DeskError }[] = []
       for (const id of ids) {
         try {
           if (spec.action === 'resolve') await helpdesk.setStatus(actor, id, 'solved')
@@ -100,20 +101,10 @@ export function createBulk(deps: {
         } catch (error) {
           // One ticket that cannot change (already solved, closed) does not stop the others.
           if (!isDeskError(error) || error.code === 'invalid' || error.code === 'forbidden') throw error
-          skipped.push(
-            `#${id} (${describeError(error)
-              .replace(/^Ticket #\d+ /, '')
-              .replace(/\.$/, '')})`,
-          )
+          skipped.push({ ticketId: id, why: error })
         }
       }
-      const more =
-        rows.length > BULK_LIMIT ? ` Only the ${BULK_LIMIT} newest were done; run it again for the rest.` : ''
-      const skip =
-        skipped.length === 0
-          ? ''
-          : ` Skipped ${skipped.length}: ${skipped.slice(0, 10).join(', ')}${skipped.length > 10 ? ', …' : ''}.`
-      return `Done: ${describeBulk(spec)} on ${done} ticket${done === 1 ? '' : 's'}.${skip}${more}`
+      return { done, skipped, more: rows.length > BULK_LIMIT }
     },
   }
 }

@@ -1,8 +1,9 @@
-import type { Channel, Lane } from './model.js'
+import type { Channel, Lane, TicketStatus } from './model.js'
 
 /**
- * What the outbox has to tell the support channel, as facts: the desk puts them into words.
- * `target` names a conversation (`slack:C…`, `telegram:123`, `customer-info:7`).
+ * What the support channel should hear, as facts: the outbox's alerts and the scheduler's morning
+ * digest. The desk puts them into words. `target` names a conversation (`slack:C…`,
+ * `telegram:123`, `customer-info:7`).
  */
 export type DeskAlert =
   | {
@@ -14,6 +15,25 @@ export type DeskAlert =
   | { readonly kind: 'deliveries_recovered'; readonly target: string }
   | { readonly kind: 'ticket_rerouted'; readonly ticketId: number; readonly reason: string }
   | { readonly kind: 'not_shown'; readonly ticketId: number | null; readonly reason: string }
+  | { readonly kind: 'digest'; readonly digest: Digest }
+
+/** The morning's figures: tickets that need work, SLA breaches, and who waits longest. */
+export interface Digest {
+  /** The team's local day it is for (YYYY-MM-DD). */
+  readonly day: string
+  /** Tickets that need work, by status, in the order to show them. */
+  readonly open: readonly { readonly status: TicketStatus; readonly count: number }[]
+  /** SLA breaches in the last 24 hours. */
+  readonly slaBreaches: number
+  /** The tickets waiting longest for an answer, oldest first; `since` is an ISO time. */
+  readonly waiting: readonly {
+    readonly ticketId: number
+    readonly channel: Channel
+    /** The customer's name as their platform gave it. */
+    readonly customer: string
+    readonly since: string
+  }[]
+}
 
 /**
  * What one outbox row asks for. Rows name the ticket and message rather than carry rendered

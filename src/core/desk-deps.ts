@@ -33,6 +33,12 @@ export interface Outcome {
   readonly text: string
 }
 
+/** An assignment made: the ticket and who has it now (a desk user id); the desk says it in its words. */
+export interface Assignment {
+  readonly ticketId: TicketId
+  readonly assignee: string
+}
+
 /** The reactions that show a typed reply's undo window: waiting, then sent. */
 export const UNDO_WAITING = 'hourglass_flowing_sand'
 export const UNDO_SENT = 'white_check_mark'

@@ -1,3 +1,5 @@
+import type { AgentRole } from './model.js'
+
 export type ErrorCode =
   | 'not_found'
   | 'forbidden'
@@ -7,6 +9,15 @@ export type ErrorCode =
   | 'unavailable'
   | 'rejected'
   | 'duplicate'
+
+/**
+ * What a refusal is about, as facts, for a desk that names people its own way (a Slack mention);
+ * the error's message says the same in plain words for every other reader, such as the logs.
+ */
+export type ErrorDetail =
+  | { readonly kind: 'already_assigned'; readonly ticketId: number; readonly assignee: string }
+  | { readonly kind: 'already_has_role'; readonly deskUserId: string; readonly role: AgentRole }
+  | { readonly kind: 'no_access_to_remove'; readonly deskUserId: string }
 
 /**
  * The one error type of threaddesk. `message` is written for the person who reads it
@@ -20,11 +31,19 @@ export class DeskError extends Error {
   readonly retryAfterMs: number | undefined
   /** The platform's own name for the failure (`not_in_channel`, `429`…), for what to aggregate on. */
   readonly platformCode: string | undefined
+  /** What a refusal is about, when the desk words it itself. */
+  readonly detail: ErrorDetail | undefined
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { retryable?: boolean; retryAfterMs?: number; cause?: unknown; platformCode?: string } = {},
+    options: {
+      retryable?: boolean
+      retryAfterMs?: number
+      cause?: unknown
+      platformCode?: string
+      detail?: ErrorDetail
+    } = {},
   ) {
     super(message, { cause: options.cause })
     this.name = 'DeskError'
@@ -32,6 +51,7 @@ export class DeskError extends Error {
     this.retryable = options.retryable ?? (code === 'rate_limited' || code === 'unavailable')
     this.retryAfterMs = options.retryAfterMs
     this.platformCode = options.platformCode
+    this.detail = options.detail
   }
 }
 

@@ -8,7 +8,7 @@ import { createWork } from './work.js'
 export type { Actor } from './actor.js'
 export type { AgentActions } from './agent-actions.js'
 export type { Automations } from './automations.js'
-export { UNDO_SENT, UNDO_WAITING, type HelpDeskDeps, type Outcome } from './desk-deps.js'
+export { UNDO_SENT, UNDO_WAITING, type Assignment, type HelpDeskDeps, type Outcome } from './desk-deps.js'
 export type { Intake } from './intake.js'
 export type { Origin } from './work.js'
 

@@ -17,6 +17,7 @@ import { textFor } from './templates.js'
 import { fillTemplate } from './texts.js'
 import type { HelpDeskDeps } from './desk-deps.js'
 import type { TicketSteps } from './ticket-steps.js'
+import type { Undelivered } from './ticket-facts.js'
 
 const SUBJECT_MAX = 120
 
@@ -213,8 +214,9 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
           .where('id', '=', message.id)
           .execute()
         if (update.status === 'failed') {
-          const what = `A message to the customer on ${deps.labelOf?.(update.channel) ?? update.channel}`
-          await markUndelivered(tx, message.ticket_id, what, update.reason ?? 'no reason given', now)
+          const reason = update.reason ?? 'no reason given'
+          const fact = { kind: 'undelivered', what: 'message', reportedBy: update.channel, reason } as const
+          await markUndelivered(tx, message.ticket_id, fact, now)
         } else if (update.status !== 'sent') {
           const reaction = update.status === 'read' ? 'eyes' : 'white_check_mark'
           await enqueueDelivery(
@@ -228,8 +230,8 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
     },
 
     /** Records that a delivery failed for good, where the agents of the ticket will see it. */
-    async reportUndelivered(ticketId: number, what: string, reason: string): Promise<void> {
-      await inTransaction((tx, now) => markUndelivered(tx, ticketId, what, reason, now))
+    async reportUndelivered(ticketId: number, fact: Undelivered): Promise<void> {
+      await inTransaction((tx, now) => markUndelivered(tx, ticketId, fact, now))
     },
 
     /** Queues a notice for the support channel. */

@@ -191,8 +191,8 @@ export function createOutbox(deps: OutboxDeps) {
     await finishDelivery(db, row, { status: 'failed', error: reason }, iso(new Date(at)))
     log.error({ ...context, err: error }, 'delivery failed for good')
     if (row.ticket_id !== null && row.lane === 'customer') {
-      const what = payload.type === 'customer.message' ? 'A message to the customer' : 'A customer message'
-      await helpdesk.reportUndelivered(row.ticket_id, what, reason)
+      const what = payload.type === 'customer.message' ? 'message' : 'direct'
+      await helpdesk.reportUndelivered(row.ticket_id, { kind: 'undelivered', what, reportedBy: null, reason })
     } else if (payload.type !== 'desk.notice' && payload.type !== 'desk.alert') {
       await alert({ kind: 'not_shown', ticketId: row.ticket_id, reason })
     }

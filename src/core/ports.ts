@@ -165,6 +165,7 @@ export interface TicketView {
 export interface ThreadEntry {
   readonly direction: MessageDirection
   readonly kind: MessageKind
+  /** What was written; for a system line, the fact it states (see src/core/ticket-facts.ts). */
   readonly text: string
   /** The desk user id of the agent who wrote it, for replies and notes. */
   readonly author: string | null
@@ -187,7 +188,10 @@ export interface AgentDesk {
   react(thread: ThreadRef, ts: string, reaction: string, replaces?: string): Promise<void>
   /** Posts to the support channel itself, outside any ticket. */
   postNotice(notice: DeskNotice): Promise<void>
-  /** Tells the support channel something the outbox found (a target failing, back, a ticket rerouted). */
+  /**
+   * Tells the support channel something the outbox found (a target failing, back, a ticket
+   * rerouted), or the morning digest.
+   */
   postAlert(alert: DeskAlert): Promise<void>
 }
 

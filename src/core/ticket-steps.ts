@@ -4,10 +4,11 @@ import { enqueueDelivery } from '../db/repos/deliveries.js'
 import { recordEvent } from '../db/repos/events.js'
 import { insertMessage } from '../db/repos/messages.js'
 import type { Agent, Ticket } from '../db/schema.js'
-import { inert } from './untrusted.js'
+import { redactSecrets } from './untrusted.js'
 import type { TicketStatus } from './model.js'
 import { pickAgent } from './assignment.js'
 import type { HelpDeskDeps } from './desk-deps.js'
+import { encodeFact, type TicketFact, type Undelivered } from './ticket-facts.js'
 
 type Tx = Db
 
@@ -75,13 +76,13 @@ export function createTicketSteps(deps: HelpDeskDeps) {
     )
   }
 
-  /** Puts a line into the ticket's thread that only agents see. */
-  async function postSystemLine(tx: Tx, ticketId: number, text: string, now: string): Promise<void> {
+  /** Puts a line into the ticket's thread that only agents see: a fact, which the desk words. */
+  async function postSystemLine(tx: Tx, ticketId: number, fact: TicketFact, now: string): Promise<void> {
     const message = await insertMessage(tx, {
       ticket_id: ticketId,
       direction: 'system',
       kind: 'text',
-      text,
+      text: encodeFact(fact),
       created_at: now,
     })
     await enqueueDelivery(tx, ticketId, { type: 'desk.entry', messageId: message.id }, now)
@@ -120,15 +121,10 @@ export function createTicketSteps(deps: HelpDeskDeps) {
   }
 
   /** Records a message that did not reach the customer, and says so in the thread. */
-  async function markUndelivered(
-    tx: Tx,
-    ticketId: number,
-    what: string,
-    reason: string,
-    now: string,
-  ): Promise<void> {
+  async function markUndelivered(tx: Tx, ticketId: number, fact: Undelivered, now: string): Promise<void> {
+    const { reason } = fact
     await recordEvent(tx, { ticketId, actor: 'system', action: 'delivery_failed', to: reason }, now)
-    await postSystemLine(tx, ticketId, `:warning: ${what} could not be delivered: ${inert(reason)}`, now)
+    await postSystemLine(tx, ticketId, { ...fact, reason: redactSecrets(reason) }, now)
   }
 
   /**

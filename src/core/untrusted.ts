@@ -1,16 +1,8 @@
 /**
- * Text that came from outside (a customer's name, a platform's failure reason, a service's
- * answer) on its way into a line the desk shows. Until the desk renders every line itself, the core
- * still composes some lines in the desk's markup; what goes into them from outside passes here, so
- * it reads literally, links nothing and mentions no one (`<!channel>` stays text).
- */
-export function inert(text: string): string {
-  return redactSecrets(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-}
-
-/**
  * Hides what must never be shown or logged: credentials in URLs (`https://user:pass@host`), and
- * values of query parameters or fields that name a secret (`token=…`, `api_key: …`).
+ * values of query parameters or fields that name a secret (`token=…`, `api_key: …`). Text from
+ * outside (a platform's failure reason, a service's answer) passes here before the core stores it
+ * for the desk; the desk escapes it when it writes it into a line.
  */
 export function redactSecrets(text: string): string {
   return text

@@ -70,6 +70,7 @@ export interface MessagesTable {
   ticket_id: number
   direction: MessageDirection
   kind: MessageKind
+  /** For a system line, its TicketFact as JSON (lines older than facts hold Slack text). */
   text: string
   agent_id: number | null
   external_id: string | null

@@ -3,6 +3,7 @@ import { createHelpDesk, type HelpDesk } from '../../src/core/helpdesk.js'
 import { catalog } from '../helpers/channels.js'
 import { createOutbox } from '../../src/core/outbox.js'
 import { defaultTexts } from '../../src/core/texts.js'
+import { readFact } from '../../src/core/ticket-facts.js'
 import type { Db } from '../../src/db/connection.js'
 import { deliveriesOf } from '../../src/db/repos/deliveries.js'
 import { messagesOf } from '../../src/db/repos/messages.js'
@@ -121,9 +122,31 @@ describe('what channels allow and report', () => {
     await helpdesk.deliveryStatus({ channel: 'telegram', externalMessageId: externalId, status: 'failed' }) // other channel
     await drain()
     const lines = desk.log.filter((l) => l.entry?.direction === 'system').map((l) => l.entry?.text)
-    expect(lines).toEqual([
-      ':warning: A message to the customer on WhatsApp could not be delivered: 131026 Message undeliverable',
+    expect(lines.map((l) => readFact(l ?? ''))).toEqual([
+      {
+        kind: 'undelivered',
+        what: 'message',
+        reportedBy: 'whatsapp_cloud',
+        reason: '131026 Message undeliverable',
+      },
     ])
+  })
+
+  it('keeps secrets in a failure reason out of the thread', async () => {
+    await helpdesk.reply(agent, ticketId, 'hello', { deskTs: '555.3' })
+    await drain()
+    const externalId = (await messagesOf(db, ticketId)).at(-1)!.external_id!
+    await helpdesk.deliveryStatus({
+      channel: 'whatsapp_cloud',
+      externalMessageId: externalId,
+      status: 'failed',
+      reason: 'media fetch failed: https://cdn:hunter2@media.example/a.jpg?token=abc123',
+    })
+    await drain()
+    const line = desk.log.findLast((l) => l.entry?.direction === 'system')?.entry?.text ?? ''
+    expect(readFact(line)).toMatchObject({
+      reason: 'media fetch failed: https://[redacted]@media.example/a.jpg?token=[redacted]',
+    })
   })
 
   it('posts notices to the support channel, with an image when there is one', async () => {

@@ -153,7 +153,7 @@ describe('help desk', () => {
       expect((await findTicket(db, ticketId))?.assignee_id).toBeNull()
       await desk.assign(agent, ticketId, agent.deskUserId)
       const out = await desk.assign(supervisor, ticketId, other.deskUserId)
-      expect(out.text).toContain('<@UOTHER>')
+      expect(out).toEqual({ ticketId, assignee: 'UOTHER' })
       const assigned = (await eventsOf(db, ticketId)).filter((e) => e.action === 'assigned')
       expect(assigned.map((e) => [e.from_value, e.to_value])).toEqual([
         [null, 'UAGENT'],

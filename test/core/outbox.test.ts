@@ -3,6 +3,7 @@ import { DeskError } from '../../src/core/errors.js'
 import { createHelpDesk, type HelpDesk } from '../../src/core/helpdesk.js'
 import { createOutbox, type OutboxDeps, type OutboxPolicy } from '../../src/core/outbox.js'
 import { defaultTexts } from '../../src/core/texts.js'
+import { readFact } from '../../src/core/ticket-facts.js'
 import type { Db } from '../../src/db/connection.js'
 import { deliveriesOf } from '../../src/db/repos/deliveries.js'
 import { messagesOf } from '../../src/db/repos/messages.js'
@@ -132,7 +133,12 @@ describe('outbox', () => {
     })
     const warning = desk.log.at(-1)
     expect(warning?.entry?.direction).toBe('system')
-    expect(warning?.entry?.text).toContain('blocked the bot')
+    expect(readFact(warning?.entry?.text ?? '')).toEqual({
+      kind: 'undelivered',
+      what: 'message',
+      reportedBy: null,
+      reason: 'Telegram sendMessage answered 403: Forbidden (the customer blocked the bot)',
+    })
   })
 
   it('never gives up on a platform that is down: the support channel hears after a while, and when it is back', async () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { escapeText } from '../../adapters/slack/text.js'
-import { inert, redactSecrets } from '../../src/core/untrusted.js'
+import { redactSecrets } from '../../src/core/untrusted.js'
 import { testLog } from '../helpers/log.js'
 
 /** What Slack would turn into a mention, a link or a special command in mrkdwn. */
@@ -25,10 +25,9 @@ describe('text from outside, shown in Slack', () => {
       fc.property(
         fc.array(hostile).map((parts) => parts.join(' ')),
         (text) => {
-          for (const shown of [escapeText(text), inert(text)]) {
-            expect(shown).not.toMatch(live)
-            expect(shown).not.toMatch(/[<>]/)
-          }
+          const shown = escapeText(text)
+          expect(shown).not.toMatch(live)
+          expect(shown).not.toMatch(/[<>]/)
           expect(unescape(escapeText(text))).toBe(text)
         },
       ),
@@ -37,7 +36,7 @@ describe('text from outside, shown in Slack', () => {
 
   it('keeps a phishing customer name from becoming a live @channel and link', () => {
     const name = '<!channel> <https://evil.example|Slack session expired>'
-    expect(inert(name)).toBe('&lt;!channel&gt; &lt;https://evil.example|Slack session expired&gt;')
+    expect(escapeText(name)).toBe('&lt;!channel&gt; &lt;https://evil.example|Slack session expired&gt;')
   })
 
   it('redacts credentials and secrets, and leaves other text alone', () => {

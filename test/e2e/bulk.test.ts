@@ -53,6 +53,11 @@ describe('bulk work', () => {
 
   it('assigns, tags and sets priority in bulk', async () => {
     await confirm(JSON.stringify(parseBulk(`assign <@${OTHER_AGENT}|o> tag:spam`)))
+    await afterAnswer(() =>
+      expect(h.slack.callsOf('chat.postEphemeral').at(-1)?.text).toBe(
+        `Done: assign to <@${OTHER_AGENT}> on 2 tickets.`,
+      ),
+    )
     await confirm(JSON.stringify(parseBulk('tag urgent-review channel:telegram')))
     await confirm(JSON.stringify(parseBulk('priority low tag:spam')))
     await afterAnswer(async () => expect((await findTicket(h.db, 2))?.priority).toBe('low'))

@@ -108,9 +108,15 @@ describe('canned replies and roles', () => {
       expect(await h.slash('/agents', 'add <@UNEW|new> supervisor', ADMIN)).toBe(
         '<@UNEW> is now a supervisor.',
       )
+      expect(await h.slash('/agents', 'add <@UNEW> supervisor', ADMIN)).toBe(
+        ':warning: <@UNEW> is already a supervisor.',
+      )
       // The new supervisor may now assign others.
       expect(await h.slash('/assign', `${ticket.id} <@${AGENT}>`, 'UNEW')).toBe(
         `Ticket #${ticket.id} is now assigned to <@${AGENT}>.`,
+      )
+      expect(await h.slash('/assign', `${ticket.id} <@${AGENT}>`, 'UNEW')).toBe(
+        `:warning: Ticket #${ticket.id} is already assigned to <@${AGENT}>.`,
       )
       const list = await h.slash('/agents', 'list', AGENT)
       expect(list.split('\n').slice(0, 3)).toEqual([
@@ -121,6 +127,9 @@ describe('canned replies and roles', () => {
       // Removing takes access away: the next command is refused, and nothing changes.
       expect(await h.slash('/agents', 'remove <@UNEW>', ADMIN)).toBe(
         '<@UNEW> can no longer work tickets. `/agents add` gives access back.',
+      )
+      expect(await h.slash('/agents', 'remove <@UNEW>', ADMIN)).toBe(
+        ':warning: <@UNEW> has no access to take away.',
       )
       expect(await h.slash('/assign', `${ticket.id} <@${ADMIN}>`, 'UNEW')).toContain('only the support team')
       expect(await h.slash('/agents', 'list', ADMIN)).not.toContain('UNEW')

@@ -1,9 +1,10 @@
 import type { App } from '@slack/bolt'
 import type { Actor } from '../../../src/core/helpdesk.js'
 import { RULE_USAGE } from '../../../src/core/rules.js'
+import { accessRemovedText, roleSetText } from '../answers.js'
 import { slashCommand } from '../command-table.js'
 import { outboxText } from '../outbox-text.js'
-import { escapeText, fromSlackText, parseMention, parseTicketNumber } from '../text.js'
+import { escapeText, fromSlackText, mention, parseMention, parseTicketNumber } from '../text.js'
 import type { DoorContext } from './context.js'
 
 /**
@@ -75,13 +76,15 @@ function registerAgents(app: App, { agents, attempt }: DoorContext): void {
     const answer = await attempt(async () => {
       if (sub === 'list') {
         const all = await agents.list()
-        return ['*Agents*', ...all.map((a) => `• <@${a.deskUserId}> — ${a.role}`)].join('\n')
+        return ['*Agents*', ...all.map((a) => `• ${mention(a.deskUserId)} — ${a.role}`)].join('\n')
       }
       const user = parseMention(who)
       if ((sub !== 'add' && sub !== 'remove') || user === undefined) {
         return ':warning: Use `/agents list`, `/agents add @user agent|supervisor|admin` or `/agents remove @user`.'
       }
-      return sub === 'remove' ? agents.remove(actor, user) : agents.setRole(actor, user, role.toLowerCase())
+      if (sub === 'add') return roleSetText(user, await agents.setRole(actor, user, role.toLowerCase()))
+      await agents.remove(actor, user)
+      return accessRemovedText(user)
     })
     await ack({ response_type: 'ephemeral', text: answer ?? '' })
   })

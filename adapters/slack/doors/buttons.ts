@@ -1,5 +1,6 @@
 import type { App, BlockButtonAction, BlockStaticSelectAction } from '@slack/bolt'
 import type { Actor } from '../../../src/core/helpdesk.js'
+import { assignedText } from '../answers.js'
 import { ACTION } from '../blocks.js'
 import { call } from '../errors.js'
 import { cannedModal, noteModal, type ModalTarget } from '../modals.js'
@@ -25,7 +26,7 @@ function registerStatusButtons(app: App, { helpdesk, attempt, tellActor }: DoorC
       const answer = await attempt(async () => {
         switch (action.action_id) {
           case ACTION.take:
-            return (await helpdesk.assign(actor, id, actor.deskUserId)).text
+            return assignedText(actor, await helpdesk.assign(actor, id, actor.deskUserId))
           case ACTION.resolve:
             return (await helpdesk.setStatus(actor, id, 'solved')).text
           case ACTION.pending:

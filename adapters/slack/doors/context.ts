@@ -15,6 +15,7 @@ import type { TicketQueries } from '../../../src/core/ticket-query.js'
 import type { Bulk } from '../../../src/core/bulk.js'
 import type { Channel } from '../../../src/core/model.js'
 import type { Core } from '../commands.js'
+import { refusalText } from '../answers.js'
 import { call } from '../errors.js'
 import type { ReplyMode } from '../classify.js'
 import type { ChannelCatalog } from '../../channel-module.js'
@@ -94,7 +95,7 @@ export function createDoorContext(app: App, deps: ListenerDeps): DoorContext {
 
   function failureText(error: unknown): string | undefined {
     // A duplicate is an event Slack sent again: it was answered the first time.
-    if (isDeskError(error)) return error.code === 'duplicate' ? undefined : `:warning: ${error.message}`
+    if (isDeskError(error)) return error.code === 'duplicate' ? undefined : `:warning: ${refusalText(error)}`
     log.error({ err: error }, 'slack action failed')
     return ':x: Something went wrong on our side and nothing was changed. Please try again.'
   }

@@ -1,8 +1,9 @@
 import type { App, BlockButtonAction } from '@slack/bolt'
 import type { Actor } from '../../../src/core/helpdesk.js'
 import { FILTER_HELP, parseFilter } from '../../../src/core/ticket-query.js'
-import { BULK_LIMIT, describeBulk, parseBulk, type BulkSpec } from '../../../src/core/bulk.js'
+import { BULK_LIMIT, parseBulk, type BulkSpec } from '../../../src/core/bulk.js'
 import { statusLabel } from '../../../src/core/model.js'
+import { bulkDoneText, describeBulk } from '../answers.js'
 import { ACTION } from '../blocks.js'
 import { slashCommand } from '../command-table.js'
 import { call } from '../errors.js'
@@ -52,7 +53,8 @@ export function registerLists(app: App, ctx: DoorContext): void {
   app.action<BlockButtonAction>(ACTION.bulkConfirm, async ({ action, body, ack, client }) => {
     await ack()
     const actor: Actor = { deskUserId: body.user.id }
-    const answer = await attempt(() => ctx.bulk.apply(actor, JSON.parse(action.value ?? '{}') as BulkSpec))
+    const spec = JSON.parse(action.value ?? '{}') as BulkSpec
+    const answer = await attempt(async () => bulkDoneText(spec, await ctx.bulk.apply(actor, spec)))
     await tellActor(client, body, answer)
   })
 

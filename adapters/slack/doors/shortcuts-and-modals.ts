@@ -1,6 +1,7 @@
 import type { App, MessageShortcut, ViewOutput } from '@slack/bolt'
 import type { WebClient } from '@slack/web-api'
 import type { Actor } from '../../../src/core/helpdesk.js'
+import { assignedText } from '../answers.js'
 import { SHORTCUTS } from '../command-table.js'
 import { call } from '../errors.js'
 import { assignModal, MODAL, noteModal, type ModalTarget } from '../modals.js'
@@ -83,8 +84,8 @@ function registerSubmissions(app: App, ctx: DoorContext): void {
     {
       id: MODAL.note,
       field: 'note',
-      run: (actor: Actor, target: ModalTarget, values: ModalValues) =>
-        helpdesk.note(actor, target.ticketId, values.note?.text?.value ?? ''),
+      run: async (actor: Actor, target: ModalTarget, values: ModalValues) =>
+        (await helpdesk.note(actor, target.ticketId, values.note?.text?.value ?? '')).text,
     },
     {
       id: MODAL.canned,
@@ -92,24 +93,27 @@ function registerSubmissions(app: App, ctx: DoorContext): void {
       run: async (actor: Actor, target: ModalTarget, values: ModalValues) => {
         const name = values.canned?.name?.selected_option?.value ?? ''
         const text = await canned.render(name, target.ticketId, await agentName(actor.deskUserId))
-        return helpdesk.reply(actor, target.ticketId, text)
+        return (await helpdesk.reply(actor, target.ticketId, text)).text
       },
     },
     {
       id: MODAL.assign,
       field: 'assignee',
-      run: (actor: Actor, target: ModalTarget, values: ModalValues) =>
-        helpdesk.assign(actor, target.ticketId, values.assignee?.user?.selected_user ?? ''),
+      run: async (actor: Actor, target: ModalTarget, values: ModalValues) =>
+        assignedText(
+          actor,
+          await helpdesk.assign(actor, target.ticketId, values.assignee?.user?.selected_user ?? ''),
+        ),
     },
   ] as const
   for (const submission of submissions) {
     app.view(submission.id, async ({ ack, view, body, client }) => {
       const target = JSON.parse(view.private_metadata) as ModalTarget
       try {
-        const out = await submission.run({ deskUserId: body.user.id }, target, view.state.values)
+        const answer = await submission.run({ deskUserId: body.user.id }, target, view.state.values)
         await ack()
         const where = { channel: target.channel, user: body.user.id, threadTs: target.threadTs }
-        await tellAgent(client, where, out.text)
+        await tellAgent(client, where, answer)
       } catch (error) {
         // Only a modal's own ack can show an error; a duplicate means the first submit did it.
         const text = failureText(error) ?? 'Already done.'

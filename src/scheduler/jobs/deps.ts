@@ -22,8 +22,6 @@ export interface JobDeps {
   readonly helpdesk: Automations
   readonly sla: SlaSettings
   readonly automations: AutomationSettings
-  /** A channel's name as people read it. */
-  readonly labelOf: (channel: string) => string
   readonly log: Logger
 }
 

@@ -1,14 +1,14 @@
-import { inert } from '../../core/untrusted.js'
 import { DateTime } from 'luxon'
-import { statusLabel } from '../../core/model.js'
+import type { Digest } from '../../core/delivery.js'
 import { WORKING_STATUSES, type JobDeps } from './deps.js'
 
 const OLDEST_SHOWN = 5
 
 /**
  * Each morning at the digest time, on days the team works: open tickets by status, SLA breaches
- * of the last day, and the tickets waiting longest for an answer. Sent once per day, also when the
- * bot was off at the digest time and comes back later that day.
+ * of the last day, and the tickets waiting longest for an answer, gathered as figures the desk
+ * words. Sent once per day, also when the bot was off at the digest time and comes back later
+ * that day.
  */
 export async function runDigest(deps: JobDeps, now: Date): Promise<void> {
   const { db, helpdesk, sla, automations } = deps
@@ -55,24 +55,19 @@ export async function runDigest(deps: JobDeps, now: Date): Promise<void> {
     .limit(OLDEST_SHOWN)
     .execute()
 
-  const byStatus = WORKING_STATUSES.map(
-    (s) => `${statusLabel[s]} ${counts.find((c) => c.status === s)?.n ?? 0}`,
-  ).join(' · ')
-  const oldest =
-    waiting.length === 0
-      ? 'Nobody is waiting for an answer.'
-      : waiting
-          .map(
-            (w) =>
-              `• #${w.id} · ${deps.labelOf(w.channel)} · ${inert(w.display_name)} — waiting since ${hours.format(new Date(w.since))}`,
-          )
-          .join('\n')
-  const text = [
-    `:sunrise: *Support digest for ${local.toFormat('cccc d LLLL')}*`,
-    `Open tickets: ${byStatus}`,
-    `SLA breaches in the last 24 h: ${breaches?.n ?? 0}`,
-    '*Waiting longest for an answer*',
-    oldest,
-  ].join('\n')
-  await helpdesk.notifyOnce('digest', local.toISODate() ?? '', { text })
+  const digest: Digest = {
+    day: local.toISODate() ?? '',
+    open: WORKING_STATUSES.map((status) => ({
+      status,
+      count: Number(counts.find((c) => c.status === status)?.n ?? 0),
+    })),
+    slaBreaches: Number(breaches?.n ?? 0),
+    waiting: waiting.map((w) => ({
+      ticketId: w.id,
+      channel: w.channel,
+      customer: w.display_name,
+      since: w.since,
+    })),
+  }
+  await helpdesk.notifyOnce('digest', digest.day, { kind: 'digest', digest })
 }

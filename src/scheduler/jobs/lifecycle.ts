@@ -1,7 +1,5 @@
 import type { JobDeps } from './deps.js'
 
-const days = (ms: number) => `${Math.round(ms / 86_400_000)} days`
-
 /**
  * The lifecycle rules: remind the customer of a pending ticket, solve it when they never answer,
  * close solved tickets. Deadlines are counted from when a ticket entered its status, so a run
@@ -26,7 +24,8 @@ export async function runLifecycle(deps: JobDeps, now: Date): Promise<void> {
       const waited = t - new Date(since).getTime()
       try {
         if (rules.pendingSolveMs !== null && waited >= rules.pendingSolveMs) {
-          await helpdesk.autoSolve(id, `the customer did not answer for ${days(rules.pendingSolveMs)}.`)
+          const days = Math.round(rules.pendingSolveMs / 86_400_000)
+          await helpdesk.autoSolve(id, { kind: 'auto_solved', reason: 'customer_silent', days })
         } else if (rules.pendingRemindMs !== null && waited >= rules.pendingRemindMs) {
           await helpdesk.remindPending(id, since)
         }
