@@ -8,8 +8,11 @@ export interface Shot {
 }
 
 export interface Answer {
+  /** The HTTP status; 0 when no answer came (see `error`). */
   readonly status: number
   readonly body: string
+  /** Why no answer came: the socket error's code (ECONNRESET…). */
+  readonly error?: string
 }
 
 export interface LoadResult {
@@ -17,8 +20,10 @@ export interface LoadResult {
   readonly latencies: number[]
   /** When each answer came, ms after the first request left (the same order). */
   readonly answeredAtMs: number[]
-  /** Answers by HTTP status (0: no answer: the connection failed). */
-  readonly statuses: Record<number, number>
+  /** Answers by HTTP status, or by error code when the connection failed without one. */
+  readonly statuses: Record<string, number>
+  /** For each request that got no answer, how long after it left the connection failed, ms. */
+  readonly failedAfterMs: number[]
   /** Requests never sent: the time budget ran out first. */
   readonly unsent: number
   /** From the first request to the last answer, ms. */
@@ -53,10 +58,10 @@ export function createClient(url: string, sockets: number) {
             res.on('end', () =>
               resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
             )
-            res.on('error', () => resolve({ status: 0, body: '' }))
+            res.on('error', (e: NodeJS.ErrnoException) => resolve(failed(e)))
           },
         )
-        req.on('error', () => resolve({ status: 0, body: '' }))
+        req.on('error', (e: NodeJS.ErrnoException) => resolve(failed(e)))
         req.end(shot.body)
       })
     },
@@ -68,11 +73,14 @@ export function createClient(url: string, sockets: number) {
 
 export type Client = ReturnType<typeof createClient>
 
+const failed = (e: NodeJS.ErrnoException): Answer => ({ status: 0, body: '', error: e.code ?? e.message })
+
 /** What both loops record. */
 function recorder(sent: () => number, total: number) {
   const latencies: number[] = []
   const answeredAtMs: number[] = []
-  const statuses: Record<number, number> = {}
+  const statuses: Record<string, number> = {}
+  const failedAfterMs: number[] = []
   const startedAt = Date.now()
   const t0 = performance.now()
   return {
@@ -80,7 +88,9 @@ function recorder(sent: () => number, total: number) {
     answered(latency: number, answer: Answer) {
       latencies.push(latency)
       answeredAtMs.push(performance.now() - t0)
-      statuses[answer.status] = (statuses[answer.status] ?? 0) + 1
+      if (answer.status === 0) failedAfterMs.push(latency)
+      const key = answer.status === 0 ? (answer.error ?? 'no answer') : String(answer.status)
+      statuses[key] = (statuses[key] ?? 0) + 1
     },
     result(): LoadResult {
       const elapsedMs = performance.now() - t0
@@ -89,6 +99,7 @@ function recorder(sent: () => number, total: number) {
         latencies,
         answeredAtMs,
         statuses,
+        failedAfterMs,
         unsent,
         elapsedMs,
         startedAt,
@@ -98,25 +109,35 @@ function recorder(sent: () => number, total: number) {
   }
 }
 
-/**
- * Closed loop: `concurrency` requests in flight at all times until every shot was answered, or until
- * `budgetMs` has passed (no new request leaves after it; those under way are waited for).
- */
+/** A request, or a function that makes it when it leaves (a signature that must be fresh). */
+export type ShotOrMaker = Shot | (() => Shot)
+
+export interface LoopOptions {
+  /** No request leaves after this many ms; those under way are waited for. */
+  readonly budgetMs?: number
+  /** Learns when request `index` left, or was due (open loop), in ms since the epoch. */
+  readonly onSent?: (index: number, at: number) => void
+}
+
+/** Closed loop: `concurrency` requests in flight at all times until every shot was answered. */
 export async function closedLoop(
   url: string,
-  shots: readonly Shot[],
+  shots: readonly ShotOrMaker[],
   concurrency: number,
-  budgetMs = Infinity,
+  opts: LoopOptions = {},
 ): Promise<LoadResult> {
   const client = createClient(url, concurrency)
   let next = 0
   const record = recorder(() => next, shots.length)
-  const deadline = record.t0 + budgetMs
+  const deadline = record.t0 + (opts.budgetMs ?? Infinity)
   const worker = async () => {
     while (next < shots.length && performance.now() < deadline) {
-      const shot = shots[next++]
-      if (shot === undefined) return
+      const i = next++
+      const item = shots[i]
+      if (item === undefined) return
+      const shot = typeof item === 'function' ? item() : item
       const at = performance.now()
+      opts.onSent?.(i, Date.now())
       const answer = await client.post(shot)
       record.answered(performance.now() - at, answer)
     }
@@ -134,10 +155,10 @@ export async function closedLoop(
  */
 export async function openLoop(
   url: string,
-  shots: readonly (Shot | (() => Shot))[],
+  shots: readonly ShotOrMaker[],
   perSecond: number,
   maxInFlight: number,
-  opts: { readonly budgetMs?: number; readonly onSent?: (index: number, dueAt: number) => void } = {},
+  opts: LoopOptions = {},
 ): Promise<LoadResult> {
   const client = createClient(url, maxInFlight)
   let sent = 0
@@ -184,4 +205,4 @@ export function rateBetween(r: LoadResult, fromMs: number, toMs: number): number
 
 /** Every answer was a 2xx. */
 export const allOk = (r: LoadResult): boolean =>
-  Object.entries(r.statuses).every(([status]) => Number(status) >= 200 && Number(status) < 300)
+  Object.keys(r.statuses).every((status) => /^2\d\d$/.test(status))

@@ -35,6 +35,12 @@ const summary = (r: LoadResult) => ({
   p99Ms: round(quantile(r.latencies, 0.99)),
   maxMs: round(quantile(r.latencies, 1)),
   statuses: r.statuses,
+  ...(r.failedAfterMs.length > 0 && {
+    failedAfterMs: {
+      min: Math.round(Math.min(...r.failedAfterMs)),
+      max: Math.round(Math.max(...r.failedAfterMs)),
+    },
+  }),
 })
 
 /** The rate in the run's first and last stretch (a tenth of it, 5 s at most): does it hold? */
@@ -103,12 +109,14 @@ export async function measureIngest(ctx: BenchContext, sizes: IngestSizes): Prom
     ctx.profileDir === undefined ? {} : { profileDir: ctx.profileDir },
     async ({ bot }) => {
       const idle = bot.memory().rssMb
+      await eventLoopDelay(bot.base) // the delay histogram restarts at every reading
       const sampled: number[] = []
       const timer = setInterval(() => sampled.push(bot.memory().rssMb), 100)
       const ingested = await ingest(bot, shots, sizes.concurrency, sizes.budgetSeconds * 1000).finally(() =>
         clearInterval(timer),
       )
       const after = bot.memory().rssMb
+      const delay = await eventLoopDelay(bot.base)
       ctx.progress(
         `P1: threaddesk at half the ceiling's rate, ${bare.halfRate} req/s for ${sizes.halfRateSeconds} s`,
       )
@@ -128,6 +136,7 @@ export async function measureIngest(ctx: BenchContext, sizes: IngestSizes): Prom
         peak: Math.max(after, ...sampled),
         after,
         ingested,
+        delay,
         half,
         window: {
           fromMs: ingested.load.startedAt - bot.spawnedAt,
@@ -203,12 +212,22 @@ export async function measureIngest(ctx: BenchContext, sizes: IngestSizes): Prom
     },
     {
       id: 'p1.ingest.stored',
-      measure: 'P1 time until every update sent is stored with its deliveries',
+      measure: `P1 time until every update sent (${sent.toLocaleString('en')}) is stored with its deliveries`,
       unit: 's',
       threaddesk: ingested.storedMs / 1000,
-      ceiling: bare.full.elapsedMs / 1000,
+      // When the ceiling had answered as many: the same work on both sides, even when the budget ran out.
+      ceiling: (bare.full.answeredAtMs[Math.max(0, sent - 1)] ?? bare.full.elapsedMs) / 1000,
       target: null,
       detail: { stored: ingested.stored, sent },
+    },
+    {
+      id: 'p1.event-loop',
+      measure: "P1 the bot's event loop delay during ingest, max",
+      unit: 'ms',
+      threaddesk: result.delay.maxMs,
+      ceiling: null,
+      target: null,
+      detail: result.delay,
     },
     {
       id: 'p1.rss',
@@ -234,6 +253,21 @@ export async function measureIngest(ctx: BenchContext, sizes: IngestSizes): Prom
     },
   ]
   return { rows, ...(profile !== undefined && { profile }) }
+}
+
+/**
+ * The event loop's delay since the last reading, from the bot's own /metrics (prom-client's
+ * histogram of perf_hooks.monitorEventLoopDelay, reset at each scrape).
+ */
+async function eventLoopDelay(base: string): Promise<{ maxMs: number; p99Ms: number; meanMs: number }> {
+  const text = await fetch(`${base}/metrics`).then((r) => r.text())
+  const gauge = (name: string) =>
+    Number(
+      new RegExp(`^threaddesk_nodejs_eventloop_lag_${name}_seconds(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(
+        text,
+      )?.[1] ?? NaN,
+    ) * 1000
+  return { maxMs: gauge('max'), p99Ms: gauge('p99'), meanMs: gauge('mean') }
 }
 
 /** The profile of the bot's main thread (node names them CPU.date.time.pid.thread.seq.cpuprofile). */

@@ -26,7 +26,7 @@ export const DEFAULT_SIZES: Sizes = {
     concurrency: 64,
     budgetSeconds: 60,
   },
-  p5: { tickets: 100, perTicket: 10, perSecond: 25 },
+  p5: { tickets: 100, perTicket: 10, perSecond: 25, burstConcurrency: 16 },
 }
 
 /** BENCH_FULL=1: every measure at the issue's full size. */
@@ -43,7 +43,7 @@ export const SMOKE_SIZES: Sizes = {
   p2: { messages: 20, warmup: 5 },
   p3: { tickets: 1, perTicket: 2, shortened: true },
   p4: { tickets: 200, messagesPerTicket: 2, runs: 2, loadUpdates: 50, concurrency: 8, budgetSeconds: 60 },
-  p5: { tickets: 2, perTicket: 2, perSecond: 50 },
+  p5: { tickets: 2, perTicket: 2, perSecond: 50, burstConcurrency: 4 },
 }
 
 /** The sizes from the environment: BENCH_FULL=1 for the full run, BENCH_TICKETS for P4's tickets. */

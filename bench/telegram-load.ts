@@ -59,7 +59,7 @@ export async function ingest(
   const counter = storedCounter(bot.dbFile)
   try {
     const before = { inbound: counter.inbound(), entries: counter.entries() }
-    const load = await closedLoop(`${bot.base}/webhooks/telegram`, shots, concurrency, budgetMs)
+    const load = await closedLoop(`${bot.base}/webhooks/telegram`, shots, concurrency, { budgetMs })
     const sent = shots.length - load.unsent
     const deadline = Date.now() + 60_000
     let stored = 0
