@@ -1,9 +1,16 @@
-import type { TicketDetail } from '../db/repos/tickets.js'
 import type { Delivery } from '../db/schema.js'
 import type { DeliveryPayload } from './delivery.js'
 import type { Channel } from './model.js'
 import type { Rate } from './pacer.js'
 import type { AgentDesk, ChannelAdapter } from './ports.js'
+
+/** What routing needs of a row's ticket: its customer's conversation and its Slack channels. */
+export interface RouteTicket {
+  readonly channel: Channel
+  readonly contact_external_id: string
+  readonly thread_channel: string | null
+  readonly desk_channel: string | null
+}
 
 /** Who a row talks to, and the rate limits that call falls under. */
 export interface Route {
@@ -24,7 +31,7 @@ export function createRouter(deps: {
   readonly channels: ReadonlyMap<Channel, Pick<ChannelAdapter, 'traits'>>
 }) {
   const { desk, channels } = deps
-  return function routeOf(row: Delivery, payload: DeliveryPayload, ticket: TicketDetail | undefined): Route {
+  return function routeOf(row: Delivery, payload: DeliveryPayload, ticket: RouteTicket | undefined): Route {
     if (row.lane === 'info')
       return { target: `customer-info:${row.ticket_id}`, service: 'customer-info', limits: [] }
     if (row.lane === 'desk') {

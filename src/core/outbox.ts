@@ -1,4 +1,11 @@
-import { dueHeads, finishDelivery, nextDueAt, reschedule, enqueueDelivery } from '../db/repos/deliveries.js'
+import {
+  dueHeads,
+  finishDelivery,
+  nextDueAt,
+  reschedule,
+  enqueueDelivery,
+  type DueHead,
+} from '../db/repos/deliveries.js'
 import { clearDeskChannel, findTicketDetail, type TicketDetail } from '../db/repos/tickets.js'
 import type { Delivery } from '../db/schema.js'
 import { iso } from './clock.js'
@@ -8,7 +15,7 @@ import type { Intake } from './intake.js'
 import type { Logger } from './logger.js'
 import { createPacer } from './pacer.js'
 import { createCalls, type CallDeps } from './outbox-calls.js'
-import { createRouter, type Route } from './outbox-routes.js'
+import { createRouter, type Route, type RouteTicket } from './outbox-routes.js'
 import { createOutboxState, type OutboxState } from './outbox-state.js'
 import { growingDelay } from './backoff.js'
 
@@ -67,6 +74,17 @@ export type Outbox = ReturnType<typeof createOutbox>
 
 /** How many pages of due heads one pass reads at most, looking past those that must wait. */
 const MAX_PAGES = 50
+
+/** What routing needs of a due head's ticket, read with the head itself. */
+function routeTicket(row: DueHead): RouteTicket | undefined {
+  if (row.ticket_channel === null || row.contact_external_id === null) return undefined
+  return {
+    channel: row.ticket_channel,
+    contact_external_id: row.contact_external_id,
+    thread_channel: row.thread_channel,
+    desk_channel: row.desk_channel,
+  }
+}
 
 /** A failure the worker has already turned into its consequence. */
 type Verdict = 'wait' | 'retry' | 'fail'
@@ -200,13 +218,9 @@ export function createOutbox(deps: OutboxDeps) {
   }
 
   /** Works one row to its outcome. Bookkeeping failures propagate: the caller holds the row back. */
-  async function deliver(
-    row: Delivery,
-    payload: DeliveryPayload,
-    ticket: TicketDetail | undefined,
-    route: Route,
-  ) {
+  async function deliver(row: Delivery, payload: DeliveryPayload, route: Route) {
     const service = route.service
+    const ticket = row.ticket_id === null ? undefined : await findTicketDetail(db, row.ticket_id)
     try {
       await perform(row, payload, ticket)
     } catch (error) {
@@ -224,13 +238,16 @@ export function createOutbox(deps: OutboxDeps) {
     await recovered(route)
   }
 
-  /** Why a due row cannot start now: the moment it may, or 0 when it can go. */
+  /**
+   * Why a due row cannot start now: the moment it may, `busy` when its target is (it is looked at
+   * again next pass), or 0 when it can go. Pacing comes before `busy`, so a crowd of rows for one
+   * target (every ticket's root in the support channel) is given its moments once and rests in
+   * the queue until then, instead of being read again on every pass.
+   */
   async function blockedUntil(row: Delivery, route: Route): Promise<number | 'busy'> {
     const t = now()
     const hold = held.get(row.id)
     if (hold !== undefined && hold.until > t) return hold.until
-    if (busyTargets.has(route.target)) return 'busy'
-    if ((busyServices.get(route.service) ?? 0) >= serviceShare) return 'busy'
     const paused = pausedUntil.get(route.target)
     if (paused !== undefined && paused > t) {
       await reschedule(db, row.id, { nextAttemptAt: iso(new Date(paused)) })
@@ -241,14 +258,17 @@ export function createOutbox(deps: OutboxDeps) {
       await reschedule(db, row.id, { nextAttemptAt: iso(new Date(slot)) })
       return slot
     }
+    if (busyTargets.has(route.target)) return 'busy'
+    if ((busyServices.get(route.service) ?? 0) >= serviceShare) return 'busy'
     return 0
   }
 
-  function launch(row: Delivery, payload: DeliveryPayload, ticket: TicketDetail | undefined, route: Route) {
+  function launch(row: Delivery, payload: DeliveryPayload, route: Route) {
+    pacer.release(row.id)
     inFlight.add(row.id)
     busyTargets.add(route.target)
     busyServices.set(route.service, (busyServices.get(route.service) ?? 0) + 1)
-    const task = deliver(row, payload, ticket, route)
+    const task = deliver(row, payload, route)
       .then(() => {
         held.delete(row.id)
       })
@@ -286,15 +306,14 @@ export function createOutbox(deps: OutboxDeps) {
         if (inFlight.size >= policy.concurrency) break
         if (inFlight.has(row.id)) continue
         const payload = JSON.parse(row.payload) as DeliveryPayload
-        const ticket = row.ticket_id === null ? undefined : await findTicketDetail(db, row.ticket_id)
-        const route = routeOf(row, payload, ticket)
+        const route = routeOf(row, payload, routeTicket(row))
         const blocked = await blockedUntil(row, route)
         if (blocked === 'busy') continue
         if (blocked > 0) {
           nextAt = Math.min(nextAt ?? blocked, blocked)
           continue
         }
-        started.push(launch(row, payload, ticket, route))
+        started.push(launch(row, payload, route))
       }
       const last = rows.at(-1)
       if (rows.length < page || last === undefined) break

@@ -32,18 +32,15 @@ export function createPacer() {
      */
     reserve(id: number, limits: readonly (readonly [string, Rate])[], now: number): number {
       const promised = reserved.get(id)
-      if (promised !== undefined) {
-        if (promised > now) return promised
-        reserved.delete(id)
-        return 0
-      }
+      // A slot, once given, stays the delivery's until it is used (`release`): a row that finds its
+      // target busy when its moment comes keeps its place rather than queueing again at the end.
+      if (promised !== undefined) return promised > now ? promised : 0
       const at = Math.max(now, ...limits.map(([key, rate]) => allowedAt(key, rate, now)))
       for (const [key, rate] of limits) take(key, rate, at)
-      if (at <= now) return 0
       reserved.set(id, at)
-      return at
+      return at <= now ? 0 : at
     },
-    /** Forgets a delivery's reservation (it was done some other way). */
+    /** Forgets a delivery's reservation: it has gone, or was done some other way. */
     release(id: number): void {
       reserved.delete(id)
     },

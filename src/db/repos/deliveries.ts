@@ -48,32 +48,48 @@ export async function enqueueDelivery(
     .execute()
 }
 
+/** A due head, with what routing it needs of its ticket (null for rows without one). */
+export interface DueHead extends Delivery {
+  readonly ticket_channel: string | null
+  readonly contact_external_id: string | null
+  readonly thread_channel: string | null
+  readonly desk_channel: string | null
+}
+
 /**
- * The heads of their lanes that are due now, longest due first, after `after` when paging. Rows
- * behind a head are never read.
+ * The heads of their lanes that are due now, longest due first, after `after` when paging, each
+ * with where it goes. Rows behind a head are never read.
  */
 export async function dueHeads(
   db: Db,
   now: string,
   limit: number,
   after?: { readonly at: string; readonly id: number },
-): Promise<Delivery[]> {
+): Promise<DueHead[]> {
   return db
-    .selectFrom('deliveries')
-    .selectAll()
-    .where('status', '=', 'queued')
-    .where('ready', '=', 1)
-    .where('next_attempt_at', '<=', now)
+    .selectFrom('deliveries as d')
+    .leftJoin('tickets as t', 't.id', 'd.ticket_id')
+    .leftJoin('contacts as c', 'c.id', 't.contact_id')
+    .selectAll('d')
+    .select([
+      't.channel as ticket_channel',
+      'c.external_id as contact_external_id',
+      't.thread_channel',
+      't.desk_channel',
+    ])
+    .where('d.status', '=', 'queued')
+    .where('d.ready', '=', 1)
+    .where('d.next_attempt_at', '<=', now)
     .$if(after !== undefined, (q) =>
       q.where((eb) =>
         eb.or([
-          eb('next_attempt_at', '>', after!.at),
-          eb.and([eb('next_attempt_at', '=', after!.at), eb('id', '>', after!.id)]),
+          eb('d.next_attempt_at', '>', after!.at),
+          eb.and([eb('d.next_attempt_at', '=', after!.at), eb('d.id', '>', after!.id)]),
         ]),
       ),
     )
-    .orderBy('next_attempt_at')
-    .orderBy('id')
+    .orderBy('d.next_attempt_at')
+    .orderBy('d.id')
     .limit(limit)
     .execute()
 }
