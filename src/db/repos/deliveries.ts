@@ -2,7 +2,7 @@ import type { DeliveryPayload } from '../../core/delivery.js'
 import { laneOf } from '../../core/delivery.js'
 import type { Lane } from '../../core/model.js'
 import type { Db } from '../connection.js'
-import { sql, type ExpressionBuilder } from 'kysely'
+import { expressionBuilder, sql, type ExpressionBuilder } from 'kysely'
 import type { Database, Delivery } from '../schema.js'
 
 /** The rows of one (ticket, lane); rows without a ticket share one lane of each kind. */
@@ -25,13 +25,10 @@ export async function enqueueDelivery(
   dueAt: string = at,
 ): Promise<void> {
   const lane = laneOf(payload)
-  const ahead = await db
-    .selectFrom('deliveries')
-    .select('id')
-    .where('status', '=', 'queued')
-    .where(inLane(ticketId, lane))
-    .limit(1)
-    .executeTakeFirst()
+  const eb = expressionBuilder<Database, 'deliveries'>()
+  const queuedAhead = eb.exists(
+    eb.selectFrom('deliveries').select('id').where('status', '=', 'queued').where(inLane(ticketId, lane)),
+  )
   await db
     .insertInto('deliveries')
     .values({
@@ -43,7 +40,8 @@ export async function enqueueDelivery(
       attempts: 0,
       next_attempt_at: dueAt,
       created_at: at,
-      ready: ahead === undefined ? 1 : 0,
+      // One statement: the row is the head unless its lane has a row queued already.
+      ready: eb.case().when(queuedAhead).then(0).else(1).end(),
     })
     .execute()
 }
