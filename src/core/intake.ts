@@ -32,7 +32,7 @@ type Tx = Db
  */
 export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps) {
   const { texts } = deps
-  const { inTransaction, requireTicket } = work
+  const { inTransaction, inSharedTransaction, requireTicket } = work
   const { changeStatus, sendAutomatic, markUndelivered, autoAssign } = steps
 
   /**
@@ -118,7 +118,8 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
      */
     async receive(raw: InboundMessage): Promise<{ ticketId: TicketId | null; duplicate: boolean }> {
       const msg = wellFormed(raw)
-      return inTransaction(async (tx, now) => {
+      // Messages arriving together are stored together: one commit for the burst.
+      return inSharedTransaction(async (tx, now) => {
         if (!(await markProcessed(tx, msg.channel, msg.externalId, now))) {
           return { ticketId: null, duplicate: true }
         }

@@ -1,4 +1,4 @@
-import type { Db } from '../db/connection.js'
+import { inSavepoint, type Db } from '../db/connection.js'
 import { markProcessed } from '../db/repos/processed-events.js'
 import { findTicket } from '../db/repos/tickets.js'
 import type { Ticket } from '../db/schema.js'
@@ -23,7 +23,54 @@ export interface WorkDeps {
 /** The pieces every core operation is made of: one transaction, at most once, on an existing ticket. */
 export type Work = ReturnType<typeof createWork>
 
+/** One caller's work waiting for the next shared transaction. */
+interface Waiting {
+  readonly work: (tx: Db, now: string) => Promise<unknown>
+  readonly resolve: (value: unknown) => void
+  readonly reject: (error: unknown) => void
+}
+
 export function createWork(deps: WorkDeps) {
+  let waiting: Waiting[] = []
+  let flushing = false
+
+  /**
+   * Runs everything waiting in one transaction, each caller's work in its own savepoint: one that
+   * fails is undone alone and hears its error; the others are answered once the whole commits.
+   */
+  async function flush(): Promise<void> {
+    let batch: Waiting[] | undefined
+    const take = (): Waiting[] => {
+      batch = waiting
+      waiting = []
+      flushing = false
+      return batch
+    }
+    const outcomes = new Map<Waiting, { ok: true; value: unknown } | { ok: false; error: unknown }>()
+    try {
+      await deps.db.transaction().execute(async (tx) => {
+        // Taken once the connection is ours: whatever arrived while waiting for it rides along.
+        const now = iso(deps.clock.now())
+        for (const item of take()) {
+          try {
+            outcomes.set(item, { ok: true, value: await inSavepoint(tx, () => item.work(tx, now)) })
+          } catch (error) {
+            outcomes.set(item, { ok: false, error })
+          }
+        }
+      })
+    } catch (error) {
+      // The transaction failed (to begin, or to commit): nobody's work was kept.
+      for (const item of batch ?? take()) outcomes.set(item, { ok: false, error })
+    }
+    deps.onQueued?.()
+    for (const item of batch ?? []) {
+      const outcome = outcomes.get(item)
+      if (outcome?.ok === true) item.resolve(outcome.value)
+      else item.reject(outcome?.error)
+    }
+  }
+
   return {
     /** Runs `work` in one transaction with the current time; wakes the outbox afterwards. */
     inTransaction: async <T>(work: (tx: Db, now: string) => Promise<T>): Promise<T> => {
@@ -31,6 +78,19 @@ export function createWork(deps: WorkDeps) {
       deps.onQueued?.()
       return result
     },
+
+    /**
+     * Like `inTransaction`, but shares the transaction with the other calls made while the
+     * connection is busy (group commit): a burst of customer messages costs one commit, and each
+     * caller is answered only after the commit that holds its work.
+     */
+    inSharedTransaction: <T>(work: (tx: Db, now: string) => Promise<T>): Promise<T> =>
+      new Promise<T>((resolve, reject) => {
+        waiting.push({ work, resolve: resolve as (value: unknown) => void, reject })
+        if (flushing) return
+        flushing = true
+        setImmediate(() => void flush())
+      }),
 
     /** Throws DeskError `duplicate` when the platform event behind `origin` was handled before. */
     claimOnce: async (tx: Db, origin: Origin | undefined, now: string): Promise<void> => {

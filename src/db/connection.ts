@@ -1,7 +1,7 @@
 import Sqlite from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { Kysely } from 'kysely'
+import { Kysely, sql } from 'kysely'
 import type { Database } from './schema.js'
 import { BUSY_TIMEOUT_MS, SqliteDialect } from './sqlite-dialect.js'
 
@@ -26,4 +26,18 @@ export function openDatabase(url: string): Db {
 /** The SQLite file a DATABASE_URL names (`file:PATH`, a bare path, or `:memory:`). */
 export function sqlitePath(url: string): string {
   return url === ':memory:' ? ':memory:' : url.replace(/^file:/, '')
+}
+
+/** Runs `work` in a savepoint of the transaction `tx`: when it throws, only what it did is undone. */
+export async function inSavepoint<T>(tx: Db, work: () => Promise<T>): Promise<T> {
+  await sql`savepoint work`.execute(tx)
+  try {
+    const result = await work()
+    await sql`release savepoint work`.execute(tx)
+    return result
+  } catch (error) {
+    await sql`rollback to savepoint work`.execute(tx)
+    await sql`release savepoint work`.execute(tx)
+    throw error
+  }
 }

@@ -1,0 +1,71 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createHelpDesk } from '../../src/core/helpdesk.js'
+import { defaultTexts } from '../../src/core/texts.js'
+import { createWork } from '../../src/core/work.js'
+import type { Db } from '../../src/db/connection.js'
+import { beat } from '../../src/db/repos/heartbeats.js'
+import { messagesOf } from '../../src/db/repos/messages.js'
+import { manualClock } from '../helpers/clock.js'
+import { memoryDb } from '../helpers/db.js'
+import { inbound } from '../helpers/inbound.js'
+
+describe('messages that arrive together', () => {
+  let db: Db
+  beforeEach(async () => {
+    db = await memoryDb()
+  })
+  afterEach(async () => {
+    await db.destroy()
+  })
+
+  it('are all stored, each customer on one ticket, in the order they came', async () => {
+    const helpdesk = createHelpDesk({ db, clock: manualClock(), texts: defaultTexts })
+    const burst = Array.from({ length: 40 }, (_, i) =>
+      inbound(`c${i % 8}-m${Math.floor(i / 8)}`, {
+        externalId: `u${i}`,
+        contact: { externalId: `c${i % 8}`, displayName: `C${i % 8}` },
+      }),
+    )
+    const results = await Promise.all(burst.map((m) => helpdesk.receive(m)))
+    expect(results.every((r) => r.ticketId !== null && !r.duplicate)).toBe(true)
+    const tickets = new Set(results.map((r) => r.ticketId))
+    expect(tickets.size).toBe(8)
+    for (const ticketId of tickets) {
+      const texts = (await messagesOf(db, ticketId!))
+        .filter((m) => m.direction === 'inbound')
+        .map((m) => m.text)
+      const customer = texts[0]!.split('-')[0]!
+      expect(texts).toEqual([0, 1, 2, 3, 4].map((n) => `${customer}-m${n}`))
+    }
+    // A redelivery in the same burst as the original is recognised.
+    const again = await Promise.all([helpdesk.receive(burst[0]!), helpdesk.receive(burst[0]!)])
+    expect(again.map((r) => r.duplicate)).toEqual([true, true])
+  })
+
+  it('are kept or refused one by one: one that fails is undone alone and hears its own error', async () => {
+    const { inSharedTransaction } = createWork({ db, clock: manualClock() })
+    const outcomes = await Promise.allSettled([
+      inSharedTransaction((tx, now) => beat(tx, 'first', now)),
+      inSharedTransaction(async (tx, now) => {
+        await beat(tx, 'second', now)
+        throw new Error('the second could not be stored')
+      }),
+      inSharedTransaction((tx, now) => beat(tx, 'third', now)),
+    ])
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect(outcomes[1]).toMatchObject({ reason: new Error('the second could not be stored') })
+    const names = await db.selectFrom('heartbeats').select('name').orderBy('name').execute()
+    expect(names.map((r) => r.name)).toEqual(['first', 'third'])
+  })
+
+  it('are all refused, and none kept, when the transaction cannot commit', async () => {
+    const { inSharedTransaction } = createWork({ db, clock: manualClock() })
+    await db.destroy()
+    const outcomes = await Promise.allSettled([
+      inSharedTransaction((tx, now) => beat(tx, 'first', now)),
+      inSharedTransaction((tx, now) => beat(tx, 'second', now)),
+    ])
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected'])
+    db = await memoryDb()
+  })
+})
