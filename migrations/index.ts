@@ -10,6 +10,7 @@ import * as m0008 from './0008-shifts.js'
 import * as m0009 from './0009-reply-templates-and-rules.js'
 import * as m0010 from './0010-outbox-heads-and-progress.js'
 import * as m0011 from './0011-agent-removal.js'
+import * as m0012 from './0012-ticket-search.js'
 
 /** Every migration, in order. Add a new file for every schema change; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009-reply-templates-and-rules': m0009,
   '0010-outbox-heads-and-progress': m0010,
   '0011-agent-removal': m0011,
+  '0012-ticket-search': m0012,
 }

@@ -103,6 +103,38 @@ describe('ticket lists', () => {
     expect(await ids('status:all %')).toEqual([3]) // % is a character, not a wildcard
   })
 
+  it('find words in any order, as whole words or their start, in subjects and topics', async () => {
+    expect(await ids('order refund')).toEqual([1])
+    expect(await ids('REFUND ord')).toEqual([1])
+    expect(await ids('refund login')).toEqual([])
+    expect(await ids('efund')).toEqual([]) // the start of a word, not any part of it
+    await createTicketFields({ db, clock, types: DEFAULT_TICKET_TYPES }).setTopic(
+      me,
+      2,
+      'Password reset loop',
+    )
+    expect(await ids('password loop')).toEqual([2])
+    await createTicketFields({ db, clock, types: DEFAULT_TICKET_TYPES }).setTopic(me, 2, 'Two-factor')
+    expect(await ids('password')).toEqual([])
+    expect(await ids('two factor')).toEqual([2])
+  })
+
+  it('search any text typed without failing', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'grapheme', maxLength: 12 }), async (typed) => {
+        const words = typed.replace(/\S*:\S*/g, ' ').trim()
+        if (words === '') return
+        const filter = parseFilter(`status:all ${words}`, me.deskUserId, CHANNELS)
+        await listTickets(db, filter, clock.now())
+      }),
+      { numRuns: 200 },
+    )
+    for (const typed of ['"', 'NEAR(a b)', 'a OR b', '*', 'refund*', '-refund', '^refund', 'a AND', '(']) {
+      await listTickets(db, parseFilter(`status:all ${typed}`, me.deskUserId, CHANNELS), clock.now())
+    }
+    expect(await ids('"refund"')).toEqual([1])
+  })
+
   it('say whether there are more than shown, and count what bulk work would touch', async () => {
     const filter = parseFilter('status:all', me.deskUserId, CHANNELS)
     const page = await listTickets(db, filter, clock.now(), 2)

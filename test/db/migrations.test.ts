@@ -19,6 +19,7 @@ describe('migrations', () => {
       '0009-reply-templates-and-rules',
       '0010-outbox-heads-and-progress',
       '0011-agent-removal',
+      '0012-ticket-search',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await sql<{
@@ -38,6 +39,11 @@ describe('migrations', () => {
       'processed_events',
       'reply_templates',
       'ticket_rules',
+      'ticket_search',
+      'ticket_search_config',
+      'ticket_search_data',
+      'ticket_search_docsize',
+      'ticket_search_idx',
       'ticket_tags',
       'tickets',
     ])

@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { SqliteAdapter, sql } from 'kysely'
 import type { Channel, Priority, TicketStatus } from '../../core/model.js'
 import type { Db } from '../connection.js'
 
@@ -13,8 +13,30 @@ export interface TicketFilter {
   readonly type?: string
   /** Created before (`>`) or after (`<`) this long ago. */
   readonly age?: { readonly op: '>' | '<'; readonly ms: number }
-  /** Words to find in the subject or the topic. */
+  /** Words to find in the subject or the topic, each as a word or the start of one. */
   readonly text?: string
+}
+
+/**
+ * The FTS5 query for what an agent typed: every word must be there, as a word or the start of one
+ * (`refund` finds "refunds"), in any order. Each word is quoted, so nothing in it is FTS syntax.
+ * Undefined when no word has a letter or digit to look for.
+ */
+function searchQuery(text: string): string | undefined {
+  const words = text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w))
+  if (words.length === 0) return undefined
+  return words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' ')
+}
+
+/** Tickets whose subject or topic holds the words: the FTS5 index on SQLite, LIKE elsewhere. */
+function textMatches(db: Db, text: string) {
+  const match = searchQuery(text)
+  if (match !== undefined && db.getExecutor().adapter instanceof SqliteAdapter) {
+    return sql<boolean>`t.id in (select rowid from ticket_search where ticket_search match ${match})`
+  }
+  // Words are matched literally: % and _ in them are not wildcards.
+  const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+  return sql<boolean>`(t.subject like ${like} escape '\\' or t.topic like ${like} escape '\\')`
 }
 
 /** The tickets a filter selects, as a query both lists and bulk actions build on. */
@@ -37,13 +59,7 @@ export function selectTickets(db: Db, filter: TicketFilter, now: Date) {
     const edge = new Date(now.getTime() - filter.age.ms).toISOString()
     query = query.where('t.created_at', filter.age.op === '>' ? '<' : '>', edge)
   }
-  if (filter.text !== undefined) {
-    // Words are matched literally: % and _ in them are not wildcards.
-    const like = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    query = query.where(
-      sql<boolean>`(t.subject like ${like} escape '\\' or t.topic like ${like} escape '\\')`,
-    )
-  }
+  if (filter.text !== undefined) query = query.where(textMatches(db, filter.text))
   return query
 }
 
