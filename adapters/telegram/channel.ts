@@ -2,7 +2,8 @@ import { z } from 'zod'
 import { baseUrl, optional, publicUrl, settingsPart } from '../../src/config/part.js'
 import { defineChannel } from '../channel-module.js'
 import { checkTelegram } from './doctor.js'
-import { createTelegramAdapter, TELEGRAM_WEBHOOK_PATH } from './index.js'
+import { createTelegramAdapter } from './index.js'
+import { TELEGRAM_WEBHOOK_PATH } from './webhook-path.js'
 
 const env = settingsPart({
   env: {
