@@ -42,6 +42,25 @@ export default tseslint.config(
     },
   },
   {
+    // Every start imports the registry: a channel's adapter and SDK are imported in its create().
+    files: ['adapters/*/channel.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...sdks, 'qrcode', './index.js'],
+              allowTypeImports: true,
+              message:
+                "Every start imports the registry, on or off: import the adapter and its SDK inside create(), with await import('./index.js').",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Migrations are frozen in time: they see the schema as it was, not our types (kysely's advice).
     files: ['migrations/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

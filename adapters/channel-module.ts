@@ -42,11 +42,16 @@ export interface ChannelModule<
   readonly id: Channel
   readonly label: string
   readonly flavour: Flavour
-  create(settings: Settings, ctx: ChannelContext): ChannelAdapter
+  /**
+   * Builds the adapter, only for a channel that is on. Every start imports the registry whichever
+   * channels are on, so the adapter and its SDK are imported here (`await import('./index.js')`),
+   * never at the top of `channel.ts`: a channel that is off costs no memory and no start-up time.
+   */
+  create(settings: Settings, ctx: ChannelContext): ChannelAdapter | Promise<ChannelAdapter>
   /**
    * `npm run doctor`: asks the platform whether these settings work (the token is accepted, the
    * account exists…) and says how to fix what does not. It never throws for a platform that is
-   * down or refuses: that is a failed check.
+   * down or refuses: that is a failed check. An SDK it needs is imported inside, as in `create`.
    */
   doctor?(settings: Settings, ctx: DoctorContext): Promise<readonly DoctorCheck[]>
 }

@@ -21,7 +21,8 @@ export const CHANNEL_MODULES: readonly ChannelModule[] = [
 export interface EnabledChannel {
   readonly id: Channel
   readonly settings: unknown
-  create(ctx: ChannelContext): ChannelAdapter
+  /** Imports the channel's adapter and SDK, and builds it. */
+  create(ctx: ChannelContext): Promise<ChannelAdapter>
   /** Its checks for `npm run doctor`, when the module has any. */
   readonly doctor: ((ctx: DoctorContext) => Promise<readonly DoctorCheck[]>) | undefined
 }
@@ -39,7 +40,7 @@ export function enabledChannels(
       {
         id: module.id,
         settings,
-        create: (ctx) => module.create(settings, ctx),
+        create: (ctx) => Promise.resolve(module.create(settings, ctx)),
         doctor: doctor && ((ctx) => doctor(settings, ctx)),
       },
     ]
@@ -61,11 +62,11 @@ export interface Channels {
   readonly routes: readonly WebhookRoute[]
 }
 
-/** Creates the adapters of the enabled channels. */
-export function createChannels(
+/** Creates the adapters of the enabled channels, one after the other: shared routes keep their order. */
+export async function createChannels(
   enabled: readonly EnabledChannel[],
   ctx: Omit<ChannelContext, 'shared'>,
-): Channels {
+): Promise<Channels> {
   const shared = new Map<string, { routes(): readonly WebhookRoute[] }>()
   const context: ChannelContext = {
     ...ctx,
@@ -74,6 +75,7 @@ export function createChannels(
       return shared.get(key) as T
     },
   }
-  const adapters = enabled.map((channel) => channel.create(context))
+  const adapters: ChannelAdapter[] = []
+  for (const channel of enabled) adapters.push(await channel.create(context))
   return { adapters, routes: [...shared.values()].flatMap((s) => s.routes()) }
 }

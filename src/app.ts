@@ -66,12 +66,12 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   const outboxState = createOutboxState()
   const { adapters, routes } =
     options.channels ??
-    createChannels(config.channels, {
+    (await createChannels(config.channels, {
       log,
       clock,
       publicUrl: config.publicUrl,
       sendTimeoutMs: config.delivery.sendTimeoutMs,
-    })
+    }))
   const channels = new Map<Channel, ChannelAdapter>(adapters.map((a) => [a.channel, a]))
   const traits = new Map(
     adapters.flatMap((a) => (a.traits === undefined ? [] : [[a.channel, a.traits] as const])),

@@ -3,7 +3,6 @@ import { baseUrl, optional, settingsPart } from '../../src/config/part.js'
 import { defineChannel } from '../channel-module.js'
 import { createDiscordClient } from './client.js'
 import { checkDiscord } from './doctor.js'
-import { createDiscordAdapter } from './index.js'
 
 const env = settingsPart({
   env: {
@@ -25,13 +24,15 @@ export const discord = defineChannel({
   label: 'Discord',
   flavour: 'markdown',
   ...env,
-  create: (settings, ctx) =>
-    createDiscordAdapter({
+  create: async (settings, ctx) => {
+    const { createDiscordAdapter } = await import('./index.js')
+    return createDiscordAdapter({
       createClient: () =>
         createDiscordClient({ apiUrl: settings.apiUrl, guildChannel: settings.guildChannelId !== undefined }),
       token: settings.token,
       guildChannelId: settings.guildChannelId,
       log: ctx.log,
-    }),
+    })
+  },
   doctor: (settings, ctx) => checkDiscord(settings, ctx),
 })

@@ -3,7 +3,6 @@ import { optional, settingsPart, together } from '../../src/config/part.js'
 import { defineChannel } from '../channel-module.js'
 import { metaApp, metaEnv, metaWebhookOf } from '../meta/settings.js'
 import { checkInstagram } from './doctor.js'
-import { createInstagramAdapter } from './index.js'
 
 const env = settingsPart({
   env: {
@@ -37,14 +36,16 @@ export const instagram = defineChannel({
   label: 'Instagram',
   flavour: 'plain',
   ...env,
-  create: ({ app, ...settings }, ctx) =>
-    createInstagramAdapter({
+  create: async ({ app, ...settings }, ctx) => {
+    const { createInstagramAdapter } = await import('./index.js')
+    return createInstagramAdapter({
       graphUrl: app.graphUrl,
       version: app.version,
       ...settings,
       webhook: metaWebhookOf(app, ctx),
       clock: ctx.clock,
       log: ctx.log,
-    }),
+    })
+  },
   doctor: (settings, ctx) => checkInstagram(settings, ctx),
 })

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { baseUrl, optional, publicUrl, settingsPart } from '../../src/config/part.js'
 import { defineChannel } from '../channel-module.js'
 import { checkTelegram } from './doctor.js'
-import { createTelegramAdapter, TELEGRAM_WEBHOOK_PATH } from './index.js'
+import { TELEGRAM_WEBHOOK_PATH } from './webhook-path.js'
 
 const env = settingsPart({
   env: {
@@ -41,8 +41,9 @@ export const telegram = defineChannel({
   label: 'Telegram',
   flavour: 'telegram',
   ...env,
-  create: (settings, ctx) =>
-    createTelegramAdapter({
+  create: async (settings, ctx) => {
+    const { createTelegramAdapter } = await import('./index.js')
+    return createTelegramAdapter({
       token: settings.token,
       apiRoot: settings.apiRoot,
       webhook:
@@ -51,6 +52,7 @@ export const telegram = defineChannel({
           : undefined,
       sendTimeoutMs: ctx.sendTimeoutMs,
       log: ctx.log,
-    }),
+    })
+  },
   doctor: (settings, ctx) => checkTelegram(settings, ctx),
 })

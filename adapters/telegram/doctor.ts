@@ -8,7 +8,7 @@ import {
   type DoctorContext,
   type Reply,
 } from '../shared/doctor.js'
-import { TELEGRAM_WEBHOOK_PATH } from './index.js'
+import { TELEGRAM_WEBHOOK_PATH } from './webhook-path.js'
 
 const DEFAULT_API_ROOT = 'https://api.telegram.org'
 

@@ -10,8 +10,7 @@ import { parseJson, readRawBody, sendJson } from '../../src/http/body.js'
 import { readMessage, toInbound } from './inbound.js'
 import { sendText, TELEGRAM_TEXT_LIMIT, toDeskError } from './outbound.js'
 import { growingDelay } from '../../src/core/backoff.js'
-
-export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram'
+import { TELEGRAM_WEBHOOK_PATH } from './webhook-path.js'
 
 /** How long one getUpdates call waits for news on Telegram's side. */
 const POLL_TIMEOUT_S = 25

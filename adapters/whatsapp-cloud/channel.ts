@@ -3,7 +3,6 @@ import { optional, settingsPart, together } from '../../src/config/part.js'
 import { defineChannel } from '../channel-module.js'
 import { metaApp, metaEnv, metaWebhookOf } from '../meta/settings.js'
 import { checkWhatsAppCloud } from './doctor.js'
-import { createWhatsAppCloudAdapter } from './index.js'
 
 const env = settingsPart({
   env: {
@@ -39,13 +38,15 @@ export const whatsappCloud = defineChannel({
   label: 'WhatsApp',
   flavour: 'whatsapp',
   ...env,
-  create: ({ app, ...settings }, ctx) =>
-    createWhatsAppCloudAdapter({
+  create: async ({ app, ...settings }, ctx) => {
+    const { createWhatsAppCloudAdapter } = await import('./index.js')
+    return createWhatsAppCloudAdapter({
       graphUrl: app.graphUrl,
       version: app.version,
       ...settings,
       webhook: metaWebhookOf(app, ctx),
       log: ctx.log,
-    }),
+    })
+  },
   doctor: (settings, ctx) => checkWhatsAppCloud(settings, ctx),
 })

@@ -3,7 +3,6 @@ import { flag, optional, settingsPart } from '../../src/config/part.js'
 import { defineChannel } from '../channel-module.js'
 import { createWhatsAppWebClient } from './client.js'
 import { checkWhatsAppWeb } from './doctor.js'
-import { createWhatsAppWebAdapter } from './index.js'
 
 const gap = z.coerce.number({ message: 'must be milliseconds' }).int().min(0)
 
@@ -36,13 +35,15 @@ export const whatsappWeb = defineChannel({
   label: 'WhatsApp',
   flavour: 'whatsapp',
   ...env,
-  create: (settings, ctx) =>
-    createWhatsAppWebAdapter({
+  create: async (settings, ctx) => {
+    const { createWhatsAppWebAdapter } = await import('./index.js')
+    return createWhatsAppWebAdapter({
       createClient: () => createWhatsAppWebClient(settings),
       chatGapMs: settings.chatGapMs,
       globalGapMs: settings.globalGapMs,
       clock: ctx.clock,
       log: ctx.log,
-    }),
+    })
+  },
   doctor: (settings) => checkWhatsAppWeb(settings),
 })

@@ -1,4 +1,3 @@
-import QRCode from 'qrcode'
 import type { Clock } from '../../src/core/clock.js'
 import { DeskError, describeError } from '../../src/core/errors.js'
 import type { Logger } from '../../src/core/logger.js'
@@ -24,6 +23,9 @@ export interface WhatsAppWebOptions {
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** Only pairing a phone draws a QR code: a saved session never loads qrcode. */
+const qrCode = () => import('qrcode').then((m) => m.default)
 
 /** whatsapp-web.js message_ack levels: 1 reached the server, 2 the phone, 3 read, 4 played; -1 failed. */
 function ackStatus(ack: number): DeliveryStatusUpdate['status'] | undefined {
@@ -58,7 +60,7 @@ export function createWhatsAppWebAdapter(opts: WhatsAppWebOptions): ChannelAdapt
     const image =
       qr === undefined
         ? undefined
-        : { filename: 'whatsapp-pairing-qr.png', png: await QRCode.toBuffer(qr, { width: 320 }) }
+        : { filename: 'whatsapp-pairing-qr.png', png: await (await qrCode()).toBuffer(qr, { width: 320 }) }
     await host
       .notify({ text, ...(image && { image }) })
       .catch((error: unknown) =>
@@ -92,10 +94,12 @@ export function createWhatsAppWebAdapter(opts: WhatsAppWebOptions): ChannelAdapt
     c.on('qr', (qr) => {
       announcedTrouble = true
       log.warn('whatsapp web needs pairing: scan the QR code')
-      QRCode.toString(qr, { type: 'terminal', small: true }).then(
-        (art) => (opts.printQr ?? ((s: string) => process.stdout.write(`${s}\n`)))(art),
-        () => undefined,
-      )
+      qrCode()
+        .then((QRCode) => QRCode.toString(qr, { type: 'terminal', small: true }))
+        .then(
+          (art) => (opts.printQr ?? ((s: string) => process.stdout.write(`${s}\n`)))(art),
+          () => undefined,
+        )
       void announce(
         host,
         ':iphone: *WhatsApp Web needs pairing.* On the phone: WhatsApp → Linked devices → Link a device, and scan this code. It expires in about 20 seconds; a fresh one follows.',
