@@ -255,7 +255,8 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
       stopping = true
       http.stopIntake()
       starting.abort()
-      await scheduler.stop()
+      // A job under way (the catch-up run over a large database) is waited for within the grace period.
+      await Promise.race([scheduler.stop(), delay(graceMs, undefined, { ref: false })])
       await outbox.stop(graceMs)
       // A channel still trying to start is given up on, not waited for past the grace period.
       await Promise.race([Promise.allSettled(background), delay(graceMs, undefined, { ref: false })])
