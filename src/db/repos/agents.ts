@@ -59,3 +59,8 @@ export async function nextAgentToAssign(
   if (choice.except !== undefined) query = query.where('a.id', '!=', choice.except)
   return query.executeTakeFirst()
 }
+
+/** Records that an agent was just given a ticket: round-robin gives the next ones to others first. */
+export async function markAssigned(db: Db, agentId: number, at: string): Promise<void> {
+  await db.updateTable('agents').set({ last_assigned_at: at }).where('id', '=', agentId).execute()
+}

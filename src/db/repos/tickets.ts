@@ -1,4 +1,4 @@
-import type { Priority } from '../../core/model.js'
+import type { Priority, TicketStatus } from '../../core/model.js'
 import type { ThreadRef } from '../../core/ports.js'
 import type { Db } from '../connection.js'
 import type { Ticket } from '../schema.js'
@@ -97,4 +97,32 @@ export async function classifyTicket(
   // A rule that only tags sets no field: an empty SET would be invalid SQL.
   if (Object.values(fields).every((v) => v === undefined)) return
   await db.updateTable('tickets').set(fields).where('id', '=', ticketId).execute()
+}
+
+/** Moves a ticket to a status, with when it was solved and closed (null for not), and marks it changed. */
+export async function setTicketStatus(
+  db: Db,
+  ticketId: number,
+  change: { status: TicketStatus; solvedAt: string | null; closedAt: string | null },
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('tickets')
+    .set({ status: change.status, updated_at: at, solved_at: change.solvedAt, closed_at: change.closedAt })
+    .where('id', '=', ticketId)
+    .execute()
+}
+
+/** Gives a ticket to an agent (null: to nobody), and marks the ticket changed. */
+export async function setAssignee(
+  db: Db,
+  ticketId: number,
+  agentId: number | null,
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('tickets')
+    .set({ assignee_id: agentId, updated_at: at })
+    .where('id', '=', ticketId)
+    .execute()
 }
