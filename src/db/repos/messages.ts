@@ -1,3 +1,4 @@
+import type { Channel } from '../../core/model.js'
 import type { Db } from '../connection.js'
 import type { Message, MessagesTable } from '../schema.js'
 import type { Insertable } from 'kysely'
@@ -40,4 +41,29 @@ export async function markMessageSent(
 /** Records the Slack ts of a message's post in its ticket's thread. */
 export async function setDeskTs(db: Db, id: number, ts: string): Promise<void> {
   await db.updateTable('messages').set({ desk_ts: ts }).where('id', '=', id).execute()
+}
+
+/** The reply a channel knows by this id, with what the platform last reported about it. */
+export async function replyByExternalId(
+  db: Db,
+  channel: Channel,
+  externalId: string,
+): Promise<Pick<Message, 'id' | 'ticket_id' | 'delivery_status'> | undefined> {
+  return db
+    .selectFrom('messages')
+    .innerJoin('tickets', 'tickets.id', 'messages.ticket_id')
+    .select(['messages.id', 'messages.ticket_id', 'messages.delivery_status'])
+    .where('messages.external_id', '=', externalId)
+    .where('messages.direction', '=', 'outbound')
+    .where('tickets.channel', '=', channel)
+    .executeTakeFirst()
+}
+
+/** Records where a reply stands: what the platform last reported, or that its send was cancelled. */
+export async function setDeliveryStatus(
+  db: Db,
+  id: number,
+  status: NonNullable<Message['delivery_status']>,
+): Promise<void> {
+  await db.updateTable('messages').set({ delivery_status: status }).where('id', '=', id).execute()
 }

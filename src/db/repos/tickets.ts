@@ -1,4 +1,4 @@
-import type { Priority, TicketStatus } from '../../core/model.js'
+import type { Channel, Priority, TicketStatus } from '../../core/model.js'
 import type { ThreadRef } from '../../core/ports.js'
 import type { Db } from '../connection.js'
 import type { Ticket } from '../schema.js'
@@ -6,6 +6,34 @@ import { tagsOf } from './ticket-tags.js'
 
 export async function findTicket(db: Db, id: number): Promise<Ticket | undefined> {
   return db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** Opens a ticket with a contact's first message; a follow-up names the closed ticket it follows. */
+export async function createTicket(
+  db: Db,
+  ticket: {
+    contactId: number
+    channel: Channel
+    subject: string
+    followUpOf: number | null
+    lastCustomerMessageAt: string
+  },
+  at: string,
+): Promise<Ticket> {
+  return db
+    .insertInto('tickets')
+    .values({
+      contact_id: ticket.contactId,
+      channel: ticket.channel,
+      status: 'new',
+      subject: ticket.subject,
+      follow_up_of: ticket.followUpOf,
+      created_at: at,
+      updated_at: at,
+      last_customer_message_at: ticket.lastCustomerMessageAt,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
 }
 
 /** The contact's most recent ticket, whatever its status. */
@@ -123,6 +151,27 @@ export async function setAssignee(
   await db
     .updateTable('tickets')
     .set({ assignee_id: agentId, updated_at: at })
+    .where('id', '=', ticketId)
+    .execute()
+}
+
+/**
+ * Records that the customer wrote again: when they wrote, and since when they wait for an answer
+ * (null while no agent has answered yet); marks the ticket changed.
+ */
+export async function setCustomerWrote(
+  db: Db,
+  ticketId: number,
+  wrote: { writtenAt: string; awaitingReplySince: string | null },
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('tickets')
+    .set({
+      last_customer_message_at: wrote.writtenAt,
+      updated_at: at,
+      awaiting_reply_since: wrote.awaitingReplySince,
+    })
     .where('id', '=', ticketId)
     .execute()
 }
