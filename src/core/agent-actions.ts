@@ -1,9 +1,14 @@
 import type { Db } from '../db/connection.js'
-import { ensureAgent } from '../db/repos/agents.js'
+import { ensureAgent, setOnShift } from '../db/repos/agents.js'
 import { endDelivery, enqueueDelivery, pendingSendOf } from '../db/repos/deliveries.js'
 import { recordEvent } from '../db/repos/events.js'
-import { insertMessage } from '../db/repos/messages.js'
-import { findTicketByThread, findTicketDetail } from '../db/repos/tickets.js'
+import { agentReplyAt, insertMessage, setDeliveryStatus, setMessageText } from '../db/repos/messages.js'
+import {
+  findTicketByThread,
+  findTicketDetail,
+  newAndOpenTicketsOf,
+  setAnswered,
+} from '../db/repos/tickets.js'
 import type { Ticket } from '../db/schema.js'
 import type { Work, Origin } from './work.js'
 import type { Actor } from './actor.js'
@@ -82,14 +87,7 @@ export function createAgentActions(deps: HelpDeskDeps, work: Work, steps: Ticket
 
   /** The agent reply a thread post is, and its send while that has not started yet. */
   async function pendingReplyAt(tx: Tx, post: ThreadRef, now: string) {
-    const message = await tx
-      .selectFrom('messages')
-      .innerJoin('tickets', 'tickets.id', 'messages.ticket_id')
-      .selectAll('messages')
-      .where('tickets.thread_channel', '=', post.channel)
-      .where('messages.desk_ts', '=', post.ts)
-      .where('messages.direction', '=', 'outbound')
-      .executeTakeFirst()
+    const message = await agentReplyAt(tx, post)
     if (message === undefined) return undefined
     return { message, send: await pendingSendOf(tx, message.ticket_id, message.id, now) }
   }
@@ -143,15 +141,7 @@ export function createAgentActions(deps: HelpDeskDeps, work: Work, steps: Ticket
         await changeStatus(tx, ticket, 'open', { actor: 'agent', agentId: agent.id }, now)
         changed = true
       }
-      await tx
-        .updateTable('tickets')
-        .set({
-          first_response_at: ticket.first_response_at ?? now,
-          awaiting_reply_since: null,
-          updated_at: now,
-        })
-        .where('id', '=', ticket.id)
-        .execute()
+      await setAnswered(tx, ticket.id, ticket.first_response_at ?? now, now)
       if (changed) await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
       const what = content.template === undefined ? 'Reply' : `Template ${content.template.name}`
       return {
@@ -216,11 +206,7 @@ export function createAgentActions(deps: HelpDeskDeps, work: Work, steps: Ticket
         const { message, send } = found
         if (send === undefined) return 'too_late'
         await endDelivery(tx, send, { status: 'cancelled' }, now)
-        await tx
-          .updateTable('messages')
-          .set({ delivery_status: 'cancelled' })
-          .where('id', '=', message.id)
-          .execute()
+        await setDeliveryStatus(tx, message.id, 'cancelled')
         await recordEvent(
           tx,
           {
@@ -242,7 +228,7 @@ export function createAgentActions(deps: HelpDeskDeps, work: Work, steps: Ticket
         if (found === undefined) return 'not_a_reply'
         if (found.send === undefined) return 'too_late'
         if (found.message.text === text) return 'revised'
-        await tx.updateTable('messages').set({ text }).where('id', '=', found.message.id).execute()
+        await setMessageText(tx, found.message.id, text)
         await recordEvent(
           tx,
           {
@@ -329,21 +315,11 @@ export function createAgentActions(deps: HelpDeskDeps, work: Work, steps: Ticket
     async setShift(actor: Actor, on: boolean): Promise<string> {
       return inTransaction(async (tx, now) => {
         const agent = await ensureAgent(tx, actor.deskUserId, now)
-        await tx
-          .updateTable('agents')
-          .set({ on_shift: on ? 1 : 0 })
-          .where('id', '=', agent.id)
-          .execute()
+        await setOnShift(tx, agent.id, on)
         if (on) return 'You are on shift: new tickets can be assigned to you.'
         if (deps.assignment?.reassignOnShiftOff !== true)
           return 'You are off shift: no new tickets will be assigned to you.'
-        const mine = await tx
-          .selectFrom('tickets')
-          .selectAll()
-          .where('assignee_id', '=', agent.id)
-          .where('status', 'in', ['new', 'open'])
-          .orderBy('id')
-          .execute()
+        const mine = await newAndOpenTicketsOf(tx, agent.id)
         let handedOver = 0
         for (const ticket of mine)
           if ((await autoAssign(tx, ticket, now, agent.id)) !== undefined) handedOver += 1

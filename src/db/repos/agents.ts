@@ -64,3 +64,12 @@ export async function nextAgentToAssign(
 export async function markAssigned(db: Db, agentId: number, at: string): Promise<void> {
   await db.updateTable('agents').set({ last_assigned_at: at }).where('id', '=', agentId).execute()
 }
+
+/** Puts an agent on shift (they take new tickets) or off it. */
+export async function setOnShift(db: Db, agentId: number, on: boolean): Promise<void> {
+  await db
+    .updateTable('agents')
+    .set({ on_shift: on ? 1 : 0 })
+    .where('id', '=', agentId)
+    .execute()
+}

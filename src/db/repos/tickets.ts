@@ -47,6 +47,17 @@ export async function latestTicketOf(db: Db, contactId: number): Promise<Ticket 
     .executeTakeFirst()
 }
 
+/** The new and open tickets an agent holds, oldest first. */
+export async function newAndOpenTicketsOf(db: Db, agentId: number): Promise<Ticket[]> {
+  return db
+    .selectFrom('tickets')
+    .selectAll()
+    .where('assignee_id', '=', agentId)
+    .where('status', 'in', ['new', 'open'])
+    .orderBy('id')
+    .execute()
+}
+
 export async function findTicketByThread(db: Db, channel: string, ts: string): Promise<Ticket | undefined> {
   return db
     .selectFrom('tickets')
@@ -172,6 +183,23 @@ export async function setCustomerWrote(
       updated_at: at,
       awaiting_reply_since: wrote.awaitingReplySince,
     })
+    .where('id', '=', ticketId)
+    .execute()
+}
+
+/**
+ * Records that an agent answered: the first response when it is the first (`firstResponseAt`), and
+ * the customer waits for nobody now; marks the ticket changed.
+ */
+export async function setAnswered(
+  db: Db,
+  ticketId: number,
+  firstResponseAt: string,
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('tickets')
+    .set({ first_response_at: firstResponseAt, awaiting_reply_since: null, updated_at: at })
     .where('id', '=', ticketId)
     .execute()
 }
