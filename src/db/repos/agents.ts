@@ -27,6 +27,16 @@ export async function activeAgents(db: Db): Promise<Pick<Agent, 'desk_user_id' |
   return db.selectFrom('agents').select(['desk_user_id', 'role']).where('removed_at', 'is', null).execute()
 }
 
+/** The desk user ids of supervisors and admins, also of those whose access was taken away. */
+export async function supervisorIds(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('agents')
+    .select('desk_user_id')
+    .where('role', 'in', ['supervisor', 'admin'])
+    .execute()
+  return rows.map((a) => a.desk_user_id)
+}
+
 /** Whether an admin other than this agent still has access. */
 export async function hasOtherAdmin(db: Db, agentId: number): Promise<boolean> {
   const other = await db

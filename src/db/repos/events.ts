@@ -74,3 +74,14 @@ export async function statusChangesOf(
     .orderBy('id')
     .execute()
 }
+
+/** How many audit lines of an action were written at or after `since` (the SLA breaches of a day). */
+export async function countEventsSince(db: Db, action: string, since: string): Promise<number> {
+  const row = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('action', '=', action)
+    .where('created_at', '>=', since)
+    .executeTakeFirst()
+  return Number(row?.n ?? 0)
+}
