@@ -1,7 +1,7 @@
 /**
  * The layers of DESIGN.md, enforced: domain types at the bottom import nothing of ours; the
- * database layer imports only the domain; the core imports no adapter, HTTP or SDK; adapters
- * never import the composition root. No cycles anywhere.
+ * database layer imports only the domain; the core imports no adapter, HTTP or SDK, and neither it
+ * nor the scheduler writes SQL; adapters never import the composition root. No cycles anywhere.
  */
 const DOMAIN = '^src/core/(model|delivery|errors|ports|clock|logger|pacer|backoff|actor)\\.ts$'
 
@@ -35,6 +35,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/core/' },
       to: { path: 'node_modules/(@slack|grammy|discord\\.js|whatsapp-web\\.js|qrcode)' },
+    },
+    {
+      name: 'sql-lives-in-db',
+      comment:
+        'The core and the scheduler call repository functions; they may name kysely types but compose no SQL.',
+      severity: 'error',
+      from: { path: '^src/(core|scheduler)/' },
+      to: { path: 'node_modules/kysely/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'adapters-below-app',

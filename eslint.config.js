@@ -61,6 +61,21 @@ export default tseslint.config(
     },
   },
   {
+    // SQL lives in src/db/repos. A query builder needs no import of kysely (it hangs off the Db the
+    // core holds), so the layer rule on imports cannot see one: this rule does.
+    files: ['src/core/**/*.ts', 'src/scheduler/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'CallExpression > MemberExpression.callee > Identifier.property[name=/^(selectFrom|selectNoFrom|insertInto|replaceInto|updateTable|deleteFrom|mergeInto|with|withRecursive)$/]',
+          message: 'The core and the scheduler compose no SQL: call (or add) a function in src/db/repos.',
+        },
+      ],
+    },
+  },
+  {
     // Migrations are frozen in time: they see the schema as it was, not our types (kysely's advice).
     files: ['migrations/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -1,167 +1,29 @@
-import type { Db } from '../db/connection.js'
-import { ensureAgent } from '../db/repos/agents.js'
-import { endDelivery, enqueueDelivery, pendingSendOf } from '../db/repos/deliveries.js'
-import { recordEvent } from '../db/repos/events.js'
-import { insertMessage } from '../db/repos/messages.js'
-import { findTicketByThread, findTicketDetail } from '../db/repos/tickets.js'
-import type { Ticket } from '../db/schema.js'
+import { ensureAgent, setOnShift } from '../db/repos/agents.js'
+import { enqueueDelivery } from '../db/repos/deliveries.js'
+import { findTicketByThread, findTicketDetail, newAndOpenTicketsOf } from '../db/repos/tickets.js'
 import type { Work, Origin } from './work.js'
 import type { Actor } from './actor.js'
-import { iso } from './clock.js'
 import { DeskError } from './errors.js'
 import { assertTransition, type AgentStatus } from './lifecycle.js'
 import { asTicketId, statusLabel, type TicketId } from './model.js'
-import type { TemplateMessage, ThreadRef, TicketView } from './ports.js'
+import type { ThreadRef, TicketView } from './ports.js'
 import { toTicketView } from './views.js'
-import { UNDO_WAITING, type Assignment, type HelpDeskDeps, type Outcome } from './desk-deps.js'
+import { createAgentReplies } from './agent-replies.js'
+import type { Assignment, HelpDeskDeps, Outcome } from './desk-deps.js'
 import type { TicketSteps } from './ticket-steps.js'
 
-type Tx = Db
-
 /**
- * What agents do on a ticket: reply (with the undo window), send a template, withdraw or revise a
- * reply, note, assign, change status, take shifts; and look a ticket up.
+ * What agents do on a ticket: what they say (agent-replies.ts), and who has the ticket and where it
+ * stands: assign, change status, take shifts; and look a ticket up.
  */
 export function createAgentActions(deps: HelpDeskDeps, work: Work, steps: TicketSteps) {
   const { db } = deps
   const { inTransaction, claimOnce, requireTicket } = work
   const { changeStatus, assignTo, autoAssign } = steps
 
-  /** Stores an agent's reply or note with its audit event; echoes it into the thread unless it was typed there. */
-  async function addAgentMessage(
-    tx: Tx,
-    ticketId: number,
-    agentId: number,
-    direction: 'outbound' | 'note',
-    text: string,
-    origin: Origin | undefined,
-    now: string,
-    template?: TemplateMessage,
-  ) {
-    const message = await insertMessage(tx, {
-      ticket_id: ticketId,
-      direction,
-      kind: template === undefined ? 'text' : 'template',
-      template: template === undefined ? null : JSON.stringify(template),
-      text,
-      agent_id: agentId,
-      desk_ts: origin?.deskTs ?? null,
-      created_at: now,
-    })
-    const action = direction === 'note' ? 'noted' : 'replied'
-    await recordEvent(tx, { ticketId, actor: 'agent', agentId, action }, now)
-    if (origin?.deskTs === undefined) {
-      await enqueueDelivery(tx, ticketId, { type: 'desk.entry', messageId: message.id }, now)
-    }
-    return message
-  }
-
-  /** Refuses, before anything is queued, what the ticket's channel would refuse. */
-  function assertSendable(ticket: Ticket, isTemplate: boolean, now: string): void {
-    const traits = deps.traits?.get(ticket.channel)
-    const label = deps.labelOf?.(ticket.channel) ?? ticket.channel
-    if (isTemplate) {
-      if (traits?.templates !== true)
-        throw new DeskError('invalid', `${label} has no message templates; send a plain reply.`)
-      return
-    }
-    const window = traits?.replyWindowMs
-    const last = ticket.last_customer_message_at
-    if (window === undefined || last === null || Date.parse(now) - Date.parse(last) <= window) return
-    const hours = Math.round(window / 3_600_000)
-    const span = hours >= 48 && hours % 24 === 0 ? `${hours / 24} days` : `${hours} h`
-    const hint =
-      traits?.templates === true
-        ? ` Send an approved template instead: \`/template ${ticket.id} NAME [params…]\`.`
-        : ''
-    throw new DeskError(
-      'conflict',
-      `${label} accepts free-form replies only within ${span} of the customer's last message, so nothing was sent.${hint}`,
-    )
-  }
-
-  /** The agent reply a thread post is, and its send while that has not started yet. */
-  async function pendingReplyAt(tx: Tx, post: ThreadRef, now: string) {
-    const message = await tx
-      .selectFrom('messages')
-      .innerJoin('tickets', 'tickets.id', 'messages.ticket_id')
-      .selectAll('messages')
-      .where('tickets.thread_channel', '=', post.channel)
-      .where('messages.desk_ts', '=', post.ts)
-      .where('messages.direction', '=', 'outbound')
-      .executeTakeFirst()
-    if (message === undefined) return undefined
-    return { message, send: await pendingSendOf(tx, message.ticket_id, message.id, now) }
-  }
-
-  async function sendToCustomer(
-    actor: Actor,
-    ticketId: number,
-    content: { text: string; template?: TemplateMessage },
-    origin: Origin | undefined,
-  ): Promise<Outcome> {
-    return inTransaction(async (tx, now) => {
-      await claimOnce(tx, origin, now)
-      const ticket = await requireTicket(tx, ticketId)
-      if (ticket.status === 'closed') {
-        throw new DeskError(
-          'conflict',
-          `Ticket #${ticket.id} is closed, so nothing was sent; the customer's next message opens a follow-up ticket.`,
-        )
-      }
-      assertSendable(ticket, content.template !== undefined, now)
-      const agent = await ensureAgent(tx, actor.deskUserId, now)
-      const message = await addAgentMessage(
-        tx,
-        ticket.id,
-        agent.id,
-        'outbound',
-        content.text,
-        origin,
-        now,
-        content.template,
-      )
-      // A reply typed in the thread waits out the undo window, marked ⏳, unless the window is off.
-      const delayMs = origin?.deskTs !== undefined ? (deps.replyDelayMs ?? 0) : 0
-      const dueAt = iso(new Date(new Date(now).getTime() + delayMs))
-      await enqueueDelivery(tx, ticket.id, { type: 'customer.message', messageId: message.id }, now, dueAt)
-      if (delayMs > 0) {
-        await enqueueDelivery(
-          tx,
-          ticket.id,
-          { type: 'desk.react', messageId: message.id, reaction: UNDO_WAITING },
-          now,
-        )
-      }
-
-      let changed = false
-      if (ticket.assignee_id === null) {
-        await assignTo(tx, ticket, agent, agent, now)
-        changed = true
-      }
-      if (ticket.status === 'new') {
-        await changeStatus(tx, ticket, 'open', { actor: 'agent', agentId: agent.id }, now)
-        changed = true
-      }
-      await tx
-        .updateTable('tickets')
-        .set({
-          first_response_at: ticket.first_response_at ?? now,
-          awaiting_reply_since: null,
-          updated_at: now,
-        })
-        .where('id', '=', ticket.id)
-        .execute()
-      if (changed) await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
-      const what = content.template === undefined ? 'Reply' : `Template ${content.template.name}`
-      return {
-        ticketId: asTicketId(ticket.id),
-        text: `${what} queued for the customer of ticket #${ticket.id}.`,
-      }
-    })
-  }
-
   return {
+    ...createAgentReplies(deps, work, steps),
+
     /** The ticket whose thread this is, if any. */
     async ticketOfThread(ref: ThreadRef): Promise<TicketId | undefined> {
       const ticket = await findTicketByThread(db, ref.channel, ref.ts)
@@ -173,100 +35,6 @@ export function createAgentActions(deps: HelpDeskDeps, work: Work, steps: Ticket
       const detail = await findTicketDetail(db, ticketId)
       if (detail === undefined) throw new DeskError('not_found', `Ticket #${ticketId} does not exist.`)
       return toTicketView(detail)
-    },
-
-    /** Sends an agent's reply to the customer. The first reply takes an unassigned ticket and opens it. */
-    async reply(actor: Actor, ticketId: number, text: string, origin?: Origin): Promise<Outcome> {
-      const body = text.trim()
-      if (body === '') throw new DeskError('invalid', 'Nothing to send: the reply is empty.')
-      return sendToCustomer(actor, ticketId, { text: body }, origin)
-    },
-
-    /** Sends a pre-approved template, which also reaches a customer outside the reply window. */
-    async sendTemplate(
-      actor: Actor,
-      ticketId: number,
-      template: TemplateMessage,
-      origin?: Origin,
-    ): Promise<Outcome> {
-      if (!/^[a-z0-9_]+$/.test(template.name)) {
-        throw new DeskError(
-          'invalid',
-          `\`${template.name}\` is not a template name (lowercase letters, digits and _).`,
-        )
-      }
-      const params = template.params.length === 0 ? '' : ` ${template.params.join(' · ')}`
-      return sendToCustomer(
-        actor,
-        ticketId,
-        { text: `[template ${template.name}]${params}`, template },
-        origin,
-      )
-    },
-
-    /** Adds a private note: stored and shown to agents, never sent to the customer. */
-    /**
-     * An agent deleted a reply they typed in a thread: if it is still in its undo window, it never
-     * leaves. Returns what happened, so the agent can be told when it was too late.
-     */
-    async withdrawReply(post: ThreadRef): Promise<'withdrawn' | 'too_late' | 'not_a_reply'> {
-      return inTransaction(async (tx, now) => {
-        const found = await pendingReplyAt(tx, post, now)
-        if (found === undefined) return 'not_a_reply'
-        const { message, send } = found
-        if (send === undefined) return 'too_late'
-        await endDelivery(tx, send, { status: 'cancelled' }, now)
-        await tx
-          .updateTable('messages')
-          .set({ delivery_status: 'cancelled' })
-          .where('id', '=', message.id)
-          .execute()
-        await recordEvent(
-          tx,
-          {
-            ticketId: message.ticket_id,
-            actor: 'agent',
-            agentId: message.agent_id,
-            action: 'reply_withdrawn',
-          },
-          now,
-        )
-        return 'withdrawn'
-      })
-    },
-
-    /** An agent edited a reply still in its undo window: the edited text is what leaves. */
-    async reviseReply(post: ThreadRef, text: string): Promise<'revised' | 'too_late' | 'not_a_reply'> {
-      return inTransaction(async (tx, now) => {
-        const found = await pendingReplyAt(tx, post, now)
-        if (found === undefined) return 'not_a_reply'
-        if (found.send === undefined) return 'too_late'
-        if (found.message.text === text) return 'revised'
-        await tx.updateTable('messages').set({ text }).where('id', '=', found.message.id).execute()
-        await recordEvent(
-          tx,
-          {
-            ticketId: found.message.ticket_id,
-            actor: 'agent',
-            agentId: found.message.agent_id,
-            action: 'reply_edited',
-          },
-          now,
-        )
-        return 'revised'
-      })
-    },
-
-    async note(actor: Actor, ticketId: number, text: string, origin?: Origin): Promise<Outcome> {
-      const body = text.trim()
-      if (body === '') throw new DeskError('invalid', 'The note is empty; write something after the marker.')
-      return inTransaction(async (tx, now) => {
-        await claimOnce(tx, origin, now)
-        const ticket = await requireTicket(tx, ticketId)
-        const agent = await ensureAgent(tx, actor.deskUserId, now)
-        await addAgentMessage(tx, ticket.id, agent.id, 'note', body, origin, now)
-        return { ticketId: asTicketId(ticket.id), text: `Private note added to ticket #${ticket.id}.` }
-      })
     },
 
     /** Assigns a ticket. Anyone may take a ticket; only supervisors and admins assign others. */
@@ -329,21 +97,11 @@ export function createAgentActions(deps: HelpDeskDeps, work: Work, steps: Ticket
     async setShift(actor: Actor, on: boolean): Promise<string> {
       return inTransaction(async (tx, now) => {
         const agent = await ensureAgent(tx, actor.deskUserId, now)
-        await tx
-          .updateTable('agents')
-          .set({ on_shift: on ? 1 : 0 })
-          .where('id', '=', agent.id)
-          .execute()
+        await setOnShift(tx, agent.id, on)
         if (on) return 'You are on shift: new tickets can be assigned to you.'
         if (deps.assignment?.reassignOnShiftOff !== true)
           return 'You are off shift: no new tickets will be assigned to you.'
-        const mine = await tx
-          .selectFrom('tickets')
-          .selectAll()
-          .where('assignee_id', '=', agent.id)
-          .where('status', 'in', ['new', 'open'])
-          .orderBy('id')
-          .execute()
+        const mine = await newAndOpenTicketsOf(tx, agent.id)
         let handedOver = 0
         for (const ticket of mine)
           if ((await autoAssign(tx, ticket, now, agent.id)) !== undefined) handedOver += 1

@@ -1,5 +1,15 @@
 import type { Db } from '../db/connection.js'
-import { ensureAgent } from '../db/repos/agents.js'
+import {
+  activeAgents,
+  addAgentIfNew,
+  addRemovedAgent,
+  agentStanding,
+  ensureAgent,
+  findAgent,
+  grantRole,
+  hasOtherAdmin,
+  removeAgent,
+} from '../db/repos/agents.js'
 import { DeskError } from './errors.js'
 import type { Actor } from './actor.js'
 import type { AgentRole } from './model.js'
@@ -15,14 +25,7 @@ export function createAgents(deps: WorkDeps) {
   const { inTransaction } = createWork(deps)
 
   async function requireAnotherAdmin(tx: Db, adminId: number): Promise<void> {
-    const others = await tx
-      .selectFrom('agents')
-      .select('id')
-      .where('role', '=', 'admin')
-      .where('removed_at', 'is', null)
-      .where('id', '!=', adminId)
-      .executeTakeFirst()
-    if (others === undefined)
+    if (!(await hasOtherAdmin(tx, adminId)))
       throw new DeskError('conflict', 'That is the last admin; make someone else admin first.')
   }
 
@@ -43,22 +46,14 @@ export function createAgents(deps: WorkDeps) {
       }
       return inTransaction(async (tx, now) => {
         await requireAdmin(tx, actor, now)
-        const known = await tx
-          .selectFrom('agents')
-          .select('id')
-          .where('desk_user_id', '=', deskUserId)
-          .executeTakeFirst()
+        const known = await findAgent(tx, deskUserId)
         const target = await ensureAgent(tx, deskUserId, now)
         if (known !== undefined && target.role === role && target.removed_at === null)
           throw new DeskError('conflict', `${deskUserId} already has the role ${role}.`, {
             detail: { kind: 'already_has_role', deskUserId, role: target.role },
           })
         if (target.role === 'admin' && role !== 'admin') await requireAnotherAdmin(tx, target.id)
-        await tx
-          .updateTable('agents')
-          .set({ role: role as AgentRole, removed_at: null })
-          .where('id', '=', target.id)
-          .execute()
+        await grantRole(tx, target.id, role as AgentRole)
         return role as AgentRole
       })
     },
@@ -67,36 +62,24 @@ export function createAgents(deps: WorkDeps) {
     async remove(actor: Actor, deskUserId: string): Promise<void> {
       return inTransaction(async (tx, now) => {
         await requireAdmin(tx, actor, now)
-        const target = await tx
-          .selectFrom('agents')
-          .selectAll()
-          .where('desk_user_id', '=', deskUserId)
-          .executeTakeFirst()
+        const target = await findAgent(tx, deskUserId)
         if (target?.removed_at != null)
           throw new DeskError('conflict', `${deskUserId} has no access to take away.`, {
             detail: { kind: 'no_access_to_remove', deskUserId },
           })
         if (target === undefined) {
           // Someone who acts through the agent group: remembered as removed, so the group lets them in no more.
-          await tx
-            .insertInto('agents')
-            .values({ desk_user_id: deskUserId, role: 'agent', created_at: now, removed_at: now })
-            .execute()
+          await addRemovedAgent(tx, deskUserId, now)
         } else {
           if (target.role === 'admin') await requireAnotherAdmin(tx, target.id)
-          await tx.updateTable('agents').set({ removed_at: now }).where('id', '=', target.id).execute()
+          await removeAgent(tx, target.id, now)
         }
       })
     },
 
     /** Everyone who may work tickets by name (members of the agent group act too, unlisted until they do). */
     async list(): Promise<{ deskUserId: string; role: AgentRole }[]> {
-      const rows = await deps.db
-        .selectFrom('agents')
-        .select(['desk_user_id', 'role'])
-        .where('removed_at', 'is', null)
-        .execute()
-      return rows
+      return (await activeAgents(deps.db))
         .map((r) => ({ deskUserId: r.desk_user_id, role: r.role }))
         .sort((a, b) => rank[b.role] - rank[a.role] || a.deskUserId.localeCompare(b.deskUserId))
     },
@@ -113,22 +96,11 @@ export async function seedRoles(
   role: AgentRole,
   now: string,
 ): Promise<void> {
-  for (const id of deskUserIds) {
-    await db
-      .insertInto('agents')
-      .values({ desk_user_id: id, role, created_at: now })
-      .onConflict((oc) => oc.column('desk_user_id').doNothing())
-      .execute()
-  }
+  for (const id of deskUserIds) await addAgentIfNew(db, id, role, now)
 }
 
 /** Whether a desk user holds at least this role (someone without a row holds none). */
 export async function atLeast(db: Db, deskUserId: string, role: AgentRole): Promise<boolean> {
-  const agent = await db
-    .selectFrom('agents')
-    .select('role')
-    .where('desk_user_id', '=', deskUserId)
-    .where('removed_at', 'is', null)
-    .executeTakeFirst()
-  return agent !== undefined && rank[agent.role] >= rank[role]
+  const agent = await agentStanding(db, deskUserId)
+  return agent !== undefined && agent.removed_at === null && rank[agent.role] >= rank[role]
 }

@@ -1,4 +1,6 @@
+import { findContact } from '../db/repos/contacts.js'
 import { enqueueDelivery } from '../db/repos/deliveries.js'
+import { claimJobRun } from '../db/repos/job-runs.js'
 import type { Work } from './work.js'
 import { assertTransition } from './lifecycle.js'
 import type { DeskAlert } from './delivery.js'
@@ -44,11 +46,7 @@ export function createAutomations(deps: HelpDeskDeps, work: Work, steps: TicketS
         const ticket = await requireTicket(tx, ticketId)
         if (ticket.status !== 'pending') return false
         if (!(await recordOnce(tx, ticketId, 'pending_reminder', pendingSince, now))) return false
-        const contact = await tx
-          .selectFrom('contacts')
-          .select(['language', 'display_name'])
-          .where('id', '=', ticket.contact_id)
-          .executeTakeFirst()
+        const contact = await findContact(tx, ticket.contact_id)
         const reminder = await textFor(tx, 'pendingReminder', contact?.language ?? null, texts)
         const vars = { 'ticket.number': String(ticketId), 'customer.name': contact?.display_name ?? '' }
         await sendAutomatic(tx, ticketId, fillTemplate(reminder, vars), now)
@@ -71,12 +69,7 @@ export function createAutomations(deps: HelpDeskDeps, work: Work, steps: TicketS
     /** Tells the support channel once per (job, period): a digest that already went out is not sent again. */
     async notifyOnce(job: string, period: string, alert: DeskAlert): Promise<boolean> {
       return inTransaction(async (tx, now) => {
-        const claimed = await tx
-          .insertInto('job_runs')
-          .values({ job, period, ran_at: now })
-          .onConflict((oc) => oc.doNothing())
-          .executeTakeFirst()
-        if (claimed.numInsertedOrUpdatedRows !== 1n) return false
+        if (!(await claimJobRun(tx, job, period, now))) return false
         await enqueueDelivery(tx, null, { type: 'desk.alert', alert }, now)
         return true
       })

@@ -7,7 +7,7 @@ import type { Actor } from './actor.js'
 import type { Channel } from './model.js'
 import type { HelpDesk } from './helpdesk.js'
 import type { TicketFields } from './ticket-fields.js'
-import { parseFilter, selectTickets } from './ticket-query.js'
+import { countTickets, parseFilter, ticketIdsOf } from './ticket-query.js'
 
 /** Most tickets one bulk action changes; a larger selection is done in several runs. */
 export const BULK_LIMIT = 500
@@ -74,21 +74,14 @@ export function createBulk(deps: {
     /** How many tickets the action would touch, checked before anything changes. */
     async preview(actor: Actor, spec: BulkSpec): Promise<number> {
       await requireSupervisor(actor)
-      const row = await selectTickets(db, parseFilter(spec.filter, actor.deskUserId, channels), clock.now())
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow()
-      return Number(row.n)
+      return countTickets(db, parseFilter(spec.filter, actor.deskUserId, channels), clock.now())
     },
 
     /** Applies the action to each selected ticket (newest first, at most BULK_LIMIT); reports what happened. */
     async apply(actor: Actor, spec: BulkSpec): Promise<BulkResult> {
       await requireSupervisor(actor)
-      const rows = await selectTickets(db, parseFilter(spec.filter, actor.deskUserId, channels), clock.now())
-        .select('t.id')
-        .orderBy('t.id', 'desc')
-        .limit(BULK_LIMIT + 1)
-        .execute()
-      const ids = rows.slice(0, BULK_LIMIT).map((r) => r.id)
+      const filter = parseFilter(spec.filter, actor.deskUserId, channels)
+      const { ids, more } = await ticketIdsOf(db, filter, clock.now(), BULK_LIMIT)
       let done = 0
       const skipped: { ticketId: number; why: DeskError }[] = []
       for (const id of ids) {
@@ -104,7 +97,7 @@ export function createBulk(deps: {
           skipped.push({ ticketId: id, why: error })
         }
       }
-      return { done, skipped, more: rows.length > BULK_LIMIT }
+      return { done, skipped, more }
     },
   }
 }

@@ -2,9 +2,9 @@ import type { Db } from '../db/connection.js'
 import { upsertContact } from '../db/repos/contacts.js'
 import { enqueueDelivery } from '../db/repos/deliveries.js'
 import { recordEvent } from '../db/repos/events.js'
-import { insertMessage } from '../db/repos/messages.js'
+import { insertMessage, replyByExternalId, setDeliveryStatus } from '../db/repos/messages.js'
 import { markProcessed } from '../db/repos/processed-events.js'
-import { latestTicketOf } from '../db/repos/tickets.js'
+import { createTicket, latestTicketOf, setCustomerWrote } from '../db/repos/tickets.js'
 import type { Ticket } from '../db/schema.js'
 import type { Work } from './work.js'
 import { iso } from './clock.js'
@@ -33,7 +33,7 @@ type Tx = Db
 export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps) {
   const { texts } = deps
   const { inTransaction, inSharedTransaction, requireTicket } = work
-  const { changeStatus, sendAutomatic, markUndelivered, autoAssign } = steps
+  const { changeStatus, recordOnce, sendAutomatic, markUndelivered, autoAssign } = steps
 
   /**
    * When the customer wrote, by the platform's clock: reply windows count from there, not from when
@@ -52,20 +52,17 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
     now: string,
   ) {
     const subject = msg.text.trim().slice(0, SUBJECT_MAX) || `[${msg.kind}]`
-    const ticket = await tx
-      .insertInto('tickets')
-      .values({
-        contact_id: contactId,
+    const ticket = await createTicket(
+      tx,
+      {
+        contactId,
         channel: msg.channel,
-        status: 'new',
         subject,
-        follow_up_of: previous?.id ?? null,
-        created_at: now,
-        updated_at: now,
-        last_customer_message_at: writtenAt(msg, now),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow()
+        followUpOf: previous?.id ?? null,
+        lastCustomerMessageAt: writtenAt(msg, now),
+      },
+      now,
+    )
     await recordEvent(
       tx,
       {
@@ -96,15 +93,7 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
     if (hours === undefined || hours.isOpen(new Date(now))) return undefined
     const opens = hours.nextOpening(new Date(now))
     const period = opens.toISOString()
-    const told = await tx
-      .selectFrom('events')
-      .select('id')
-      .where('ticket_id', '=', ticketId)
-      .where('action', '=', 'after_hours_reply')
-      .where('to_value', '=', period)
-      .executeTakeFirst()
-    if (told !== undefined) return undefined
-    await recordEvent(tx, { ticketId, actor: 'system', action: 'after_hours_reply', to: period }, now)
+    if (!(await recordOnce(tx, ticketId, 'after_hours_reply', period, now))) return undefined
     return fillTemplate(await textFor(tx, 'afterHours', language, texts), {
       'business.opens': hours.format(opens),
     })
@@ -177,17 +166,16 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
             await changeStatus(tx, live, next, { actor: 'customer' }, now)
             await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
           }
-          await tx
-            .updateTable('tickets')
-            .set({
-              last_customer_message_at: writtenAt(msg, now),
-              updated_at: now,
+          await setCustomerWrote(
+            tx,
+            ticket.id,
+            {
+              writtenAt: writtenAt(msg, now),
               // After an agent's answer, the customer's next message starts the next-response clock.
-              awaiting_reply_since:
-                live.first_response_at === null ? null : (live.awaiting_reply_since ?? now),
-            })
-            .where('id', '=', ticket.id)
-            .execute()
+              awaitingReplySince: live.first_response_at === null ? null : (live.awaiting_reply_since ?? now),
+            },
+            now,
+          )
         }
         return { ticketId: asTicketId(ticket.id), duplicate: false }
       })
@@ -199,21 +187,10 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
      */
     async deliveryStatus(update: DeliveryStatusUpdate): Promise<void> {
       await inTransaction(async (tx, now) => {
-        const message = await tx
-          .selectFrom('messages')
-          .innerJoin('tickets', 'tickets.id', 'messages.ticket_id')
-          .select(['messages.id', 'messages.ticket_id', 'messages.delivery_status'])
-          .where('messages.external_id', '=', update.externalMessageId)
-          .where('messages.direction', '=', 'outbound')
-          .where('tickets.channel', '=', update.channel)
-          .executeTakeFirst()
+        const message = await replyByExternalId(tx, update.channel, update.externalMessageId)
         if (message === undefined) return
         if (statusRank[update.status] <= statusRank[message.delivery_status ?? 'none']) return
-        await tx
-          .updateTable('messages')
-          .set({ delivery_status: update.status })
-          .where('id', '=', message.id)
-          .execute()
+        await setDeliveryStatus(tx, message.id, update.status)
         if (update.status === 'failed') {
           const reason = update.reason ?? 'no reason given'
           const fact = { kind: 'undelivered', what: 'message', reportedBy: update.channel, reason } as const

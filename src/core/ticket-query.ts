@@ -4,12 +4,12 @@ import { countTickets, listTickets, type TicketFilter } from '../db/repos/ticket
 import { DeskError } from './errors.js'
 import { PRIORITIES, TICKET_STATUSES, type Channel, type Priority, type TicketStatus } from './model.js'
 
-// The list query lives in the db layer; lists, bulk actions and the benchmark take it from here, beside
-// the parser that makes its filters.
+// The list queries live in the db layer; lists and bulk actions take them from here, beside the parser
+// that makes their filters.
 export {
   countTickets,
   listTickets,
-  selectTickets,
+  ticketIdsOf,
   type ListedTicket,
   type TicketFilter,
 } from '../db/repos/ticket-list.js'

@@ -1,8 +1,9 @@
 import type { Db } from '../db/connection.js'
-import { deskUserIdOf } from '../db/repos/agents.js'
+import { deskUserIdOf, markAssigned } from '../db/repos/agents.js'
 import { enqueueDelivery } from '../db/repos/deliveries.js'
-import { recordEvent } from '../db/repos/events.js'
+import { hasEvent, recordEvent } from '../db/repos/events.js'
 import { insertMessage } from '../db/repos/messages.js'
+import { setAssignee, setTicketStatus } from '../db/repos/tickets.js'
 import type { Agent, Ticket } from '../db/schema.js'
 import { redactSecrets } from './untrusted.js'
 import type { TicketStatus } from './model.js'
@@ -25,16 +26,16 @@ export function createTicketSteps(deps: HelpDeskDeps) {
     who: { actor: 'agent' | 'customer' | 'system'; agentId?: number },
     now: string,
   ): Promise<void> {
-    await tx
-      .updateTable('tickets')
-      .set({
+    await setTicketStatus(
+      tx,
+      ticket.id,
+      {
         status: to,
-        updated_at: now,
-        solved_at: to === 'solved' ? now : to === 'closed' ? ticket.solved_at : null,
-        closed_at: to === 'closed' ? now : null,
-      })
-      .where('id', '=', ticket.id)
-      .execute()
+        solvedAt: to === 'solved' ? now : to === 'closed' ? ticket.solved_at : null,
+        closedAt: to === 'closed' ? now : null,
+      },
+      now,
+    )
     await recordEvent(
       tx,
       {
@@ -57,11 +58,7 @@ export function createTicketSteps(deps: HelpDeskDeps) {
     by: Agent | null,
     now: string,
   ): Promise<void> {
-    await tx
-      .updateTable('tickets')
-      .set({ assignee_id: assignee?.id ?? null, updated_at: now })
-      .where('id', '=', ticket.id)
-      .execute()
+    await setAssignee(tx, ticket.id, assignee?.id ?? null, now)
     await recordEvent(
       tx,
       {
@@ -96,14 +93,7 @@ export function createTicketSteps(deps: HelpDeskDeps) {
     value: string,
     now: string,
   ): Promise<boolean> {
-    const seen = await tx
-      .selectFrom('events')
-      .select('id')
-      .where('ticket_id', '=', ticketId)
-      .where('action', '=', action)
-      .where('to_value', '=', value)
-      .executeTakeFirst()
-    if (seen !== undefined) return false
+    if (await hasEvent(tx, ticketId, action, value)) return false
     await recordEvent(tx, { ticketId, actor: 'system', action, to: value }, now)
     return true
   }
@@ -143,7 +133,7 @@ export function createTicketSteps(deps: HelpDeskDeps) {
     if (agent === undefined && ticket.assignee_id === null) return undefined
     await assignTo(tx, ticket, agent ?? null, null, now)
     if (agent !== undefined) {
-      await tx.updateTable('agents').set({ last_assigned_at: now }).where('id', '=', agent.id).execute()
+      await markAssigned(tx, agent.id, now)
       if (ticket.status === 'new') await changeStatus(tx, ticket, 'open', { actor: 'system' }, now)
     }
     await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)

@@ -26,6 +26,18 @@ export async function recordEvent(db: Db, e: NewEvent, at: string): Promise<void
     .execute()
 }
 
+/** Whether a ticket's audit log has a line of this action with this value. */
+export async function hasEvent(db: Db, ticketId: number, action: string, to: string): Promise<boolean> {
+  const seen = await db
+    .selectFrom('events')
+    .select('id')
+    .where('ticket_id', '=', ticketId)
+    .where('action', '=', action)
+    .where('to_value', '=', to)
+    .executeTakeFirst()
+  return seen !== undefined
+}
+
 export async function eventsOf(db: Db, ticketId: number): Promise<TicketEvent[]> {
   return db.selectFrom('events').selectAll().where('ticket_id', '=', ticketId).orderBy('id').execute()
 }
@@ -61,4 +73,15 @@ export async function statusChangesOf(
     .where('action', '=', 'status')
     .orderBy('id')
     .execute()
+}
+
+/** How many audit lines of an action were written at or after `since` (the SLA breaches of a day). */
+export async function countEventsSince(db: Db, action: string, since: string): Promise<number> {
+  const row = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('action', '=', action)
+    .where('created_at', '>=', since)
+    .executeTakeFirst()
+  return Number(row?.n ?? 0)
 }

@@ -1,3 +1,5 @@
+import type { Channel } from '../../core/model.js'
+import type { ThreadRef } from '../../core/ports.js'
 import type { Db } from '../connection.js'
 import type { Message, MessagesTable } from '../schema.js'
 import type { Insertable } from 'kysely'
@@ -12,6 +14,23 @@ export async function findMessage(db: Db, id: number): Promise<Message | undefin
 
 export async function messagesOf(db: Db, ticketId: number): Promise<Message[]> {
   return db.selectFrom('messages').selectAll().where('ticket_id', '=', ticketId).orderBy('id').execute()
+}
+
+/** The agent's reply that a post in a ticket's thread is; undefined when the post is no reply. */
+export async function agentReplyAt(db: Db, post: ThreadRef): Promise<Message | undefined> {
+  return db
+    .selectFrom('messages')
+    .innerJoin('tickets', 'tickets.id', 'messages.ticket_id')
+    .selectAll('messages')
+    .where('tickets.thread_channel', '=', post.channel)
+    .where('messages.desk_ts', '=', post.ts)
+    .where('messages.direction', '=', 'outbound')
+    .executeTakeFirst()
+}
+
+/** Replaces the text of a message (an agent edited their reply before it left). */
+export async function setMessageText(db: Db, id: number, text: string): Promise<void> {
+  await db.updateTable('messages').set({ text }).where('id', '=', id).execute()
 }
 
 /**
@@ -40,4 +59,29 @@ export async function markMessageSent(
 /** Records the Slack ts of a message's post in its ticket's thread. */
 export async function setDeskTs(db: Db, id: number, ts: string): Promise<void> {
   await db.updateTable('messages').set({ desk_ts: ts }).where('id', '=', id).execute()
+}
+
+/** The reply a channel knows by this id, with what the platform last reported about it. */
+export async function replyByExternalId(
+  db: Db,
+  channel: Channel,
+  externalId: string,
+): Promise<Pick<Message, 'id' | 'ticket_id' | 'delivery_status'> | undefined> {
+  return db
+    .selectFrom('messages')
+    .innerJoin('tickets', 'tickets.id', 'messages.ticket_id')
+    .select(['messages.id', 'messages.ticket_id', 'messages.delivery_status'])
+    .where('messages.external_id', '=', externalId)
+    .where('messages.direction', '=', 'outbound')
+    .where('tickets.channel', '=', channel)
+    .executeTakeFirst()
+}
+
+/** Records where a reply stands: what the platform last reported, or that its send was cancelled. */
+export async function setDeliveryStatus(
+  db: Db,
+  id: number,
+  status: NonNullable<Message['delivery_status']>,
+): Promise<void> {
+  await db.updateTable('messages').set({ delivery_status: status }).where('id', '=', id).execute()
 }

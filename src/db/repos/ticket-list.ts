@@ -39,8 +39,8 @@ function textMatches(db: Db, text: string) {
   return sql<boolean>`(t.subject like ${like} escape '\\' or t.topic like ${like} escape '\\')`
 }
 
-/** The tickets a filter selects, as a query both lists and bulk actions build on. */
-export function selectTickets(db: Db, filter: TicketFilter, now: Date) {
+/** The tickets a filter selects, as a query lists, counts and bulk actions build on. */
+function selectTickets(db: Db, filter: TicketFilter, now: Date) {
   let query = db
     .selectFrom('tickets as t')
     .leftJoin('agents as a', 'a.id', 't.assignee_id')
@@ -107,4 +107,19 @@ export async function countTickets(db: Db, filter: TicketFilter, now: Date): Pro
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+/** The ids of up to `limit` tickets of a filter, newest first; `more` says whether there are others. */
+export async function ticketIdsOf(
+  db: Db,
+  filter: TicketFilter,
+  now: Date,
+  limit: number,
+): Promise<{ ids: number[]; more: boolean }> {
+  const rows = await selectTickets(db, filter, now)
+    .select('t.id')
+    .orderBy('t.id', 'desc')
+    .limit(limit + 1)
+    .execute()
+  return { ids: rows.slice(0, limit).map((r) => r.id), more: rows.length > limit }
 }

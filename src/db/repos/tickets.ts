@@ -1,4 +1,4 @@
-import type { Priority } from '../../core/model.js'
+import type { Channel, Priority, TicketStatus } from '../../core/model.js'
 import type { ThreadRef } from '../../core/ports.js'
 import type { Db } from '../connection.js'
 import type { Ticket } from '../schema.js'
@@ -6,6 +6,34 @@ import { tagsOf } from './ticket-tags.js'
 
 export async function findTicket(db: Db, id: number): Promise<Ticket | undefined> {
   return db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** Opens a ticket with a contact's first message; a follow-up names the closed ticket it follows. */
+export async function createTicket(
+  db: Db,
+  ticket: {
+    contactId: number
+    channel: Channel
+    subject: string
+    followUpOf: number | null
+    lastCustomerMessageAt: string
+  },
+  at: string,
+): Promise<Ticket> {
+  return db
+    .insertInto('tickets')
+    .values({
+      contact_id: ticket.contactId,
+      channel: ticket.channel,
+      status: 'new',
+      subject: ticket.subject,
+      follow_up_of: ticket.followUpOf,
+      created_at: at,
+      updated_at: at,
+      last_customer_message_at: ticket.lastCustomerMessageAt,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
 }
 
 /** The contact's most recent ticket, whatever its status. */
@@ -17,6 +45,17 @@ export async function latestTicketOf(db: Db, contactId: number): Promise<Ticket 
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst()
+}
+
+/** The new and open tickets an agent holds, oldest first. */
+export async function newAndOpenTicketsOf(db: Db, agentId: number): Promise<Ticket[]> {
+  return db
+    .selectFrom('tickets')
+    .selectAll()
+    .where('assignee_id', '=', agentId)
+    .where('status', 'in', ['new', 'open'])
+    .orderBy('id')
+    .execute()
 }
 
 export async function findTicketByThread(db: Db, channel: string, ts: string): Promise<Ticket | undefined> {
@@ -97,4 +136,70 @@ export async function classifyTicket(
   // A rule that only tags sets no field: an empty SET would be invalid SQL.
   if (Object.values(fields).every((v) => v === undefined)) return
   await db.updateTable('tickets').set(fields).where('id', '=', ticketId).execute()
+}
+
+/** Moves a ticket to a status, with when it was solved and closed (null for not), and marks it changed. */
+export async function setTicketStatus(
+  db: Db,
+  ticketId: number,
+  change: { status: TicketStatus; solvedAt: string | null; closedAt: string | null },
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('tickets')
+    .set({ status: change.status, updated_at: at, solved_at: change.solvedAt, closed_at: change.closedAt })
+    .where('id', '=', ticketId)
+    .execute()
+}
+
+/** Gives a ticket to an agent (null: to nobody), and marks the ticket changed. */
+export async function setAssignee(
+  db: Db,
+  ticketId: number,
+  agentId: number | null,
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('tickets')
+    .set({ assignee_id: agentId, updated_at: at })
+    .where('id', '=', ticketId)
+    .execute()
+}
+
+/**
+ * Records that the customer wrote again: when they wrote, and since when they wait for an answer
+ * (null while no agent has answered yet); marks the ticket changed.
+ */
+export async function setCustomerWrote(
+  db: Db,
+  ticketId: number,
+  wrote: { writtenAt: string; awaitingReplySince: string | null },
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('tickets')
+    .set({
+      last_customer_message_at: wrote.writtenAt,
+      updated_at: at,
+      awaiting_reply_since: wrote.awaitingReplySince,
+    })
+    .where('id', '=', ticketId)
+    .execute()
+}
+
+/**
+ * Records that an agent answered: the first response when it is the first (`firstResponseAt`), and
+ * the customer waits for nobody now; marks the ticket changed.
+ */
+export async function setAnswered(
+  db: Db,
+  ticketId: number,
+  firstResponseAt: string,
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('tickets')
+    .set({ first_response_at: firstResponseAt, awaiting_reply_since: null, updated_at: at })
+    .where('id', '=', ticketId)
+    .execute()
 }

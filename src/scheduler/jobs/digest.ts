@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon'
 import type { Digest } from '../../core/delivery.js'
+import { countEventsSince } from '../../db/repos/events.js'
+import { countByStatus, longestWaiting } from '../../db/repos/ticket-stats.js'
 import { WORKING_STATUSES, type JobDeps } from './deps.js'
 
 const OLDEST_SHOWN = 5
@@ -24,36 +26,10 @@ export async function runDigest(deps: JobDeps, now: Date): Promise<void> {
     DateTime.fromJSDate(hours.nextOpening(startOfDay), { zone: hours.zone }).hasSame(local, 'day')
   if (!worksToday) return
 
-  const counts = await db
-    .selectFrom('tickets')
-    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('status', 'in', [...WORKING_STATUSES])
-    .groupBy('status')
-    .execute()
+  const counts = await countByStatus(db, WORKING_STATUSES)
   const since = new Date(now.getTime() - 86_400_000).toISOString()
-  const breaches = await db
-    .selectFrom('events')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('action', '=', 'sla_breach')
-    .where('created_at', '>=', since)
-    .executeTakeFirst()
-  const waiting = await db
-    .selectFrom('tickets as t')
-    .innerJoin('contacts as c', 'c.id', 't.contact_id')
-    .select([
-      't.id',
-      't.channel',
-      'c.display_name',
-      (eb) => eb.fn.coalesce('t.awaiting_reply_since', 't.created_at').as('since'),
-    ])
-    // Waiting: never answered (new, or opened by an assignment), or written to again since the last answer.
-    .where('t.status', 'in', ['new', 'open'])
-    .where((eb) =>
-      eb.or([eb('t.first_response_at', 'is', null), eb('t.awaiting_reply_since', 'is not', null)]),
-    )
-    .orderBy('since')
-    .limit(OLDEST_SHOWN)
-    .execute()
+  const breaches = await countEventsSince(db, 'sla_breach', since)
+  const waiting = await longestWaiting(db, OLDEST_SHOWN)
 
   const digest: Digest = {
     day: local.toISODate() ?? '',
@@ -61,7 +37,7 @@ export async function runDigest(deps: JobDeps, now: Date): Promise<void> {
       status,
       count: Number(counts.find((c) => c.status === status)?.n ?? 0),
     })),
-    slaBreaches: Number(breaches?.n ?? 0),
+    slaBreaches: breaches,
     waiting: waiting.map((w) => ({
       ticketId: w.id,
       channel: w.channel,

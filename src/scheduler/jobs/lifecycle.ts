@@ -1,3 +1,4 @@
+import { pendingSince, solvedBy } from '../../db/repos/ticket-deadlines.js'
 import type { JobDeps } from './deps.js'
 
 /**
@@ -11,16 +12,7 @@ export async function runLifecycle(deps: JobDeps, now: Date): Promise<void> {
   const t = now.getTime()
 
   if (rules.pendingRemindMs !== null || rules.pendingSolveMs !== null) {
-    const pending = await db
-      .selectFrom('tickets as tk')
-      .innerJoin('events as e', 'e.ticket_id', 'tk.id')
-      .select(['tk.id', (eb) => eb.fn.max('e.created_at').as('since')])
-      .where('tk.status', '=', 'pending')
-      .where('e.action', '=', 'status')
-      .where('e.to_value', '=', 'pending')
-      .groupBy('tk.id')
-      .execute()
-    for (const { id, since } of pending) {
+    for (const { id, since } of await pendingSince(db)) {
       const waited = t - new Date(since).getTime()
       try {
         if (rules.pendingSolveMs !== null && waited >= rules.pendingSolveMs) {
@@ -37,13 +29,7 @@ export async function runLifecycle(deps: JobDeps, now: Date): Promise<void> {
 
   if (rules.solvedCloseMs !== null) {
     const due = new Date(t - rules.solvedCloseMs).toISOString()
-    const solved = await db
-      .selectFrom('tickets')
-      .select('id')
-      .where('status', '=', 'solved')
-      .where('solved_at', '<=', due)
-      .execute()
-    for (const { id } of solved) {
+    for (const id of await solvedBy(db, due)) {
       // An agent may have reopened it since the query: close() checks again and refuses.
       await helpdesk.close(id).catch((error: unknown) => log.warn({ ticket: id, err: error }, 'not closed'))
     }

@@ -1,4 +1,6 @@
 import { evaluateClocks, slaFacts } from '../../core/sla.js'
+import { supervisorIds } from '../../db/repos/agents.js'
+import { ticketsWithAssignee } from '../../db/repos/ticket-deadlines.js'
 import { WORKING_STATUSES, type JobDeps } from './deps.js'
 
 /**
@@ -8,20 +10,9 @@ import { WORKING_STATUSES, type JobDeps } from './deps.js'
  */
 export async function runSlaAlerts(deps: JobDeps, now: Date): Promise<void> {
   const { db, helpdesk, sla } = deps
-  const tickets = await db
-    .selectFrom('tickets as t')
-    .leftJoin('agents as a', 'a.id', 't.assignee_id')
-    .select(['t.id', 'a.desk_user_id as assignee'])
-    .where('t.status', 'in', [...WORKING_STATUSES])
-    .execute()
+  const tickets = await ticketsWithAssignee(db, WORKING_STATUSES)
   if (tickets.length === 0) return
-  const supervisors = (
-    await db
-      .selectFrom('agents')
-      .select('desk_user_id')
-      .where('role', 'in', ['supervisor', 'admin'])
-      .execute()
-  ).map((a) => a.desk_user_id)
+  const supervisors = await supervisorIds(db)
 
   for (const { id, assignee } of tickets) {
     const facts = await slaFacts(db, id, sla.pausedStatuses)
