@@ -90,15 +90,21 @@ export function mostUrgent(clocks: readonly ClockState[]): ClockState | undefine
   })[0]
 }
 
-/** Reads the facts of one ticket from the database: its row and its status history. */
-export async function slaFacts(
-  db: Db,
-  ticketId: number,
+/** What a ticket's clocks are made of, as stored: its row and its status changes, oldest first. */
+export interface StoredSlaFacts {
+  readonly status: TicketStatus
+  readonly priority: Priority
+  readonly created_at: string
+  readonly first_response_at: string | null
+  readonly awaiting_reply_since: string | null
+}
+
+/** A ticket's clock facts from what is stored: its row and its status changes, oldest first. */
+export function slaFactsFrom(
+  ticket: StoredSlaFacts,
+  changes: readonly { readonly to_value: string | null; readonly created_at: string }[],
   pausedStatuses: ReadonlySet<TicketStatus>,
-): Promise<SlaFacts | undefined> {
-  const ticket = await findTicket(db, ticketId)
-  if (ticket === undefined) return undefined
-  const changes = await statusChangesOf(db, ticketId)
+): SlaFacts {
   const pauses: [Date, Date | null][] = []
   for (const change of changes) {
     const at = new Date(change.created_at)
@@ -114,6 +120,17 @@ export async function slaFacts(
     awaitingReplySince: ticket.awaiting_reply_since === null ? null : new Date(ticket.awaiting_reply_since),
     pauses,
   }
+}
+
+/** Reads the facts of one ticket from the database: its row and its status history. */
+export async function slaFacts(
+  db: Db,
+  ticketId: number,
+  pausedStatuses: ReadonlySet<TicketStatus>,
+): Promise<SlaFacts | undefined> {
+  const ticket = await findTicket(db, ticketId)
+  if (ticket === undefined) return undefined
+  return slaFactsFrom(ticket, await statusChangesOf(db, ticketId), pausedStatuses)
 }
 
 /** The clock a ticket's root message shows, in words and time. */

@@ -65,6 +65,33 @@ describe('scheduled jobs', () => {
       )
     })
 
+    it('reach every ticket of a large desk, each alerted once', async () => {
+      const harness = await start()
+      harness.clock.set(new Date('2026-11-23T09:00:00Z'))
+      const count = 1_234 // more than two pages of the pass
+      for (let i = 0; i < count; i++) {
+        await harness.app.helpdesk.receive(
+          inbound(`Order ${i}?`, {
+            externalId: `m${i}`,
+            contact: { externalId: `c${i}`, displayName: `C${i}` },
+          }),
+        )
+      }
+      const breaches = async () => {
+        let n = 0
+        for (let id = 1; id <= count; id++) {
+          n += (await eventsOf(harness.app.jobDeps.db, id)).filter((e) => e.action === 'sla_breach').length
+        }
+        return n
+      }
+      // The job alone (the thread lines it queues are the other tests' subject).
+      const pass = (iso: string) => JOBS['sla-alerts']!(harness.app.jobDeps, new Date(iso))
+      await pass('2026-11-23T16:00:00Z')
+      expect(await breaches()).toBe(count)
+      await pass('2026-11-23T16:01:00Z')
+      expect(await breaches()).toBe(count)
+    })
+
     it('breach once, without a stale warning, when the bot was off over the deadline', async () => {
       const harness = await start()
       await mondayTicket(harness)

@@ -75,6 +75,49 @@ export async function statusChangesOf(
     .execute()
 }
 
+/** The status changes of several tickets, each ticket's oldest first. */
+export async function statusChangesOfTickets(
+  db: Db,
+  ticketIds: readonly number[],
+): Promise<Map<number, Pick<TicketEvent, 'to_value' | 'created_at'>[]>> {
+  const byTicket = new Map<number, Pick<TicketEvent, 'to_value' | 'created_at'>[]>()
+  if (ticketIds.length === 0) return byTicket
+  const rows = await db
+    .selectFrom('events')
+    .select(['ticket_id', 'to_value', 'created_at'])
+    .where('ticket_id', 'in', [...ticketIds])
+    .where('action', '=', 'status')
+    .orderBy('ticket_id')
+    .orderBy('id')
+    .execute()
+  for (const { ticket_id, ...change } of rows) {
+    const changes = byTicket.get(ticket_id) ?? []
+    changes.push(change)
+    byTicket.set(ticket_id, changes)
+  }
+  return byTicket
+}
+
+/** The audit lines of these actions on several tickets, as `ticket action value` keys (see `eventKey`). */
+export async function eventKeysOf(
+  db: Db,
+  ticketIds: readonly number[],
+  actions: readonly string[],
+): Promise<Set<string>> {
+  if (ticketIds.length === 0) return new Set()
+  const rows = await db
+    .selectFrom('events')
+    .select(['ticket_id', 'action', 'to_value'])
+    .where('ticket_id', 'in', [...ticketIds])
+    .where('action', 'in', [...actions])
+    .execute()
+  return new Set(rows.map((r) => eventKey(r.ticket_id, r.action, r.to_value ?? '')))
+}
+
+/** One audit line's identity for `eventKeysOf`: which ticket, what action, what value. */
+export const eventKey = (ticketId: number, action: string, value: string): string =>
+  `${ticketId} ${action} ${value}`
+
 /** How many audit lines of an action were written at or after `since` (the SLA breaches of a day). */
 export async function countEventsSince(db: Db, action: string, since: string): Promise<number> {
   const row = await db

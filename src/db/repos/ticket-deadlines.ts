@@ -1,5 +1,6 @@
 import type { TicketStatus } from '../../core/model.js'
 import type { Db } from '../connection.js'
+import type { Ticket } from '../schema.js'
 
 /** Pending tickets, each with when it last went pending (reminders and automatic solves count from then). */
 export async function pendingSince(db: Db): Promise<{ id: number; since: string }[]> {
@@ -25,15 +26,34 @@ export async function solvedBy(db: Db, at: string): Promise<number[]> {
   return rows.map((r) => r.id)
 }
 
-/** The tickets in these statuses, each with its assignee's desk user id (null for none). */
-export async function ticketsWithAssignee(
+/** What a ticket's SLA clocks are computed from, with its assignee's desk user id. */
+export type SlaRow = Pick<
+  Ticket,
+  'id' | 'status' | 'priority' | 'created_at' | 'first_response_at' | 'awaiting_reply_since'
+> & { readonly assignee: string | null }
+
+/** Up to `limit` tickets in these statuses with ids above `afterId`, in id order, for the SLA pass. */
+export async function slaPage(
   db: Db,
   statuses: readonly TicketStatus[],
-): Promise<{ id: number; assignee: string | null }[]> {
+  afterId: number,
+  limit: number,
+): Promise<SlaRow[]> {
   return db
     .selectFrom('tickets as t')
     .leftJoin('agents as a', 'a.id', 't.assignee_id')
-    .select(['t.id', 'a.desk_user_id as assignee'])
+    .select([
+      't.id',
+      't.status',
+      't.priority',
+      't.created_at',
+      't.first_response_at',
+      't.awaiting_reply_since',
+      'a.desk_user_id as assignee',
+    ])
     .where('t.status', 'in', [...statuses])
+    .where('t.id', '>', afterId)
+    .orderBy('t.id')
+    .limit(limit)
     .execute()
 }
