@@ -92,6 +92,20 @@ describe('scheduled jobs', () => {
       expect(await breaches()).toBe(count)
     })
 
+    it('tell no supervisor whose access was taken away', async () => {
+      const harness = await start()
+      await mondayTicket(harness)
+      await harness.app.jobDeps.db
+        .updateTable('agents')
+        .set({ removed_at: '2026-11-23T09:30:00.000Z' })
+        .where('desk_user_id', '=', SUPERVISOR)
+        .execute()
+      await run(harness, 'sla-alerts', '2026-11-23T13:00:00Z')
+      expect(threadLines(harness).at(-1)).toBe(
+        `:rotating_light: *First response SLA breached* on #1 (target 4 h of working time). <@${AGENT}>`,
+      )
+    })
+
     it('breach once, without a stale warning, when the bot was off over the deadline', async () => {
       const harness = await start()
       await mondayTicket(harness)

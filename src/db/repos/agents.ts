@@ -27,12 +27,13 @@ export async function activeAgents(db: Db): Promise<Pick<Agent, 'desk_user_id' |
   return db.selectFrom('agents').select(['desk_user_id', 'role']).where('removed_at', 'is', null).execute()
 }
 
-/** The desk user ids of supervisors and admins, also of those whose access was taken away. */
+/** The desk user ids of the supervisors and admins whose access stands. */
 export async function supervisorIds(db: Db): Promise<string[]> {
   const rows = await db
     .selectFrom('agents')
     .select('desk_user_id')
     .where('role', 'in', ['supervisor', 'admin'])
+    .where('removed_at', 'is', null)
     .execute()
   return rows.map((a) => a.desk_user_id)
 }
