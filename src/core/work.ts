@@ -51,7 +51,14 @@ export function createWork(deps: WorkDeps) {
       await deps.db.transaction().execute(async (tx) => {
         // Taken once the connection is ours: whatever arrived while waiting for it rides along.
         const now = iso(deps.clock.now())
-        for (const item of take()) {
+        const items = take()
+        const alone = items[0]
+        if (items.length === 1 && alone !== undefined) {
+          // Alone, it needs no savepoint: its error undoes the transaction, which is only its own.
+          outcomes.set(alone, { ok: true, value: await alone.work(tx, now) })
+          return
+        }
+        for (const item of items) {
           try {
             outcomes.set(item, { ok: true, value: await inSavepoint(tx, () => item.work(tx, now)) })
           } catch (error) {

@@ -58,6 +58,19 @@ describe('messages that arrive together', () => {
     expect(names.map((r) => r.name)).toEqual(['first', 'third'])
   })
 
+  it('alone, are kept or refused the same way', async () => {
+    const { inSharedTransaction } = createWork({ db, clock: manualClock() })
+    await inSharedTransaction((tx, now) => beat(tx, 'kept', now))
+    await expect(
+      inSharedTransaction(async (tx, now) => {
+        await beat(tx, 'refused', now)
+        throw new Error('could not be stored')
+      }),
+    ).rejects.toThrow('could not be stored')
+    const names = await db.selectFrom('heartbeats').select('name').execute()
+    expect(names.map((r) => r.name)).toEqual(['kept'])
+  })
+
   it('are all refused, and none kept, when the transaction cannot commit', async () => {
     const { inSharedTransaction } = createWork({ db, clock: manualClock() })
     await db.destroy()
