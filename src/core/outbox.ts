@@ -143,6 +143,9 @@ export function createOutbox(deps: OutboxDeps) {
     if (e?.retryAfterMs !== undefined) {
       // The platform asked us to wait: every row bound for that target waits, and nobody loses a try.
       pausedUntil.set(route.target, at + e.retryAfterMs)
+      // The target's bucket is empty: after the wait, one post at a time at its rate, not a burst.
+      for (const [key, rate] of route.limits)
+        if (key === route.target) pacer.refused(key, rate, at + e.retryAfterMs)
       await reschedule(db, row.id, { error: reason, nextAttemptAt: iso(new Date(at + e.retryAfterMs)) })
       log.warn({ ...context, waitMs: e.retryAfterMs }, 'delivery rate limited, waiting')
       return 'wait'

@@ -253,6 +253,32 @@ describe('outbox', () => {
     expect(desk.log.filter((l) => l.op === 'open')).toHaveLength(6)
   })
 
+  it('after a 429 waits as asked, then posts about one a second: Slack has no burst left to give', async () => {
+    for (let i = 0; i < 4; i++) {
+      await helpdesk.receive(inbound('Hello', { contact: { externalId: String(i), displayName: `C${i}` } }))
+    }
+    const paced = {
+      ...desk.desk,
+      rates: { post: { perSecond: 1, burst: 2 }, edit: { perSecond: 1, burst: 2 } },
+    }
+    desk.failNext(
+      new DeskError('rate_limited', 'Slack chat.postMessage is rate limited', { retryAfterMs: 5_000 }),
+    )
+    const box = outbox({ desk: paced }, { paced: true })
+    const posts = () => desk.log.filter((l) => l.op !== 'update').length
+    await box.drain()
+    expect(posts()).toBe(0)
+    clock.advance(5_000)
+    await box.drain()
+    expect(posts()).toBe(1)
+    clock.advance(999)
+    await box.drain()
+    expect(posts()).toBe(1)
+    clock.advance(1)
+    await box.drain()
+    expect(posts()).toBe(2)
+  })
+
   it('folds queued root updates into one that shows the latest state', async () => {
     const { ticketId } = await helpdesk.receive(inbound('Hello'))
     await outbox().drain()
