@@ -4,6 +4,7 @@ import type { ThreadEntry, TicketView } from '../../src/core/ports.js'
 import { readFact } from '../../src/core/ticket-facts.js'
 import { factText } from './facts-text.js'
 import { escapeText } from './text.js'
+import { splitText } from '../../src/core/split-text.js'
 import type { LabelOf } from '../channel-module.js'
 
 /** Action ids of the root message's buttons; each button's value is the ticket number. */
@@ -88,7 +89,43 @@ function shown(text: string, max: number): string {
   return escapeText(text.length > max ? `${[...text].slice(0, max - 1).join('')}…` : text)
 }
 
-/** The ticket's root message: what it is, where it stands, and the buttons to work it. */
+/** The most text Slack takes in one section block. */
+const MAX_SECTION = 3_000
+/** The most sections of a root message the customer's first message may take: the rest is small. */
+const MAX_OPENING_SECTIONS = 2
+
+/**
+ * Outside text cut into pieces that are each at most `max` characters once escaped, cut where
+ * splitText cuts (after a line, else a word), never inside an escape. The pieces joined are the
+ * escaped text.
+ */
+export function escapedPieces(raw: string, max: number, rawMax = max): string[] {
+  return splitText(raw, rawMax).flatMap((piece) => {
+    const shown = escapeText(piece)
+    // Escaping lengthens `&`, `<` and `>`: cut such a piece shorter, until it fits.
+    return shown.length <= max || rawMax <= 2
+      ? [shown]
+      : escapedPieces(piece, max, Math.max(2, Math.floor(rawMax / 2)))
+  })
+}
+
+/** The customer's first message as sections of the root, escaped as entries are; undefined when it does not fit. */
+function openingSections(opening: NonNullable<TicketView['opening']>): string[] | undefined {
+  const tag = opening.kind === 'text' ? '' : kindTag(opening.kind)
+  const pieces = opening.text === '' ? [''] : escapedPieces(opening.text, MAX_SECTION - tag.length - 1)
+  const first = [tag, pieces[0] ?? ''].filter((p) => p !== '').join(' ')
+  if (first === '' || pieces.length > MAX_OPENING_SECTIONS) return undefined
+  return [first, ...pieces.slice(1)]
+}
+
+/** Whether a root message shows the customer's first message it is given (a long one needs a post of its own). */
+export const showsOpening = (opening: TicketView['opening']): boolean =>
+  opening !== undefined && openingSections(opening) !== undefined
+
+/**
+ * The ticket's root message: what it is, where it stands, and the buttons to work it; with the
+ * customer's first message when it is given and fits, in place of the subject.
+ */
 export function rootMessage(t: TicketView, types: readonly string[], labelOf: LabelOf): SlackPost {
   const number = String(t.id)
   const customer =
@@ -109,14 +146,18 @@ export function rootMessage(t: TicketView, types: readonly string[], labelOf: La
             button('Canned reply', ACTION.canned, number),
           ]
 
+  const opening = t.opening === undefined ? undefined : openingSections(t.opening)
+  const title = `${statusEmoji[t.status]} *#${number}* · ${labelOf(t.channel)} · *${customer}*${followUp}`
   const blocks: KnownBlock[] = [
     {
       type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: `${statusEmoji[t.status]} *#${number}* · ${labelOf(t.channel)} · *${customer}*${followUp}\n>${escapeText(t.subject)}`,
-      },
+      text: { type: 'mrkdwn', text: opening === undefined ? `${title}\n>${escapeText(t.subject)}` : title },
     },
+    ...(opening ?? []).map((text, i): KnownBlock => ({
+      type: 'section',
+      block_id: `opening_${i + 1}`,
+      text: { type: 'mrkdwn', text },
+    })),
     {
       type: 'section',
       fields: [
@@ -199,10 +240,12 @@ const kindLabel: Record<MessageKind, string> = {
   other: 'unsupported message',
 }
 
+const kindTag = (kind: MessageKind) => `_[${kindLabel[kind]}]_`
+
 function body(entry: ThreadEntry): string {
   const text = escapeText(entry.text)
   if (entry.kind === 'text') return text
-  return `_[${kindLabel[entry.kind]}]_${text === '' ? '' : ` ${text}`}`
+  return `${kindTag(entry.kind)}${text === '' ? '' : ` ${text}`}`
 }
 
 /**

@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api'
 import { DeskError } from '../../src/core/errors.js'
 import type { BusinessHours } from '../../src/core/hours.js'
 import type { AgentDesk } from '../../src/core/ports.js'
-import { rootMessage, threadEntry } from './blocks.js'
+import { rootMessage, showsOpening, threadEntry } from './blocks.js'
 import { alertText } from './alerts.js'
 import { call } from './errors.js'
 import type { ChannelCatalog } from '../channel-module.js'
@@ -40,7 +40,7 @@ export function createSlackDesk(
       if (res.ts === undefined || res.channel === undefined) {
         throw new DeskError('unavailable', 'Slack chat.postMessage returned no ts')
       }
-      return { channel: res.channel, ts: res.ts }
+      return { channel: res.channel, ts: res.ts, showsOpening: showsOpening(ticket.opening) }
     },
 
     async updateThread(ticket) {

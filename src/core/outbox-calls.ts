@@ -1,10 +1,16 @@
 import type { Db } from '../db/connection.js'
 import { deskUserIdOf } from '../db/repos/agents.js'
 import { findContact } from '../db/repos/contacts.js'
-import { absorbLaterUpdates, enqueueDelivery, setPartsSent } from '../db/repos/deliveries.js'
-import { findMessage, markMessageSent, setDeskTs } from '../db/repos/messages.js'
+import {
+  absorbEntries,
+  absorbLaterUpdates,
+  enqueueDelivery,
+  queuedBehind,
+  setPartsSent,
+} from '../db/repos/deliveries.js'
+import { findMessage, firstInboundOf, markMessageSent, setDeskTs } from '../db/repos/messages.js'
 import { findTicketDetail, setCustomerInfo, setThread, type TicketDetail } from '../db/repos/tickets.js'
-import type { Delivery } from '../db/schema.js'
+import type { Delivery, Message } from '../db/schema.js'
 import { iso, type Clock } from './clock.js'
 import type { CustomerInfo } from './customer-info.js'
 import type { DeliveryPayload } from './delivery.js'
@@ -61,6 +67,30 @@ export function createCalls(deps: CallDeps) {
   async function withSla<T extends TicketView>(view: T): Promise<T> {
     const sla = await deps.slaOf?.(view.id, clock.now())
     return sla === undefined ? view : { ...view, sla }
+  }
+
+  /**
+   * The customer's first message, when its entry is the next row of the ticket's desk lane and it
+   * has no post yet: the root can show it, and it then needs no post of its own.
+   */
+  async function openingBehind(
+    row: Delivery,
+    ticketId: number,
+  ): Promise<{ row: Delivery; message: Message } | undefined> {
+    const [next] = await queuedBehind(db, row, 1)
+    if (next === undefined) return undefined
+    const payload = JSON.parse(next.payload) as DeliveryPayload
+    if (payload.type !== 'desk.entry') return undefined
+    const first = await firstInboundOf(db, ticketId)
+    if (first?.id !== payload.messageId || first.desk_ts !== null) return undefined
+    return { row: next, message: first }
+  }
+
+  /** The view with the customer's first message when the root shows it (the message has the root's ts). */
+  async function withOpening<T extends TicketView & { thread: ThreadRef }>(view: T): Promise<T> {
+    const first = await firstInboundOf(db, view.id)
+    if (first?.desk_ts !== view.thread.ts) return view
+    return { ...view, opening: { kind: first.kind, text: first.text } }
   }
 
   function adapterFor(channel: Channel): ChannelAdapter {
@@ -165,15 +195,27 @@ export function createCalls(deps: CallDeps) {
     if (ticket === undefined) throw new DeskError('rejected', `delivery ${row.id} names no existing ticket`)
     switch (payload.type) {
       case 'desk.open': {
-        const view = await withSla(toTicketView(ticket))
+        const opening = await openingBehind(row, ticket.id)
+        const view = await withSla({
+          ...toTicketView(ticket),
+          ...(opening !== undefined && {
+            opening: { kind: opening.message.kind, text: opening.message.text },
+          }),
+        })
         const ref = await timed('Slack', () => desk.openThread(view))
-        return (tx) => setThread(tx, ticket.id, ref)
+        return async (tx, at) => {
+          await setThread(tx, ticket.id, ref)
+          if (opening === undefined || !ref.showsOpening) return
+          // The root shows the customer's first message: that is its post, and its entry is done.
+          await setDeskTs(tx, opening.message.id, ref.ts)
+          await absorbEntries(tx, [opening.row.id], at)
+        }
       }
       case 'desk.update': {
         await absorbLaterUpdates(db, ticket.id, row.id, iso(clock.now()))
         // Read again after absorbing, so the post shows every change the absorbed rows stood for.
         const fresh = (await findTicketDetail(db, ticket.id)) ?? ticket
-        const view = await withSla(withThread(fresh))
+        const view = await withSla(await withOpening(withThread(fresh)))
         await timed('Slack', () => desk.updateThread(view))
         return
       }

@@ -51,15 +51,45 @@ describe('outbox', () => {
     await db.destroy()
   })
 
-  it('shows a new ticket in order: thread first, then its messages; and stores the thread', async () => {
+  it('shows a new ticket in order: thread first, showing the first message, then the rest; and stores the thread', async () => {
     const { ticketId } = await helpdesk.receive(inbound('Hello'))
     await outbox().drain()
-    expect(desk.log.map((l) => l.op)).toEqual(['open', 'post', 'post'])
-    expect(desk.log[1]?.entry).toMatchObject({ direction: 'inbound', text: 'Hello' })
+    expect(desk.log.map((l) => l.op)).toEqual(['open', 'post'])
+    expect(desk.log[0]?.view.opening).toEqual({ kind: 'text', text: 'Hello' })
+    expect(desk.log[1]?.entry).toMatchObject({ direction: 'outbound', author: null })
     expect(telegram.sent).toHaveLength(1)
     expect(await findTicket(db, ticketId!)).toMatchObject({ thread_channel: 'CSUPPORT', thread_ts: '100.1' })
+    // The message the root shows has the root's ts: reactions and links find it there.
+    const [hello] = await messagesOf(db, ticketId!)
+    expect(hello).toMatchObject({ text: 'Hello', desk_ts: '100.1' })
     const statuses = (await deliveriesOf(db, ticketId!)).map((d) => d.status)
     expect(statuses).toEqual(['sent', 'sent', 'sent', 'sent'])
+  })
+
+  it('shows the first message in the root only when its entry is next in the lane, and keeps it there on updates', async () => {
+    // Assigned on arrival: the root's update is queued between the root and the message.
+    const assigning = createHelpDesk({
+      db,
+      clock,
+      texts: defaultTexts,
+      assignment: { capacity: 10, groups: {}, rules: [], reassignOnShiftOff: false },
+    })
+    await assigning.setShift(agent, true)
+    await assigning.receive(inbound('Hello'))
+    await outbox().drain()
+    expect(desk.log.map((l) => l.op)).toEqual(['open', 'update', 'post', 'post'])
+    expect(desk.log[0]?.view.opening).toBeUndefined()
+    expect(desk.log[2]?.entry).toMatchObject({ direction: 'inbound', text: 'Hello' })
+
+    const { ticketId } = await helpdesk.receive(
+      inbound('Hi', { contact: { externalId: '2', displayName: 'B' } }),
+    )
+    await outbox().drain()
+    desk.log.length = 0
+    await helpdesk.setStatus(agent, ticketId!, 'pending')
+    await outbox().drain()
+    expect(desk.log).toEqual([expect.objectContaining({ op: 'update' })])
+    expect(desk.log[0]?.view.opening).toEqual({ kind: 'text', text: 'Hi' })
   })
 
   it('retries with growing delays, and a row waits for the one before it', async () => {
@@ -228,7 +258,8 @@ describe('outbox', () => {
     await db.updateTable('tickets').set({ desk_channel: 'CBILLING' }).where('id', '=', ticketId!).execute()
     desk.failNext(new DeskError('not_found', 'Slack chat.postMessage failed: not_in_channel'))
     await outbox().drain()
-    expect(desk.log.map((l) => l.op)).toEqual(['open', 'post', 'post'])
+    expect(desk.log.map((l) => l.op)).toEqual(['open', 'post'])
+    expect(desk.log[0]?.view.opening).toEqual({ kind: 'text', text: 'Hello' })
     expect(desk.log[0]?.view.deskChannel).toBeNull()
     expect(desk.alerts).toEqual([
       { kind: 'ticket_rerouted', ticketId, reason: 'Slack chat.postMessage failed: not_in_channel' },

@@ -32,7 +32,11 @@ export function fakeDesk() {
       if (view.deskChannel !== null && hung.has(view.deskChannel)) return new Promise(() => undefined)
       next()
       log.push({ op: 'open', ticket: view.id, view })
-      return Promise.resolve({ channel: 'CSUPPORT', ts: `100.${++ts}` })
+      return Promise.resolve({
+        channel: 'CSUPPORT',
+        ts: `100.${++ts}`,
+        showsOpening: view.opening !== undefined,
+      })
     },
     updateThread(view) {
       next()
