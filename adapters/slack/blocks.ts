@@ -248,6 +248,33 @@ function body(entry: ThreadEntry): string {
   return `${kindTag(entry.kind)}${text === '' ? '' : ` ${text}`}`
 }
 
+/** The name and picture a customer's message is posted under, so the thread reads as the conversation it is. */
+function asCustomer(t: TicketView, labelOf: LabelOf): Pick<SlackPost, 'username' | 'icon_url'> {
+  return {
+    username: `${t.customer.name} (${labelOf(t.channel)})`,
+    ...(t.customer.avatarUrl !== null && { icon_url: t.customer.avatarUrl }),
+  }
+}
+
+/**
+ * The line an entry starts with, saying who wrote it and where it went; none for a system line. A
+ * customer's message is posted under their name instead, so it has one only among others' entries.
+ */
+function heading(t: TicketView, entry: ThreadEntry, labelOf: LabelOf): string | undefined {
+  switch (entry.direction) {
+    case 'inbound':
+      return `:bust_in_silhouette: *${shown(t.customer.name, 200)} (${labelOf(t.channel)}):*`
+    case 'outbound':
+      return entry.author === null
+        ? ':robot_face: *Automatic reply sent:*'
+        : `:outbox_tray: *Reply by <@${entry.author}>, sent to the customer:*`
+    case 'note':
+      return `:lock: *Private note by <@${entry.author ?? 'unknown'}>:*`
+    case 'system':
+      return undefined
+  }
+}
+
 /**
  * One entry of a ticket's thread: a customer's message, a reply sent elsewhere, a note, a system
  * line; `when` writes a time as the team reads it.
@@ -260,22 +287,90 @@ export function threadEntry(
 ): SlackPost {
   switch (entry.direction) {
     case 'inbound':
-      // Shown under the customer's name, so the thread reads as the conversation it is.
-      return {
-        text: body(entry),
-        username: `${t.customer.name} (${labelOf(t.channel)})`,
-        ...(t.customer.avatarUrl !== null && { icon_url: t.customer.avatarUrl }),
-      }
+      return { text: body(entry), ...asCustomer(t, labelOf) }
     case 'outbound':
-      return entry.author === null
-        ? { text: `:robot_face: *Automatic reply sent:*\n${body(entry)}` }
-        : { text: `:outbox_tray: *Reply by <@${entry.author}>, sent to the customer:*\n${body(entry)}` }
     case 'note':
-      return { text: `:lock: *Private note by <@${entry.author ?? 'unknown'}>:*\n${body(entry)}` }
+      return { text: `${heading(t, entry, labelOf)}\n${body(entry)}` }
     case 'system': {
       // A line stored before system lines were facts holds its words already.
       const fact = readFact(entry.text)
       return { text: fact === undefined ? entry.text : factText(t.id, fact, labelOf, when) }
     }
   }
+}
+
+/** Slack's limits on one message besides a section's text: its blocks, and its (fallback) text. */
+const MAX_BLOCKS = 50
+const MAX_TEXT = 40_000
+/**
+ * The text all blocks of one message may hold together. Slack answers msg_blocks_too_long near
+ * 12,000 characters, though its pages name no such limit (slackapi/bolt-js#2509, #2867): stay under.
+ */
+const MAX_BLOCKS_TEXT = 10_000
+
+/**
+ * An entry as sections of a post that holds several: its heading when `headed`, and its text cut
+ * into sections Slack takes; undefined when it cannot be shown that way (a system line too long, an
+ * empty text).
+ */
+function entrySections(
+  t: TicketView,
+  entry: ThreadEntry,
+  labelOf: LabelOf,
+  when: (at: Date) => string,
+  headed: boolean,
+): string[] | undefined {
+  if (entry.direction === 'system') {
+    const line = threadEntry(t, entry, labelOf, when).text
+    return line.length <= MAX_SECTION ? [line] : undefined
+  }
+  const head = headed ? heading(t, entry, labelOf) : undefined
+  const tag = entry.kind === 'text' ? '' : kindTag(entry.kind)
+  const room = MAX_SECTION - (head?.length ?? 0) - tag.length - 2
+  const pieces = entry.text === '' ? [''] : escapedPieces(entry.text, room)
+  const first = [tag, pieces[0] ?? ''].filter((p) => p !== '').join(' ')
+  const opening = head === undefined ? first : `${head}\n${first}`
+  return opening === '' ? undefined : [opening, ...pieces.slice(1)]
+}
+
+const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } })
+
+/**
+ * Several entries of a thread as one post, in order, each shown as it would be alone: as many from
+ * the first as one Slack message holds, and `count` says how many. Only a customer's messages are
+ * posted under their name; among others' entries each starts with who wrote it. When fewer than two
+ * fit, the first is posted alone, the usual way.
+ */
+export function threadEntries(
+  t: TicketView,
+  entries: readonly ThreadEntry[],
+  labelOf: LabelOf,
+  when: (at: Date) => string,
+): { post: SlackPost; count: number } {
+  const first = entries[0]
+  if (first === undefined) throw new RangeError('a post needs at least one entry')
+  const taken: ThreadEntry[] = []
+  let blocks = 0
+  let blockText = 0
+  for (const entry of entries) {
+    // Measured with its heading: shown without it, it only takes less.
+    const sections = entrySections(t, entry, labelOf, when, true)
+    if (sections === undefined) break
+    const size = sections.reduce((n, s) => n + s.length, 0)
+    if (blocks + sections.length > MAX_BLOCKS || blockText + size > MAX_BLOCKS_TEXT) break
+    // The fallback text holds every entry too, two characters apart.
+    if (blockText + size + 2 * taken.length > MAX_TEXT) break
+    taken.push(entry)
+    blocks += sections.length
+    blockText += size
+  }
+  if (taken.length < 2) return { post: threadEntry(t, first, labelOf, when), count: 1 }
+  const customerOnly = taken.every((e) => e.direction === 'inbound')
+  const shownEntries = taken.map((e) => entrySections(t, e, labelOf, when, !customerOnly) ?? [])
+  const post: SlackPost = {
+    // Notifications and search read the fallback: the same words as the blocks.
+    text: shownEntries.map((sections) => sections.join('')).join('\n\n'),
+    blocks: shownEntries.flat().map(section),
+  }
+  return { post: customerOnly ? { ...post, ...asCustomer(t, labelOf) } : post, count: taken.length }
 }

@@ -17,7 +17,14 @@ import type { DeliveryPayload } from './delivery.js'
 import { UNDO_SENT, UNDO_WAITING } from './desk-deps.js'
 import { DeskError } from './errors.js'
 import type { Channel } from './model.js'
-import type { AgentDesk, ChannelAdapter, TemplateMessage, ThreadRef, TicketView } from './ports.js'
+import type {
+  AgentDesk,
+  ChannelAdapter,
+  TemplateMessage,
+  ThreadEntry,
+  ThreadRef,
+  TicketView,
+} from './ports.js'
 import { splitText } from './split-text.js'
 import { toTicketView } from './views.js'
 
@@ -44,6 +51,16 @@ export interface CallDeps {
  * transaction that ends its row: all of it is recorded, or none and the row is worked again.
  */
 export type Bookkeeping = (tx: Db, at: string) => Promise<void>
+
+/** The most thread entries one post is offered: no desk shows more in one message (Slack: 50 blocks). */
+const MAX_ENTRIES_PER_POST = 50
+
+/** A thread entry queued behind the one being posted, with its row and message. */
+interface QueuedEntry {
+  readonly row: Delivery
+  readonly message: Message
+  readonly entry: ThreadEntry
+}
 
 /**
  * The work of one delivery: the platform call it stands for, each under the send timeout, and the
@@ -119,6 +136,62 @@ export function createCalls(deps: CallDeps) {
       return await Promise.race([call(), timeout])
     } finally {
       clearTimeout(timer)
+    }
+  }
+
+  async function entryOf(message: Message): Promise<ThreadEntry> {
+    return {
+      direction: message.direction,
+      kind: message.kind,
+      text: message.text,
+      author: await deskUserIdOf(db, message.agent_id),
+    }
+  }
+
+  /**
+   * The thread entries queued right behind `row`, with nothing else between them, whose messages
+   * have no post yet: what one post may show along with `row`'s own entry.
+   */
+  async function entriesBehind(row: Delivery): Promise<QueuedEntry[]> {
+    const entries: QueuedEntry[] = []
+    for (const next of await queuedBehind(db, row, MAX_ENTRIES_PER_POST - 1)) {
+      const payload = JSON.parse(next.payload) as DeliveryPayload
+      if (payload.type !== 'desk.entry') break
+      const message = await findMessage(db, payload.messageId)
+      // A message with a post of its own already goes alone, as it always did.
+      if (message === undefined || message.desk_ts !== null) break
+      entries.push({ row: next, message, entry: await entryOf(message) })
+    }
+    return entries
+  }
+
+  /**
+   * Posts a thread entry, together with the entries queued right behind it when there are any: the
+   * messages it shows get that post's ts, and their rows end with this one.
+   */
+  async function postEntry(row: Delivery, ticket: TicketDetail, messageId: number): Promise<Bookkeeping> {
+    const message = await findMessage(db, messageId)
+    if (message === undefined) throw new DeskError('rejected', `message ${messageId} does not exist`)
+    const view = withThread(ticket)
+    const entry = await entryOf(message)
+    const behind = message.desk_ts === null ? await entriesBehind(row) : []
+    if (behind.length === 0) {
+      const { ts } = await timed('Slack', () => desk.postToThread(view, entry))
+      return async (tx) => {
+        if (message.desk_ts === null) await setDeskTs(tx, message.id, ts)
+      }
+    }
+    const { ts, count } = await timed('Slack', () =>
+      desk.postEntries(view, [entry, ...behind.map((b) => b.entry)]),
+    )
+    const shown = behind.slice(0, Math.max(0, count - 1))
+    return async (tx, at) => {
+      for (const m of [message, ...shown.map((b) => b.message)]) await setDeskTs(tx, m.id, ts)
+      await absorbEntries(
+        tx,
+        shown.map((b) => b.row.id),
+        at,
+      )
     }
   }
 
@@ -219,23 +292,8 @@ export function createCalls(deps: CallDeps) {
         await timed('Slack', () => desk.updateThread(view))
         return
       }
-      case 'desk.entry': {
-        const message = await findMessage(db, payload.messageId)
-        if (message === undefined)
-          throw new DeskError('rejected', `message ${payload.messageId} does not exist`)
-        const author = await deskUserIdOf(db, message.agent_id)
-        const { ts } = await timed('Slack', () =>
-          desk.postToThread(withThread(ticket), {
-            direction: message.direction,
-            kind: message.kind,
-            text: message.text,
-            author,
-          }),
-        )
-        return async (tx) => {
-          if (message.desk_ts === null) await setDeskTs(tx, message.id, ts)
-        }
-      }
+      case 'desk.entry':
+        return postEntry(row, ticket, payload.messageId)
       case 'desk.react': {
         const message = await findMessage(db, payload.messageId)
         // Only posts in the thread can carry a reaction; a reply without one has nothing to mark.

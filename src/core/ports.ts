@@ -193,6 +193,15 @@ export interface AgentDesk {
     ticket: TicketView & { readonly thread: ThreadRef },
     entry: ThreadEntry,
   ): Promise<{ ts: string }>
+  /**
+   * Posts several entries in the thread as one message, in order, each shown as it would be alone:
+   * as many from the first as one message holds, and at least the first. Returns the post's ts and
+   * how many entries it shows.
+   */
+  postEntries(
+    ticket: TicketView & { readonly thread: ThreadRef },
+    entries: readonly ThreadEntry[],
+  ): Promise<{ ts: string; count: number }>
   /** Marks one post of a thread (a reply's delivery state) with an emoji reaction, instead of `replaces`. */
   react(thread: ThreadRef, ts: string, reaction: string, replaces?: string): Promise<void>
   /** Posts to the support channel itself, outside any ticket. */

@@ -92,6 +92,47 @@ describe('outbox', () => {
     expect(desk.log[0]?.view.opening).toEqual({ kind: 'text', text: 'Hi' })
   })
 
+  it('puts entries queued one behind the other in one post, no more than a post holds, in order', async () => {
+    desk = fakeDesk({ postHolds: 4 })
+    const { ticketId } = await helpdesk.receive(inbound('m1'))
+    for (let i = 2; i <= 10; i++) await helpdesk.receive(inbound(`m${i}`))
+    await outbox().drain()
+    const posts = desk.log.filter((l) => l.op === 'post')
+    expect(posts.map((l) => l.entry?.text)).toEqual([
+      expect.stringContaining('ticket #1'),
+      ...Array.from({ length: 9 }, (_, i) => `m${i + 2}`),
+    ])
+    // Four, four, then the two left: each message has the ts of the post that shows it.
+    const tsOf = new Map(posts.map((l) => [l.entry?.text, l.ts]))
+    expect(new Set(posts.map((l) => l.ts)).size).toBe(3)
+    const messages = await messagesOf(db, ticketId!)
+    expect(messages.map((m) => m.desk_ts)).toEqual([
+      '100.1',
+      ...messages.slice(1).map((m) => tsOf.get(m.text)),
+    ])
+    expect((await deliveriesOf(db, ticketId!)).every((d) => d.status === 'sent')).toBe(true)
+  })
+
+  it('posts an entry whose message has a post already on its own, and starts a new post after it', async () => {
+    const { ticketId } = await helpdesk.receive(inbound('first'))
+    await outbox().drain()
+    for (const text of ['a', 'b', 'c', 'd']) await helpdesk.receive(inbound(text))
+    // 'b' has a post already (one made before a restart, say): it is not folded into another.
+    await db.updateTable('messages').set({ desk_ts: '150.1' }).where('text', '=', 'b').execute()
+    desk.log.length = 0
+    await outbox().drain()
+    const groups = desk.log.map((l) => [l.entry?.text, l.ts])
+    expect(groups).toEqual([
+      ['a', expect.any(String)],
+      ['b', expect.any(String)],
+      ['c', expect.any(String)],
+      ['d', groups[2]?.[1]],
+    ])
+    expect(new Set(groups.map(([, ts]) => ts)).size).toBe(3)
+    const b = (await messagesOf(db, ticketId!)).find((m) => m.text === 'b')
+    expect(b?.desk_ts).toBe('150.1')
+  })
+
   it('retries with growing delays, and a row waits for the one before it', async () => {
     const { ticketId } = await helpdesk.receive(inbound('Hello'))
     await outbox().drain()

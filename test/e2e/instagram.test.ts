@@ -9,7 +9,7 @@ import {
   mid,
 } from '../fixtures/instagram.js'
 import { AGENT, startHarness, type Harness } from '../helpers/harness.js'
-import { openingOf } from '../helpers/slack-posts.js'
+import { openingOf, sectionsOf } from '../helpers/slack-posts.js'
 import { expectLogged } from '../helpers/log.js'
 import { afterAnswer } from '../helpers/settled.js'
 
@@ -104,7 +104,10 @@ describe('Instagram direct messages', () => {
       expect((await h.meta(instagramWebhook(item))).status).toBe(200)
     }
     await h.app.outbox.drain()
-    expect(h.slack.callsOf('chat.postMessage').map((p) => p.text)).toEqual([
+    // Queued together, they share one post under the customer's name, one section each.
+    const posts = h.slack.callsOf('chat.postMessage')
+    expect(posts).toHaveLength(1)
+    expect(sectionsOf(posts[0]!)).toEqual([
       '_[photo]_',
       '_[shared a post]_ https://instagram.com/reel/1',
       '_[replied to your story]_ love this',

@@ -11,6 +11,12 @@ export function openingOf(post: Record<string, unknown>): string | undefined {
   return parts.length === 0 ? undefined : parts.join('')
 }
 
+/** The texts of a post's section blocks, in order: what Slack shows of a post made of sections. */
+export function sectionsOf(post: Record<string, unknown>): string[] {
+  const blocks = Array.isArray(post.blocks) ? (post.blocks as Blocks) : []
+  return blocks.flatMap((b) => (b.text?.text === undefined ? [] : [b.text.text]))
+}
+
 /**
  * What Slack was asked to show of the conversations, post by post: a root the ticket's first
  * message it shows, a thread post its text.
