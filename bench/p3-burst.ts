@@ -24,6 +24,14 @@ const STALL_MS = 180_000
 
 const TOKEN = /\bp3-c(\d+)-m(\d+)\b/g
 
+/** Every string in a call's arguments (its text, the text of its blocks), as Slack would show it. */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value]
+  if (Array.isArray(value)) return value.flatMap(stringsIn)
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(stringsIn)
+  return []
+}
+
 export async function measureBurst(ctx: BenchContext, sizes: BurstSizes): Promise<Row[]> {
   const total = sizes.tickets * sizes.perTicket
   ctx.progress(
@@ -39,7 +47,8 @@ export async function measureBurst(ctx: BenchContext, sizes: BurstSizes): Promis
       const order = new Map<number, number[]>()
       const watch = (answer: SlackAnswer) => {
         if (answer.method !== 'chat.postMessage' && answer.method !== 'chat.update') return
-        for (const [token, customer, message] of JSON.stringify(answer.args).matchAll(TOKEN)) {
+        // Read the strings themselves: in JSON, a token after a line break follows a backslash-n.
+        for (const [token, customer, message] of stringsIn(answer.args).join('\n').matchAll(TOKEN)) {
           if (seen.has(token)) continue
           seen.set(token, answer.at)
           order.set(Number(customer), [...(order.get(Number(customer)) ?? []), Number(message)])

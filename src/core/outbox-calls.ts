@@ -1,17 +1,30 @@
 import type { Db } from '../db/connection.js'
 import { deskUserIdOf } from '../db/repos/agents.js'
 import { findContact } from '../db/repos/contacts.js'
-import { absorbLaterUpdates, enqueueDelivery, setPartsSent } from '../db/repos/deliveries.js'
-import { findMessage, markMessageSent, setDeskTs } from '../db/repos/messages.js'
+import {
+  absorbEntries,
+  absorbLaterUpdates,
+  enqueueDelivery,
+  queuedBehind,
+  setPartsSent,
+} from '../db/repos/deliveries.js'
+import { findMessage, firstInboundOf, markMessageSent, setDeskTs } from '../db/repos/messages.js'
 import { findTicketDetail, setCustomerInfo, setThread, type TicketDetail } from '../db/repos/tickets.js'
-import type { Delivery } from '../db/schema.js'
+import type { Delivery, Message } from '../db/schema.js'
 import { iso, type Clock } from './clock.js'
 import type { CustomerInfo } from './customer-info.js'
 import type { DeliveryPayload } from './delivery.js'
 import { UNDO_SENT, UNDO_WAITING } from './desk-deps.js'
 import { DeskError } from './errors.js'
 import type { Channel } from './model.js'
-import type { AgentDesk, ChannelAdapter, TemplateMessage, ThreadRef, TicketView } from './ports.js'
+import type {
+  AgentDesk,
+  ChannelAdapter,
+  TemplateMessage,
+  ThreadEntry,
+  ThreadRef,
+  TicketView,
+} from './ports.js'
 import { splitText } from './split-text.js'
 import { toTicketView } from './views.js'
 
@@ -34,9 +47,25 @@ export interface CallDeps {
 }
 
 /**
+ * What a call leaves to record once the platform took it (a thread's ts, a post's ts), run in the
+ * transaction that ends its row: all of it is recorded, or none and the row is worked again.
+ */
+export type Bookkeeping = (tx: Db, at: string) => Promise<void>
+
+/** The most thread entries one post is offered: no desk shows more in one message (Slack: 50 blocks). */
+const MAX_ENTRIES_PER_POST = 50
+
+/** A thread entry queued behind the one being posted, with its row and message. */
+interface QueuedEntry {
+  readonly row: Delivery
+  readonly message: Message
+  readonly entry: ThreadEntry
+}
+
+/**
  * The work of one delivery: the platform call it stands for, each under the send timeout, and the
- * bookkeeping that records it (a thread's ts, a sent message's id, the parts of a long reply).
- * Throws what the platform answered; the worker decides what that means.
+ * bookkeeping that records it (the parts of a long reply and its id as they leave; a post's ts in
+ * the step that ends its row). Throws what the platform answered; the worker decides what that means.
  */
 export function createCalls(deps: CallDeps) {
   const { db, clock, desk, channels, policy } = deps
@@ -55,6 +84,30 @@ export function createCalls(deps: CallDeps) {
   async function withSla<T extends TicketView>(view: T): Promise<T> {
     const sla = await deps.slaOf?.(view.id, clock.now())
     return sla === undefined ? view : { ...view, sla }
+  }
+
+  /**
+   * The customer's first message, when its entry is the next row of the ticket's desk lane and it
+   * has no post yet: the root can show it, and it then needs no post of its own.
+   */
+  async function openingBehind(
+    row: Delivery,
+    ticketId: number,
+  ): Promise<{ row: Delivery; message: Message } | undefined> {
+    const [next] = await queuedBehind(db, row, 1)
+    if (next === undefined) return undefined
+    const payload = JSON.parse(next.payload) as DeliveryPayload
+    if (payload.type !== 'desk.entry') return undefined
+    const first = await firstInboundOf(db, ticketId)
+    if (first?.id !== payload.messageId || first.desk_ts !== null) return undefined
+    return { row: next, message: first }
+  }
+
+  /** The view with the customer's first message when the root shows it (the message has the root's ts). */
+  async function withOpening<T extends TicketView & { thread: ThreadRef }>(view: T): Promise<T> {
+    const first = await firstInboundOf(db, view.id)
+    if (first?.desk_ts !== view.thread.ts) return view
+    return { ...view, opening: { kind: first.kind, text: first.text } }
   }
 
   function adapterFor(channel: Channel): ChannelAdapter {
@@ -83,6 +136,62 @@ export function createCalls(deps: CallDeps) {
       return await Promise.race([call(), timeout])
     } finally {
       clearTimeout(timer)
+    }
+  }
+
+  async function entryOf(message: Message): Promise<ThreadEntry> {
+    return {
+      direction: message.direction,
+      kind: message.kind,
+      text: message.text,
+      author: await deskUserIdOf(db, message.agent_id),
+    }
+  }
+
+  /**
+   * The thread entries queued right behind `row`, with nothing else between them, whose messages
+   * have no post yet: what one post may show along with `row`'s own entry.
+   */
+  async function entriesBehind(row: Delivery): Promise<QueuedEntry[]> {
+    const entries: QueuedEntry[] = []
+    for (const next of await queuedBehind(db, row, MAX_ENTRIES_PER_POST - 1)) {
+      const payload = JSON.parse(next.payload) as DeliveryPayload
+      if (payload.type !== 'desk.entry') break
+      const message = await findMessage(db, payload.messageId)
+      // A message with a post of its own already goes alone, as it always did.
+      if (message === undefined || message.desk_ts !== null) break
+      entries.push({ row: next, message, entry: await entryOf(message) })
+    }
+    return entries
+  }
+
+  /**
+   * Posts a thread entry, together with the entries queued right behind it when there are any: the
+   * messages it shows get that post's ts, and their rows end with this one.
+   */
+  async function postEntry(row: Delivery, ticket: TicketDetail, messageId: number): Promise<Bookkeeping> {
+    const message = await findMessage(db, messageId)
+    if (message === undefined) throw new DeskError('rejected', `message ${messageId} does not exist`)
+    const view = withThread(ticket)
+    const entry = await entryOf(message)
+    const behind = message.desk_ts === null ? await entriesBehind(row) : []
+    if (behind.length === 0) {
+      const { ts } = await timed('Slack', () => desk.postToThread(view, entry))
+      return async (tx) => {
+        if (message.desk_ts === null) await setDeskTs(tx, message.id, ts)
+      }
+    }
+    const { ts, count } = await timed('Slack', () =>
+      desk.postEntries(view, [entry, ...behind.map((b) => b.entry)]),
+    )
+    const shown = behind.slice(0, Math.max(0, count - 1))
+    return async (tx, at) => {
+      for (const m of [message, ...shown.map((b) => b.message)]) await setDeskTs(tx, m.id, ts)
+      await absorbEntries(
+        tx,
+        shown.map((b) => b.row.id),
+        at,
+      )
     }
   }
 
@@ -129,7 +238,11 @@ export function createCalls(deps: CallDeps) {
     }
   }
 
-  async function perform(row: Delivery, payload: DeliveryPayload, ticket: TicketDetail | undefined) {
+  async function perform(
+    row: Delivery,
+    payload: DeliveryPayload,
+    ticket: TicketDetail | undefined,
+  ): Promise<Bookkeeping | undefined> {
     if (payload.type === 'desk.alert') {
       await timed('Slack', () => desk.postAlert(payload.alert))
       return
@@ -155,37 +268,32 @@ export function createCalls(deps: CallDeps) {
     if (ticket === undefined) throw new DeskError('rejected', `delivery ${row.id} names no existing ticket`)
     switch (payload.type) {
       case 'desk.open': {
-        const view = await withSla(toTicketView(ticket))
+        const opening = await openingBehind(row, ticket.id)
+        const view = await withSla({
+          ...toTicketView(ticket),
+          ...(opening !== undefined && {
+            opening: { kind: opening.message.kind, text: opening.message.text },
+          }),
+        })
         const ref = await timed('Slack', () => desk.openThread(view))
-        await setThread(db, ticket.id, ref)
-        return
+        return async (tx, at) => {
+          await setThread(tx, ticket.id, ref)
+          if (opening === undefined || !ref.showsOpening) return
+          // The root shows the customer's first message: that is its post, and its entry is done.
+          await setDeskTs(tx, opening.message.id, ref.ts)
+          await absorbEntries(tx, [opening.row.id], at)
+        }
       }
       case 'desk.update': {
         await absorbLaterUpdates(db, ticket.id, row.id, iso(clock.now()))
         // Read again after absorbing, so the post shows every change the absorbed rows stood for.
         const fresh = (await findTicketDetail(db, ticket.id)) ?? ticket
-        const view = await withSla(withThread(fresh))
+        const view = await withSla(await withOpening(withThread(fresh)))
         await timed('Slack', () => desk.updateThread(view))
         return
       }
-      case 'desk.entry': {
-        const message = await findMessage(db, payload.messageId)
-        if (message === undefined)
-          throw new DeskError('rejected', `message ${payload.messageId} does not exist`)
-        const author = await deskUserIdOf(db, message.agent_id)
-        const { ts } = await timed('Slack', () =>
-          desk.postToThread(withThread(ticket), {
-            direction: message.direction,
-            kind: message.kind,
-            text: message.text,
-            author,
-          }),
-        )
-        if (message.desk_ts === null) {
-          await setDeskTs(db, message.id, ts)
-        }
-        return
-      }
+      case 'desk.entry':
+        return postEntry(row, ticket, payload.messageId)
       case 'desk.react': {
         const message = await findMessage(db, payload.messageId)
         // Only posts in the thread can carry a reaction; a reply without one has nothing to mark.

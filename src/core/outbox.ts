@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
   dueHeads,
+  endDelivery,
   finishDelivery,
   nextDueAt,
   reschedule,
@@ -15,7 +16,7 @@ import { isDeskError } from './errors.js'
 import type { Intake } from './intake.js'
 import type { Logger } from './logger.js'
 import { createPacer } from './pacer.js'
-import { createCalls, type CallDeps } from './outbox-calls.js'
+import { createCalls, type Bookkeeping, type CallDeps } from './outbox-calls.js'
 import { createRouter, type Route, type RouteTicket } from './outbox-routes.js'
 import { createOutboxState, type OutboxState } from './outbox-state.js'
 import { growingDelay } from './backoff.js'
@@ -165,6 +166,9 @@ export function createOutbox(deps: OutboxDeps) {
     if (e?.retryAfterMs !== undefined) {
       // The platform asked us to wait: every row bound for that target waits, and nobody loses a try.
       pausedUntil.set(route.target, at + e.retryAfterMs)
+      // The target's bucket is empty: after the wait, one post at a time at its rate, not a burst.
+      for (const [key, rate] of route.limits)
+        if (key === route.target) pacer.refused(key, rate, at + e.retryAfterMs)
       await reschedule(db, row.id, { error: reason, nextAttemptAt: iso(new Date(at + e.retryAfterMs)) })
       log.warn({ ...context, waitMs: e.retryAfterMs }, 'delivery rate limited, waiting')
       return 'wait'
@@ -225,8 +229,9 @@ export function createOutbox(deps: OutboxDeps) {
   async function deliver(row: Delivery, payload: DeliveryPayload, route: Route) {
     const service = route.service
     const ticket = row.ticket_id === null ? undefined : await findTicketDetail(db, row.ticket_id)
+    let bookkeeping: Bookkeeping | undefined
     try {
-      await perform(row, payload, ticket)
+      bookkeeping = await perform(row, payload, ticket)
     } catch (error) {
       const verdict = await handleFailure(row, payload, ticket, route, error)
       deps.observe?.({
@@ -236,7 +241,13 @@ export function createOutbox(deps: OutboxDeps) {
       })
       return
     }
-    await finishDelivery(db, row, { status: 'sent' }, iso(clock.now()))
+    // What the call left to record and the end of its row are one step: a crash before it works the
+    // row again (and posts again what its post showed), never loses a part of it.
+    const at = iso(clock.now())
+    await db.transaction().execute(async (tx) => {
+      await bookkeeping?.(tx, at)
+      await endDelivery(tx, row, { status: 'sent' }, at)
+    })
     deps.observe?.({ kind: payload.type, service, result: 'sent' })
     log.debug({ delivery: row.id, kind: row.kind, ticket: row.ticket_id }, 'delivered')
     await recovered(route)

@@ -12,8 +12,8 @@ export interface Rate {
 export function createPacer() {
   /** Per key, the time at which the bucket is empty again (the "theoretical arrival time"). */
   const tat = new Map<string, number>()
-  /** Moments already promised to a delivery, by delivery id. */
-  const reserved = new Map<number, number>()
+  /** Moments already promised to a delivery, by delivery id, with the keys they were counted under. */
+  const reserved = new Map<number, { readonly at: number; readonly keys: readonly string[] }>()
 
   function allowedAt(key: string, rate: Rate, now: number): number {
     const interval = 1000 / rate.perSecond
@@ -34,11 +34,21 @@ export function createPacer() {
       const promised = reserved.get(id)
       // A slot, once given, stays the delivery's until it is used (`release`): a row that finds its
       // target busy when its moment comes keeps its place rather than queueing again at the end.
-      if (promised !== undefined) return promised > now ? promised : 0
+      if (promised !== undefined) return promised.at > now ? promised.at : 0
       const at = Math.max(now, ...limits.map(([key, rate]) => allowedAt(key, rate, now)))
       for (const [key, rate] of limits) take(key, rate, at)
-      reserved.set(id, at)
+      reserved.set(id, { at, keys: limits.map(([key]) => key) })
       return at <= now ? 0 : at
+    },
+    /**
+     * The platform refused a send under `key` until `until` (a 429): its bucket is empty, whatever
+     * this pacer counted. The next send may go at `until` and the ones after at the steady rate,
+     * with no burst; moments promised under that key are taken back, to be asked for again.
+     */
+    refused(key: string, rate: Rate, until: number): void {
+      const interval = 1000 / rate.perSecond
+      tat.set(key, Math.max(tat.get(key) ?? until, until + (rate.burst - 1) * interval))
+      for (const [id, promise] of reserved) if (promise.keys.includes(key)) reserved.delete(id)
     },
     /** Forgets a delivery's reservation: it has gone, or was done some other way. */
     release(id: number): void {

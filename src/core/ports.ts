@@ -156,6 +156,11 @@ export interface TicketView {
     readonly paused: boolean
   }
   readonly createdAt: Date
+  /**
+   * The customer's first message, when the root message shows it: it then has no post of its own
+   * in the thread.
+   */
+  readonly opening?: { readonly kind: MessageKind; readonly text: string }
   readonly thread: ThreadRef | null
   /** The Slack channel for the thread when a rule chose one; else the support channel. */
   readonly deskChannel: string | null
@@ -178,12 +183,25 @@ export interface ThreadEntry {
 export interface AgentDesk {
   /** The desk's rate limits: new posts per channel, and edits and reactions for the whole workspace. */
   readonly rates?: { readonly post: Rate; readonly edit: Rate }
-  openThread(ticket: TicketView): Promise<ThreadRef>
+  /**
+   * Posts a ticket's root message. With `ticket.opening` the root shows that message too when it
+   * fits, and `showsOpening` says whether it does (if not, the message needs a post of its own).
+   */
+  openThread(ticket: TicketView): Promise<ThreadRef & { readonly showsOpening: boolean }>
   updateThread(ticket: TicketView & { readonly thread: ThreadRef }): Promise<void>
   postToThread(
     ticket: TicketView & { readonly thread: ThreadRef },
     entry: ThreadEntry,
   ): Promise<{ ts: string }>
+  /**
+   * Posts several entries in the thread as one message, in order, each shown as it would be alone:
+   * as many from the first as one message holds, and at least the first. Returns the post's ts and
+   * how many entries it shows.
+   */
+  postEntries(
+    ticket: TicketView & { readonly thread: ThreadRef },
+    entries: readonly ThreadEntry[],
+  ): Promise<{ ts: string; count: number }>
   /** Marks one post of a thread (a reply's delivery state) with an emoji reaction, instead of `replaces`. */
   react(thread: ThreadRef, ts: string, reaction: string, replaces?: string): Promise<void>
   /** Posts to the support channel itself, outside any ticket. */

@@ -51,15 +51,86 @@ describe('outbox', () => {
     await db.destroy()
   })
 
-  it('shows a new ticket in order: thread first, then its messages; and stores the thread', async () => {
+  it('shows a new ticket in order: thread first, showing the first message, then the rest; and stores the thread', async () => {
     const { ticketId } = await helpdesk.receive(inbound('Hello'))
     await outbox().drain()
-    expect(desk.log.map((l) => l.op)).toEqual(['open', 'post', 'post'])
-    expect(desk.log[1]?.entry).toMatchObject({ direction: 'inbound', text: 'Hello' })
+    expect(desk.log.map((l) => l.op)).toEqual(['open', 'post'])
+    expect(desk.log[0]?.view.opening).toEqual({ kind: 'text', text: 'Hello' })
+    expect(desk.log[1]?.entry).toMatchObject({ direction: 'outbound', author: null })
     expect(telegram.sent).toHaveLength(1)
     expect(await findTicket(db, ticketId!)).toMatchObject({ thread_channel: 'CSUPPORT', thread_ts: '100.1' })
+    // The message the root shows has the root's ts: reactions and links find it there.
+    const [hello] = await messagesOf(db, ticketId!)
+    expect(hello).toMatchObject({ text: 'Hello', desk_ts: '100.1' })
     const statuses = (await deliveriesOf(db, ticketId!)).map((d) => d.status)
     expect(statuses).toEqual(['sent', 'sent', 'sent', 'sent'])
+  })
+
+  it('shows the first message in the root only when its entry is next in the lane, and keeps it there on updates', async () => {
+    // Assigned on arrival: the root's update is queued between the root and the message.
+    const assigning = createHelpDesk({
+      db,
+      clock,
+      texts: defaultTexts,
+      assignment: { capacity: 10, groups: {}, rules: [], reassignOnShiftOff: false },
+    })
+    await assigning.setShift(agent, true)
+    await assigning.receive(inbound('Hello'))
+    await outbox().drain()
+    expect(desk.log.map((l) => l.op)).toEqual(['open', 'update', 'post', 'post'])
+    expect(desk.log[0]?.view.opening).toBeUndefined()
+    expect(desk.log[2]?.entry).toMatchObject({ direction: 'inbound', text: 'Hello' })
+
+    const { ticketId } = await helpdesk.receive(
+      inbound('Hi', { contact: { externalId: '2', displayName: 'B' } }),
+    )
+    await outbox().drain()
+    desk.log.length = 0
+    await helpdesk.setStatus(agent, ticketId!, 'pending')
+    await outbox().drain()
+    expect(desk.log).toEqual([expect.objectContaining({ op: 'update' })])
+    expect(desk.log[0]?.view.opening).toEqual({ kind: 'text', text: 'Hi' })
+  })
+
+  it('puts entries queued one behind the other in one post, no more than a post holds, in order', async () => {
+    desk = fakeDesk({ postHolds: 4 })
+    const { ticketId } = await helpdesk.receive(inbound('m1'))
+    for (let i = 2; i <= 10; i++) await helpdesk.receive(inbound(`m${i}`))
+    await outbox().drain()
+    const posts = desk.log.filter((l) => l.op === 'post')
+    expect(posts.map((l) => l.entry?.text)).toEqual([
+      expect.stringContaining('ticket #1'),
+      ...Array.from({ length: 9 }, (_, i) => `m${i + 2}`),
+    ])
+    // Four, four, then the two left: each message has the ts of the post that shows it.
+    const tsOf = new Map(posts.map((l) => [l.entry?.text, l.ts]))
+    expect(new Set(posts.map((l) => l.ts)).size).toBe(3)
+    const messages = await messagesOf(db, ticketId!)
+    expect(messages.map((m) => m.desk_ts)).toEqual([
+      '100.1',
+      ...messages.slice(1).map((m) => tsOf.get(m.text)),
+    ])
+    expect((await deliveriesOf(db, ticketId!)).every((d) => d.status === 'sent')).toBe(true)
+  })
+
+  it('posts an entry whose message has a post already on its own, and starts a new post after it', async () => {
+    const { ticketId } = await helpdesk.receive(inbound('first'))
+    await outbox().drain()
+    for (const text of ['a', 'b', 'c', 'd']) await helpdesk.receive(inbound(text))
+    // 'b' has a post already (one made before a restart, say): it is not folded into another.
+    await db.updateTable('messages').set({ desk_ts: '150.1' }).where('text', '=', 'b').execute()
+    desk.log.length = 0
+    await outbox().drain()
+    const groups = desk.log.map((l) => [l.entry?.text, l.ts])
+    expect(groups).toEqual([
+      ['a', expect.any(String)],
+      ['b', expect.any(String)],
+      ['c', expect.any(String)],
+      ['d', groups[2]?.[1]],
+    ])
+    expect(new Set(groups.map(([, ts]) => ts)).size).toBe(3)
+    const b = (await messagesOf(db, ticketId!)).find((m) => m.text === 'b')
+    expect(b?.desk_ts).toBe('150.1')
   })
 
   it('retries with growing delays, and a row waits for the one before it', async () => {
@@ -232,7 +303,8 @@ describe('outbox', () => {
     await db.updateTable('tickets').set({ desk_channel: 'CBILLING' }).where('id', '=', ticketId!).execute()
     desk.failNext(new DeskError('not_found', 'Slack chat.postMessage failed: not_in_channel'))
     await outbox().drain()
-    expect(desk.log.map((l) => l.op)).toEqual(['open', 'post', 'post'])
+    expect(desk.log.map((l) => l.op)).toEqual(['open', 'post'])
+    expect(desk.log[0]?.view.opening).toEqual({ kind: 'text', text: 'Hello' })
     expect(desk.log[0]?.view.deskChannel).toBeNull()
     expect(desk.alerts).toEqual([
       { kind: 'ticket_rerouted', ticketId, reason: 'Slack chat.postMessage failed: not_in_channel' },
@@ -256,6 +328,32 @@ describe('outbox', () => {
     clock.advance(1_000)
     await box.drain()
     expect(desk.log.filter((l) => l.op === 'open')).toHaveLength(6)
+  })
+
+  it('after a 429 waits as asked, then posts about one a second: Slack has no burst left to give', async () => {
+    for (let i = 0; i < 4; i++) {
+      await helpdesk.receive(inbound('Hello', { contact: { externalId: String(i), displayName: `C${i}` } }))
+    }
+    const paced = {
+      ...desk.desk,
+      rates: { post: { perSecond: 1, burst: 2 }, edit: { perSecond: 1, burst: 2 } },
+    }
+    desk.failNext(
+      new DeskError('rate_limited', 'Slack chat.postMessage is rate limited', { retryAfterMs: 5_000 }),
+    )
+    const box = outbox({ desk: paced }, { paced: true })
+    const posts = () => desk.log.filter((l) => l.op !== 'update').length
+    await box.drain()
+    expect(posts()).toBe(0)
+    clock.advance(5_000)
+    await box.drain()
+    expect(posts()).toBe(1)
+    clock.advance(999)
+    await box.drain()
+    expect(posts()).toBe(1)
+    clock.advance(1)
+    await box.drain()
+    expect(posts()).toBe(2)
   })
 
   it('folds queued root updates into one that shows the latest state', async () => {

@@ -5,6 +5,7 @@ import { findTicket } from '../../src/db/repos/tickets.js'
 import { messageCreate, startFakeDiscord, type FakeDiscord } from '../fakes/discord-api.js'
 import { fakeGateway } from '../fakes/discord-gateway.js'
 import { AGENT, startHarness, type Harness } from '../helpers/harness.js'
+import { openingOf, shownInSlack } from '../helpers/slack-posts.js'
 import { expectLogged, testLog } from '../helpers/log.js'
 import { afterAnswer } from '../helpers/settled.js'
 import { watchHost } from '../helpers/watched-host.js'
@@ -46,7 +47,14 @@ describe('Discord direct messages', () => {
 
   it("opens a ticket from a DM under the user's display name and confirms it by DM", async () => {
     await ticketFromDiscord({ content: 'My order is stuck' })
-    const post = h.slack.callsOf('chat.postMessage').find((p) => p.text === 'My order is stuck')
+    const root = h.slack.callsOf('chat.postMessage').find((p) => p.thread_ts === undefined)
+    expect(JSON.stringify(root?.blocks)).toContain('Ada L')
+    expect(openingOf(root ?? {})).toBe('My order is stuck')
+    // The customer's next message goes in the thread under their name and picture.
+    gateway.dispatch(messageCreate({ content: 'Any news?' }))
+    await discordHost.received.reach(2)
+    await h.app.outbox.drain()
+    const post = h.slack.callsOf('chat.postMessage').find((p) => p.text === 'Any news?')
     expect(post?.username).toBe('Ada L (Discord)')
     // No avatar set: Discord's default picture, which depends on the user id.
     expect(post?.icon_url).toMatch(/^https:\/\/cdn\.discordapp\.com\/embed\/avatars\/\d\.png$/)
@@ -126,7 +134,7 @@ describe('Discord direct messages', () => {
         },
       ],
     })
-    expect(h.slack.callsOf('chat.postMessage').map((p) => p.text)).toContain('_[photo]_ receipt.png')
+    expect(shownInSlack(h.slack)).toContain('_[photo]_ receipt.png')
   })
 
   it("honours Discord's rate limit through the outbox, and says why a DM was refused", async () => {

@@ -9,6 +9,7 @@ import {
   mid,
 } from '../fixtures/instagram.js'
 import { AGENT, startHarness, type Harness } from '../helpers/harness.js'
+import { openingOf, sectionsOf } from '../helpers/slack-posts.js'
 import { expectLogged } from '../helpers/log.js'
 import { afterAnswer } from '../helpers/settled.js'
 
@@ -39,16 +40,18 @@ describe('Instagram direct messages', () => {
 
   it('opens a ticket under the profile name and picture, looked up once per customer', async () => {
     await h.meta(instagramText('Is the blue one in stock?'))
+    await h.app.outbox.drain()
     await h.meta(instagramText('Size M please'))
     await h.app.outbox.drain()
     expect(h.graph.lookups).toEqual([IG_CUSTOMER])
-    const post = h.slack.callsOf('chat.postMessage').find((p) => p.text === 'Is the blue one in stock?')
+    const root = h.slack.callsOf('chat.postMessage').find((p) => p.thread_ts === undefined)
+    expect(JSON.stringify(root?.blocks)).toContain('Ada Lovelace (@ada.codes)')
+    expect(openingOf(root ?? {})).toBe('Is the blue one in stock?')
+    const post = h.slack.callsOf('chat.postMessage').find((p) => p.text === 'Size M please')
     expect(post).toMatchObject({
       username: 'Ada Lovelace (Instagram)',
       icon_url: 'https://cdn.example/ada.jpg',
     })
-    const root = h.slack.callsOf('chat.postMessage').find((p) => p.thread_ts === undefined)
-    expect(JSON.stringify(root?.blocks)).toContain('@ada.codes')
   })
 
   it('never lets a failed profile lookup block the ticket, nor replace a name it knew', async () => {
@@ -101,7 +104,10 @@ describe('Instagram direct messages', () => {
       expect((await h.meta(instagramWebhook(item))).status).toBe(200)
     }
     await h.app.outbox.drain()
-    expect(h.slack.callsOf('chat.postMessage').map((p) => p.text)).toEqual([
+    // Queued together, they share one post under the customer's name, one section each.
+    const posts = h.slack.callsOf('chat.postMessage')
+    expect(posts).toHaveLength(1)
+    expect(sectionsOf(posts[0]!)).toEqual([
       '_[photo]_',
       '_[shared a post]_ https://instagram.com/reel/1',
       '_[replied to your story]_ love this',

@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import { lineChannel, LINE_WEBHOOK_PATH } from '../fakes/line-channel.js'
 import { AGENT, startHarness, type Harness } from '../helpers/harness.js'
+import { openingOf } from '../helpers/slack-posts.js'
 import { afterAnswer } from '../helpers/settled.js'
 
 const TOKEN = 'line-token-1'
@@ -60,7 +61,8 @@ describe('a channel added through the registry alone', () => {
     expect(ticket.channel).toBe('line')
     const root = h.slack.callsOf('chat.postMessage')[0]!
     expect(JSON.stringify(root.blocks)).toContain('LINE')
-    expect(h.slack.callsOf('chat.postMessage').some((p) => p.username === 'Lin (LINE)')).toBe(true)
+    expect(JSON.stringify(root.blocks)).toContain('Lin')
+    expect(openingOf(root)).toBe('My order never came')
 
     line.sent.length = 0
     await afterAnswer(() =>

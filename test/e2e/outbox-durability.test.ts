@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { deliveriesOf } from '../../src/db/repos/deliveries.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import { startHarness, type Harness } from '../helpers/harness.js'
+import { openingOf, shownInSlack } from '../helpers/slack-posts.js'
 import { inbound } from '../helpers/inbound.js'
 import { tempDatabaseUrl } from '../helpers/temp-db.js'
 
@@ -31,8 +32,9 @@ describe('outbox against the real Slack client', () => {
     expect(roots).toHaveLength(3) // two refused, one delivered
     const ticket = await findTicket(h.db, ticketId!)
     expect(ticket?.thread_ts).toBe('1763888400.000001')
+    // The root shows the customer's message; the automatic reply follows in its thread.
+    expect(openingOf(roots[2]!)).toBe('Help')
     expect(posts.slice(3).map((p) => [p.thread_ts, String(p.text).slice(0, 30)])).toEqual([
-      [ticket?.thread_ts, 'Help'],
       [ticket?.thread_ts, expect.stringContaining('Automatic reply')],
     ])
     expect((await deliveriesOf(h.db, ticketId!)).every((d) => d.status === 'sent')).toBe(true)
@@ -48,8 +50,7 @@ describe('outbox against the real Slack client', () => {
 
     h = await startHarness({ env })
     await h.app.outbox.drain()
-    const texts = h.slack.callsOf('chat.postMessage').map((p) => String(p.text))
-    expect(texts[1]).toBe('Queued before the stop')
+    expect(shownInSlack(h.slack)[0]).toBe('Queued before the stop')
     expect(h.telegram.sent.map((m) => String(m.text))).toEqual([expect.stringContaining('ticket #1')])
   })
 })

@@ -4,6 +4,7 @@ import { findTicket } from '../../src/db/repos/tickets.js'
 import { telegramText } from '../fakes/telegram-api.js'
 import { expectLogged } from '../helpers/log.js'
 import { AGENT, startHarness, SUPPORT_CHANNEL, type Harness } from '../helpers/harness.js'
+import { openingOf } from '../helpers/slack-posts.js'
 import { afterAnswer } from '../helpers/settled.js'
 
 describe('a Telegram customer and a Slack thread, end to end (long polling)', () => {
@@ -22,7 +23,7 @@ describe('a Telegram customer and a Slack thread, end to end (long polling)', ()
     return (await findTicket(h.db, 1))!
   }
 
-  it('opens a ticket with a root message and posts the customer message in its thread', async () => {
+  it('opens a ticket with a root message that shows the customer message, and posts the next in its thread', async () => {
     const ticket = await ticketFromTelegram('My order #5531 never arrived')
 
     const posts = h.slack.callsOf('chat.postMessage')
@@ -35,9 +36,18 @@ describe('a Telegram customer and a Slack thread, end to end (long polling)', ()
     expect(JSON.stringify(root.blocks)).toContain('Assign to me')
     expect(JSON.stringify(root.blocks)).toContain('Resolve')
 
-    const inThread = posts.filter((p) => p.thread_ts === ticket.thread_ts)
-    expect(inThread.map((p) => p.text)).toContain('My order #5531 never arrived')
-    expect(inThread.find((p) => p.text === 'My order #5531 never arrived')?.username).toBe('Ada (Telegram)')
+    expect(openingOf(root)).toBe('My order #5531 never arrived')
+    expect(await messagesOf(h.db, ticket.id)).toContainEqual(
+      expect.objectContaining({ text: 'My order #5531 never arrived', desk_ts: ticket.thread_ts }),
+    )
+
+    const next = h.telegram.push(
+      telegramText('It was due Monday', { id: 7001, first_name: 'Ada', username: 'ada' }),
+    )
+    await h.telegram.confirmed(next.update_id)
+    await h.app.outbox.drain()
+    const inThread = h.slack.callsOf('chat.postMessage').filter((p) => p.thread_ts === ticket.thread_ts)
+    expect(inThread.find((p) => p.text === 'It was due Monday')?.username).toBe('Ada (Telegram)')
 
     // The customer is told the ticket number.
     expect(h.telegram.sent).toHaveLength(1)

@@ -4,6 +4,7 @@ import { messagesOf } from '../../src/db/repos/messages.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import { FakeWebClient, webMessage } from '../fakes/whatsapp-web-client.js'
 import { AGENT, startHarness, SUPPORT_CHANNEL, type Harness } from '../helpers/harness.js'
+import { openingOf } from '../helpers/slack-posts.js'
 import { manualClock } from '../helpers/clock.js'
 import { testLog } from '../helpers/log.js'
 import { afterAnswer } from '../helpers/settled.js'
@@ -56,9 +57,9 @@ describe('WhatsApp Web customers in Slack', () => {
     await whatsapp.received.reach(1)
     await h.app.outbox.drain()
     const ticket = (await findTicket(h.db, 1))!
-    expect(h.slack.callsOf('chat.postMessage').find((p) => p.text === 'Is my order shipped?')?.username).toBe(
-      'Katherine (WhatsApp)',
-    )
+    const root = h.slack.callsOf('chat.postMessage').find((p) => p.thread_ts === undefined)
+    expect(JSON.stringify(root?.blocks)).toContain('Katherine')
+    expect(openingOf(root ?? {})).toBe('Is my order shipped?')
     expect(client.sent.map((s) => s.chatId)).toEqual(['4915112345678@c.us']) // the ticket confirmation
     await h.threadReply(ticket.thread_ts!, AGENT, 'Yes, it left today')
     await afterAnswer(async () =>

@@ -13,9 +13,19 @@ import type {
 
 type Outcome = 'ok' | DeskError
 
-/** An AgentDesk that records what it was asked to show; `failNext` scripts failures. */
-export function fakeDesk() {
-  const log: { op: 'open' | 'update' | 'post'; ticket: number; entry?: ThreadEntry; view: TicketView }[] = []
+/**
+ * An AgentDesk that records what it was asked to show; `failNext` scripts failures. Each entry of
+ * the thread is a `post` line of its own, with the ts of the post that showed it (entries posted
+ * together share one); one post holds at most `postHolds` entries.
+ */
+export function fakeDesk(opts: { postHolds?: number } = {}) {
+  const log: {
+    op: 'open' | 'update' | 'post'
+    ticket: number
+    entry?: ThreadEntry
+    ts?: string
+    view: TicketView
+  }[] = []
   const reactions: { ts: string; reaction: string }[] = []
   const notices: DeskNotice[] = []
   const alerts: DeskAlert[] = []
@@ -32,7 +42,11 @@ export function fakeDesk() {
       if (view.deskChannel !== null && hung.has(view.deskChannel)) return new Promise(() => undefined)
       next()
       log.push({ op: 'open', ticket: view.id, view })
-      return Promise.resolve({ channel: 'CSUPPORT', ts: `100.${++ts}` })
+      return Promise.resolve({
+        channel: 'CSUPPORT',
+        ts: `100.${++ts}`,
+        showsOpening: view.opening !== undefined,
+      })
     },
     updateThread(view) {
       next()
@@ -41,8 +55,16 @@ export function fakeDesk() {
     },
     postToThread(view, entry) {
       next()
-      log.push({ op: 'post', ticket: view.id, entry, view })
-      return Promise.resolve({ ts: `200.${++ts}` })
+      const postTs = `200.${++ts}`
+      log.push({ op: 'post', ticket: view.id, entry, ts: postTs, view })
+      return Promise.resolve({ ts: postTs })
+    },
+    postEntries(view, entries) {
+      next()
+      const postTs = `200.${++ts}`
+      const shown = entries.slice(0, Math.max(1, opts.postHolds ?? entries.length))
+      for (const entry of shown) log.push({ op: 'post', ticket: view.id, entry, ts: postTs, view })
+      return Promise.resolve({ ts: postTs, count: shown.length })
     },
     react(_thread, postTs, reaction) {
       next()

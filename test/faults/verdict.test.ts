@@ -72,6 +72,26 @@ describe('the fault verdict', () => {
     expect(v.doubled).toEqual(['c1-m1 in Slack'])
   })
 
+  it('counts a first message its root shows as in its thread, once; shown again in the thread, twice', () => {
+    const root = {
+      at: 5,
+      ts: 'T1',
+      threadTs: undefined,
+      text: '#1 New · Telegram · Cust1: c1-m1',
+      opening: 'c1-m1',
+    }
+    const shownInRoot = judge({
+      ...base,
+      slackPosts: [root, { at: 7, ts: 'T3', threadTs: 'T1', text: 'c1-m2' }],
+    })
+    expect(shownInRoot).toMatchObject({ lost: [], doubled: [], reordered: [] })
+    const again = judge({ ...base, slackPosts: [root, ...base.slackPosts.slice(1)] })
+    expect(again.doubled).toEqual(['c1-m1 in Slack'])
+    // A root that only names the ticket by its subject does not show the message.
+    const subjectOnly = judge({ ...base, slackPosts: [base.slackPosts[0]!, base.slackPosts[2]!] })
+    expect(subjectOnly.lost).toEqual(['c1-m1 (not in Slack)'])
+  })
+
   it('counts a note that reached a customer and a reply sent to the wrong chat as leaks', () => {
     const v = judge({
       ...base,

@@ -26,6 +26,8 @@ export interface SlackPost {
   readonly ts: string
   readonly threadTs: string | undefined
   readonly text: string
+  /** What a root shows of its ticket's first message, when it shows it. */
+  readonly opening?: string
 }
 
 /** A message Telegram accepted. */
@@ -111,8 +113,15 @@ export function judge(o: Observed): Verdict {
     for (let i = 0; i < unexplained; i++) doubled.push(what)
   }
 
-  // Customer messages: in the thread of their ticket, once, in order.
-  const threadPosts = o.slackPosts.filter((p) => p.threadTs !== undefined)
+  // Customer messages: in the thread of their ticket, once, in order. A root that shows its ticket's
+  // first message shows it in that thread.
+  const threadPosts = o.slackPosts.flatMap((p) =>
+    p.threadTs !== undefined
+      ? [p]
+      : p.opening === undefined
+        ? []
+        : [{ ...p, threadTs: p.ts, text: p.opening }],
+  )
   const roots = new Map(o.slackPosts.filter((p) => p.threadTs === undefined).map((p) => [p.ts, p]))
   for (const c of o.customers) {
     const mine = new Set(c.messages.map((m) => m.token))

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path'
 import { startFakeSlack, type FakeSlack } from '../fakes/slack-api.js'
 import { startFakeTelegram, telegramText, type FakeTelegram } from '../fakes/telegram-api.js'
 import { eventEnvelope, newTs, postToSlackEndpoint, SIGNING_SECRET } from '../helpers/slack-requests.js'
+import { openingOf } from '../helpers/slack-posts.js'
 import { BotProcess } from './bot-process.js'
 import { judge, type Observed, type Verdict } from './verdict.js'
 import { pause, waitFor, waitForProgress } from './wait.js'
@@ -264,12 +265,17 @@ export class World {
     await this.threadMessage(c, text)
   }
 
-  /** The thread of the customer's ticket: where Slack shows their messages. */
+  /** The thread of the customer's ticket: where Slack shows their messages (the first in its root). */
   threadOf(c: Customer): string | undefined {
     const mine = new RegExp(`\\bc${c.index}-m\\d+\\b`)
-    return this.slack.answered
-      .filter((a) => a.method === 'chat.postMessage' && typeof a.args.thread_ts === 'string')
-      .findLast((a) => mine.test(String(a.args.text)))?.args.thread_ts as string | undefined
+    const post = this.slack.answered
+      .filter((a) => a.method === 'chat.postMessage')
+      .findLast((a) =>
+        typeof a.args.thread_ts === 'string'
+          ? mine.test(String(a.args.text))
+          : mine.test(openingOf(a.args) ?? ''),
+      )
+    return post === undefined ? undefined : String(post.args.thread_ts ?? post.result.ts)
   }
 
   /** Each customer writes a first message; resolves when every ticket's thread shows it. */
@@ -342,12 +348,16 @@ export class World {
       })),
       slackPosts: this.slack.answered
         .filter((a) => a.method === 'chat.postMessage')
-        .map((a) => ({
-          at: a.at,
-          ts: String(a.result.ts),
-          threadTs: typeof a.args.thread_ts === 'string' ? a.args.thread_ts : undefined,
-          text: String(a.args.text),
-        })),
+        .map((a) => {
+          const opening = a.args.thread_ts === undefined ? openingOf(a.args) : undefined
+          return {
+            at: a.at,
+            ts: String(a.result.ts),
+            threadTs: typeof a.args.thread_ts === 'string' ? a.args.thread_ts : undefined,
+            text: String(a.args.text),
+            ...(opening !== undefined && { opening }),
+          }
+        }),
       telegramSends: this.telegram.deliveries,
       telegramAttempts: this.telegram.calls
         .filter((c) => c.method === 'sendMessage')

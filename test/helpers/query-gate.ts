@@ -3,6 +3,7 @@ import {
   InsertQueryNode,
   SelectQueryNode,
   TableNode,
+  UpdateQueryNode,
   type KyselyPlugin,
   type OperationNode,
   type PluginTransformQueryArgs,
@@ -12,9 +13,9 @@ import {
   type UnknownRow,
 } from 'kysely'
 
-/** Which query to catch: an insert into a table, or a select whose first source is that table. */
+/** Which query to catch: an insert into or an update of a table, or a select whose first source is that table. */
 export interface QueryMatch {
-  readonly kind: 'insert' | 'select'
+  readonly kind: 'insert' | 'update' | 'select'
   readonly table: string
 }
 
@@ -33,6 +34,7 @@ function tableOf(node: OperationNode | undefined): string | undefined {
 
 function matches(node: RootOperationNode, match: QueryMatch): boolean {
   if (match.kind === 'insert') return InsertQueryNode.is(node) && tableOf(node.into) === match.table
+  if (match.kind === 'update') return UpdateQueryNode.is(node) && tableOf(node.table) === match.table
   return SelectQueryNode.is(node) && tableOf(node.from?.froms[0]) === match.table
 }
 

@@ -210,6 +210,40 @@ export async function absorbLaterUpdates(
     .execute()
 }
 
+/**
+ * The queued rows right behind `row` in its lane, in lane order, at most `limit`: what the lane
+ * holds next while `row` is its head.
+ */
+export async function queuedBehind(
+  db: Db,
+  row: Pick<Delivery, 'id' | 'ticket_id' | 'lane'>,
+  limit: number,
+): Promise<Delivery[]> {
+  return db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('status', '=', 'queued')
+    .where(inLane(row.ticket_id, row.lane))
+    .where('id', '>', row.id)
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+}
+
+/**
+ * Marks rows queued behind a head as sent by the head's own post (a thread entry its post showed).
+ * Part of the head's bookkeeping, in its transaction: they end with it or not at all.
+ */
+export async function absorbEntries(db: Db, ids: readonly number[], at: string): Promise<void> {
+  if (ids.length === 0) return
+  await db
+    .updateTable('deliveries')
+    .set((eb) => ({ status: 'sent', done_at: at, attempts: eb('attempts', '+', 1), last_error: 'coalesced' }))
+    .where('id', 'in', ids)
+    .where('status', '=', 'queued')
+    .execute()
+}
+
 export async function deliveriesOf(db: Db, ticketId: number): Promise<Delivery[]> {
   return db.selectFrom('deliveries').selectAll().where('ticket_id', '=', ticketId).orderBy('id').execute()
 }

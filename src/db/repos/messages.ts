@@ -33,6 +33,18 @@ export async function setMessageText(db: Db, id: number, text: string): Promise<
   await db.updateTable('messages').set({ text }).where('id', '=', id).execute()
 }
 
+/** The first message the customer wrote on a ticket. */
+export async function firstInboundOf(db: Db, ticketId: number): Promise<Message | undefined> {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('ticket_id', '=', ticketId)
+    .where('direction', '=', 'inbound')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst()
+}
+
 /**
  * Records that a reply left: the platform's id for it and when. Its status becomes `sent` unless a
  * status report overtook the send; that report knows better.
