@@ -377,6 +377,32 @@ describe('outbox', () => {
     expect(posts()).toBe(2)
   })
 
+  it('after a 429 gives back the moments it had promised, and starts again from the end of the wait', async () => {
+    for (let i = 0; i < 6; i++) {
+      await helpdesk.receive(inbound('Hello', { contact: { externalId: String(i), displayName: `C${i}` } }))
+    }
+    const paced = {
+      ...desk.desk,
+      rates: { post: { perSecond: 1, burst: 1 }, edit: { perSecond: 1, burst: 1 } },
+    }
+    const box = outbox({ desk: paced }, { paced: true })
+    const posts = () => desk.log.filter((l) => l.op !== 'update').length
+    await box.drain() // one post now; the rest are promised a moment each, a second apart
+    expect(posts()).toBe(1)
+    desk.failNext(
+      new DeskError('rate_limited', 'Slack chat.postMessage is rate limited', { retryAfterMs: 1_000 }),
+    )
+    clock.advance(1_000)
+    await box.drain()
+    expect(posts()).toBe(1)
+    // Slack's wait is over: the channel takes one post a second again, not after the moments given back.
+    for (let s = 2; s <= 4; s++) {
+      clock.advance(1_000)
+      await box.drain()
+      expect(posts()).toBe(s)
+    }
+  })
+
   it('folds queued root updates into one that shows the latest state', async () => {
     const { ticketId } = await helpdesk.receive(inbound('Hello'))
     await outbox().drain()
