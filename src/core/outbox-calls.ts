@@ -6,6 +6,7 @@ import {
   absorbLaterUpdates,
   enqueueDelivery,
   queuedBehind,
+  queueNextBehind,
   setPartsSent,
 } from '../db/repos/deliveries.js'
 import { findMessage, firstInboundOf, markMessageSent, setDeskTs } from '../db/repos/messages.js'
@@ -51,6 +52,20 @@ export interface CallDeps {
  * transaction that ends its row: all of it is recorded, or none and the row is worked again.
  */
 export type Bookkeeping = (tx: Db, at: string) => Promise<void>
+
+/**
+ * A Slack post's record, and then its thread's next row queues behind the posts that waited for the
+ * channel while this one went. Slack takes about one post a second in a channel: without this, a
+ * thread's next post, queued long ago, would go before every ticket that waited meanwhile, and with
+ * only what had arrived by then; after them, each ticket gets its turn, and what a customer writes
+ * meanwhile gathers to be shown in that one post.
+ */
+function posted(row: Delivery, record: Bookkeeping): Bookkeeping {
+  return async (tx, at) => {
+    await record(tx, at)
+    await queueNextBehind(tx, row, at)
+  }
+}
 
 /** The most thread entries one post is offered: no desk shows more in one message (Slack: 50 blocks). */
 const MAX_ENTRIES_PER_POST = 50
@@ -177,22 +192,22 @@ export function createCalls(deps: CallDeps) {
     const behind = message.desk_ts === null ? await entriesBehind(row) : []
     if (behind.length === 0) {
       const { ts } = await timed('Slack', () => desk.postToThread(view, entry))
-      return async (tx) => {
+      return posted(row, async (tx) => {
         if (message.desk_ts === null) await setDeskTs(tx, message.id, ts)
-      }
+      })
     }
     const { ts, count } = await timed('Slack', () =>
       desk.postEntries(view, [entry, ...behind.map((b) => b.entry)]),
     )
     const shown = behind.slice(0, Math.max(0, count - 1))
-    return async (tx, at) => {
+    return posted(row, async (tx, at) => {
       for (const m of [message, ...shown.map((b) => b.message)]) await setDeskTs(tx, m.id, ts)
       await absorbEntries(
         tx,
         shown.map((b) => b.row.id),
         at,
       )
-    }
+    })
   }
 
   async function sendToCustomer(row: Delivery, ticket: TicketDetail, messageId: number): Promise<void> {
@@ -276,13 +291,13 @@ export function createCalls(deps: CallDeps) {
           }),
         })
         const ref = await timed('Slack', () => desk.openThread(view))
-        return async (tx, at) => {
+        return posted(row, async (tx, at) => {
           await setThread(tx, ticket.id, ref)
           if (opening === undefined || !ref.showsOpening) return
           // The root shows the customer's first message: that is its post, and its entry is done.
           await setDeskTs(tx, opening.message.id, ref.ts)
           await absorbEntries(tx, [opening.row.id], at)
-        }
+        })
       }
       case 'desk.update': {
         await absorbLaterUpdates(db, ticket.id, row.id, iso(clock.now()))

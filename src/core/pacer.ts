@@ -42,12 +42,13 @@ export function createPacer() {
     },
     /**
      * The platform refused a send under `key` until `until` (a 429): its bucket is empty, whatever
-     * this pacer counted. The next send may go at `until` and the ones after at the steady rate,
-     * with no burst; moments promised under that key are taken back, to be asked for again.
+     * this pacer counted. The moments promised under that key are taken back, to be asked for
+     * again, and the count starts over from the wait: the next send may go at `until` and the ones
+     * after at the steady rate, with no burst.
      */
     refused(key: string, rate: Rate, until: number): void {
       const interval = 1000 / rate.perSecond
-      tat.set(key, Math.max(tat.get(key) ?? until, until + (rate.burst - 1) * interval))
+      tat.set(key, until + (rate.burst - 1) * interval)
       for (const [id, promise] of reserved) if (promise.keys.includes(key)) reserved.delete(id)
     },
     /** Forgets a delivery's reservation: it has gone, or was done some other way. */

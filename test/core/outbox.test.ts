@@ -133,6 +133,31 @@ describe('outbox', () => {
     expect(b?.desk_ts).toBe('150.1')
   })
 
+  it("queues a thread's next post behind the tickets that waited for the channel while its root went", async () => {
+    const A = { contact: { externalId: 'a', displayName: 'A' } }
+    const B = { contact: { externalId: 'b', displayName: 'B' } }
+    await helpdesk.receive(inbound('a1', A))
+    await helpdesk.receive(inbound('a2', A))
+    clock.advance(1_000)
+    await helpdesk.receive(inbound('b1', B))
+    clock.advance(1_000)
+    // One row at a time, the one due first: A's root (queued first), then the next post to Slack.
+    const box = outbox({}, { concurrency: 1 })
+    for (let i = 0; i < 10 && desk.log.length < 2; i++) await box.tick()
+    expect(desk.log.map((l) => [l.op, l.view.customer.name])).toEqual([
+      ['open', 'A'],
+      ['open', 'B'],
+    ])
+    await box.drain()
+    expect(desk.log.filter((l) => l.op === 'post').map((l) => [l.view.customer.name, l.entry?.text])).toEqual(
+      [
+        ['A', expect.stringContaining('ticket #1')],
+        ['A', 'a2'],
+        ['B', expect.stringContaining('ticket #2')],
+      ],
+    )
+  })
+
   it('retries with growing delays, and a row waits for the one before it', async () => {
     const { ticketId } = await helpdesk.receive(inbound('Hello'))
     await outbox().drain()
@@ -354,6 +379,32 @@ describe('outbox', () => {
     clock.advance(1)
     await box.drain()
     expect(posts()).toBe(2)
+  })
+
+  it('after a 429 gives back the moments it had promised, and starts again from the end of the wait', async () => {
+    for (let i = 0; i < 6; i++) {
+      await helpdesk.receive(inbound('Hello', { contact: { externalId: String(i), displayName: `C${i}` } }))
+    }
+    const paced = {
+      ...desk.desk,
+      rates: { post: { perSecond: 1, burst: 1 }, edit: { perSecond: 1, burst: 1 } },
+    }
+    const box = outbox({ desk: paced }, { paced: true })
+    const posts = () => desk.log.filter((l) => l.op !== 'update').length
+    await box.drain() // one post now; the rest are promised a moment each, a second apart
+    expect(posts()).toBe(1)
+    desk.failNext(
+      new DeskError('rate_limited', 'Slack chat.postMessage is rate limited', { retryAfterMs: 1_000 }),
+    )
+    clock.advance(1_000)
+    await box.drain()
+    expect(posts()).toBe(1)
+    // Slack's wait is over: the channel takes one post a second again, not after the moments given back.
+    for (let s = 2; s <= 4; s++) {
+      clock.advance(1_000)
+      await box.drain()
+      expect(posts()).toBe(s)
+    }
   })
 
   it('folds queued root updates into one that shows the latest state', async () => {

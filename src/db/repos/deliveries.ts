@@ -244,6 +244,32 @@ export async function absorbEntries(db: Db, ids: readonly number[], at: string):
     .execute()
 }
 
+/**
+ * Makes the row after `row` in its lane (once the rows that end with `row` have ended) due no
+ * earlier than `at`, when `row` went. It then waits behind the rows that were already waiting for
+ * the same target meanwhile, instead of going before them for having been queued long ago.
+ */
+export async function queueNextBehind(
+  db: Db,
+  row: Pick<Delivery, 'id' | 'ticket_id' | 'lane'>,
+  at: string,
+): Promise<void> {
+  const next = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.min('id').as('id'))
+    .where('status', '=', 'queued')
+    .where(inLane(row.ticket_id, row.lane))
+    .where('id', '>', row.id)
+    .executeTakeFirst()
+  if (next?.id == null) return
+  await db
+    .updateTable('deliveries')
+    .set({ next_attempt_at: at })
+    .where('id', '=', next.id)
+    .where('next_attempt_at', '<', at)
+    .execute()
+}
+
 export async function deliveriesOf(db: Db, ticketId: number): Promise<Delivery[]> {
   return db.selectFrom('deliveries').selectAll().where('ticket_id', '=', ticketId).orderBy('id').execute()
 }
