@@ -39,7 +39,7 @@ function tempDir(): string {
 
 /** A database (a SQLite file, or a schema on PostgreSQL) that has had the migrations up to `last` (all by default). */
 async function database(last?: string): Promise<string> {
-  const url = tempDatabaseUrl()
+  const url = await tempDatabaseUrl()
   const db = openDatabase(url)
   if (last === undefined) await migrateToLatest(db)
   else
