@@ -46,11 +46,12 @@ class PortableQueryCompiler extends PostgresQueryCompiler {
 }
 
 /**
- * Every writing transaction first takes one advisory lock, so transactions run one after another
- * as they do on SQLite (whose BEGIN IMMEDIATE takes the database's one write lock). The core reads
+ * Every writing transaction first takes one advisory lock, so the transactions of every process
+ * (replica) on the database run one after another, as they do on SQLite (whose BEGIN IMMEDIATE
+ * takes the database's one write lock). The core reads
  * and then writes inside a transaction (a ticket's next head, a contact's open ticket) and was
  * written for that order; under READ COMMITTED each statement after the lock sees everything the
- * previous holder committed. Reads outside transactions run in parallel on the pool.
+ * previous holder committed.
  */
 class PostgresWriteDriver extends PostgresDriver {
   override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
@@ -130,7 +131,11 @@ export class PostgresDialect implements Dialect {
   readonly #pool: pg.Pool
 
   constructor(url: string, log?: Logger) {
-    this.#pool = new pg.Pool({ connectionString: url, types })
+    // One connection, kept open, as SQLite has: statements run one at a time in the order they were
+    // issued, so a read never answers with what was true before a commit that the code has already
+    // seen complete. The outbox relies on that today (a row it just finished must not come back
+    // from a read that started earlier); it goes when the outbox claims rows in the database.
+    this.#pool = new pg.Pool({ connectionString: url, types, max: 1, idleTimeoutMillis: 0 })
     // An idle connection the server closed (a restart, a failover) is dropped by the pool and
     // replaced on next use; unheard, the error would end the process.
     this.#pool.on('error', (error) => {
