@@ -14,9 +14,14 @@ if [[ -n "${TEST_DATABASE_URL:-}" ]]; then
   exec "$@"
 fi
 
+# Debian keeps the server's binaries off PATH, one folder per major version: take the newest.
+shopt -s nullglob
+candidates=(/usr/lib/postgresql/*/bin)
+shopt -u nullglob
+candidates=($(printf '%s\n' "${candidates[@]}" | sort -V -r))
+if command -v initdb >/dev/null; then candidates+=("$(dirname "$(command -v initdb)")"); fi
 bindir=""
-for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r) \
-  "$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/initdb)")"; do
+for dir in "${candidates[@]}"; do
   if [[ -x "$dir/initdb" && -x "$dir/pg_ctl" ]]; then
     bindir="$dir"
     break
@@ -28,11 +33,14 @@ if [[ -z "$bindir" ]]; then
   exit 1
 fi
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/threaddesk-pg.XXXXXX")"
 as_owner=()
 if [[ "$(id -u)" == 0 ]]; then
+  # In /tmp, which nobody can reach (root's TMPDIR may not be).
+  work="$(mktemp -d /tmp/threaddesk-pg.XXXXXX)"
   chown nobody "$work"
   as_owner=(runuser -u nobody --)
+else
+  work="$(mktemp -d "${TMPDIR:-/tmp}/threaddesk-pg.XXXXXX")"
 fi
 
 port="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
@@ -42,6 +50,8 @@ stop() {
   rm -rf "$work"
 }
 trap stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # Durability is pointless for a server that lives one run: no fsync, no full-page writes.
 "${as_owner[@]}" "$bindir/initdb" -D "$work/data" -U threaddesk --auth=trust -E UTF8 --locale=C \
