@@ -55,7 +55,7 @@ export type Threaddesk = Awaited<ReturnType<typeof createThreaddesk>>
 export async function createThreaddesk(config: Config, options: AppOptions) {
   const { log } = options
   const clock = options.clock ?? systemClock
-  const db = options.db ?? openDatabase(config.databaseUrl)
+  const db = options.db ?? openDatabase(config.databaseUrl, log)
   const applied = await migrateToLatest(db)
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated')
   const now = iso(clock.now())

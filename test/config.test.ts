@@ -303,15 +303,21 @@ describe('a first run', () => {
     expect(secretOnly.warnings).toEqual([expect.stringContaining('PUBLIC_URL is not, so Telegram is polled')])
   })
 
-  it('takes a SQLite file and refuses other databases in one line', () => {
+  it('takes a SQLite file or a PostgreSQL URL and refuses other databases in one line', () => {
     expect(loadConfig({ ...minimal, DATABASE_URL: 'file:/var/lib/td.db' }).databaseUrl).toBe(
       'file:/var/lib/td.db',
     )
-    expect(() => loadConfig({ ...minimal, DATABASE_URL: 'mysql://u@h/db' })).toThrow(
-      'Invalid configuration: DATABASE_URL names a database threaddesk cannot use (mysql): use file:PATH for SQLite',
+    expect(loadConfig({ ...minimal, DATABASE_URL: 'postgres://u:p@db:5432/td' }).databaseUrl).toBe(
+      'postgres://u:p@db:5432/td',
     )
-    expect(() => loadConfig({ ...minimal, DATABASE_URL: 'postgres://u@h/db' })).toThrow(
-      'DATABASE_URL is PostgreSQL, which this version does not support yet',
+    expect(loadConfig({ ...minimal, DATABASE_URL: 'postgresql://u@db/td?sslmode=require' }).databaseUrl).toBe(
+      'postgresql://u@db/td?sslmode=require',
+    )
+    expect(() => loadConfig({ ...minimal, DATABASE_URL: 'mysql://u@h/db' })).toThrow(
+      'Invalid configuration: DATABASE_URL names a database threaddesk cannot use (mysql): use file:PATH for SQLite or postgres://… for PostgreSQL',
+    )
+    expect(() => loadConfig({ ...minimal, DATABASE_URL: 'postgres://u@h:port/db' })).toThrow(
+      'DATABASE_URL is not a PostgreSQL URL like postgres://user:password@host:5432/threaddesk',
     )
     expect(() => loadConfig({ ...minimal, DATABASE_URL: './td.db' })).toThrow(
       'DATABASE_URL must start with file: (SQLite), like file:./td.db',

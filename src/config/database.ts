@@ -2,16 +2,21 @@ import { z } from 'zod'
 
 export const DEFAULT_DATABASE_URL = 'file:./data/threaddesk.db'
 
-/** `file:PATH` or `:memory:` (SQLite); PostgreSQL and anything else are refused in one line. */
+/**
+ * `file:PATH` or `:memory:` (SQLite), or `postgres://…` / `postgresql://…` (PostgreSQL); anything
+ * else is refused in one line.
+ */
 export const databaseUrl = z
   .string()
   .default(DEFAULT_DATABASE_URL)
   .superRefine((url, ctx) => {
     if (url === ':memory:' || /^file:./.test(url)) return
-    const message = /^postgres(ql)?:\/\//.test(url)
-      ? 'is PostgreSQL, which this version does not support yet: use file:PATH for SQLite'
+    const postgres = /^postgres(ql)?:\/\//.test(url)
+    if (postgres && URL.canParse(url)) return
+    const message = postgres
+      ? 'is not a PostgreSQL URL like postgres://user:password@host:5432/threaddesk'
       : /^[a-z][a-z0-9+.-]*:\/\//i.test(url)
-        ? `names a database threaddesk cannot use (${url.split(':')[0]}): use file:PATH for SQLite`
+        ? `names a database threaddesk cannot use (${url.split(':')[0]}): use file:PATH for SQLite or postgres://… for PostgreSQL`
         : `must start with file: (SQLite), like file:${url}`
     ctx.addIssue({ code: 'custom', message })
   })

@@ -1,17 +1,26 @@
 import Sqlite from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { Kysely, sql } from 'kysely'
+import { Kysely, PostgresAdapter, sql } from 'kysely'
+import type { Logger } from '../core/logger.js'
+import { PostgresDialect } from './postgres-dialect.js'
 import type { Database } from './schema.js'
 import { BUSY_TIMEOUT_MS, SqliteDialect } from './sqlite-dialect.js'
 
 export type Db = Kysely<Database>
 
-/** Opens the database named by DATABASE_URL: `file:PATH` or `:memory:` for SQLite. */
-export function openDatabase(url: string): Db {
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    throw new Error('DATABASE_URL: PostgreSQL is not supported yet; use file:PATH for SQLite')
-  }
+/** Whether a DATABASE_URL names a PostgreSQL server (`postgres://…` or `postgresql://…`). */
+export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url)
+
+/** Whether `db` (or a transaction of it) runs on PostgreSQL; SQLite otherwise. */
+export const onPostgres = (db: Db): boolean => db.getExecutor().adapter instanceof PostgresAdapter
+
+/**
+ * Opens the database named by DATABASE_URL: `file:PATH` or `:memory:` for SQLite, `postgres://…`
+ * for PostgreSQL (a pool; `log` hears of connections lost while idle).
+ */
+export function openDatabase(url: string, log?: Logger): Db {
+  if (isPostgresUrl(url)) return new Kysely<Database>({ dialect: new PostgresDialect(url, log) })
   const path = sqlitePath(url)
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const sqlite = new Sqlite(path)

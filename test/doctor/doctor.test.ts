@@ -7,8 +7,9 @@ import { CHANNEL_MODULES } from '../../adapters/index.js'
 import { defineChannel } from '../../adapters/channel-module.js'
 import { MANIFEST_BOT_SCOPES } from '../../adapters/slack/scopes.js'
 import { migrations } from '../../migrations/index.js'
-import { sqlitePath, openDatabase } from '../../src/db/connection.js'
+import { openDatabase } from '../../src/db/connection.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
+import { databaseLabel } from '../../src/doctor/database.js'
 import { doctor } from '../../src/doctor/run.js'
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord-api.js'
 import { startFakeGraph, type FakeGraph } from '../fakes/graph-api.js'
@@ -36,9 +37,9 @@ function tempDir(): string {
   return dir
 }
 
-/** A SQLite file that has had the migrations up to `last` (all by default). */
+/** A database (a SQLite file, or a schema on PostgreSQL) that has had the migrations up to `last` (all by default). */
 async function database(last?: string): Promise<string> {
-  const url = tempDatabaseUrl()
+  const url = await tempDatabaseUrl()
   const db = openDatabase(url)
   if (last === undefined) await migrateToLatest(db)
   else
@@ -135,7 +136,7 @@ describe('npm run doctor', () => {
       '✓ WhatsApp Cloud API: phone number +1 555-0100 (Acme Support)',
       '✓ Instagram: account @acme',
       '✓ Discord: bot acme-support',
-      `✓ database ${sqlitePath(String(env.DATABASE_URL))}: opens and takes writes`,
+      `✓ database ${databaseLabel(String(env.DATABASE_URL))}: opens and takes writes`,
       `✓ database migrations: all ${MIGRATIONS.length} applied`,
     ])
     expect(status).toBe(0)
@@ -400,6 +401,17 @@ describe('npm run doctor', () => {
       expect(lines).toContain(`✗ database ${path} does not exist yet — run \`npm run migrate\` to create it`)
       expect(status).toBe(1)
       expect(existsSync(join(path, '..'))).toBe(false) // nothing created: that is start-up's and migrate's
+    })
+
+    it('a PostgreSQL server that does not answer is a failed line that names it without its credentials', async () => {
+      const port = new URL(closedPort()).port
+      const url = `postgres://desk:hunter2-pw@127.0.0.1:${port}/threaddesk`
+      const { lines, status } = await run({ ...(await base()), DATABASE_URL: url })
+      expect(lines).toContain(
+        `✗ database 127.0.0.1:${port}/threaddesk (PostgreSQL) cannot be used (connect ECONNREFUSED 127.0.0.1:${port}) — check DATABASE_URL (host, port, user, password, database name) and that this user may create tables there`,
+      )
+      expect(lines.join('\n')).not.toContain('hunter2')
+      expect(status).toBe(1)
     })
   })
 

@@ -41,7 +41,7 @@ describe('outbox against the real Slack client', () => {
   })
 
   it('delivers what was queued when the process stopped, after it starts again', async () => {
-    const env = { DATABASE_URL: tempDatabaseUrl() }
+    const env = { DATABASE_URL: await tempDatabaseUrl() }
 
     const first = await startHarness({ env })
     await first.app.helpdesk.receive(inbound('Queued before the stop'))

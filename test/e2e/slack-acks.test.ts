@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/db/connection.js'
+import { testDatabaseUrl } from '../helpers/db.js'
 import { messagesOf } from '../../src/db/repos/messages.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import { AGENT, startHarness, type Harness } from '../helpers/harness.js'
@@ -17,7 +18,7 @@ describe('Slack events are acknowledged after they are stored', () => {
 
   beforeEach(async () => {
     gate = queryGate()
-    h = await startHarness({ app: { db: openDatabase(':memory:').withPlugin(gate.plugin) } })
+    h = await startHarness({ app: { db: openDatabase(await testDatabaseUrl()).withPlugin(gate.plugin) } })
     const received = await h.app.helpdesk.receive(inbound('My order never arrived'))
     await h.app.outbox.drain()
     ticketId = received.ticketId!

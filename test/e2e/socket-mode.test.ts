@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/db/connection.js'
+import { testDatabaseUrl } from '../helpers/db.js'
 import { messagesOf } from '../../src/db/repos/messages.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import type { FakeSlackSocket } from '../fakes/slack-socket.js'
@@ -27,7 +28,7 @@ describe('Slack in Socket Mode', () => {
   beforeEach(async () => {
     logs = testLog()
     gate = queryGate()
-    const db = openDatabase(':memory:').withPlugin(gate.plugin)
+    const db = openDatabase(await testDatabaseUrl()).withPlugin(gate.plugin)
     h = await startHarness({ socketMode: true, app: { log: logs, db } })
     socket = h.socket!
     const { ticketId } = await h.app.helpdesk.receive(inbound('My order never arrived'))

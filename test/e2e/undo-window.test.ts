@@ -129,7 +129,7 @@ describe('the undo window', () => {
   })
 
   it('survives a restart inside the window: the reply leaves once, or not at all if deleted', async () => {
-    const url = tempDatabaseUrl()
+    const url = await tempDatabaseUrl()
     await start(url)
     const ticket = await openTicket()
     const kept = newTs()

@@ -7,6 +7,7 @@
  *   npm run test:faults -- --jobs 1                        one scenario at a time (default 2)
  *   npm run test:faults -- --keep                          keep every scenario's folder (logs, trace.log)
  *   npm run test:faults -- --bot ../x/dist/src/main.js     another build of the bot
+ *   scripts/with-postgres.sh npm run test:faults           on PostgreSQL: a schema per scenario
  *
  * Each scenario runs `node dist/src/main.js` in a fresh folder with its settings in the environment,
  * against fake Slack and Telegram servers on loopback, and prints what it counted: lost, doubled

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { faultsServer } from './database.js'
 import type { Scenario } from './scenario.js'
 import { pause } from './wait.js'
 import type { World } from './world.js'
@@ -50,6 +51,8 @@ export const diskFull: Scenario = {
   about:
     'the database is on a tmpfs that fills up, so writes fail; customers and agents keep writing; then space is freed',
   async run({ open, info, cleanup }) {
+    if (faultsServer !== undefined)
+      return { skipped: 'the database is a PostgreSQL server, not a file on a disk this scenario can fill' }
     const mount = join(tmpdir(), `threaddesk-faults-tmpfs-${process.pid}`)
     mkdirSync(mount, { recursive: true })
     const refused = mountTmpfs(mount)

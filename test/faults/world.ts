@@ -7,6 +7,7 @@ import { startFakeTelegram, telegramText, type FakeTelegram } from '../fakes/tel
 import { eventEnvelope, newTs, postToSlackEndpoint, SIGNING_SECRET } from '../helpers/slack-requests.js'
 import { openingOf } from '../helpers/slack-posts.js'
 import { BotProcess } from './bot-process.js'
+import { faultsServer, scenarioSchema } from './database.js'
 import { judge, type Observed, type Verdict } from './verdict.js'
 import { pause, waitFor, waitForProgress } from './wait.js'
 
@@ -84,6 +85,8 @@ export class World {
     readonly telegram: FakeTelegram,
     readonly port: number,
     private readonly env: Record<string, string>,
+    /** Drops the scenario's PostgreSQL schema, when it has one. */
+    private readonly dropDatabase: () => Promise<void> = () => Promise.resolve(),
   ) {
     telegram.onConfirm((ids) => this.acknowledgeUpdates(ids))
     telegram.onSend((d) => this.trace(`Telegram accepted "${d.text.slice(0, 40)}" for chat ${d.chatId}`))
@@ -100,8 +103,13 @@ export class World {
     const slack = await startFakeSlack()
     const telegram = await startFakeTelegram(TELEGRAM_TOKEN)
     const port = await freePort()
+    // On PostgreSQL (TEST_DATABASE_URL) each scenario gets a schema; a dataDir is for a SQLite file.
+    const schema =
+      faultsServer === undefined || opts.dataDir !== undefined
+        ? undefined
+        : await scenarioSchema(faultsServer, opts.name)
     const env: Record<string, string> = {
-      DATABASE_URL: `file:${join(opts.dataDir ?? dir, 'td.db')}`,
+      DATABASE_URL: schema?.url ?? `file:${join(opts.dataDir ?? dir, 'td.db')}`,
       PORT: String(port),
       LOG_LEVEL: 'info',
       SLACK_BOT_TOKEN: 'xoxb-faults-token',
@@ -121,7 +129,7 @@ export class World {
       }),
       ...opts.env,
     }
-    return new World(opts, dir, slack, telegram, port, env)
+    return new World(opts, dir, slack, telegram, port, env, schema?.drop)
   }
 
   /** A line in trace.log beside the bot's logs: what the harness did and when (ms since the world opened). */
@@ -316,7 +324,10 @@ export class World {
     await this.slack.setOutage(undefined)
     await this.slack.close()
     await this.telegram.close()
-    if (!keepDir) rmSync(this.dir, { recursive: true, force: true })
+    if (!keepDir) {
+      rmSync(this.dir, { recursive: true, force: true })
+      await this.dropDatabase()
+    }
   }
 
   /**

@@ -10,6 +10,7 @@ import { INSTAGRAM_ACCOUNT_ID } from '../fixtures/instagram.js'
 import { PHONE_NUMBER_ID } from '../fixtures/whatsapp-cloud.js'
 import { startFakeTelegram, type TelegramUpdate } from '../fakes/telegram-api.js'
 import { manualClock } from './clock.js'
+import { testDatabaseUrl } from './db.js'
 import { testLog } from './log.js'
 import {
   eventEnvelope,
@@ -47,7 +48,7 @@ export interface HarnessOptions {
 
 /**
  * The whole bot on loopback: real Bolt and grammY talking to fake Slack and Telegram servers,
- * an in-memory database, a manual clock, and an outbox drained by hand.
+ * a database of its own (test/helpers/db.ts), a manual clock, and an outbox drained by hand.
  */
 export async function startHarness(opts: HarnessOptions = {}) {
   const socket = opts.socketMode === true ? await startFakeSlackSocket() : undefined
@@ -56,9 +57,13 @@ export async function startHarness(opts: HarnessOptions = {}) {
   const graph = await startFakeGraph()
   const clock = manualClock()
   const log = testLog()
+  // A database of the test's own (SQLite in memory, or a schema on TEST_DATABASE_URL's server),
+  // unless the test brings one.
+  const databaseUrl =
+    opts.env?.DATABASE_URL ?? (opts.app?.db === undefined ? await testDatabaseUrl() : ':memory:')
   const config = loadConfig(
     {
-      DATABASE_URL: ':memory:',
+      DATABASE_URL: databaseUrl,
       PORT: '0',
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,

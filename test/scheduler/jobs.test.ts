@@ -117,7 +117,7 @@ describe('scheduled jobs', () => {
     })
 
     it('keep what they said across a restart in the middle of a breach window', async () => {
-      const file = { DATABASE_URL: tempDatabaseUrl() }
+      const file = { DATABASE_URL: await tempDatabaseUrl() }
       const first = await startHarness({ env: { ...env, ...file } })
       await mondayTicket(first)
       await run(first, 'sla-alerts', '2026-11-23T12:10:00Z')

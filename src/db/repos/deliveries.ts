@@ -3,6 +3,7 @@ import { laneOf } from '../../core/delivery.js'
 import type { Lane } from '../../core/model.js'
 import type { Db } from '../connection.js'
 import { expressionBuilder, sql, type ExpressionBuilder } from 'kysely'
+import { jsonField } from '../portable.js'
 import type { Database, Delivery } from '../schema.js'
 
 /** The rows of one (ticket, lane); rows without a ticket share one lane of each kind. */
@@ -318,7 +319,7 @@ export async function queueByService(
     select case d.lane
              when 'desk' then 'slack'
              when 'info' then 'customer-info'
-             else coalesce(t.channel, json_extract(d.payload, '$.channel'), 'unknown')
+             else coalesce(t.channel, ${jsonField(db, 'd.payload', 'channel')}, 'unknown')
            end as service,
            count(*) as queued,
            min(d.created_at) as oldest

@@ -1,6 +1,6 @@
 import { SqliteAdapter, sql } from 'kysely'
 import type { Channel, Priority, TicketStatus } from '../../core/model.js'
-import type { Db } from '../connection.js'
+import { onPostgres, type Db } from '../connection.js'
 
 /** Which tickets a list or a bulk action is about. */
 export interface TicketFilter {
@@ -28,12 +28,33 @@ function searchQuery(text: string): string | undefined {
   return words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' ')
 }
 
-/** Tickets whose subject or topic holds the words: the FTS5 index on SQLite, LIKE elsewhere. */
+/**
+ * What FTS5 finds, on PostgreSQL: every word at the start of a word of the subject or the topic,
+ * in any case (a word like `two-factor` as those words in a row). A scan, until PostgreSQL gets an
+ * index of its own; undefined when no word has a letter or digit to look for.
+ */
+function wordStarts(text: string) {
+  const patterns = text
+    .split(/\s+/)
+    .map((w) => w.split(/[^\p{L}\p{N}]+/u).filter((part) => part !== ''))
+    .filter((parts) => parts.length > 0)
+    // Letters and digits only: nothing in a pattern is regular-expression syntax.
+    .map((parts) => `\\m${parts.join('[^[:alnum:]]+')}`)
+  if (patterns.length === 0) return undefined
+  return sql.join(
+    patterns.map((p) => sql`(t.subject ~* ${p} or coalesce(t.topic, '') ~* ${p})`),
+    sql` and `,
+  )
+}
+
+/** Tickets whose subject or topic holds the words: FTS5 on SQLite, word starts on PostgreSQL, else LIKE. */
 function textMatches(db: Db, text: string) {
   const match = searchQuery(text)
   if (match !== undefined && db.getExecutor().adapter instanceof SqliteAdapter) {
     return sql<boolean>`t.id in (select rowid from ticket_search where ticket_search match ${match})`
   }
+  const words = onPostgres(db) ? wordStarts(text) : undefined
+  if (words !== undefined) return sql<boolean>`(${words})`
   // Words are matched literally: % and _ in them are not wildcards.
   const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
   return sql<boolean>`(t.subject like ${like} escape '\\' or t.topic like ${like} escape '\\')`
