@@ -114,6 +114,8 @@ export function createOutbox(deps: OutboxDeps) {
   const pacer = createPacer()
   /** Rows being worked now, and the targets they talk to. */
   const inFlight = new Set<number>()
+  /** Rows whose work ended since the page being worked was read: that page still shows them queued. */
+  const endedSincePage = new Set<number>()
   const busyTargets = new Set<string>()
   const busyServices = new Map<string, number>()
   const { pausedUntil, held, failing } = state
@@ -295,6 +297,7 @@ export function createOutbox(deps: OutboxDeps) {
       })
       .finally(() => {
         inFlight.delete(row.id)
+        endedSincePage.add(row.id)
         busyTargets.delete(route.target)
         busyServices.set(route.service, (busyServices.get(route.service) ?? 1) - 1)
         tasks.delete(task)
@@ -316,10 +319,12 @@ export function createOutbox(deps: OutboxDeps) {
     let after: { at: string; id: number } | undefined
     // Page on past heads that must wait (their target is busy), so they never hide the others.
     for (let pages = 0; pages < MAX_PAGES && inFlight.size < policy.concurrency; pages++) {
+      endedSincePage.clear()
       const rows = await dueHeads(db, dueBy, page, after)
       for (const row of rows) {
         if (inFlight.size >= policy.concurrency) break
-        if (inFlight.has(row.id)) continue
+        // A row that went and ended while this pass awaited (a reschedule) is done: never again.
+        if (inFlight.has(row.id) || endedSincePage.has(row.id)) continue
         const payload = JSON.parse(row.payload) as DeliveryPayload
         const route = routeOf(row, payload, routeTicket(row))
         const blocked = await blockedUntil(row, route)
