@@ -66,13 +66,7 @@ export async function statusChangesOf(
   db: Db,
   ticketId: number,
 ): Promise<Pick<TicketEvent, 'to_value' | 'created_at'>[]> {
-  return db
-    .selectFrom('events')
-    .select(['to_value', 'created_at'])
-    .where('ticket_id', '=', ticketId)
-    .where('action', '=', 'status')
-    .orderBy('id')
-    .execute()
+  return (await statusChangesOfTickets(db, [ticketId])).get(ticketId) ?? []
 }
 
 /** The status changes of several tickets, each ticket's oldest first. */
