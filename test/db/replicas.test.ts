@@ -6,7 +6,7 @@ import { iso } from '../../src/core/clock.js'
 import { openDatabase, type Db } from '../../src/db/connection.js'
 import { createElectedLeadership } from '../../src/db/leader.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
-import { claimDelivery, deliveriesOf } from '../../src/db/repos/deliveries.js'
+import { claimDelivery, deliveriesOf, enqueueDelivery, pendingSendOf } from '../../src/db/repos/deliveries.js'
 import { fakeChannel, fakeDesk } from '../fakes/ports.js'
 import { manualClock } from '../helpers/clock.js'
 import { testDatabaseUrl, testingOnPostgres } from '../helpers/db.js'
@@ -105,6 +105,22 @@ describe.runIf(testingOnPostgres)('processes sharing a PostgreSQL database', () 
     await outbox.drain()
     expect(desk.log.map((l) => l.op)).toEqual(['open', 'post'])
     expect((await deliveriesOf(db, ticketId!)).map((d) => d.status)).not.toContain('queued')
+  })
+
+  it('let an agent undo a reply only while no process has claimed its send', async () => {
+    const db = await open(await testDatabaseUrl(), true)
+    const clock = manualClock()
+    const helpdesk = createHelpDesk({ db, clock, texts: defaultTexts })
+    const { ticketId } = await helpdesk.receive(inbound('Hello'))
+    const later = iso(new Date(clock.now().getTime() + 10_000))
+    await enqueueDelivery(db, ticketId, { type: 'customer.message', messageId: 99 }, iso(clock.now()), later)
+    const send = await pendingSendOf(db, ticketId!, 99, iso(clock.now()))
+    expect(send).toBeDefined()
+    const claim = { owner: 'replica', now: iso(clock.now()), until: later }
+    expect(await claimDelivery(db, send!.id, claim)).toBe(false) // not the head yet: never taken early
+    await db.updateTable('deliveries').set({ ready: 1 }).where('id', '=', send!.id).execute()
+    expect(await claimDelivery(db, send!.id, claim)).toBe(true)
+    expect(await pendingSendOf(db, ticketId!, 99, iso(clock.now()))).toBeUndefined()
   })
 
   it('elect one leader per schema, and another when it steps down', async () => {

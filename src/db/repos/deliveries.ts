@@ -191,7 +191,9 @@ export async function finishDelivery(
 
 /**
  * The send of a message that has not started yet (it waits out its undo window), if any: only such
- * a send can still be cancelled or changed.
+ * a send can still be cancelled or changed. A send another process has claimed has started. On
+ * PostgreSQL the row stays locked until the caller's transaction ends, so no process claims it
+ * while it is being cancelled or changed.
  */
 export async function pendingSendOf(
   db: Db,
@@ -208,6 +210,8 @@ export async function pendingSendOf(
     .where('next_attempt_at', '>', now)
     .where('attempts', '=', 0)
     .where('parts_sent', '=', 0)
+    .where('claimed_by', 'is', null)
+    .$if(onPostgres(db), (q) => q.forUpdate())
     .execute()
   return rows.find((r) => (JSON.parse(r.payload) as { messageId?: number }).messageId === messageId)
 }
