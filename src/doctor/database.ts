@@ -6,6 +6,7 @@ import { failed, passed, warning, type DoctorCheck } from '../../adapters/shared
 import { describeError } from '../core/errors.js'
 import { isPostgresUrl, openDatabase, sqlitePath, type Db } from '../db/connection.js'
 import { migrationState } from '../db/migrate.js'
+import { searchExtensions, type SearchExtensions } from '../db/search-extensions.js'
 
 const exists = (path: string) =>
   stat(path).then(
@@ -47,6 +48,26 @@ async function checkMigrations(db: Db): Promise<DoctorCheck> {
   return passed(`database migrations: all ${applied.length} applied`)
 }
 
+/**
+ * On PostgreSQL, what the search migration would meet: nothing to say while the extensions are
+ * there or this user may create them; otherwise what to install or to run, before it fails.
+ */
+export function searchExtensionsCheck(state: SearchExtensions): DoctorCheck | undefined {
+  const { missing, unavailable } = state
+  if (missing.length === 0) return undefined
+  if (unavailable.length > 0)
+    return failed(
+      `database search: this PostgreSQL server has no ${unavailable.join(' or ')} extension`,
+      "install PostgreSQL's contrib modules on the server (Debian and Ubuntu ship them in the postgresql package; elsewhere postgresql-contrib)",
+    )
+  if (state.mayCreate) return undefined
+  const create = missing.map((e) => `CREATE EXTENSION IF NOT EXISTS ${e};`).join(' ')
+  return failed(
+    `database search: ${state.user} may not create the PostgreSQL extension${missing.length > 1 ? 's' : ''} ${missing.join(' and ')} that ticket search needs`,
+    `GRANT CREATE ON DATABASE ${state.database} TO ${state.user}; (PostgreSQL 13 or later), or have a superuser run once in that database: ${create}`,
+  )
+}
+
 /** A file that does not exist yet: its folder (or the nearest one above that exists) must take it. */
 async function checkMissingFile(path: string): Promise<DoctorCheck> {
   let folder = dirname(resolve(path))
@@ -67,7 +88,10 @@ export function databaseLabel(url: string): string {
   return `${host}${pathname} (PostgreSQL)`
 }
 
-/** A PostgreSQL server: it answers, lets this user create a table (rolled back), and has had every migration. */
+/**
+ * A PostgreSQL server: it answers, lets this user create a table (rolled back), has had every
+ * migration, and has the extensions ticket search needs or lets this user create them.
+ */
 async function checkPostgres(url: string): Promise<readonly DoctorCheck[]> {
   const label = databaseLabel(url)
   const db = openDatabase(url)
@@ -82,7 +106,12 @@ async function checkPostgres(url: string): Promise<readonly DoctorCheck[]> {
         ),
       ]
     }
-    return [passed(`database ${label}: opens and takes writes`), await checkMigrations(db)]
+    const search = searchExtensionsCheck(await searchExtensions(db))
+    return [
+      passed(`database ${label}: opens and takes writes`),
+      await checkMigrations(db),
+      ...(search === undefined ? [] : [search]),
+    ]
   } finally {
     await db.destroy()
   }

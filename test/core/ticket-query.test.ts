@@ -119,6 +119,23 @@ describe('ticket lists', () => {
     expect(await ids('two factor')).toEqual([2])
   })
 
+  it('find words whatever their accents, and words in any script', async () => {
+    const subject = async (text: string) =>
+      (await desk.receive(inbound(text, { contact: { externalId: text, displayName: text } }))).ticketId!
+    const cafe = await subject('Café crème brûlée')
+    const resume = await subject('Resume upload fails')
+    const parcel = await subject('Жалоба: посылка не пришла')
+    expect(await ids('cafe')).toEqual([cafe])
+    expect(await ids('CAFÉ brulee')).toEqual([cafe])
+    expect(await ids('crè')).toEqual([cafe])
+    expect(await ids('résumé')).toEqual([resume])
+    expect(await ids('посыл')).toEqual([parcel])
+    expect(await ids('пришла Жал')).toEqual([parcel])
+    expect(await ids('сылка')).toEqual([]) // inside a word, not at its start
+    expect(await ids('b')).toEqual([cafe, 2]) // one letter: "brûlée", "broken"
+    expect(await ids('u')).toEqual([resume])
+  })
+
   it('search any text typed without failing', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: 'grapheme', maxLength: 12 }), async (typed) => {

@@ -22,6 +22,7 @@ describe('migrations', () => {
       '0011-agent-removal',
       '0012-ticket-search',
       '0013-delivery-claims',
+      '0014-ticket-search-trgm',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await db.introspection.getTables()

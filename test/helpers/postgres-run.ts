@@ -12,13 +12,15 @@ declare module 'vitest' {
 /**
  * Global setup: names this run, so every schema it creates on TEST_DATABASE_URL's server (one per
  * test, test/helpers/db.ts) can be told apart from another run's; at the end drops those that a
- * test could not drop itself (a database opened before a test, in beforeAll).
+ * test could not drop itself (a database opened before a test, in beforeAll). Creates what every
+ * schema shares first (the search extensions).
  */
-export default function setup(project: TestProject): (() => Promise<void>) | undefined {
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const run = `td_${randomBytes(4).toString('hex')}`
   project.provide('postgresRun', run)
   const url = process.env.TEST_DATABASE_URL
   if (url === undefined || url === '') return undefined
+  await searchExtensions(url)
   return async () => {
     const client = new pg.Client({ connectionString: url })
     await client.connect()
@@ -32,5 +34,21 @@ export default function setup(project: TestProject): (() => Promise<void>) | und
     } finally {
       await client.end()
     }
+  }
+}
+
+/**
+ * Ticket search's extensions (migrations/0014), created once in the server's `public` schema: an
+ * extension is one per database, so the first test to migrate would otherwise create it in its own
+ * schema, and dropping that schema would take it from every test running beside it.
+ */
+async function searchExtensions(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    for (const name of ['pg_trgm', 'unaccent'])
+      await client.query(`create extension if not exists ${name} schema public`)
+  } finally {
+    await client.end()
   }
 }

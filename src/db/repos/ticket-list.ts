@@ -29,25 +29,45 @@ function searchQuery(text: string): string | undefined {
 }
 
 /**
+ * The characters between words on PostgreSQL: ASCII that is neither a letter nor a digit. Spelled
+ * out rather than `\m` or `[[:alnum:]]`, whose idea of a letter follows the database's locale: with
+ * the C locale no letter outside ASCII would start a word, and "жара" could never be found. pg_trgm
+ * reads this class as a blank too, which `\m` is not to it: short words use the index.
+ */
+const BETWEEN = String.raw`[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]`
+
+/**
+ * One typed part as a regular expression on PostgreSQL: accents folded as the index folds the text
+ * (migrations/0014), then escaped. Immutable all through, so the planner works the pattern out once,
+ * with the value, and the trigram indexes see a constant.
+ */
+const patternPart = (part: string) =>
+  sql<string>`regexp_replace(search_fold(${part}), ${BETWEEN}, ${String.raw`\\\&`}, 'g')`
+
+/**
  * What FTS5 finds, on PostgreSQL: every word at the start of a word of the subject or the topic,
- * in any case (a word like `two-factor` as those words in a row). A scan, until PostgreSQL gets an
- * index of its own; undefined when no word has a letter or digit to look for.
+ * in any case, accents folded (a word like `two-factor` as those words in a row). The trigram
+ * indexes of migrations/0014 find the candidates of every word, even of one letter: pg_trgm pads
+ * each indexed word with blanks (`  c`, ` ca`), and reads a pattern's start or separator as one.
+ * Undefined when no word has a letter or digit to look for.
  */
 function wordStarts(text: string) {
-  const patterns = text
+  const words = text
     .split(/\s+/)
     .map((w) => w.split(/[^\p{L}\p{N}]+/u).filter((part) => part !== ''))
     .filter((parts) => parts.length > 0)
-    // Letters and digits only: nothing in a pattern is regular-expression syntax.
-    .map((parts) => `\\m${parts.join('[^[:alnum:]]+')}`)
-  if (patterns.length === 0) return undefined
+  if (words.length === 0) return undefined
   return sql.join(
-    patterns.map((p) => sql`(t.subject ~* ${p} or coalesce(t.topic, '') ~* ${p})`),
+    words.map((parts) => {
+      const pattern = sql.join(parts.map(patternPart), sql` || ${`${BETWEEN}+`} || `)
+      const p = sql<string>`(${`(^|${BETWEEN})`} || ${pattern})`
+      return sql`(search_fold(t.subject) ~* ${p} or search_fold(t.topic) ~* ${p})`
+    }),
     sql` and `,
   )
 }
 
-/** Tickets whose subject or topic holds the words: FTS5 on SQLite, word starts on PostgreSQL, else LIKE. */
+/** Tickets whose subject or topic holds the words: FTS5 on SQLite, trigram-indexed word starts on PostgreSQL, else LIKE. */
 function textMatches(db: Db, text: string) {
   const match = searchQuery(text)
   if (match !== undefined && db.getExecutor().adapter instanceof SqliteAdapter) {
