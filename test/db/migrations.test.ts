@@ -21,6 +21,7 @@ describe('migrations', () => {
       '0010-outbox-heads-and-progress',
       '0011-agent-removal',
       '0012-ticket-search',
+      '0013-delivery-claims',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await db.introspection.getTables()
