@@ -21,6 +21,7 @@ import type { Scenario, ScenarioContext } from './scenario.js'
 import { diskFull } from './scenarios-disk.js'
 import { killAfterAck, killAfterSend, randomKills, webhookKills } from './scenarios-kill.js'
 import { hungTarget, rateLimitStorm, slackDown } from './scenarios-outage.js'
+import { replicas, replicasPolling } from './scenarios-replicas.js'
 import type { Verdict } from './verdict.js'
 import { MAIN_JS, World } from './world.js'
 
@@ -33,6 +34,8 @@ const SCENARIOS: readonly Scenario[] = [
   rateLimitStorm,
   hungTarget,
   diskFull,
+  replicas,
+  replicasPolling,
 ]
 
 /** How many examples of each kind a failing scenario prints. */
