@@ -7,6 +7,8 @@ export interface SlackCall {
   readonly args: Record<string, unknown>
   /** When the call reached the fake (ms since the epoch). */
   readonly at: number
+  /** Which caller made it, when it came through `apiUrlVia(tag)`. */
+  readonly by?: string
 }
 
 /** A call the fake answered with `ok: true`, with what it answered: a post that reached Slack. */
@@ -34,7 +36,8 @@ export const BOT_ID = 'BBOT'
  * every call, and fails on request (HTTP 500, 429 with Retry-After, or `ok: false`). With a
  * `socket`, `apps.connections.open` hands out its URLs, as Slack does for Socket Mode. With a
  * `postRate`, chat.postMessage beyond it in one channel answers 429 with the Retry-After Slack
- * would give (a token bucket per channel).
+ * would give (a token bucket per channel). Callers that reach it through `apiUrlVia(tag)` are told
+ * apart in what it records (`by`), so a test sees which process made each call.
  */
 export async function startFakeSlack(opts: { socket?: FakeSlackSocket; postRate?: PostRate } = {}) {
   const calls: SlackCall[] = []
@@ -144,10 +147,13 @@ export async function startFakeSlack(opts: { socket?: FakeSlackSocket; postRate?
       res.end('OK - 1')
       return
     }
-    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? ''
+    const via = /^\/via\/([\w.-]+)(\/.*)$/.exec(req.url ?? '')
+    const by = via?.[1]
+    const method = (via?.[2] ?? req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? ''
     const args = await readParams(req)
     const at = Date.now()
-    calls.push({ method, args, at })
+    const call: SlackCall = { method, args, at, ...(by !== undefined && { by }) }
+    calls.push(call)
     if (outage === 'http500') return json(res, 500, { ok: false, error: 'internal_error' })
     const limit =
       rateLimited.get(method) ??
@@ -157,7 +163,7 @@ export async function startFakeSlack(opts: { socket?: FakeSlackSocket; postRate?
     if (failure === undefined) {
       const result = answer(method, args, req.headers.authorization ?? '')
       if (result.ok === true) {
-        const done = { method, args, at, result }
+        const done = { ...call, result }
         answered.push(done)
         // Before the answer leaves: a hook may stop the caller between the post and its bookkeeping.
         for (const hook of answerHooks) hook(done)
@@ -183,6 +189,8 @@ export async function startFakeSlack(opts: { socket?: FakeSlackSocket; postRate?
   return {
     ...server,
     apiUrl: `${server.url}/api/`,
+    /** The Web API base URL for one caller: its calls are recorded with `by: tag`. */
+    apiUrlVia: (tag: string): string => `${server.url}/via/${tag}/api/`,
     calls,
     /** Calls answered with `ok: true`, in the order they were answered. */
     answered,

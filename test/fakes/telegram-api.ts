@@ -14,16 +14,49 @@ export interface TelegramDelivery {
   readonly text: string
   /** When the fake accepted it (ms since the epoch). */
   readonly at: number
+  /** Which caller sent it, when it came through `viaUrl(tag)`. */
+  readonly by?: string
+}
+
+/** A call the fake received. */
+export interface TelegramCall {
+  readonly method: string
+  readonly args: Record<string, unknown>
+  readonly at: number
+  /** Which caller made it, when it came through `viaUrl(tag)`. */
+  readonly by?: string
+}
+
+/** A long poll that Telegram ended with 409 because another getUpdates came while it waited. */
+export interface TelegramConflict {
+  readonly at: number
+  /** The caller whose waiting getUpdates was ended, and the caller of the one that ended it. */
+  readonly ended?: string
+  readonly by?: string
+}
+
+/** Telegram's answer to a getUpdates that another one overtook. */
+const CONFLICT = {
+  ok: false,
+  error_code: 409,
+  description:
+    'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
 }
 
 /**
  * A loopback Telegram Bot API: long polling that honours `offset` and `timeout`, webhook
  * settings, and sendMessage, which it records. Calls can be made to fail as Telegram fails.
+ * As Telegram, it serves one poller at a time: a getUpdates that arrives while another waits ends
+ * the waiting one with 409 Conflict. Callers that reach it through `viaUrl(tag)` are told apart
+ * in what it records (`by`), so a test sees which process made each call.
  */
 export async function startFakeTelegram(token: string) {
   const pending: TelegramUpdate[] = []
   const sent: Record<string, unknown>[] = []
-  const calls: { method: string; args: Record<string, unknown>; at: number }[] = []
+  const calls: TelegramCall[] = []
+  const conflicts: TelegramConflict[] = []
+  /** The getUpdates waiting for news now, if any: who made it, and how to end it with 409. */
+  let waiting: { readonly by: string | undefined; readonly overtake: () => void } | undefined
   const failures = new Map<string, TelegramFailure[]>()
   const waiters = new Set<() => void>()
   const deliveries: TelegramDelivery[] = []
@@ -40,12 +73,13 @@ export async function startFakeTelegram(token: string) {
   let messageId = 500
 
   const server = await listen(async (req, res) => {
-    const match = /^\/bot([^/]+)\/(\w+)/.exec(req.url ?? '')
-    if (match?.[1] !== token)
+    const match = /^(?:\/via\/([\w.-]+))?\/bot([^/]+)\/(\w+)/.exec(req.url ?? '')
+    if (match?.[2] !== token)
       return json(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' })
-    const method = match[2] ?? ''
+    const by = match[1]
+    const method = match[3] ?? ''
     const args = await readParams(req)
-    calls.push({ method, args, at: Date.now() })
+    calls.push({ method, args, at: Date.now(), ...(by !== undefined && { by }) })
     const failure = failures.get(method)?.shift()
     if (failure !== undefined) {
       const { retry_after, ...rest } = failure
@@ -73,6 +107,15 @@ export async function startFakeTelegram(token: string) {
           result: { has_custom_certificate: false, pending_update_count: pending.length, ...webhook },
         })
       case 'getUpdates': {
+        // Telegram serves one poller: this request ends the one still waiting, which gets 409.
+        if (waiting !== undefined) {
+          conflicts.push({
+            at: Date.now(),
+            ...(waiting.by !== undefined && { ended: waiting.by }),
+            ...(by !== undefined && { by }),
+          })
+          waiting.overtake()
+        }
         const offset = Number(args.offset ?? 0)
         const timeout = Number(args.timeout ?? 0)
         const take = () => {
@@ -86,16 +129,29 @@ export async function startFakeTelegram(token: string) {
         }
         let batch = take()
         if (batch.length === 0 && timeout > 0) {
+          let overtaken = false
           await new Promise<void>((resolve) => {
             const done = () => {
               clearTimeout(timer)
               waiters.delete(done)
+              if (waiting === me) waiting = undefined
               resolve()
+            }
+            const me = {
+              by,
+              overtake: () => {
+                overtaken = true
+                done()
+              },
             }
             const timer = setTimeout(done, timeout * 1000)
             waiters.add(done)
-            req.once('close', done)
+            waiting = me
+            // The poller went away (it gave up, or its process died): it no longer waits.
+            res.once('close', done)
           })
+          if (overtaken) return json(res, 409, CONFLICT)
+          if (res.destroyed) return
           batch = take()
         }
         json(res, 200, { ok: true, result: batch })
@@ -111,7 +167,12 @@ export async function startFakeTelegram(token: string) {
           return
         }
         sent.push(args)
-        const delivery = { chatId: String(args.chat_id), text: String(args.text), at: Date.now() }
+        const delivery: TelegramDelivery = {
+          chatId: String(args.chat_id),
+          text: String(args.text),
+          at: Date.now(),
+          ...(by !== undefined && { by }),
+        }
         deliveries.push(delivery)
         // Before the answer leaves: a hook may stop the caller between the send and its bookkeeping.
         for (const hook of sendHooks) hook(delivery)
@@ -135,6 +196,10 @@ export async function startFakeTelegram(token: string) {
     ...server,
     sent,
     calls,
+    /** Every waiting getUpdates another one ended with 409: two pollers at once. */
+    conflicts,
+    /** The API root for one caller: its calls are recorded with `by: tag`. */
+    viaUrl: (tag: string): string => `${server.url}/via/${tag}`,
     /** Queues an update for getUpdates and wakes a waiting long poll. */
     push(message: Record<string, unknown>): TelegramUpdate {
       const update = { update_id: ++nextUpdateId, message }

@@ -19,6 +19,9 @@ const CRASH_OUTPUT = /Uncaught|Unhandled|Error\b|^\s+at\s/
 /** A process that catches them itself still had one: its log line says so. */
 const CRASH_LOG = /uncaught|unhandled/i
 
+/** How the fakes know a bot: its incarnation's tag in the URLs it is given (`b3` for #3). */
+export const botTag = (incarnation: number): string => `b${incarnation}`
+
 export interface BotStart {
   /** Counts the bot's incarnations in one scenario: #1, #2 after the first restart, … */
   readonly incarnation: number
@@ -43,6 +46,8 @@ export class BotProcess {
   }
 
   readonly incarnation: number
+  /** See `botTag`. */
+  readonly tag: string
   readonly lines: LogLine[] = []
   readonly stderr: string[] = []
   /** Set when it exited, with how. */
@@ -58,6 +63,7 @@ export class BotProcess {
 
   constructor(private readonly start: BotStart) {
     this.incarnation = start.incarnation
+    this.tag = botTag(start.incarnation)
     this.log = createWriteStream(start.logFile, { flags: 'a' })
     this.proc = spawn(process.execPath, [...(start.nodeArgs ?? []), start.mainJs], {
       cwd: start.cwd,

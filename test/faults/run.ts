@@ -21,6 +21,7 @@ import type { Scenario, ScenarioContext } from './scenario.js'
 import { diskFull } from './scenarios-disk.js'
 import { killAfterAck, killAfterSend, randomKills, webhookKills } from './scenarios-kill.js'
 import { hungTarget, rateLimitStorm, slackDown } from './scenarios-outage.js'
+import { replicas, replicasPolling } from './scenarios-replicas.js'
 import type { Verdict } from './verdict.js'
 import { MAIN_JS, World } from './world.js'
 
@@ -33,6 +34,8 @@ const SCENARIOS: readonly Scenario[] = [
   rateLimitStorm,
   hungTarget,
   diskFull,
+  replicas,
+  replicasPolling,
 ]
 
 /** How many examples of each kind a failing scenario prints. */
@@ -129,6 +132,7 @@ function botErrors(world: World): string[] {
 async function runScenario(scenario: Scenario, args: Args): Promise<Outcome> {
   const started = Date.now()
   const info: string[] = []
+  const failures: string[] = []
   const cleanups: Cleanup[] = []
   let world: World | undefined
   const ctx: ScenarioContext = {
@@ -136,13 +140,19 @@ async function runScenario(scenario: Scenario, args: Args): Promise<Outcome> {
     random: seededRandom(args.seed ^ hash(scenario.name)),
     open: async (opts) => {
       if (world !== undefined) throw new Error('a scenario opens one world')
-      const opened = await World.create({ ...opts, name: scenario.name, mainJs: args.mainJs })
+      const opened = await World.create({
+        ...opts,
+        name: scenario.name,
+        mainJs: args.mainJs,
+        seed: args.seed ^ hash(scenario.name),
+      })
       // Known before the bot starts, so a bot that cannot start is still counted and cleaned up.
       world = opened
       await opened.start()
       return opened
     },
     info: (line) => info.push(line),
+    fail: (line) => failures.push(line),
     cleanup: (fn) => {
       cleanups.push(fn)
       pendingCleanups.add(fn)
@@ -158,7 +168,7 @@ async function runScenario(scenario: Scenario, args: Args): Promise<Outcome> {
     aborted = error instanceof Error ? error.message : String(error)
   }
   if (skipped === undefined) verdict = world?.verdict()
-  const bad = aborted !== undefined || (verdict !== undefined && failed(verdict))
+  const bad = aborted !== undefined || failures.length > 0 || (verdict !== undefined && failed(verdict))
   await world?.close(bad || args.keep)
   for (const fn of cleanups) {
     await fn()
@@ -174,6 +184,7 @@ async function runScenario(scenario: Scenario, args: Args): Promise<Outcome> {
     scenario.about,
     ...info,
     ...(aborted === undefined ? [] : [`aborted: ${aborted}`]),
+    ...failures.map((f) => `failed: ${f}`),
     ...(verdict === undefined ? [] : details(verdict)),
     ...(world?.notes ?? []).map((n) => `note: ${n}`),
     ...(bad && world !== undefined ? botErrors(world) : []),

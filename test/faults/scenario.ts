@@ -7,9 +7,11 @@ export interface ScenarioContext {
   readonly seed: number
   readonly random: Random
   /** Opens the scenario's world (one per scenario); the runner closes it. */
-  readonly open: (opts: Omit<WorldOptions, 'name' | 'mainJs'>) => Promise<World>
+  readonly open: (opts: Omit<WorldOptions, 'name' | 'mainJs' | 'seed'>) => Promise<World>
   /** A line printed under the scenario's summary (what was measured, why something was skipped). */
   readonly info: (line: string) => void
+  /** A promise of the scenario's own that did not hold (beyond the counts): fails it, with this line. */
+  readonly fail: (line: string) => void
   /** Runs after the world is closed (unmount a file system). */
   readonly cleanup: (fn: () => Promise<void> | void) => void
 }

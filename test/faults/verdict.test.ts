@@ -42,20 +42,46 @@ describe('the fault verdict', () => {
 
   it('allows a second copy only when the first went out just before a kill and the second after it', () => {
     const kill = 100_000
-    expect(classifyCopies([kill - 50, kill + 3_000], [kill])).toEqual({ allowed: 1, unexplained: 0 })
+    const at = (...times: number[]) => times.map((t) => ({ at: t }))
+    const kills = (...times: number[]) => times.map((t) => ({ at: t }))
+    expect(classifyCopies(at(kill - 50, kill + 3_000), kills(kill))).toEqual({ allowed: 1, unexplained: 0 })
     // Long before the kill: the bot had time to note it, so sending it again is a double.
-    expect(classifyCopies([kill - IN_FLIGHT_WINDOW_MS - 1, kill + 3_000], [kill])).toEqual({
+    expect(classifyCopies(at(kill - IN_FLIGHT_WINDOW_MS - 1, kill + 3_000), kills(kill))).toEqual({
       allowed: 0,
       unexplained: 1,
     })
     // Both copies before the kill, or no kill at all: a double.
-    expect(classifyCopies([kill - 40, kill - 20], [kill])).toEqual({ allowed: 0, unexplained: 1 })
-    expect(classifyCopies([1, 2], [])).toEqual({ allowed: 0, unexplained: 1 })
+    expect(classifyCopies(at(kill - 40, kill - 20), kills(kill))).toEqual({ allowed: 0, unexplained: 1 })
+    expect(classifyCopies(at(1, 2), [])).toEqual({ allowed: 0, unexplained: 1 })
     // One row in flight at two kills in a row.
-    expect(classifyCopies([kill - 10, kill + 9_000, kill + 12_000], [kill, kill + 10_000])).toEqual({
+    expect(classifyCopies(at(kill - 10, kill + 9_000, kill + 12_000), kills(kill, kill + 10_000))).toEqual({
       allowed: 2,
       unexplained: 0,
     })
+  })
+
+  it('allows it only from the bot that was killed, when the senders are known (replicas)', () => {
+    const kill = { at: 100_000, bot: 'b2' }
+    // The killed replica sent it, another one sent it again after the kill: in flight.
+    expect(
+      classifyCopies(
+        [
+          { at: kill.at - 50, by: 'b2' },
+          { at: kill.at + 6_000, by: 'b3' },
+        ],
+        [kill],
+      ),
+    ).toEqual({ allowed: 1, unexplained: 0 })
+    // Two replicas that both lived sent it: a double, however close to the kill.
+    expect(
+      classifyCopies(
+        [
+          { at: kill.at - 50, by: 'b1' },
+          { at: kill.at + 10, by: 'b3' },
+        ],
+        [kill],
+      ),
+    ).toEqual({ allowed: 0, unexplained: 1 })
   })
 
   it('counts a message missing from its thread, posted in another thread, or a reply never sent', () => {

@@ -6,9 +6,11 @@ import { startFakeSlack, type FakeSlack } from '../fakes/slack-api.js'
 import { startFakeTelegram, telegramText, type FakeTelegram } from '../fakes/telegram-api.js'
 import { eventEnvelope, newTs, postToSlackEndpoint, SIGNING_SECRET } from '../helpers/slack-requests.js'
 import { openingOf } from '../helpers/slack-posts.js'
-import { BotProcess } from './bot-process.js'
-import { faultsServer, scenarioSchema } from './database.js'
-import { judge, type Observed, type Verdict } from './verdict.js'
+import { createBalancer, type Balancer } from './balancer.js'
+import { BotProcess, botTag } from './bot-process.js'
+import { faultsServer, scenarioSchema, type ScenarioSchema } from './database.js'
+import { seededRandom } from './rng.js'
+import { customerOf, judge, tokensIn, type Kill, type Observed, type Verdict } from './verdict.js'
 import { pause, waitFor, waitForProgress } from './wait.js'
 
 export const MAIN_JS = resolve(import.meta.dirname, '../../dist/src/main.js')
@@ -27,6 +29,8 @@ const PLATFORM_TIMEOUT_MS = 3_000
 const SLACK_RETRY_DELAYS_MS = [0, 2_000, 5_000]
 /** Telegram keeps retrying a webhook update that did not get a 2xx, less and less often. */
 const TELEGRAM_RETRY_DELAYS_MS = [500, 1_000, 2_000, 2_000, 2_000, 3_000, 3_000, 3_000]
+/** Telegram opens at most this many connections to a webhook at once (setWebhook's max_connections default). */
+const TELEGRAM_MAX_CONNECTIONS = 40
 /** How long a platform waits for the bot to come back before its retry counts as failed. */
 const BACK_WITHIN_MS = 30_000
 const START_WITHIN_MS = 20_000
@@ -43,6 +47,20 @@ export interface WorldOptions {
   readonly env?: Readonly<Record<string, string>>
   /** A folder for the database (a small tmpfs in the disk-full scenario); the scenario's own folder by default. */
   readonly dataDir?: string
+  /**
+   * How many bots share the database (PostgreSQL), each on a port of its own behind a balancer that
+   * spreads the platforms' requests over them; 1 by default.
+   */
+  readonly replicas?: number
+  /** Seeds the balancer's choices. */
+  readonly seed?: number
+}
+
+/** One replica: its port, and the bots that ran on it one after another. */
+export interface Replica {
+  readonly index: number
+  readonly port: number
+  readonly bots: BotProcess[]
 }
 
 interface Item {
@@ -64,37 +82,62 @@ export interface Customer {
 }
 
 /**
- * One scenario's world: fake Slack and Telegram on loopback, the built bot as a child process,
- * customers and an agent who talk through the fakes the way the platforms would, and a record of
- * every kill. The bot is a black box: environment in, HTTP and fake platform calls out.
+ * One scenario's world: fake Slack and Telegram on loopback, the built bot as a child process (or
+ * several replicas of it), customers and an agent who talk through the fakes the way the platforms
+ * would, and a record of every kill. The bot is a black box: environment in, HTTP and fake platform
+ * calls out. Each incarnation reaches the fakes through URLs tagged with its number, so every post
+ * and send is known by the bot that made it.
  */
 export class World {
   readonly customers: Customer[] = []
-  readonly kills: number[] = []
+  readonly kills: Kill[] = []
+  /** Every bot started, in order, whatever its replica. */
   readonly incarnations: BotProcess[] = []
+  readonly replicas: Replica[]
+  /** Spreads the platforms' requests over the replicas. */
+  readonly front: Balancer
   readonly notes: string[] = []
   /** The bound on `prompt` customers' replies, ms from acknowledgement to delivery. */
   promptMs: number | undefined
   private eventSeq = 0
   private readonly openedAt = Date.now()
+  /** The thread each customer's messages were last posted in: `threadOf`, kept as posts arrive. */
+  private readonly threads = new Map<number, string>()
 
   private constructor(
     readonly opts: WorldOptions,
     readonly dir: string,
     readonly slack: FakeSlack,
     readonly telegram: FakeTelegram,
-    readonly port: number,
+    ports: readonly number[],
     private readonly env: Record<string, string>,
-    /** Drops the scenario's PostgreSQL schema, when it has one. */
-    private readonly dropDatabase: () => Promise<void> = () => Promise.resolve(),
+    /** The scenario's PostgreSQL schema, when it has one. */
+    private readonly schema?: ScenarioSchema,
   ) {
+    this.replicas = ports.map((port, index) => ({ index, port, bots: [] }))
+    this.front = createBalancer(
+      () => this.replicas.map((r) => ({ name: String(r.index), base: `http://127.0.0.1:${r.port}` })),
+      seededRandom((opts.seed ?? 0) ^ 0x6a1b),
+    )
     telegram.onConfirm((ids) => this.acknowledgeUpdates(ids))
-    telegram.onSend((d) => this.trace(`Telegram accepted "${d.text.slice(0, 40)}" for chat ${d.chatId}`))
+    telegram.onSend((d) =>
+      this.trace(`Telegram accepted ${quote(d.text)} for chat ${d.chatId}${this.from(d.by)}`),
+    )
     slack.onAnswer((a) => {
       if (a.method !== 'chat.postMessage') return
-      const where = typeof a.args.thread_ts === 'string' ? `in thread ${a.args.thread_ts}` : 'as a root'
-      this.trace(`Slack accepted "${String(a.args.text).slice(0, 40)}" ${where}`)
+      const threadTs = typeof a.args.thread_ts === 'string' ? a.args.thread_ts : undefined
+      const shown = threadTs === undefined ? (openingOf(a.args) ?? '') : String(a.args.text)
+      for (const token of tokensIn(shown))
+        if (token.includes('-m')) this.threads.set(customerOf(token), threadTs ?? String(a.result.ts))
+      const where = threadTs === undefined ? 'as a root' : `in thread ${threadTs}`
+      this.trace(`Slack accepted ${quote(String(a.args.text))} ${where}${this.from(a.by)}`)
     })
+  }
+
+  /** ` from #3`, for a call a bot made through its tagged URL. */
+  private from(tag: string | undefined): string {
+    const bot = this.incarnations.find((b) => b.tag === tag)
+    return bot === undefined ? '' : ` from #${bot.incarnation}`
   }
 
   /** Starts the fakes; `start` then starts the bot. */
@@ -102,23 +145,26 @@ export class World {
     const dir = mkdtempSync(join(tmpdir(), `threaddesk-faults-${opts.name}-`))
     const slack = await startFakeSlack()
     const telegram = await startFakeTelegram(TELEGRAM_TOKEN)
-    const port = await freePort()
+    const ports: number[] = []
+    for (let i = 0; i < (opts.replicas ?? 1); i++) ports.push(await freePort())
     // On PostgreSQL (TEST_DATABASE_URL) each scenario gets a schema; a dataDir is for a SQLite file.
     const schema =
       faultsServer === undefined || opts.dataDir !== undefined
         ? undefined
         : await scenarioSchema(faultsServer, opts.name)
+    if (ports.length > 1 && schema === undefined)
+      throw new Error(
+        'replicas share a PostgreSQL database: run with TEST_DATABASE_URL (scripts/with-postgres.sh)',
+      )
+    // Each bot's PORT and its tagged SLACK_API_URL and TELEGRAM_API_ROOT are added when it starts.
     const env: Record<string, string> = {
       DATABASE_URL: schema?.url ?? `file:${join(opts.dataDir ?? dir, 'td.db')}`,
-      PORT: String(port),
       LOG_LEVEL: 'info',
       SLACK_BOT_TOKEN: 'xoxb-faults-token',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_SUPPORT_CHANNEL: SUPPORT_CHANNEL,
-      SLACK_API_URL: slack.apiUrl,
       SLACK_SUPERVISORS: AGENT,
       TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
-      TELEGRAM_API_ROOT: telegram.url,
       REPLY_DELAY_S: '0',
       SHUTDOWN_TIMEOUT_MS: '5000',
       // The scheduler's daily digest would post at 08:00 UTC; nothing else of it runs in a minute.
@@ -127,9 +173,8 @@ export class World {
         PUBLIC_URL: 'https://desk.example.com',
         TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
       }),
-      ...opts.env,
     }
-    return new World(opts, dir, slack, telegram, port, env, schema?.drop)
+    return new World(opts, dir, slack, telegram, ports, env, schema)
   }
 
   /** A line in trace.log beside the bot's logs: what the harness did and when (ms since the world opened). */
@@ -137,38 +182,67 @@ export class World {
     appendFileSync(join(this.dir, 'trace.log'), `${String(Date.now() - this.openedAt).padStart(7)} ${line}\n`)
   }
 
-  /** The incarnation running now (or the last one, when it is dead). */
+  /** The first replica's bot running now (or its last one, when it is dead): the bot, when there is one. */
   get bot(): BotProcess {
-    const bot = this.incarnations.at(-1)
-    if (bot === undefined) throw new Error('the bot was never started')
+    return this.botOf(0)
+  }
+
+  /** The bot running now on a replica, or its last one. */
+  botOf(replica: number): BotProcess {
+    const bot = this.replicas[replica]?.bots.at(-1)
+    if (bot === undefined) throw new Error(`replica ${replica} was never started`)
     return bot
+  }
+
+  /** The first replica's port. */
+  get port(): number {
+    return this.replicas[0]?.port ?? 0
   }
 
   get base(): string {
     return `http://127.0.0.1:${this.port}`
   }
 
+  /** Starts every replica, side by side (as compose does). */
   async start(): Promise<void> {
+    await Promise.all(this.replicas.map((r) => this.startReplica(r.index)))
+  }
+
+  /** Starts a bot on one replica; resolves once it listens and, unless others may be polling, talks to Telegram. */
+  async startReplica(index: number): Promise<void> {
+    const replica = this.replicas[index]
+    if (replica === undefined) throw new Error(`there is no replica ${index}`)
     const n = this.incarnations.length + 1
+    const tag = botTag(n)
     const bot = new BotProcess({
       incarnation: n,
       mainJs: this.opts.mainJs ?? MAIN_JS,
       cwd: this.dir,
-      env: this.env,
-      port: this.port,
+      env: {
+        ...this.env,
+        PORT: String(replica.port),
+        SLACK_API_URL: this.slack.apiUrlVia(tag),
+        TELEGRAM_API_ROOT: this.telegram.viaUrl(tag),
+        ...this.opts.env,
+      },
+      port: replica.port,
       logFile: join(this.dir, `bot-${n}.log`),
     })
     this.incarnations.push(bot)
+    replica.bots.push(bot)
     const spawnedAt = Date.now()
-    this.trace(`start #${n} (pid ${bot.pid})`)
+    const where = this.replicas.length > 1 ? ` as replica ${index}` : ''
+    this.trace(`start #${n}${where} (pid ${bot.pid})`)
     await bot.waitListening(START_WITHIN_MS)
     this.trace(`#${n} listening`)
+    // Of several polling replicas only the elected one polls: the scenario watches for that itself.
+    if (this.opts.telegram !== 'webhook' && this.replicas.length > 1) return
     // Started means talking to Telegram too (polling, or the webhook set); a bot that never does is
     // not refused here: what it then fails to deliver is counted.
     const method = this.opts.telegram === 'webhook' ? 'setWebhook' : 'getUpdates'
     const started = await waitFor(
       `#${n} to call ${method}`,
-      () => this.telegram.calls.some((c) => c.method === method && c.at >= spawnedAt),
+      () => this.telegram.calls.some((c) => c.method === method && c.by === tag && c.at >= spawnedAt),
       TELEGRAM_START_WITHIN_MS,
     ).catch(() => false)
     this.trace(started ? `#${n} called ${method}` : `#${n} has not called ${method} yet`)
@@ -176,20 +250,26 @@ export class World {
 
   /** SIGKILL now; resolves once it is dead. */
   async kill(): Promise<void> {
-    this.trace(`SIGKILL #${this.bot.incarnation}`)
-    this.kills.push(await this.bot.kill())
+    await this.killReplica(0)
+  }
+
+  /** SIGKILL one replica's bot; resolves once it is dead. */
+  async killReplica(index: number): Promise<void> {
+    const bot = this.botOf(index)
+    this.trace(`SIGKILL #${bot.incarnation}`)
+    this.kills.push({ at: await bot.kill(), bot: bot.tag })
   }
 
   /** SIGKILL from inside a fake's hook, before the fake answers the bot; the restart follows elsewhere. */
   killNow(): void {
     if (!this.bot.alive) return
-    this.kills.push(this.bot.killNow())
+    this.kills.push({ at: this.bot.killNow(), bot: this.bot.tag })
     this.trace(`SIGKILL #${this.bot.incarnation} (from a hook)`)
   }
 
   async killAndRestart(): Promise<void> {
     await this.kill()
-    await this.start()
+    await this.startReplica(0)
   }
 
   /** Stops the bot the gentle way (SIGTERM) and starts it again. */
@@ -197,13 +277,13 @@ export class World {
     this.trace(`SIGTERM #${this.bot.incarnation}`)
     const note = await this.bot.stop(STOP_WITHIN_MS)
     if (note !== undefined) this.notes.push(note)
-    await this.start()
+    await this.startReplica(0)
   }
 
   /** Restarts after a kill that `killNow` made from a hook. */
   async restartAfterKill(): Promise<void> {
     await this.bot.whenExited()
-    await this.start()
+    await this.startReplica(0)
   }
 
   customer(index: number): Customer {
@@ -241,13 +321,18 @@ export class World {
     }
     const update = JSON.stringify({ update_id: ++this.webhookUpdateId, message })
     c.queue = c.queue.then(async () => {
-      const post = () =>
-        fetch(`${this.base}/webhooks/telegram`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
-          body: update,
-          signal: AbortSignal.timeout(PLATFORM_TIMEOUT_MS),
-        })
+      const post = (base: string) =>
+        this.telegramConnections(() =>
+          fetch(`${base}/webhooks/telegram`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'x-telegram-bot-api-secret-token': WEBHOOK_SECRET,
+            },
+            body: update,
+            signal: AbortSignal.timeout(PLATFORM_TIMEOUT_MS),
+          }),
+        )
       item.ackedAt = await this.deliver(item.token, TELEGRAM_RETRY_DELAYS_MS, post, onAck)
     })
     return item.token
@@ -275,15 +360,7 @@ export class World {
 
   /** The thread of the customer's ticket: where Slack shows their messages (the first in its root). */
   threadOf(c: Customer): string | undefined {
-    const mine = new RegExp(`\\bc${c.index}-m\\d+\\b`)
-    const post = this.slack.answered
-      .filter((a) => a.method === 'chat.postMessage')
-      .findLast((a) =>
-        typeof a.args.thread_ts === 'string'
-          ? mine.test(String(a.args.text))
-          : mine.test(openingOf(a.args) ?? ''),
-      )
-    return post === undefined ? undefined : String(post.args.thread_ts ?? post.result.ts)
+    return this.threads.get(c.index)
   }
 
   /** Each customer writes a first message; resolves when every ticket's thread shows it. */
@@ -317,16 +394,23 @@ export class World {
     return waitForProgress(() => this.missing(), { stallMs, hardMs })
   }
 
-  /** Stops the bot (SIGTERM), then the fakes. */
+  /** Stops the bots (SIGTERM), then the fakes. */
   async close(keepDir: boolean): Promise<void> {
-    const note = await this.bot.stop(STOP_WITHIN_MS)
-    if (note !== undefined) this.notes.push(note)
+    const notes = await Promise.all(
+      this.replicas.map(async (r) => r.bots.at(-1)?.stop(STOP_WITHIN_MS) ?? Promise.resolve(undefined)),
+    )
+    for (const note of notes) if (note !== undefined) this.notes.push(note)
     await this.slack.setOutage(undefined)
     await this.slack.close()
     await this.telegram.close()
-    if (!keepDir) {
+    if (keepDir) {
+      // The database goes with the server that with-postgres.sh started: its rows stay beside the logs.
+      await this.schema
+        ?.dump(this.dir)
+        .catch((error: unknown) => this.notes.push(`no database dump: ${String(error)}`))
+    } else {
       rmSync(this.dir, { recursive: true, force: true })
-      await this.dropDatabase()
+      await this.schema?.drop()
     }
   }
 
@@ -363,6 +447,7 @@ export class World {
           const opening = a.args.thread_ts === undefined ? openingOf(a.args) : undefined
           return {
             at: a.at,
+            by: a.by,
             ts: String(a.result.ts),
             threadTs: typeof a.args.thread_ts === 'string' ? a.args.thread_ts : undefined,
             text: String(a.args.text),
@@ -382,6 +467,7 @@ export class World {
   // ---------------------------------------------------------------------------------------------
 
   private webhookUpdateId = 70_000
+  private readonly telegramConnections = limit(TELEGRAM_MAX_CONNECTIONS)
   private readonly pendingUpdates = new Map<number, Item>()
   private readonly overdue = new Map<string, string>()
 
@@ -411,8 +497,8 @@ export class World {
     return this.deliver(
       text,
       SLACK_RETRY_DELAYS_MS,
-      (retryNum) =>
-        postToSlackEndpoint(this.base, body, 'application/json', {
+      (base, retryNum) =>
+        postToSlackEndpoint(base, body, 'application/json', {
           ...(retryNum > 0 && { retryNum }),
           signal: AbortSignal.timeout(PLATFORM_TIMEOUT_MS),
         }),
@@ -421,38 +507,59 @@ export class World {
   }
 
   /**
-   * Delivers a request the way a platform does: retries after each delay when the bot does not
-   * answer 2xx in time, once it is back. Resolves with when it was acknowledged, or undefined.
+   * Delivers a request the way a platform does, through the balancer: retries after each delay when
+   * no bot answers 2xx in time, once one is back. Resolves with when it was acknowledged, or undefined.
    */
   private async deliver(
     what: string,
     retryDelaysMs: readonly number[],
-    send: (retryNum: number) => Promise<Response>,
+    send: (base: string, retryNum: number) => Promise<Response>,
     onAck?: () => void,
   ): Promise<number | undefined> {
     for (let attempt = 0; attempt <= retryDelaysMs.length; attempt++) {
       if (attempt > 0) await pause(retryDelaysMs[attempt - 1] ?? 0)
       const up = await waitFor(
-        'the bot to listen',
-        () => this.bot.alive && this.bot.listening,
+        'a bot to listen',
+        () => this.replicas.some((r) => r.bots.at(-1)?.alive === true && r.bots.at(-1)?.listening === true),
         BACK_WITHIN_MS,
       ).catch(() => false)
       if (!up) continue
-      const res = await send(attempt).catch((error: unknown) => String(error))
-      if (typeof res !== 'string' && res.ok) {
+      const sent = await this.front.forward((base) => send(base, attempt))
+      const by = sent.via === undefined ? '' : ` by #${this.botOf(Number(sent.via.name)).incarnation}`
+      if ('res' in sent && sent.res.ok) {
         const at = Date.now()
         // Right at the answer: a kill here lands between the acknowledgement and whatever follows it.
         onAck?.()
-        this.trace(`${what} acknowledged by #${this.bot.incarnation} (attempt ${attempt + 1})`)
-        await res.arrayBuffer().catch(() => undefined)
+        this.trace(`${what} acknowledged${by} (attempt ${attempt + 1})`)
+        await sent.res.arrayBuffer().catch(() => undefined)
         return at
       }
-      if (typeof res !== 'string') await res.arrayBuffer().catch(() => undefined)
+      if ('res' in sent) await sent.res.arrayBuffer().catch(() => undefined)
       this.trace(
-        `${what} not acknowledged (attempt ${attempt + 1}): ${typeof res === 'string' ? res : res.status}`,
+        `${what} not acknowledged${by} (attempt ${attempt + 1}): ${'res' in sent ? sent.res.status : sent.error}`,
       )
     }
     return undefined
+  }
+}
+
+/** The start of a text, quoted on one line (a post that carries several messages has line breaks). */
+const quote = (text: string): string => JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)
+
+/** Runs at most `n` of the functions given to it at once; the others wait their turn, in order. */
+function limit(n: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let running = 0
+  const queue: (() => void)[] = []
+  return async (work) => {
+    if (running >= n) await new Promise<void>((resolve) => queue.push(resolve))
+    else running++
+    try {
+      return await work()
+    } finally {
+      const next = queue.shift()
+      if (next === undefined) running--
+      else next()
+    }
   }
 }
 
