@@ -19,9 +19,23 @@ export interface BotCommand {
   readonly nodeArgs: readonly string[]
 }
 
+/** The node options `npm start` gives the bot (package.json): the bench runs it as it runs in production. */
+export const START_NODE_OPTIONS: readonly string[] = (() => {
+  const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, '../package.json'), 'utf8')) as {
+    scripts: { start: string }
+  }
+  const [node, ...rest] = pkg.scripts.start.trim().split(/\s+/)
+  if (node !== 'node' || rest.at(-1) !== 'dist/src/main.js') {
+    throw new Error(
+      `package.json's start script is not \`node [options] dist/src/main.js\`: ${pkg.scripts.start}`,
+    )
+  }
+  return rest.slice(0, -1)
+})()
+
 export const BUILT: BotCommand = {
   script: resolve(import.meta.dirname, '../dist/src/main.js'),
-  nodeArgs: [],
+  nodeArgs: START_NODE_OPTIONS,
 }
 
 /** Node options that let it run TypeScript (tsx's loader): the ceilings always, the bot from source. */
@@ -33,7 +47,7 @@ export const TS_LOADER: readonly string[] = [
 /** The bot from its TypeScript sources through tsx: no build needed, slower to start. */
 export const FROM_SOURCE: BotCommand = {
   script: resolve(import.meta.dirname, '../src/main.ts'),
-  nodeArgs: TS_LOADER,
+  nodeArgs: [...START_NODE_OPTIONS, ...TS_LOADER],
 }
 
 export interface BotOptions {

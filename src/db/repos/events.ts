@@ -1,4 +1,5 @@
 import type { ActorType } from '../../core/model.js'
+import { compiledOnce } from '../compiled-once.js'
 import type { Db } from '../connection.js'
 import type { TicketEvent } from '../schema.js'
 
@@ -11,19 +12,28 @@ export interface NewEvent {
   to?: string | null
 }
 
+const insertEvent = compiledOnce((db, e: Required<NewEvent> & { at: string }) =>
+  db.insertInto('events').values({
+    ticket_id: e.ticketId,
+    actor_type: e.actor,
+    agent_id: e.agentId,
+    action: e.action,
+    from_value: e.from,
+    to_value: e.to,
+    created_at: e.at,
+  }),
+)
+
 export async function recordEvent(db: Db, e: NewEvent, at: string): Promise<void> {
-  await db
-    .insertInto('events')
-    .values({
-      ticket_id: e.ticketId,
-      actor_type: e.actor,
-      agent_id: e.agentId ?? null,
-      action: e.action,
-      from_value: e.from ?? null,
-      to_value: e.to ?? null,
-      created_at: at,
-    })
-    .execute()
+  await insertEvent(db, {
+    ticketId: e.ticketId,
+    actor: e.actor,
+    agentId: e.agentId ?? null,
+    action: e.action,
+    from: e.from ?? null,
+    to: e.to ?? null,
+    at,
+  })
 }
 
 /** Whether a ticket's audit log has a line of this action with this value. */

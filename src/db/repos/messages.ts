@@ -1,11 +1,48 @@
 import type { Channel } from '../../core/model.js'
 import type { ThreadRef } from '../../core/ports.js'
+import { compiledOnce, onlyRow } from '../compiled-once.js'
 import type { Db } from '../connection.js'
 import type { Message, MessagesTable } from '../schema.js'
 import type { Insertable } from 'kysely'
 
+/** Every column of a new message: the compiled insert names them all, whatever the caller left out. */
+type MessageRow = Omit<Message, 'id'>
+
+const insertRow = compiledOnce((db, m: MessageRow) =>
+  db
+    .insertInto('messages')
+    .values({
+      ticket_id: m.ticket_id,
+      direction: m.direction,
+      kind: m.kind,
+      text: m.text,
+      agent_id: m.agent_id,
+      external_id: m.external_id,
+      desk_ts: m.desk_ts,
+      created_at: m.created_at,
+      delivered_at: m.delivered_at,
+      delivery_status: m.delivery_status,
+      template: m.template,
+    })
+    .returningAll(),
+)
+
 export async function insertMessage(db: Db, m: Insertable<MessagesTable>): Promise<Message> {
-  return db.insertInto('messages').values(m).returningAll().executeTakeFirstOrThrow()
+  // None of the columns left out has a default: null is what leaving it out stored.
+  const row: MessageRow = {
+    ticket_id: m.ticket_id,
+    direction: m.direction,
+    kind: m.kind,
+    text: m.text,
+    agent_id: m.agent_id ?? null,
+    external_id: m.external_id ?? null,
+    desk_ts: m.desk_ts ?? null,
+    created_at: m.created_at,
+    delivered_at: m.delivered_at ?? null,
+    delivery_status: m.delivery_status ?? null,
+    template: m.template ?? null,
+  }
+  return onlyRow(await insertRow(db, row), 'insertMessage')
 }
 
 export async function findMessage(db: Db, id: number): Promise<Message | undefined> {

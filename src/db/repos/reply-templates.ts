@@ -1,5 +1,15 @@
+import { compiledOnce } from '../compiled-once.js'
 import type { Db } from '../connection.js'
 import type { ReplyTemplate } from '../schema.js'
+
+/** The texts of one key in up to three languages (a language, its base, the default: `textFor`'s order). */
+const textsOf = compiledOnce((db, t: { key: string; first: string; second: string; third: string }) =>
+  db
+    .selectFrom('reply_templates')
+    .select(['language', 'text'])
+    .where('key', '=', t.key)
+    .where('language', 'in', [t.first, t.second, t.third]),
+)
 
 /** The team's texts for one automatic message in any of `languages` ('' is the default). */
 export async function templateTexts(
@@ -7,12 +17,17 @@ export async function templateTexts(
   key: string,
   languages: readonly string[],
 ): Promise<Pick<ReplyTemplate, 'language' | 'text'>[]> {
-  return db
-    .selectFrom('reply_templates')
-    .select(['language', 'text'])
-    .where('key', '=', key)
-    .where('language', 'in', languages)
-    .execute()
+  if (languages.length === 0 || languages.length > 3) {
+    return db
+      .selectFrom('reply_templates')
+      .select(['language', 'text'])
+      .where('key', '=', key)
+      .where('language', 'in', languages)
+      .execute()
+  }
+  // Repeating a language asks for nothing more: one compiled query serves one to three of them.
+  const [first = '', second = first, third = first] = languages
+  return (await textsOf(db, { key, first, second, third })).rows
 }
 
 /** Saves the team's text for an automatic message in one language, replacing the one before. */

@@ -1,9 +1,12 @@
+import { compiledOnce } from '../compiled-once.js'
 import type { Db } from '../connection.js'
 import type { TicketRule } from '../schema.js'
 
+const rulesInOrder = compiledOnce((db, _: object) => db.selectFrom('ticket_rules').selectAll().orderBy('id'))
+
 /** Every creation rule, in the order they were added (the order they apply in). */
 export async function allRules(db: Db): Promise<TicketRule[]> {
-  return db.selectFrom('ticket_rules').selectAll().orderBy('id').execute()
+  return (await rulesInOrder(db, {})).rows
 }
 
 /** Saves a rule (its conditions and actions as JSON); returns its id. */

@@ -1,12 +1,44 @@
 import type { Channel, Priority, TicketStatus } from '../../core/model.js'
 import type { ThreadRef } from '../../core/ports.js'
+import { compiledOnce, onlyRow } from '../compiled-once.js'
 import type { Db } from '../connection.js'
 import type { Ticket } from '../schema.js'
 import { tagsOf } from './ticket-tags.js'
 
+const ticketById = compiledOnce((db, t: { id: number }) =>
+  db.selectFrom('tickets').selectAll().where('id', '=', t.id),
+)
+
 export async function findTicket(db: Db, id: number): Promise<Ticket | undefined> {
-  return db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst()
+  return (await ticketById(db, { id })).rows[0]
 }
+
+const insertTicket = compiledOnce(
+  (
+    db,
+    t: {
+      contactId: number
+      channel: Channel
+      subject: string
+      followUpOf: number | null
+      lastCustomerMessageAt: string
+      at: string
+    },
+  ) =>
+    db
+      .insertInto('tickets')
+      .values({
+        contact_id: t.contactId,
+        channel: t.channel,
+        status: 'new',
+        subject: t.subject,
+        follow_up_of: t.followUpOf,
+        created_at: t.at,
+        updated_at: t.at,
+        last_customer_message_at: t.lastCustomerMessageAt,
+      })
+      .returningAll(),
+)
 
 /** Opens a ticket with a contact's first message; a follow-up names the closed ticket it follows. */
 export async function createTicket(
@@ -20,31 +52,16 @@ export async function createTicket(
   },
   at: string,
 ): Promise<Ticket> {
-  return db
-    .insertInto('tickets')
-    .values({
-      contact_id: ticket.contactId,
-      channel: ticket.channel,
-      status: 'new',
-      subject: ticket.subject,
-      follow_up_of: ticket.followUpOf,
-      created_at: at,
-      updated_at: at,
-      last_customer_message_at: ticket.lastCustomerMessageAt,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
+  return onlyRow(await insertTicket(db, { ...ticket, at }), 'createTicket')
 }
+
+const latestOfContact = compiledOnce((db, c: { contactId: number }) =>
+  db.selectFrom('tickets').selectAll().where('contact_id', '=', c.contactId).orderBy('id', 'desc').limit(1),
+)
 
 /** The contact's most recent ticket, whatever its status. */
 export async function latestTicketOf(db: Db, contactId: number): Promise<Ticket | undefined> {
-  return db
-    .selectFrom('tickets')
-    .selectAll()
-    .where('contact_id', '=', contactId)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst()
+  return (await latestOfContact(db, { contactId })).rows[0]
 }
 
 /** The new and open tickets an agent holds, oldest first. */
@@ -166,6 +183,18 @@ export async function setAssignee(
     .execute()
 }
 
+const customerWrote = compiledOnce(
+  (db, w: { ticketId: number; writtenAt: string; awaitingReplySince: string | null; at: string }) =>
+    db
+      .updateTable('tickets')
+      .set({
+        last_customer_message_at: w.writtenAt,
+        updated_at: w.at,
+        awaiting_reply_since: w.awaitingReplySince,
+      })
+      .where('id', '=', w.ticketId),
+)
+
 /**
  * Records that the customer wrote again: when they wrote, and since when they wait for an answer
  * (null while no agent has answered yet); marks the ticket changed.
@@ -176,15 +205,7 @@ export async function setCustomerWrote(
   wrote: { writtenAt: string; awaitingReplySince: string | null },
   at: string,
 ): Promise<void> {
-  await db
-    .updateTable('tickets')
-    .set({
-      last_customer_message_at: wrote.writtenAt,
-      updated_at: at,
-      awaiting_reply_since: wrote.awaitingReplySince,
-    })
-    .where('id', '=', ticketId)
-    .execute()
+  await customerWrote(db, { ticketId, ...wrote, at })
 }
 
 /**
