@@ -21,6 +21,7 @@ describe('migrations', () => {
       '0010-outbox-heads-and-progress',
       '0011-agent-removal',
       '0012-ticket-search',
+      '0015-attachments',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await db.introspection.getTables()
@@ -37,6 +38,7 @@ describe('migrations', () => {
     expect(tables.map((t) => t.name).sort()).toEqual(
       [
         'agents',
+        'attachments',
         'canned_replies',
         'contacts',
         'deliveries',
