@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs'
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { randomBytes } from 'node:crypto'
+import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 
 /** A streamed answer: its status, headers and body, read as it arrives. */
@@ -66,23 +67,23 @@ export async function streamPost(
   return answer
 }
 
+/** A file part of a multipart body. */
+export interface FilePart {
+  readonly field: string
+  readonly path: string
+  readonly name: string
+  readonly size: number
+  readonly mimeType: string
+}
+
 /**
- * POSTs a multipart/form-data body of text fields and one file, the file streamed from disk; the
- * length is known beforehand, so no chunked encoding. Resolves with the answer once it is read.
+ * A multipart/form-data body of text fields and one file, the file read from disk as it is sent:
+ * its content type, its length (known beforehand, so no chunked encoding) and the stream itself.
  */
-export async function streamMultipart(
-  url: string,
-  headers: Record<string, string>,
+export function multipartBody(
   fields: Readonly<Record<string, string>>,
-  file: {
-    readonly field: string
-    readonly path: string
-    readonly name: string
-    readonly size: number
-    readonly mimeType: string
-  },
-  signal: AbortSignal,
-): Promise<{ status: number; headers: IncomingMessage['headers']; text: string }> {
+  file: FilePart,
+): { contentType: string; length: number; body: Readable } {
   const boundary = `----threaddesk${randomBytes(12).toString('hex')}`
   const quoted = (s: string) => s.replace(/["\r\n\\]/g, '_')
   const head = Buffer.from(
@@ -93,17 +94,34 @@ export async function streamMultipart(
       `content-type: ${file.mimeType}\r\n\r\n`,
   )
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`)
+  async function* parts() {
+    yield head
+    yield* createReadStream(file.path)
+    yield tail
+  }
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    length: head.length + file.size + tail.length,
+    body: Readable.from(parts(), { objectMode: false }),
+  }
+}
+
+/** POSTs a multipart body of fields and one file streamed from disk; resolves with the answer once read. */
+export async function streamMultipart(
+  url: string,
+  headers: Record<string, string>,
+  fields: Readonly<Record<string, string>>,
+  file: FilePart,
+  signal: AbortSignal,
+): Promise<{ status: number; headers: IncomingMessage['headers']; text: string }> {
+  const form = multipartBody(fields, file)
   const target = new URL(url)
   return new Promise((resolve, reject) => {
     const req = requestFor(target)(
       target,
       {
         method: 'POST',
-        headers: {
-          ...headers,
-          'content-type': `multipart/form-data; boundary=${boundary}`,
-          'content-length': String(head.length + file.size + tail.length),
-        },
+        headers: { ...headers, 'content-type': form.contentType, 'content-length': String(form.length) },
         signal,
       },
       (res) => {
@@ -120,11 +138,6 @@ export async function streamMultipart(
       },
     )
     req.once('error', reject)
-    async function* body() {
-      yield head
-      yield* createReadStream(file.path)
-      yield tail
-    }
-    pipeline(body, req).catch(reject)
+    pipeline(form.body, req).catch(reject)
   })
 }
