@@ -32,11 +32,19 @@ export async function startFakeGraph() {
   let seq = 0
   /** Media customers sent, by media id: a GET names its URL, the URL serves it (with the token). */
   const media = new Map<string, FakeFile>()
+  /** Media Instagram serves from its CDN: the signed URL is the key, no token. */
+  const cdn = new Map<string, FakeFile>()
   /** Files uploaded to us: WhatsApp's /media, Instagram's attachments sent with their message. */
   const uploads: { path: string; fields: Record<string, string>; file: ReceivedFile }[] = []
 
   const server = await listen(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://graph')
+    const cdnFile = /^\/cdn\/(.+)$/.exec(url.pathname)
+    if (req.method === 'GET' && cdnFile !== null) {
+      const file = cdn.get(decodeURIComponent(cdnFile[1] ?? ''))
+      if (file === undefined) return json(res, 404, { error: { message: 'Not found', code: 100 } })
+      return serveFile(res, file)
+    }
     const download = /^\/media-download\/(.+)$/.exec(url.pathname)
     if (download !== null) {
       const file = media.get(decodeURIComponent(download[1] ?? ''))
@@ -129,6 +137,12 @@ export async function startFakeGraph() {
     /** A customer's media, fetched by id and then from its URL; `expired` makes the id unknown. */
     addMedia(id: string, file: FakeFile) {
       media.set(id, file)
+    },
+    /** A file on Instagram's CDN, as an attachment's payload.url names it. */
+    cdnUrl(path: string, file: FakeFile): string {
+      // The query signs the link; the file is known by its path.
+      cdn.set(path.split('?')[0] ?? path, file)
+      return `${server.url}/cdn/${path}`
     },
     nodes,
     /** Meta refuses this token from now on (error 190), as it does after a password change or a reset. */
