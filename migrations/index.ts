@@ -13,6 +13,7 @@ import * as m0011 from './0011-agent-removal.js'
 import * as m0012 from './0012-ticket-search.js'
 import * as m0013 from './0013-delivery-claims.js'
 import * as m0014 from './0014-ticket-search-trgm.js'
+import * as m0015 from './0015-attachments.js'
 
 /** Every migration, in order. Add a new file for every schema change; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0012-ticket-search': m0012,
   '0013-delivery-claims': m0013,
   '0014-ticket-search-trgm': m0014,
+  '0015-attachments': m0015,
 }

@@ -37,6 +37,7 @@ import { queueByService } from './db/repos/deliveries.js'
 import { DeskError } from './core/errors.js'
 import { setTimeout as delay } from 'node:timers/promises'
 import { growingDelay } from './core/backoff.js'
+import { sweepKeptFiles } from './core/file-retention.js'
 
 export interface AppOptions {
   readonly log: Logger
@@ -114,6 +115,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     hours,
     lookUpCustomers: config.customerInfo !== undefined,
     replyDelayMs: config.delivery.replyDelayMs,
+    fileLimits: config.files.limits,
     ...(config.assignment && { assignment: config.assignment }),
     onQueued: outboxState.kick,
   })
@@ -154,6 +156,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     observe: metrics.delivery,
     state: outboxState,
     instance,
+    files: { limits: config.files.limits, keepDir: config.files.dir, labelOf: config.catalog.labelOf },
     ...(config.customerInfo && {
       customerInfo: (contact) =>
         fetchCustomerInfo(config.customerInfo!.url, contact, config.customerInfo!.timeoutMs),
@@ -239,6 +242,15 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   }
 
   const background: Promise<void>[] = []
+  let retention: NodeJS.Timeout | undefined
+
+  /** With ATTACHMENT_DIR: kept bytes past ATTACHMENT_KEEP_DAYS are deleted, at start and every hour. */
+  function sweepFiles(): void {
+    if (config.files.dir === undefined) return
+    sweepKeptFiles({ db, clock, log }, config.files.keepDays).catch((error: unknown) =>
+      log.error({ err: error }, 'kept files could not be swept'),
+    )
+  }
 
   return {
     db,
@@ -265,6 +277,10 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
       await elected?.start()
       for (const adapter of adapters) background.push(keepStarting(adapter))
       if (options.runOutbox ?? true) outbox.start()
+      if (options.runScheduler ?? true) {
+        sweepFiles()
+        retention = setInterval(sweepFiles, 60 * 60_000).unref()
+      }
       if (options.runScheduler ?? true) await scheduler.start()
       // Last: a slow Slack holds back nothing else. A token Slack refuses still stops start-up.
       await slack.start()
@@ -273,6 +289,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     /** Stops intake, lets calls under way finish within the grace period, and closes the database. */
     async stop(graceMs = config.delivery.shutdownTimeoutMs): Promise<void> {
       stopping = true
+      clearInterval(retention)
       http.stopIntake()
       starting.abort()
       // A job under way (the catch-up run over a large database) is waited for within the grace period.

@@ -3,6 +3,7 @@ import { CHANNEL_MODULES, channelCatalog, enabledChannels, type EnabledChannel }
 import type { ChannelModule } from '../adapters/channel-module.js'
 import { slackSettings } from '../adapters/slack/settings.js'
 import { assignmentSettings } from './config/assignment.js'
+import { attachmentSettings } from './config/attachments.js'
 import { deliverySettings } from './config/delivery.js'
 import { databaseUrl } from './config/database.js'
 import { deskPolicySettings } from './config/desk-policy.js'
@@ -72,10 +73,11 @@ export function loadConfig(
   const base = read(processSettings)
   const slack = read(slackSettings(ids))
   const delivery = read(deliverySettings)
+  const files = read(attachmentSettings)
   const policy = read(deskPolicySettings)
   const assignment = read(assignmentSettings(ids))
   const enabled: EnabledChannel[] = enabledChannels(channels, read)
-  if (problems.size > 0 || !base || !slack || !delivery || !policy) {
+  if (problems.size > 0 || !base || !slack || !delivery || !files || !policy) {
     throw new ConfigError(`Invalid configuration: ${[...problems].join('; ')}`)
   }
   if (enabled.length === 0)
@@ -86,6 +88,8 @@ export function loadConfig(
     ...base,
     slack,
     delivery,
+    /** Which files may travel, and where their bytes are kept. */
+    files,
     ...policy,
     assignment,
     /** Every registered channel, on or off: old tickets keep their channel's label. */

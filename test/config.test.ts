@@ -227,6 +227,47 @@ describe('configuration', () => {
     )
   })
 
+  it('reads the file limits: 25 MB and common types by default, groups and MIME types, one line for each mistake', () => {
+    expect(loadConfig(minimal).files).toEqual({
+      limits: {
+        maxBytes: 25 * 1024 * 1024,
+        types: expect.arrayContaining([
+          'image/*',
+          'video/*',
+          'audio/*',
+          'application/pdf',
+          'application/zip',
+        ]) as string[],
+      },
+      dir: undefined,
+      keepDays: 30,
+    })
+    const chosen = loadConfig({
+      ...minimal,
+      MAX_ATTACHMENT_MB: '2.5',
+      ATTACHMENT_TYPES: 'images, application/json',
+      ATTACHMENT_DIR: '/var/lib/threaddesk/files',
+      ATTACHMENT_KEEP_DAYS: '7',
+    }).files
+    expect(chosen).toEqual({
+      limits: { maxBytes: 2.5 * 1024 * 1024, types: ['image/*', 'application/json'] },
+      dir: '/var/lib/threaddesk/files',
+      keepDays: 7,
+    })
+    expect(() =>
+      loadConfig({
+        ...minimal,
+        MAX_ATTACHMENT_MB: '0',
+        ATTACHMENT_TYPES: 'images,executables',
+        ATTACHMENT_KEEP_DAYS: 'x',
+      }),
+    ).toThrow(
+      'Invalid configuration: MAX_ATTACHMENT_MB must be more than 0; ' +
+        'ATTACHMENT_TYPES "executables" is neither a group (images, video, audio, pdf, text, office, archives) nor a MIME type like application/pdf or image/*; ' +
+        'ATTACHMENT_KEEP_DAYS must be a number of days',
+    )
+  })
+
   it('reads auto-assignment, and refuses a rule for a group that does not exist', () => {
     const config = loadConfig({
       ...minimal,

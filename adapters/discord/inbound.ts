@@ -1,5 +1,6 @@
 import type { MessageKind } from '../../src/core/model.js'
 import type { InboundMessage } from '../../src/core/ports.js'
+import { filesOf, type DiscordAttachment } from './files.js'
 
 /** Discord's channel type for direct messages. */
 export const DM_CHANNEL = 1
@@ -19,7 +20,7 @@ export interface DiscordMessage {
     readonly globalName?: string | null
     displayAvatarURL(): string
   }
-  readonly attachments: ReadonlyMap<string, { readonly name: string; readonly contentType?: string | null }>
+  readonly attachments: ReadonlyMap<string, DiscordAttachment>
   readonly stickers: ReadonlyMap<string, { readonly name: string }>
 }
 
@@ -52,6 +53,7 @@ export function toInbound(m: DiscordMessage, guildChannelId?: string): InboundMe
     guildChannelId !== undefined && m.guildId !== null && m.channelId === guildChannelId
   if (!isDm && !inSupportChannel) return undefined
   const { kind, text } = kindAndText(m)
+  const files = filesOf(m)
   return {
     channel: 'discord',
     externalId: m.id,
@@ -64,5 +66,6 @@ export function toInbound(m: DiscordMessage, guildChannelId?: string): InboundMe
     kind,
     text,
     sentAt: new Date(m.createdTimestamp),
+    ...(files.length > 0 && { files }),
   }
 }

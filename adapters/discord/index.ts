@@ -5,6 +5,7 @@ import type { DiscordGateway } from './client.js'
 import { keepStoring } from '../shared/keep-storing.js'
 import { toInbound } from './inbound.js'
 import { createDirectMessenger, DISCORD_TEXT_LIMIT } from './outbound.js'
+import { DISCORD_FILE_TRAITS, fetchDiscordFile, sendDiscordFile } from './files.js'
 
 export interface DiscordOptions {
   readonly createClient: () => Promise<DiscordGateway>
@@ -22,7 +23,7 @@ export interface DiscordOptions {
 export function createDiscordAdapter(opts: DiscordOptions): ChannelAdapter {
   const log = opts.log.child({ channel: 'discord' })
   let client: DiscordGateway | undefined
-  let send: ((userId: string, text: string) => Promise<string>) | undefined
+  let send: ReturnType<typeof createDirectMessenger> | undefined
 
   return {
     channel: 'discord',
@@ -30,6 +31,7 @@ export function createDiscordAdapter(opts: DiscordOptions): ChannelAdapter {
       textLimit: DISCORD_TEXT_LIMIT,
       // Discord: 50 requests a second for the bot, five messages every five seconds per channel.
       rates: { perRecipient: { perSecond: 1, burst: 5 }, perChannel: { perSecond: 50, burst: 50 } },
+      files: DISCORD_FILE_TRAITS,
     },
 
     async start(host) {
@@ -85,6 +87,15 @@ export function createDiscordAdapter(opts: DiscordOptions): ChannelAdapter {
       if (send === undefined) throw new DeskError('unavailable', 'Discord is not started')
       return { externalMessageId: await send(msg.to, msg.text) }
     },
+
+    async sendFile(msg, signal) {
+      if (send === undefined || client === undefined)
+        throw new DeskError('unavailable', 'Discord is not started')
+      const channelId = await send.dmChannelOf(msg.to)
+      return { externalMessageId: await sendDiscordFile(client.rest, channelId, msg, signal) }
+    },
+
+    fetchFile: (ref, signal) => fetchDiscordFile(ref, signal),
 
     async stop() {
       await client?.destroy()

@@ -54,7 +54,7 @@ export function createDirectMessenger(rest: REST) {
     }
   }
 
-  return async function send(userId: string, text: string): Promise<string> {
+  const send = async function send(userId: string, text: string): Promise<string> {
     const channelId = await dmChannelOf(userId)
     let lastId = ''
     for (const content of splitText(text, DISCORD_TEXT_LIMIT)) {
@@ -69,4 +69,5 @@ export function createDirectMessenger(rest: REST) {
     }
     return lastId
   }
+  return Object.assign(send, { dmChannelOf })
 }

@@ -1,4 +1,6 @@
 import type { MessageKind } from '../../src/core/model.js'
+import type { FileRef } from '../../src/core/ports.js'
+import { filesOf } from './files.js'
 
 /** The slice of an Instagram `messaging` webhook item we read. */
 export interface InstagramMessaging {
@@ -28,6 +30,8 @@ export interface InstagramEvent {
   readonly kind: MessageKind
   readonly text: string
   readonly sentAt: Date
+  /** The media it carries, fetched later. */
+  readonly files?: readonly FileRef[]
 }
 
 const ATTACHMENT_KINDS: Record<string, MessageKind> = {
@@ -72,7 +76,8 @@ export function toEvent(item: InstagramMessaging): InstagramEvent | undefined {
   if (attachment !== undefined) {
     const kind = ATTACHMENT_KINDS[attachment.type] ?? 'other'
     const link = kind === 'share' || kind === 'story_mention' ? (attachment.payload?.url ?? '') : ''
-    return { ...base, externalId: m.mid, kind, text: m.text ?? link }
+    const files = filesOf(m.mid, m.attachments)
+    return { ...base, externalId: m.mid, kind, text: m.text ?? link, ...(files.length > 0 && { files }) }
   }
   return {
     ...base,

@@ -8,9 +8,12 @@ import { toEvent, type InstagramMessaging } from './inbound.js'
 import {
   HUMAN_AGENT_WINDOW_MS,
   INSTAGRAM_TEXT_LIMIT,
+  replyTag,
   sendInstagramMessage,
+  toDeskError,
   type InstagramGraph,
 } from './outbound.js'
+import { fetchInstagramFile, INSTAGRAM_FILE_TRAITS, sendInstagramFile } from './files.js'
 import { createProfileCache } from './profiles.js'
 
 /** Instagram direct messages: Meta webhooks in (object `instagram`), Graph API out. */
@@ -57,6 +60,7 @@ export function createInstagramAdapter(
           kind: event.kind,
           text: event.text,
           sentAt: event.sentAt,
+          ...(event.files !== undefined && { files: event.files }),
         })
       }
     }
@@ -65,7 +69,11 @@ export function createInstagramAdapter(
   return {
     channel: 'instagram',
     // Within 24 h a plain reply, up to 7 days with the HUMAN_AGENT tag; after that, nothing.
-    traits: { replyWindowMs: HUMAN_AGENT_WINDOW_MS, textLimit: INSTAGRAM_TEXT_LIMIT },
+    traits: {
+      replyWindowMs: HUMAN_AGENT_WINDOW_MS,
+      textLimit: INSTAGRAM_TEXT_LIMIT,
+      files: INSTAGRAM_FILE_TRAITS,
+    },
 
     start(to) {
       host = to
@@ -76,6 +84,13 @@ export function createInstagramAdapter(
     async send(msg) {
       return { externalMessageId: await sendInstagramMessage(opts, msg, opts.clock.now()) }
     },
+
+    async sendFile(msg, signal) {
+      const tag = replyTag(msg.lastCustomerMessageAt, opts.clock.now())
+      return { externalMessageId: await sendInstagramFile(opts, msg, tag, signal, toDeskError) }
+    },
+
+    fetchFile: (ref, signal) => fetchInstagramFile(ref, signal),
 
     stop: () => Promise.resolve(),
   }

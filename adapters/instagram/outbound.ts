@@ -16,7 +16,7 @@ export interface InstagramGraph {
   readonly accountId: string
 }
 
-function toDeskError(answer: GraphAnswer<unknown>): DeskError {
+export function toDeskError(answer: GraphAnswer<unknown>): DeskError {
   const { code, error_subcode: subcode } = answer.body.error ?? {}
   if (code === 10 && subcode === 2018278) {
     return new DeskError(
@@ -32,17 +32,20 @@ function toDeskError(answer: GraphAnswer<unknown>): DeskError {
  * Sends text to an Instagram user. Past 24 hours since the customer wrote, the message carries the
  * HUMAN_AGENT tag, which Instagram accepts for 7 days.
  */
+/** What a reply needs at this point of the conversation: RESPONSE, or the HUMAN_AGENT tag after 24 hours. */
+export function replyTag(lastCustomerMessageAt: Date | undefined, now: Date): Record<string, string> {
+  const since = lastCustomerMessageAt === undefined ? 0 : now.getTime() - lastCustomerMessageAt.getTime()
+  return since > STANDARD_WINDOW_MS
+    ? { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' }
+    : { messaging_type: 'RESPONSE' }
+}
+
 export async function sendInstagramMessage(
   graph: InstagramGraph,
   msg: OutboundMessage,
   now: Date,
 ): Promise<string> {
-  const since =
-    msg.lastCustomerMessageAt === undefined ? 0 : now.getTime() - msg.lastCustomerMessageAt.getTime()
-  const tag =
-    since > STANDARD_WINDOW_MS
-      ? { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' }
-      : { messaging_type: 'RESPONSE' }
+  const tag = replyTag(msg.lastCustomerMessageAt, now)
   let mid = ''
   for (const text of splitText(msg.text, INSTAGRAM_TEXT_LIMIT)) {
     const url = `${graph.graphUrl}/${graph.version}/${graph.accountId}/messages`

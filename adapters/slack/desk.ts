@@ -6,6 +6,7 @@ import { rootMessage, showsOpening, threadEntries, threadEntry, type SlackPost }
 import { alertText } from './alerts.js'
 import { call } from './errors.js'
 import type { ChannelCatalog } from '../channel-module.js'
+import type { createSlackFiles } from './files.js'
 
 /**
  * Tickets as Slack threads in the support channel: the outbox's way to the agents. Times in the
@@ -17,6 +18,7 @@ export function createSlackDesk(
   types: readonly string[],
   channels: ChannelCatalog,
   hours: Pick<BusinessHours, 'format'>,
+  files?: ReturnType<typeof createSlackFiles>,
 ): AgentDesk {
   const { labelOf } = channels
   const when = (at: Date) => hours.format(at)
@@ -91,6 +93,11 @@ export function createSlackDesk(
         if (!(error instanceof DeskError && error.message.includes('already_reacted'))) throw error
       })
     },
+
+    ...(files !== undefined && {
+      uploadFile: (thread, file, signal) => files.uploadFile(thread, file, signal),
+      fetchFile: (ref, signal) => files.fetchFile(ref, signal),
+    }),
 
     async postAlert(alert) {
       await call('chat.postMessage', () =>

@@ -22,6 +22,8 @@ export function factText(
       const where = fact.reportedBy === null ? '' : ` on ${labelOf(fact.reportedBy)}`
       return `:warning: ${what}${where} could not be delivered: ${escapeText(fact.reason)}`
     }
+    case 'file_not_shown':
+      return `:warning: The customer sent a file that is not shown here (${escapeText(fact.name)}): ${escapeText(fact.reason)}`
     case 'auto_solved':
       return `:robot_face: Solved automatically: the customer did not answer for ${fact.days} day${fact.days === 1 ? '' : 's'}.`
     case 'sla_breach': {

@@ -7,6 +7,7 @@ import type { AgentDesk, WebhookRoute } from '../../src/core/ports.js'
 import type { Access } from '../../src/core/access.js'
 import type { DeskDirectory } from '../../src/core/ports.js'
 import { createSlackDesk } from './desk.js'
+import { createSlackFiles } from './files.js'
 import { createSlackDirectory } from './directory.js'
 import { accessGuard } from './guard.js'
 import { toDeskError } from './errors.js'
@@ -195,7 +196,14 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
   }
 
   return {
-    desk: createSlackDesk(app.client, opts.supportChannel, opts.ticketTypes, opts.channels, opts.hours),
+    desk: createSlackDesk(
+      app.client,
+      opts.supportChannel,
+      opts.ticketTypes,
+      opts.channels,
+      opts.hours,
+      createSlackFiles(app.client, opts.botToken, opts.apiUrl),
+    ),
 
     routes: () =>
       httpReceiver === undefined

@@ -5,6 +5,7 @@
 export const MANIFEST_BOT_SCOPES = [
   'chat:write',
   'chat:write.customize',
+  'files:read',
   'files:write',
   'reactions:write',
   'users:read',

@@ -1,4 +1,4 @@
-import type { InboundMessage } from '../../src/core/ports.js'
+import type { FileRef, InboundMessage } from '../../src/core/ports.js'
 import type { MessageKind } from '../../src/core/model.js'
 
 /** The slice of a Telegram `User` we read. */
@@ -10,6 +10,14 @@ export interface TelegramUser {
   readonly language_code?: string
 }
 
+/** The slice of a Bot API file (`PhotoSize`, `Document`, `Voice`…) we read. */
+export interface TelegramFile {
+  readonly file_id: string
+  readonly file_name?: string
+  readonly mime_type?: string
+  readonly file_size?: number
+}
+
 /** The slice of a Telegram `Message` we read (Bot API `Message`). */
 export interface TelegramMessage {
   readonly message_id: number
@@ -18,14 +26,19 @@ export interface TelegramMessage {
   readonly from?: TelegramUser
   readonly text?: string
   readonly caption?: string
-  readonly photo?: readonly unknown[]
-  readonly video?: unknown
-  readonly video_note?: unknown
-  readonly voice?: unknown
-  readonly audio?: { readonly title?: string }
-  readonly document?: { readonly file_name?: string }
-  readonly animation?: unknown
-  readonly sticker?: { readonly emoji?: string }
+  readonly photo?: readonly TelegramFile[]
+  readonly video?: TelegramFile
+  readonly video_note?: TelegramFile
+  readonly voice?: TelegramFile
+  readonly audio?: TelegramFile & { readonly title?: string }
+  readonly document?: TelegramFile
+  readonly animation?: TelegramFile
+  readonly sticker?: TelegramFile & {
+    readonly emoji?: string
+    readonly is_animated?: boolean
+    readonly is_video?: boolean
+    readonly thumbnail?: TelegramFile
+  }
   readonly location?: { readonly latitude: number; readonly longitude: number }
   readonly contact?: {
     readonly phone_number: string
@@ -64,6 +77,56 @@ function kindAndText(m: TelegramMessage): { kind: MessageKind; text: string } {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
 
+/** A Bot API file as a FileRef: its name (made up from the message when Telegram gives none) and type. */
+function fileRef(
+  kind: FileRef['kind'],
+  file: TelegramFile | undefined,
+  fallback: { name: string; mimeType: string },
+): FileRef[] {
+  if (!isObject(file) || typeof file.file_id !== 'string') return []
+  const name = typeof file.file_name === 'string' && file.file_name !== '' ? file.file_name : fallback.name
+  return [
+    {
+      kind,
+      ref: file.file_id,
+      name,
+      mimeType: typeof file.mime_type === 'string' ? file.mime_type : fallback.mimeType,
+      ...(typeof file.file_size === 'number' && { size: file.file_size }),
+    },
+  ]
+}
+
+/** The file a message carries, if any: the largest size of a photo; a still picture of an animated sticker. */
+function filesOf(m: TelegramMessage): FileRef[] {
+  const id = m.message_id
+  if (Array.isArray(m.photo))
+    return fileRef('photo', (m.photo as readonly TelegramFile[]).at(-1), {
+      name: `photo-${id}.jpg`,
+      mimeType: 'image/jpeg',
+    })
+  if (m.animation !== undefined)
+    return fileRef('animation', m.animation, { name: `animation-${id}.mp4`, mimeType: 'video/mp4' })
+  if (m.video !== undefined)
+    return fileRef('video', m.video, { name: `video-${id}.mp4`, mimeType: 'video/mp4' })
+  if (m.video_note !== undefined)
+    return fileRef('video', m.video_note, { name: `video-note-${id}.mp4`, mimeType: 'video/mp4' })
+  if (m.voice !== undefined)
+    return fileRef('voice', m.voice, { name: `voice-${id}.ogg`, mimeType: 'audio/ogg' })
+  if (m.audio !== undefined)
+    return fileRef('audio', m.audio, { name: `audio-${id}.mp3`, mimeType: 'audio/mpeg' })
+  if (m.document !== undefined)
+    return fileRef('document', m.document, { name: `document-${id}`, mimeType: 'application/octet-stream' })
+  if (m.sticker !== undefined) {
+    const { sticker } = m
+    if (sticker.is_animated === true)
+      return fileRef('sticker', sticker.thumbnail, { name: `sticker-${id}.webp`, mimeType: 'image/webp' })
+    return sticker.is_video === true
+      ? fileRef('sticker', sticker, { name: `sticker-${id}.webm`, mimeType: 'video/webm' })
+      : fileRef('sticker', sticker, { name: `sticker-${id}.webp`, mimeType: 'image/webp' })
+  }
+  return []
+}
+
 /**
  * The message of an update, when it has what every message has (an id, a date, a chat); undefined
  * for a malformed one, which is skipped rather than retried for ever.
@@ -90,6 +153,7 @@ export function readMessage(value: unknown): TelegramMessage | undefined {
 export function toInbound(m: TelegramMessage): InboundMessage | undefined {
   if (m.chat.type !== 'private' || m.from === undefined) return undefined
   const { kind, text } = kindAndText(m)
+  const files = filesOf(m)
   const name = [m.from.first_name, m.from.last_name].filter(Boolean).join(' ')
   return {
     channel: 'telegram',
@@ -103,5 +167,6 @@ export function toInbound(m: TelegramMessage): InboundMessage | undefined {
     kind,
     text,
     sentAt: new Date(m.date * 1000),
+    ...(files.length > 0 && { files }),
   }
 }

@@ -9,7 +9,16 @@ import type { Logger } from '../../src/core/logger.js'
 import type { ChannelAdapter, ChannelHost, WebhookRoute } from '../../src/core/ports.js'
 import { parseJson, readRawBody, sendJson } from '../../src/http/body.js'
 import { readMessage, toInbound } from './inbound.js'
-import { sendText, TELEGRAM_TEXT_LIMIT, toDeskError } from './outbound.js'
+import {
+  fetchFile,
+  sendFile,
+  sendText,
+  TELEGRAM_CAPTION_LIMIT,
+  TELEGRAM_DOWNLOAD_MAX,
+  TELEGRAM_FILE_LIMITS,
+  TELEGRAM_TEXT_LIMIT,
+  toDeskError,
+} from './outbound.js'
 import { growingDelay } from '../../src/core/backoff.js'
 import { TELEGRAM_WEBHOOK_PATH } from './webhook-path.js'
 
@@ -50,6 +59,8 @@ export function createTelegramAdapter(opts: TelegramOptions): ChannelAdapter {
     ...(opts.sendTimeoutMs !== undefined && { timeoutSeconds: Math.ceil(opts.sendTimeoutMs / 1000) }),
   })
   const pollApi = new Api(opts.token, { ...client, timeoutSeconds: POLL_TIMEOUT_S + 15 })
+  // A file takes as long as its size needs: the outbox bounds each transfer and aborts it.
+  const fileApi = new Api(opts.token, { ...client, timeoutSeconds: 60 * 60 })
   let host: ChannelHost | undefined
   const stopping = new AbortController()
   /** The polling under way while this process leads, and what ends it. */
@@ -177,6 +188,7 @@ export function createTelegramAdapter(opts: TelegramOptions): ChannelAdapter {
     traits: {
       textLimit: TELEGRAM_TEXT_LIMIT,
       rates: { perRecipient: { perSecond: 1, burst: 3 }, perChannel: { perSecond: 30, burst: 30 } },
+      files: { maxBytes: TELEGRAM_FILE_LIMITS, captionLimit: TELEGRAM_CAPTION_LIMIT },
     },
 
     async start(to) {
@@ -211,6 +223,20 @@ export function createTelegramAdapter(opts: TelegramOptions): ChannelAdapter {
     async send(msg) {
       return { externalMessageId: await sendText(api, msg.to, msg.text) }
     },
+
+    sendFile: async (msg, signal) => ({ externalMessageId: await sendFile(fileApi, msg, signal) }),
+
+    fetchFile: (ref, signal) =>
+      fetchFile(
+        fileApi,
+        {
+          token: opts.token,
+          apiRoot: opts.apiRoot ?? 'https://api.telegram.org',
+          maxBytes: opts.apiRoot === undefined ? TELEGRAM_DOWNLOAD_MAX : undefined,
+        },
+        ref,
+        signal,
+      ),
 
     async stop() {
       unwatch?.()

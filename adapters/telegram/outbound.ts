@@ -1,5 +1,7 @@
-import { GrammyError, HttpError, type Api } from 'grammy'
+import { GrammyError, HttpError, InputFile, type Api } from 'grammy'
 import { DeskError } from '../../src/core/errors.js'
+import type { FileDownload, FileToSend, OutboundFile } from '../../src/core/ports.js'
+import { download } from '../shared/download.js'
 import { splitText } from '../../src/core/split-text.js'
 import { toTelegramMessage } from './format.js'
 
@@ -53,4 +55,89 @@ export async function sendText(api: Api, chatId: string, text: string): Promise<
     }
   }
   return lastId
+}
+
+/** Telegram's limit on a file's caption. */
+export const TELEGRAM_CAPTION_LIMIT = 1024
+
+/** What bots may send: 50 MB of anything, photos (sent as photos) up to 10 MB. */
+export const TELEGRAM_FILE_LIMITS = {
+  image: 50 * 1024 * 1024,
+  video: 50 * 1024 * 1024,
+  audio: 50 * 1024 * 1024,
+  document: 50 * 1024 * 1024,
+} as const
+
+const PHOTO_MAX = 10 * 1024 * 1024
+
+/** Bots may download files up to 20 MB through getFile. */
+export const TELEGRAM_DOWNLOAD_MAX = 20 * 1024 * 1024
+
+type FileMethod = 'sendPhoto' | 'sendAnimation' | 'sendVideo' | 'sendVoice' | 'sendAudio' | 'sendDocument'
+
+/**
+ * The Bot API method that shows a file as what it is: a photo, a voice note that plays, a video;
+ * anything Telegram would not show that way leaves as a document.
+ */
+export function fileMethod(file: Pick<FileToSend, 'kind' | 'mimeType' | 'size'>): FileMethod {
+  const { mimeType } = file
+  if (mimeType === 'image/gif') return 'sendAnimation'
+  if (/^image\/(jpeg|png|webp)$/.test(mimeType) && file.size <= PHOTO_MAX) return 'sendPhoto'
+  if (mimeType === 'video/mp4') return 'sendVideo'
+  if (file.kind === 'voice' && /^audio\/(ogg|mpeg|mp4)$/.test(mimeType)) return 'sendVoice'
+  if (/^audio\/(mpeg|mp4|m4a|x-m4a)$/.test(mimeType)) return 'sendAudio'
+  return 'sendDocument'
+}
+
+/**
+ * Sends a file to a chat, streamed from disk, with its caption (marks as entities); returns the
+ * message's id.
+ */
+export async function sendFile(api: Api, msg: OutboundFile, signal: AbortSignal): Promise<string> {
+  const { file } = msg
+  const method = fileMethod(file)
+  const input = new InputFile(file.path, file.name)
+  const parsed = msg.caption === '' ? undefined : toTelegramMessage(msg.caption)
+  const caption =
+    parsed === undefined
+      ? {}
+      : parsed.entities.length === 0
+        ? { caption: parsed.text }
+        : { caption: parsed.text, caption_entities: parsed.entities }
+  try {
+    const sent = await api[method](msg.to, input, caption, signal as Parameters<Api['getFile']>[1])
+    return `${sent.chat.id}:${sent.message_id}`
+  } catch (error) {
+    throw toDeskError(method, error)
+  }
+}
+
+/**
+ * Starts the download of a file a customer sent: getFile for its path, then the file itself from
+ * `{apiRoot}/file/bot{token}/{path}`. Telegram's own servers let bots fetch files up to 20 MB
+ * (`maxBytes`); a self-hosted Bot API server has no such limit.
+ */
+export async function fetchFile(
+  api: Api,
+  where: { readonly token: string; readonly apiRoot: string; readonly maxBytes: number | undefined },
+  fileId: string,
+  signal: AbortSignal,
+): Promise<FileDownload> {
+  let path: string | undefined
+  let size: number | undefined
+  try {
+    const file = await api.getFile(fileId, signal as Parameters<Api['getFile']>[1])
+    path = file.file_path
+    size = file.file_size
+  } catch (error) {
+    const e = toDeskError('getFile', error)
+    if (error instanceof GrammyError && /too big/i.test(error.description))
+      throw new DeskError('rejected', 'Telegram lets bots fetch files up to 20 MB', { cause: error })
+    throw e
+  }
+  if (path === undefined) throw new DeskError('not_found', 'Telegram has no path for the file: it is gone')
+  if (size !== undefined && where.maxBytes !== undefined && size > where.maxBytes)
+    throw new DeskError('rejected', 'Telegram lets bots fetch files up to 20 MB')
+  // The token is in the path: this URL is never logged.
+  return download('Telegram file download', `${where.apiRoot}/file/bot${where.token}/${path}`, {}, signal)
 }

@@ -1,5 +1,6 @@
 import type { MessageKind } from '../../src/core/model.js'
 import type { DeliveryStatusUpdate, InboundMessage } from '../../src/core/ports.js'
+import { filesOf } from './files.js'
 
 /** The slice of a Cloud API `messages` item we read. */
 export interface CloudMessage {
@@ -115,6 +116,7 @@ export function readChange(
   const messages = wellFormed.flatMap((m): InboundMessage[] => {
     try {
       const { kind, text } = kindAndText(m)
+      const files = filesOf(m)
       return [
         {
           channel: 'whatsapp_cloud',
@@ -123,6 +125,7 @@ export function readChange(
           kind,
           text: typeof text === 'string' ? text : String(text),
           sentAt: new Date(Number(m.timestamp) * 1000),
+          ...(files.length > 0 && { files }),
         },
       ]
     } catch {

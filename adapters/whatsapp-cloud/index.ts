@@ -5,6 +5,7 @@ import type { ChannelAdapter, ChannelHost } from '../../src/core/ports.js'
 import type { MetaEntry, MetaWebhook } from '../meta/webhook.js'
 import { readChange } from './inbound.js'
 import { sendCloudMessage, WHATSAPP_TEXT_LIMIT, type GraphOptions } from './outbound.js'
+import { fetchCloudFile, sendCloudFile, WHATSAPP_FILE_TRAITS } from './files.js'
 
 /** WhatsApp replies must follow a customer message within 24 hours; templates pass at any time. */
 const CUSTOMER_SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000
@@ -52,6 +53,7 @@ export function createWhatsAppCloudAdapter(
       textLimit: WHATSAPP_TEXT_LIMIT,
       // Cloud API: up to 80 messages a second per business number.
       rates: { perChannel: { perSecond: 80, burst: 80 } },
+      files: WHATSAPP_FILE_TRAITS,
     },
 
     start(to) {
@@ -63,6 +65,10 @@ export function createWhatsAppCloudAdapter(
     async send(msg) {
       return { externalMessageId: await sendCloudMessage(opts, msg) }
     },
+
+    sendFile: async (msg, signal) => ({ externalMessageId: await sendCloudFile(opts, msg, signal) }),
+
+    fetchFile: (ref, signal) => fetchCloudFile(opts, ref, signal),
 
     stop: () => Promise.resolve(),
   }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/connection.js'
 import { ensureAgent } from '../db/repos/agents.js'
+import { insertAttachments } from '../db/repos/attachments.js'
 import { endDelivery, enqueueDelivery, pendingSendOf } from '../db/repos/deliveries.js'
 import { recordEvent } from '../db/repos/events.js'
 import { agentReplyAt, insertMessage, setDeliveryStatus, setMessageText } from '../db/repos/messages.js'
@@ -10,7 +11,8 @@ import type { Actor } from './actor.js'
 import { iso } from './clock.js'
 import { DeskError } from './errors.js'
 import { asTicketId } from './model.js'
-import type { TemplateMessage, ThreadRef } from './ports.js'
+import type { FileRef, TemplateMessage, ThreadRef } from './ports.js'
+import { fileRefusal, mimeTypeOf } from './files.js'
 import { UNDO_WAITING, type HelpDeskDeps, type Outcome } from './desk-deps.js'
 import type { TicketSteps } from './ticket-steps.js'
 
@@ -77,6 +79,34 @@ export function createAgentReplies(deps: HelpDeskDeps, work: Work, steps: Ticket
     )
   }
 
+  /**
+   * Refuses, before anything is queued, files the desk's limits or the ticket's channel would refuse:
+   * the reply is refused whole, so the agent can send it again without them.
+   */
+  function assertFilesSendable(ticket: Ticket, files: readonly FileRef[]): void {
+    if (files.length === 0) return
+    const label = deps.labelOf?.(ticket.channel) ?? ticket.channel
+    const limits = deps.fileLimits ?? { maxBytes: 25 * 1024 * 1024, types: ['*'] }
+    for (const f of files) {
+      if (f.ref === '')
+        throw new DeskError(
+          'invalid',
+          `Nothing of that message was sent: Slack did not share ${f.name} with the app.`,
+        )
+      const refusal = fileRefusal(
+        {
+          name: f.name,
+          mimeType: mimeTypeOf(f.name, f.mimeType),
+          ...(f.size !== undefined && { size: f.size }),
+        },
+        limits,
+        { label, traits: deps.traits?.get(ticket.channel)?.files },
+      )
+      if (refusal !== undefined)
+        throw new DeskError('invalid', `Nothing of that message was sent: ${refusal}.`)
+    }
+  }
+
   /** The agent reply a thread post is, and its send while that has not started yet. */
   async function pendingReplyAt(tx: Tx, post: ThreadRef, now: string) {
     const message = await agentReplyAt(tx, post)
@@ -87,7 +117,7 @@ export function createAgentReplies(deps: HelpDeskDeps, work: Work, steps: Ticket
   async function sendToCustomer(
     actor: Actor,
     ticketId: number,
-    content: { text: string; template?: TemplateMessage },
+    content: { text: string; template?: TemplateMessage; files?: readonly FileRef[] },
     origin: Origin | undefined,
   ): Promise<Outcome> {
     return inTransaction(async (tx, now) => {
@@ -100,6 +130,7 @@ export function createAgentReplies(deps: HelpDeskDeps, work: Work, steps: Ticket
         )
       }
       assertSendable(ticket, content.template !== undefined, now)
+      assertFilesSendable(ticket, content.files ?? [])
       const agent = await ensureAgent(tx, actor.deskUserId, now)
       const message = await addAgentMessage(
         tx,
@@ -110,6 +141,18 @@ export function createAgentReplies(deps: HelpDeskDeps, work: Work, steps: Ticket
         origin,
         now,
         content.template,
+      )
+      await insertAttachments(
+        tx,
+        { id: message.id, ticketId: ticket.id, direction: 'outbound' },
+        (content.files ?? []).map((f) => ({
+          kind: f.kind,
+          source: f.ref,
+          name: f.name,
+          mimeType: mimeTypeOf(f.name, f.mimeType),
+          size: f.size ?? null,
+        })),
+        now,
       )
       // A reply typed in the thread waits out the undo window, marked ⏳, unless the window is off.
       const delayMs = origin?.deskTs !== undefined ? (deps.replyDelayMs ?? 0) : 0
@@ -144,11 +187,21 @@ export function createAgentReplies(deps: HelpDeskDeps, work: Work, steps: Ticket
   }
 
   return {
-    /** Sends an agent's reply to the customer. The first reply takes an unassigned ticket and opens it. */
-    async reply(actor: Actor, ticketId: number, text: string, origin?: Origin): Promise<Outcome> {
+    /**
+     * Sends an agent's reply to the customer, with the files attached to it (the desk's references).
+     * The first reply takes an unassigned ticket and opens it.
+     */
+    async reply(
+      actor: Actor,
+      ticketId: number,
+      text: string,
+      origin?: Origin,
+      files: readonly FileRef[] = [],
+    ): Promise<Outcome> {
       const body = text.trim()
-      if (body === '') throw new DeskError('invalid', 'Nothing to send: the reply is empty.')
-      return sendToCustomer(actor, ticketId, { text: body }, origin)
+      if (body === '' && files.length === 0)
+        throw new DeskError('invalid', 'Nothing to send: the reply is empty.')
+      return sendToCustomer(actor, ticketId, { text: body, files }, origin)
     },
 
     /** Sends a pre-approved template, which also reaches a customer outside the reply window. */

@@ -43,6 +43,8 @@ export type DeliveryPayload =
   | { readonly type: 'desk.open' }
   | { readonly type: 'desk.update' }
   | { readonly type: 'desk.entry'; readonly messageId: number }
+  /** A customer's file, fetched from their platform and uploaded into the ticket's thread. */
+  | { readonly type: 'desk.file'; readonly attachmentId: number }
   | {
       readonly type: 'desk.react'
       readonly messageId: number

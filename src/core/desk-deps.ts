@@ -5,6 +5,7 @@ import type { BusinessHours } from './hours.js'
 import type { Channel, TicketId } from './model.js'
 import type { ChannelTraits } from './ports.js'
 import type { CustomerTexts } from './texts.js'
+import type { FileLimits } from './files.js'
 
 /** What the ticket operations need; the intake, agent actions and automations share it. */
 export interface HelpDeskDeps {
@@ -25,6 +26,8 @@ export interface HelpDeskDeps {
   readonly onQueued?: () => void
   /** REPLY_DELAY_S: how long a reply typed in a thread waits, so deleting it in Slack takes it back. */
   readonly replyDelayMs?: number
+  /** MAX_ATTACHMENT_MB and ATTACHMENT_TYPES: what an agent's files must pass before a reply is queued. */
+  readonly fileLimits?: FileLimits
 }
 
 /** What an action did, in words for the agent who asked. */

@@ -1,5 +1,5 @@
 import { DeskError } from './errors.js'
-import type { InboundContact, InboundMessage } from './ports.js'
+import type { FileRef, InboundContact, InboundMessage } from './ports.js'
 
 const TEXT_MAX = 50_000
 const NAME_MAX = 200
@@ -32,7 +32,36 @@ export function wellFormed(msg: InboundMessage): InboundMessage {
     ...(c.provisional === true && { provisional: true }),
   }
   const sentAt = msg.sentAt instanceof Date && Number.isFinite(msg.sentAt.getTime()) ? msg.sentAt : new Date()
-  return { ...msg, externalId, contact, text: text(msg.text, TEXT_MAX) ?? '', sentAt }
+  const files = wellFormedFiles(msg.files)
+  return {
+    channel: msg.channel,
+    kind: msg.kind,
+    externalId,
+    contact,
+    text: text(msg.text, TEXT_MAX) ?? '',
+    sentAt,
+    ...(files.length > 0 && { files }),
+  }
+}
+
+/** The files a message names that can be fetched (they have a reference); a name is made up when missing. */
+function wellFormedFiles(files: unknown): FileRef[] {
+  if (!Array.isArray(files)) return []
+  return files.slice(0, 20).flatMap((f: Partial<FileRef> | null): FileRef[] => {
+    const ref = text(f?.ref, 4_000)
+    if (f === null || ref === undefined || ref === '') return []
+    const mimeType = text(f.mimeType, 200)
+    const size = typeof f.size === 'number' && Number.isFinite(f.size) && f.size >= 0 ? f.size : undefined
+    return [
+      {
+        kind: f.kind ?? 'document',
+        ref,
+        name: text(f.name, NAME_MAX) || 'file',
+        ...(mimeType !== undefined && { mimeType }),
+        ...(size !== undefined && { size }),
+      },
+    ]
+  })
 }
 
 /** Whether an error says the input itself is malformed (retrying the same input cannot help). */

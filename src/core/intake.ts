@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection.js'
+import { insertAttachments } from '../db/repos/attachments.js'
 import { upsertContact } from '../db/repos/contacts.js'
 import { enqueueDelivery } from '../db/repos/deliveries.js'
 import { recordEvent } from '../db/repos/events.js'
@@ -15,6 +16,7 @@ import type { DeliveryStatusUpdate, DeskNotice, InboundMessage } from './ports.j
 import { applyRules } from './rules.js'
 import { textFor } from './templates.js'
 import { fillTemplate } from './texts.js'
+import { mimeTypeOf } from './files.js'
 import type { HelpDeskDeps } from './desk-deps.js'
 import type { TicketSteps } from './ticket-steps.js'
 import type { Undelivered } from './ticket-facts.js'
@@ -151,6 +153,22 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
           created_at: now,
         })
         await enqueueDelivery(tx, ticket.id, { type: 'desk.entry', messageId: message.id }, now)
+        // Each file follows its message into the thread, fetched from the platform when its turn comes.
+        const files = msg.files ?? []
+        const attachmentIds = await insertAttachments(
+          tx,
+          { id: message.id, ticketId: ticket.id, direction: 'inbound' },
+          files.map((f) => ({
+            kind: f.kind,
+            source: f.ref,
+            name: f.name,
+            mimeType: mimeTypeOf(f.name, f.mimeType),
+            size: f.size ?? null,
+          })),
+          now,
+        )
+        for (const attachmentId of attachmentIds)
+          await enqueueDelivery(tx, ticket.id, { type: 'desk.file', attachmentId }, now)
 
         const away = await awayNotice(tx, ticket.id, contact.language, now)
         if (live === undefined) {

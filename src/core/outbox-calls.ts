@@ -1,5 +1,6 @@
 import type { Db } from '../db/connection.js'
 import { deskUserIdOf } from '../db/repos/agents.js'
+import { attachmentsOf } from '../db/repos/attachments.js'
 import { findContact } from '../db/repos/contacts.js'
 import {
   absorbEntries,
@@ -11,7 +12,7 @@ import {
 } from '../db/repos/deliveries.js'
 import { findMessage, firstInboundOf, markMessageSent, setDeskTs } from '../db/repos/messages.js'
 import { findTicketDetail, setCustomerInfo, setThread, type TicketDetail } from '../db/repos/tickets.js'
-import type { Delivery, Message } from '../db/schema.js'
+import type { Attachment, Delivery, Message } from '../db/schema.js'
 import { iso, type Clock } from './clock.js'
 import type { CustomerInfo } from './customer-info.js'
 import type { DeliveryPayload } from './delivery.js'
@@ -27,6 +28,7 @@ import type {
   TicketView,
 } from './ports.js'
 import { splitText } from './split-text.js'
+import { createFileCalls, type FilePolicy } from './file-calls.js'
 import { toTicketView } from './views.js'
 
 /** What the outbox's calls need: the database, the desk, the channels, and how long a call may take. */
@@ -45,6 +47,8 @@ export interface CallDeps {
   }) => Promise<CustomerInfo>
   /** The SLA line of a ticket's root message, as it stands when the message is posted. */
   readonly slaOf?: (ticketId: number, now: Date) => Promise<TicketView['sla']>
+  /** Which files may travel, and whether their bytes are kept. */
+  readonly files?: FilePolicy
 }
 
 /**
@@ -84,6 +88,13 @@ interface QueuedEntry {
  */
 export function createCalls(deps: CallDeps) {
   const { db, clock, desk, channels, policy } = deps
+  const files = createFileCalls({
+    db,
+    desk,
+    channels,
+    sendTimeoutMs: policy.sendTimeoutMs,
+    policy: deps.files,
+  })
 
   function withThread(t: TicketDetail): TicketView & { thread: ThreadRef } {
     const view = toTicketView(t)
@@ -210,6 +221,30 @@ export function createCalls(deps: CallDeps) {
     })
   }
 
+  /**
+   * What a reply leaves as, in order: its text in parts the platform takes, and its files. The text
+   * rides as the first file's caption when it fits one; otherwise it goes first, on its own.
+   */
+  function partsOf(
+    text: string,
+    attachments: readonly Attachment[],
+    adapter: ChannelAdapter,
+    template: TemplateMessage | undefined,
+  ): ({ text: string } | { file: Attachment; caption: string })[] {
+    const limit = adapter.traits?.textLimit
+    const textParts = () =>
+      template !== undefined || limit === undefined
+        ? [{ text }]
+        : splitText(text, limit).map((t) => ({ text: t }))
+    if (attachments.length === 0) return textParts()
+    const captionLimit = adapter.traits?.files?.captionLimit ?? 0
+    const asCaption = text !== '' && [...text].length <= captionLimit
+    return [
+      ...(text === '' || asCaption ? [] : textParts()),
+      ...attachments.map((file, i) => ({ file, caption: asCaption && i === 0 ? text : '' })),
+    ]
+  }
+
   async function sendToCustomer(row: Delivery, ticket: TicketDetail, messageId: number): Promise<void> {
     const message = await findMessage(db, messageId)
     if (message === undefined) throw new DeskError('rejected', `message ${messageId} does not exist`)
@@ -221,24 +256,34 @@ export function createCalls(deps: CallDeps) {
     if (contact === undefined) throw new DeskError('rejected', `ticket #${ticket.id} has no contact`)
     const adapter = adapterFor(ticket.channel)
     const template = message.template === null ? undefined : (JSON.parse(message.template) as TemplateMessage)
-    const limit = adapter.traits?.textLimit
-    const parts =
-      template !== undefined || limit === undefined ? [message.text] : splitText(message.text, limit)
+    const parts = partsOf(message.text, await attachmentsOf(db, message.id), adapter, template)
+    const lastCustomerMessageAt =
+      ticket.last_customer_message_at === null ? undefined : new Date(ticket.last_customer_message_at)
     let externalId = message.external_id
     // A long reply resumes after the parts that already left.
     for (let i = row.parts_sent; i < parts.length; i++) {
-      const sent = await timed(`${ticket.channel} send`, () =>
-        adapter.send({
+      const part = parts[i]!
+      if ('file' in part) {
+        const sent = await files.sendFile(adapter, part.file, {
           channel: ticket.channel,
           to: contact.external_id,
-          text: parts[i] ?? '',
-          ...(template && { template }),
-          ...(ticket.last_customer_message_at !== null && {
-            lastCustomerMessageAt: new Date(ticket.last_customer_message_at),
+          caption: part.caption,
+          ...(lastCustomerMessageAt && { lastCustomerMessageAt }),
+        })
+        await sent.record(db, iso(clock.now()))
+        externalId = sent.externalMessageId
+      } else {
+        const sent = await timed(`${ticket.channel} send`, () =>
+          adapter.send({
+            channel: ticket.channel,
+            to: contact.external_id,
+            text: part.text,
+            ...(template && { template }),
+            ...(lastCustomerMessageAt && { lastCustomerMessageAt }),
           }),
-        }),
-      )
-      externalId = sent.externalMessageId
+        )
+        externalId = sent.externalMessageId
+      }
       if (i < parts.length - 1) await setPartsSent(db, row.id, i + 1)
     }
     await markMessageSent(db, message.id, externalId, iso(clock.now()))
@@ -309,6 +354,10 @@ export function createCalls(deps: CallDeps) {
       }
       case 'desk.entry':
         return postEntry(row, ticket, payload.messageId)
+      case 'desk.file': {
+        const record = await files.postFile(ticket.channel, withThread(ticket).thread, payload.attachmentId)
+        return record === undefined ? undefined : posted(row, record)
+      }
       case 'desk.react': {
         const message = await findMessage(db, payload.messageId)
         // Only posts in the thread can carry a reaction; a reply without one has nothing to mark.

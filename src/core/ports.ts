@@ -21,6 +21,51 @@ export interface InboundContact {
   readonly provisional?: boolean
 }
 
+/**
+ * A file as a platform describes it before its bytes are fetched: a photo, a voice note, a
+ * document. `ref` is what the platform's own `fetchFile` reads (a Telegram file id, a WhatsApp
+ * media id, a download URL).
+ */
+export interface FileRef {
+  readonly kind: MessageKind
+  readonly ref: string
+  /** A file name to show and to save it under; adapters make one up when the platform gives none. */
+  readonly name: string
+  readonly mimeType?: string
+  /** In bytes, when the platform says it before the download. */
+  readonly size?: number
+}
+
+/**
+ * A file's bytes as they are fetched: a stream, never a buffer, so a large file never sits whole
+ * in memory. Fetching throws a DeskError; a link that expired or a file that is gone is
+ * `not_found`, which no retry can help.
+ */
+export interface FileDownload {
+  readonly body: AsyncIterable<Uint8Array>
+  readonly size?: number
+  readonly mimeType?: string
+}
+
+/** A file ready to leave: its bytes on disk (read as a stream by whoever sends them), and what it is. */
+export interface FileToSend {
+  readonly path: string
+  readonly name: string
+  readonly mimeType: string
+  readonly size: number
+  readonly kind: MessageKind
+}
+
+/** One file to a customer, with the words that go with it. */
+export interface OutboundFile {
+  readonly channel: Channel
+  readonly to: string
+  readonly file: FileToSend
+  /** Shown with the file, when the platform has captions; empty for none. */
+  readonly caption: string
+  readonly lastCustomerMessageAt?: Date
+}
+
 /** One customer message, translated from any platform into the one shape the core understands. */
 export interface InboundMessage {
   readonly channel: Channel
@@ -31,6 +76,8 @@ export interface InboundMessage {
   /** The text or caption; empty when there is none. */
   readonly text: string
   readonly sentAt: Date
+  /** The files the message carries (a photo, a voice note…), fetched later by the adapter's `fetchFile`. */
+  readonly files?: readonly FileRef[]
 }
 
 /** A pre-approved message (a WhatsApp template) with its body parameters. */
@@ -96,6 +143,19 @@ export interface ChannelTraits {
   readonly textLimit?: number
   /** The platform's rate limits, paced before sending: per conversation and for the whole account. */
   readonly rates?: { readonly perRecipient?: Rate; readonly perChannel?: Rate }
+  /** What files the platform takes from us; without it, it takes none. */
+  readonly files?: FileTraits
+}
+
+/** The families of files platforms set limits by. */
+export type FileFamily = 'image' | 'video' | 'audio' | 'document'
+
+/** What files a platform accepts from a bot. */
+export interface FileTraits {
+  /** The largest file of each family it accepts, in bytes. */
+  readonly maxBytes: Readonly<Record<FileFamily, number>>
+  /** The longest caption a file may carry; 0 when files have none (the text then leaves on its own). */
+  readonly captionLimit: number
 }
 
 /**
@@ -112,6 +172,10 @@ export interface ChannelAdapter {
    * with `retryAfterMs` when the platform said how long to wait.
    */
   send(msg: OutboundMessage): Promise<{ externalMessageId: string }>
+  /** Sends one file (with `traits.files`). Throws like `send`. */
+  sendFile?(msg: OutboundFile, signal: AbortSignal): Promise<{ externalMessageId: string }>
+  /** Starts the download of a file a customer sent (a `FileRef.ref`). Throws like `send`. */
+  fetchFile?(ref: string, signal: AbortSignal): Promise<FileDownload>
   stop(): Promise<void>
   /** Routes for platforms that push to us. */
   routes?(): readonly WebhookRoute[]
@@ -204,6 +268,10 @@ export interface AgentDesk {
   ): Promise<{ ts: string; count: number }>
   /** Marks one post of a thread (a reply's delivery state) with an emoji reaction, instead of `replaces`. */
   react(thread: ThreadRef, ts: string, reaction: string, replaces?: string): Promise<void>
+  /** Uploads a file into a ticket's thread, the way the desk shows files (Slack: its own file viewer). */
+  uploadFile?(thread: ThreadRef, file: FileToSend, signal: AbortSignal): Promise<void>
+  /** Starts the download of a file an agent attached (the `ref` the desk gave it). Throws like `send`. */
+  fetchFile?(ref: string, signal: AbortSignal): Promise<FileDownload>
   /** Posts to the support channel itself, outside any ticket. */
   postNotice(notice: DeskNotice): Promise<void>
   /**

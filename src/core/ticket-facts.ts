@@ -6,7 +6,7 @@ import type { SlaClock } from './sla.js'
  * stored as a system message whose text is its fact in JSON, so the thread entry the outbox hands
  * the desk carries the fact as it carries any message.
  */
-export type TicketFact = Undelivered | AutoSolved | SlaBreach | SlaWarning
+export type TicketFact = Undelivered | AutoSolved | SlaBreach | SlaWarning | FileNotShown
 
 /** A message that did not reach the customer, and the platform's reason. */
 export interface Undelivered {
@@ -19,6 +19,15 @@ export interface Undelivered {
   /** The channel that reported the failure after it took the message; null when it refused the send. */
   readonly reportedBy: Channel | null
   /** Why, in the platform's words, with secrets redacted. */
+  readonly reason: string
+}
+
+/** A file the customer sent that the thread cannot show: refused by the limits, gone, or not fetchable. */
+export interface FileNotShown {
+  readonly kind: 'file_not_shown'
+  /** The file's name, as the platform gave it. */
+  readonly name: string
+  /** Why, with secrets redacted. */
   readonly reason: string
 }
 
@@ -58,6 +67,7 @@ const KINDS: ReadonlySet<string> = new Set<TicketFact['kind']>([
   'auto_solved',
   'sla_breach',
   'sla_warning',
+  'file_not_shown',
 ])
 
 /** A fact as its system message stores it. */

@@ -118,6 +118,32 @@ export interface DeliveriesTable {
   claimed_until: string | null
 }
 
+/** How far a file got: waiting to travel, delivered, or refused (too large, a forbidden type, gone). */
+export type AttachmentStatus = 'pending' | 'delivered' | 'refused'
+
+export interface AttachmentsTable {
+  id: Generated<number>
+  message_id: number
+  ticket_id: number
+  /** `inbound`: from the customer to the thread; `outbound`: from an agent to the customer. */
+  direction: 'inbound' | 'outbound'
+  kind: MessageKind
+  /** Where the bytes are fetched from, as the side that fetches them reads it (a platform's file id, a URL). */
+  source: string
+  name: string
+  mime_type: string | null
+  size: number | null
+  /** Hex SHA-256 of the bytes, once they passed through. */
+  sha256: string | null
+  /** Where the bytes are kept under ATTACHMENT_DIR; null when they are not kept. */
+  stored_path: string | null
+  status: Generated<AttachmentStatus>
+  /** Why the file was refused. */
+  error: string | null
+  created_at: string
+  delivered_at: string | null
+}
+
 export interface ProcessedEventsTable {
   channel: string
   external_id: string
@@ -179,6 +205,7 @@ export interface Database {
   canned_replies: CannedRepliesTable
   reply_templates: ReplyTemplatesTable
   ticket_rules: TicketRulesTable
+  attachments: AttachmentsTable
 }
 
 export type Contact = Selectable<ContactsTable>
@@ -189,3 +216,4 @@ export type TicketEvent = Selectable<EventsTable>
 export type Delivery = Selectable<DeliveriesTable>
 export type ReplyTemplate = Selectable<ReplyTemplatesTable>
 export type TicketRule = Selectable<TicketRulesTable>
+export type Attachment = Selectable<AttachmentsTable>

@@ -23,6 +23,7 @@ describe('migrations', () => {
       '0012-ticket-search',
       '0013-delivery-claims',
       '0014-ticket-search-trgm',
+      '0015-attachments',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await db.introspection.getTables()
@@ -39,6 +40,7 @@ describe('migrations', () => {
     expect(tables.map((t) => t.name).sort()).toEqual(
       [
         'agents',
+        'attachments',
         'canned_replies',
         'contacts',
         'deliveries',

@@ -71,11 +71,12 @@ describe('Instagram direct messages', () => {
   it('shows attachments, shares, story replies and mentions, edits and unsends as what they are', async () => {
     await ticketFromInstagram()
     const first = mid()
+    const photo = h.graph.cdnUrl('p.jpg', { size: 2000, mimeType: 'image/jpeg', seed: 1 })
     for (const item of [
       {
         message: {
           mid: mid(),
-          attachments: [{ type: 'image', payload: { url: 'https://cdn.example/p.jpg' } }],
+          attachments: [{ type: 'image', payload: { url: photo } }],
         },
       },
       {
@@ -104,11 +105,15 @@ describe('Instagram direct messages', () => {
       expect((await h.meta(instagramWebhook(item))).status).toBe(200)
     }
     await h.app.outbox.drain()
-    // Queued together, they share one post under the customer's name, one section each.
+    // The photo is followed by its file; the rest, queued together, share one post under the
+    // customer's name, one section each.
     const posts = h.slack.callsOf('chat.postMessage')
-    expect(posts).toHaveLength(1)
-    expect(sectionsOf(posts[0]!)).toEqual([
+    expect(posts.map((p) => String(p.text).split('\n')[0])).toEqual([
       '_[photo]_',
+      '_[shared a post]_ https://instagram.com/reel/1',
+    ])
+    expect(h.slack.uploads).toHaveLength(1)
+    expect(sectionsOf(posts[1]!)).toEqual([
       '_[shared a post]_ https://instagram.com/reel/1',
       '_[replied to your story]_ love this',
       '_[mentioned you in a story]_ https://cdn.example/m',

@@ -106,7 +106,7 @@ describe('the Slack desk', () => {
       expect(h.telegram.sent.at(-1)?.text).toBe('See tracking (https://acme.com/track) <3 & thanks')
     })
 
-    it('tells an agent that a file shared in the thread was not sent', async () => {
+    it('tells an agent that a reply with a file Slack did not share with the app was not sent', async () => {
       await h.event({
         type: 'message',
         subtype: 'file_share',
@@ -118,7 +118,9 @@ describe('the Slack desk', () => {
         thread_ts: ticket.threadTs,
       })
       await afterAnswer(() =>
-        expect(lastEphemeral()?.text).toContain('Files cannot be sent to customers yet'),
+        expect(lastEphemeral()?.text).toBe(
+          ':warning: Nothing of that message was sent: Slack did not share label.pdf with the app.',
+        ),
       )
       await h.app.outbox.drain()
       expect(h.telegram.sent).toEqual([])

@@ -118,6 +118,8 @@ describe('WhatsApp Business Cloud API', () => {
 
     it('show media, locations, contacts and button replies in the thread as what they are', async () => {
       await ticketFromWhatsApp()
+      h.graph.addMedia('M1', { size: 2000, mimeType: 'image/jpeg', seed: 1 })
+      h.graph.addMedia('M2', { size: 3000, mimeType: 'audio/ogg', seed: 2 })
       for (const message of [
         { type: 'image', image: { id: 'M1', mime_type: 'image/jpeg', caption: 'the receipt' } },
         { type: 'audio', audio: { id: 'M2', mime_type: 'audio/ogg', voice: true } },
@@ -134,13 +136,20 @@ describe('WhatsApp Business Cloud API', () => {
         await h.meta(customerMessage(message))
       }
       await h.app.outbox.drain()
-      // Queued together, they share one post under the customer's name, one section each.
+      // Each photo and voice note is followed by its file; the rest, queued together, share one
+      // post under the customer's name, one section each.
       const posts = h.slack.callsOf('chat.postMessage')
-      expect(posts).toHaveLength(1)
-      expect(posts[0]?.username).toBe('Grace Hopper (WhatsApp)')
-      expect(sectionsOf(posts[0]!)).toEqual([
+      expect(posts.map((p) => String(p.text).split('\n')[0])).toEqual([
         '_[photo]_ the receipt',
         '_[voice message]_',
+        '_[location]_ 52.52, 13.405 (Shop)',
+      ])
+      expect(h.slack.callsOf('files.getUploadURLExternal').map((c) => c.filename)).toEqual([
+        expect.stringMatching(/^photo-.+\.jpg$/),
+        expect.stringMatching(/^voice-.+\.ogg$/),
+      ])
+      expect(posts[2]?.username).toBe('Grace Hopper (WhatsApp)')
+      expect(sectionsOf(posts[2]!)).toEqual([
         '_[location]_ 52.52, 13.405 (Shop)',
         '_[contact card]_ Bob +49 30 1234',
         '_[chose]_ Yes, refund',

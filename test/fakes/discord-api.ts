@@ -1,4 +1,5 @@
 import { json, listen, readParams } from './http.js'
+import { readMultipart, serveFile, type FakeFile, type ReceivedFile } from './files.js'
 
 export interface DiscordFailure {
   readonly status: number
@@ -13,11 +14,26 @@ export async function startFakeDiscord(token: string) {
   const sent: { channelId: string; content: string }[] = []
   const opened: string[] = []
   const failures: DiscordFailure[] = []
+  /** Files customers attached, served by the CDN (no token; the signed link is the key). */
+  const cdn = new Map<string, FakeFile>()
+  /** Files the bot sent, with the message's payload_json. */
+  const files: { channelId: string; payload: Record<string, unknown>; file: ReceivedFile }[] = []
   let seq = 0
   const server = await listen(async (req, res) => {
+    const attachment = /^\/attachments\/(.+?)(\?.*)?$/.exec(req.url ?? '')
+    if (req.method === 'GET' && attachment !== null) {
+      const file = cdn.get(attachment[1] ?? '')
+      if (file === undefined) return json(res, 404, { message: 'Not Found' })
+      return serveFile(res, file)
+    }
     if (req.headers.authorization !== `Bot ${token}`)
       return json(res, 401, { message: '401: Unauthorized', code: 0 })
-    const body = await readParams(req)
+    const multipart = (req.headers['content-type'] ?? '').startsWith('multipart/form-data')
+    const form = multipart ? await readMultipart(req) : undefined
+    const body: Record<string, unknown> =
+      form === undefined
+        ? await readParams(req)
+        : (JSON.parse(form.fields.payload_json ?? '{}') as Record<string, unknown>)
     const path = (req.url ?? '').replace(/^\/api\/v10/, '')
     const failure = failures.shift()
     if (failure !== undefined) {
@@ -57,7 +73,9 @@ export async function startFakeDiscord(token: string) {
     const match = /^\/channels\/(\d+)\/messages$/.exec(path)
     if (req.method === 'POST' && match !== null) {
       const channelId = match[1] ?? ''
-      sent.push({ channelId, content: String(body.content) })
+      const file = form?.files['files[0]']
+      if (file !== undefined) files.push({ channelId, payload: body, file })
+      else sent.push({ channelId, content: String(body.content) })
       return json(res, 200, {
         id: String(1300000000000000000n + BigInt(++seq)),
         channel_id: channelId,
@@ -72,6 +90,12 @@ export async function startFakeDiscord(token: string) {
     apiUrl: `${server.url}/api`,
     sent,
     opened,
+    files,
+    /** A file a customer attached: its CDN URL, as a MESSAGE_CREATE's attachment carries it. */
+    attach(path: string, file: FakeFile): string {
+      cdn.set(path, file)
+      return `${server.url}/attachments/${path}?ex=1&is=2&hm=abc`
+    },
     failNext: (...f: DiscordFailure[]) => failures.push(...f),
   }
 }

@@ -1,4 +1,5 @@
 import { json, listen, readParams } from './http.js'
+import { readMultipart, serveFile, type FakeFile, type ReceivedFile } from './files.js'
 
 export interface GraphFailure {
   readonly status: number
@@ -29,9 +30,52 @@ export async function startFakeGraph() {
   const revoked = new Set<string>()
   let failLookups = false
   let seq = 0
+  /** Media customers sent, by media id: a GET names its URL, the URL serves it (with the token). */
+  const media = new Map<string, FakeFile>()
+  /** Media Instagram serves from its CDN: the signed URL is the key, no token. */
+  const cdn = new Map<string, FakeFile>()
+  /** Files uploaded to us: WhatsApp's /media, Instagram's attachments sent with their message. */
+  const uploads: { path: string; fields: Record<string, string>; file: ReceivedFile }[] = []
 
   const server = await listen(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://graph')
+    const cdnFile = /^\/cdn\/(.+)$/.exec(url.pathname)
+    if (req.method === 'GET' && cdnFile !== null) {
+      const file = cdn.get(decodeURIComponent(cdnFile[1] ?? ''))
+      if (file === undefined) return json(res, 404, { error: { message: 'Not found', code: 100 } })
+      return serveFile(res, file)
+    }
+    const download = /^\/media-download\/(.+)$/.exec(url.pathname)
+    if (download !== null) {
+      const file = media.get(decodeURIComponent(download[1] ?? ''))
+      if (req.headers.authorization === undefined || file === undefined)
+        return json(res, 404, { error: { message: 'Not found', code: 100 } })
+      return serveFile(res, file)
+    }
+    const mediaId = req.method === 'GET' ? decodeURIComponent(url.pathname.split('/').at(-1) ?? '') : ''
+    const known = media.get(mediaId)
+    if (known !== undefined)
+      return json(res, 200, {
+        messaging_product: 'whatsapp',
+        id: mediaId,
+        url: `${server.url}/media-download/${encodeURIComponent(mediaId)}`,
+        mime_type: known.mimeType,
+        file_size: known.size,
+      })
+    if ((req.headers['content-type'] ?? '').startsWith('multipart/form-data')) {
+      const form = await readMultipart(req)
+      const refusal = failures.shift()
+      if (refusal !== undefined)
+        return json(res, refusal.status, {
+          error: { message: refusal.message, type: 'OAuthException', code: refusal.code, fbtrace_id: 'X' },
+        })
+      const file = Object.values(form.files)[0]
+      if (file === undefined) return json(res, 400, { error: { message: 'No file', code: 100 } })
+      uploads.push({ path: url.pathname, fields: form.fields, file })
+      if (url.pathname.endsWith('/media')) return json(res, 200, { id: `media-up-${uploads.length}` })
+      const recipient = JSON.parse(form.fields.recipient ?? '{}') as { id?: string }
+      return json(res, 200, { recipient_id: recipient.id, message_id: `m_OUT${++seq}` })
+    }
     if (revoked.has((req.headers.authorization ?? '').replace(/^Bearer /, ''))) {
       return json(res, 401, {
         error: {
@@ -89,6 +133,17 @@ export async function startFakeGraph() {
     sent,
     lookups,
     profiles,
+    uploads,
+    /** A customer's media, fetched by id and then from its URL; `expired` makes the id unknown. */
+    addMedia(id: string, file: FakeFile) {
+      media.set(id, file)
+    },
+    /** A file on Instagram's CDN, as an attachment's payload.url names it. */
+    cdnUrl(path: string, file: FakeFile): string {
+      // The query signs the link; the file is known by its path.
+      cdn.set(path.split('?')[0] ?? path, file)
+      return `${server.url}/cdn/${path}`
+    },
     nodes,
     /** Meta refuses this token from now on (error 190), as it does after a password change or a reset. */
     revoke: (token: string) => revoked.add(token),

@@ -1,5 +1,8 @@
 import { MANIFEST_BOT_SCOPES } from '../../adapters/slack/scopes.js'
+import { createHash } from 'node:crypto'
+import type { ServerResponse } from 'node:http'
 import { json, listen, readParams } from './http.js'
+import { serveFile, type FakeFile } from './files.js'
 import type { FakeSlackSocket } from './slack-socket.js'
 
 export interface SlackCall {
@@ -135,14 +138,43 @@ export async function startFakeSlack(opts: { socket?: FakeSlackSocket; postRate?
   const rateLimited = new Map<string, number>()
   let outage: SlackOutage | undefined
   const overRate = postLimiter(opts.postRate)
-  const uploads: { path: string; bytes: Buffer }[] = []
+  /** Uploads received whole: their size and hash, and their bytes when small. */
+  const uploads: { path: string; size: number; sha256: string; bytes: Buffer }[] = []
+  /** Files agents attached, served at their url_private_download with the bot token. */
+  const files = new Map<string, FakeFile>()
+  /** Uploads held open once this many bytes arrived (a process that dies mid-upload), and the held ones. */
+  let holdUploadsAfter: number | undefined
+  const heldUploads = new Set<ServerResponse>()
   let uploadBase = ''
   const server = await listen(async (req, res) => {
-    if ((req.url ?? '').startsWith('/upload/')) {
-      // files.uploadV2's second step: the file's bytes go to the URL Slack handed out.
-      const chunks: Buffer[] = []
-      for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk)
-      uploads.push({ path: req.url ?? '', bytes: Buffer.concat(chunks) })
+    const url = req.url ?? ''
+    if (url.startsWith('/files-pri/')) {
+      const file = req.headers.authorization === 'Bearer xoxb-test-token' ? files.get(url) : undefined
+      // Slack answers a request without the right token with its sign-in page, not an error.
+      if (req.headers.authorization !== 'Bearer xoxb-test-token') {
+        res.writeHead(200, { 'content-type': 'text/html' })
+        res.end('<html>sign in</html>')
+        return
+      }
+      if (file === undefined) return json(res, 404, { ok: false, error: 'file_not_found' })
+      return serveFile(res, file)
+    }
+    if (url.startsWith('/upload/')) {
+      // files.uploadV2's second step: the file's bytes go to the URL Slack handed out. They are
+      // hashed as they arrive, and kept only when small.
+      const hash = createHash('sha256')
+      const kept: Buffer[] = []
+      let size = 0
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        size += chunk.length
+        hash.update(chunk)
+        if (size <= 1024 * 1024) kept.push(chunk)
+        if (holdUploadsAfter !== undefined && size >= holdUploadsAfter) {
+          heldUploads.add(res)
+          return
+        }
+      }
+      uploads.push({ path: url, size, sha256: hash.digest('hex'), bytes: Buffer.concat(kept) })
       res.writeHead(200, { 'content-type': 'text/plain' })
       res.end('OK - 1')
       return
@@ -195,6 +227,37 @@ export async function startFakeSlack(opts: { socket?: FakeSlackSocket; postRate?
     /** Calls answered with `ok: true`, in the order they were answered. */
     answered,
     uploads,
+    /** An agent attached a file: served at its url_private_download; returns Slack's file object. */
+    addFile(id: string, name: string, file: FakeFile): Record<string, unknown> {
+      const path = `/files-pri/T1-${id}/download/${encodeURIComponent(name)}`
+      files.set(path, file)
+      return {
+        id,
+        name,
+        title: name,
+        mimetype: file.mimeType,
+        filetype: name.split('.').pop(),
+        size: file.size,
+        mode: 'hosted',
+        url_private: `${server.url}/files-pri/T1-${id}/${encodeURIComponent(name)}`,
+        url_private_download: `${server.url}${path}`,
+      }
+    },
+    /** Deletes an attached file from Slack: its download answers 404. */
+    deleteFile(id: string) {
+      for (const key of files.keys()) if (key.startsWith(`/files-pri/T1-${id}/`)) files.delete(key)
+    },
+    /** Uploads stop being read once `bytes` arrived and are never answered, until `releaseUploads`. */
+    holdUploads(bytes: number | undefined) {
+      holdUploadsAfter = bytes
+    },
+    /** How many uploads are held open now. */
+    uploadsHeld: () => heldUploads.size,
+    /** Cuts off the uploads held open. */
+    releaseUploads() {
+      for (const res of heldUploads) res.destroy()
+      heldUploads.clear()
+    },
     /** Sets what users.info answers about a user (`is_restricted`, `team_id`, `deleted`…). */
     person(id: string, fields: Record<string, unknown>) {
       people.set(id, fields)

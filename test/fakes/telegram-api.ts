@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import { json, listen, readParams } from './http.js'
+import { readMultipart, serveFile, type FakeFile, type ReceivedFile } from './files.js'
 
 export interface TelegramUpdate {
   update_id: number
@@ -43,6 +44,14 @@ const CONFLICT = {
     'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
 }
 
+/** A file a bot sent (sendPhoto, sendVoice, sendDocument…): what the customer received. */
+export interface TelegramFileDelivery {
+  readonly method: string
+  readonly chatId: string
+  readonly caption: string | undefined
+  readonly file: ReceivedFile
+}
+
 /**
  * A loopback Telegram Bot API: long polling that honours `offset` and `timeout`, webhook
  * settings, and sendMessage, which it records. Calls can be made to fail as Telegram fails.
@@ -71,14 +80,28 @@ export async function startFakeTelegram(token: string) {
   let webhook: Record<string, unknown> = { url: '' }
   let nextUpdateId = 1000
   let messageId = 500
+  /** Files customers sent, by file id: getFile answers their path, /file/ serves them. */
+  const files = new Map<string, FakeFile>()
+  const fileDeliveries: TelegramFileDelivery[] = []
 
   const server = await listen(async (req, res) => {
-    const match = /^(?:\/via\/([\w.-]+))?\/bot([^/]+)\/(\w+)/.exec(req.url ?? '')
-    if (match?.[2] !== token)
+    // A caller known by a tag reaches the API under /via/TAG (its api root), files included.
+    const via = /^\/via\/([\w.-]+)(\/.*)$/.exec(req.url ?? '')
+    const by = via?.[1]
+    const path = via?.[2] ?? req.url ?? ''
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(path)
+    if (download !== null) {
+      const file = download[1] === token ? files.get(decodeURIComponent(download[2] ?? '')) : undefined
+      if (file === undefined) return json(res, 404, { ok: false, error_code: 404, description: 'Not Found' })
+      return serveFile(res, file)
+    }
+    const match = /^\/bot([^/]+)\/(\w+)/.exec(path)
+    if (match?.[1] !== token)
       return json(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' })
-    const by = match[1]
-    const method = match[3] ?? ''
-    const args = await readParams(req)
+    const method = match[2] ?? ''
+    const multipart = (req.headers['content-type'] ?? '').startsWith('multipart/form-data')
+    const form = multipart ? await readMultipart(req) : undefined
+    const args: Record<string, unknown> = form === undefined ? await readParams(req) : form.fields
     calls.push({ method, args, at: Date.now(), ...(by !== undefined && { by }) })
     const failure = failures.get(method)?.shift()
     if (failure !== undefined) {
@@ -158,6 +181,51 @@ export async function startFakeTelegram(token: string) {
         if (batch.length > 0) for (const hook of batchHooks) hook(batch.map((u) => u.update_id))
         return
       }
+      case 'getFile': {
+        const file = files.get(String(args.file_id))
+        if (file === undefined)
+          return json(res, 400, { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' })
+        return json(res, 200, {
+          ok: true,
+          result: {
+            file_id: args.file_id,
+            file_unique_id: `u-${String(args.file_id)}`,
+            file_size: file.size,
+            file_path: String(args.file_id),
+          },
+        })
+      }
+      case 'sendPhoto':
+      case 'sendVideo':
+      case 'sendVoice':
+      case 'sendAudio':
+      case 'sendAnimation':
+      case 'sendDocument': {
+        const field = method.slice(4).toLowerCase()
+        // grammY names the file part itself and points at it: `photo=attach://<part>`.
+        const pointer = typeof args[field] === 'string' ? args[field] : ''
+        const file = form?.files[pointer.startsWith('attach://') ? pointer.slice(9) : field]
+        if (file === undefined)
+          return json(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: `Bad Request: there is no ${field} in the request`,
+          })
+        fileDeliveries.push({
+          method,
+          chatId: String(args.chat_id),
+          caption: typeof args.caption === 'string' ? args.caption : undefined,
+          file,
+        })
+        return json(res, 200, {
+          ok: true,
+          result: {
+            message_id: ++messageId,
+            date: 1795424400,
+            chat: { id: Number(args.chat_id), type: 'private' },
+          },
+        })
+      }
       case 'sendMessage': {
         const held = hung.get(String(args.chat_id))
         if (held !== undefined) {
@@ -200,6 +268,17 @@ export async function startFakeTelegram(token: string) {
     conflicts,
     /** The API root for one caller: its calls are recorded with `by: tag`. */
     viaUrl: (tag: string): string => `${server.url}/via/${tag}`,
+    /** Files the bot sent, as the customer received them. */
+    fileDeliveries,
+    /** A file a customer sent, fetched with getFile and then from /file/. */
+    addFile(fileId: string, file: FakeFile) {
+      files.set(fileId, file)
+    },
+    /** The download link of a file expires: getFile still names it, the download answers 404. */
+    expireFile(fileId: string) {
+      const file = files.get(fileId)
+      if (file !== undefined) file.expired = true
+    },
     /** Queues an update for getUpdates and wakes a waiting long poll. */
     push(message: Record<string, unknown>): TelegramUpdate {
       const update = { update_id: ++nextUpdateId, message }

@@ -5,34 +5,35 @@ import { replyText, runThreadCommand } from '../commands.js'
 import { fromSlackText } from '../text.js'
 import { classifyThreadMessage } from '../classify.js'
 import type { DoorContext } from './context.js'
+import { toFileRef, type SlackFile } from '../file-refs.js'
 
 /** Slack retries an event three times; after the third, nothing more comes. */
 const SLACK_LAST_RETRY = 3
 
 /**
  * Door 1, in the thread: an agent's plain reply (to the customer), note (internal) or `!command`
- * typed as a reply in a ticket's thread; files are refused, since they cannot reach the customer.
+ * typed as a reply in a ticket's thread. Files attached to a reply go to the customer with it; files
+ * on a note or a command stay in Slack.
  */
 export function registerThreadDoor(app: App, ctx: DoorContext): void {
   const { helpdesk, core, tellAgent } = ctx
 
   app.message(async ({ message, client, context }) => {
-    if (message.subtype === 'file_share' && message.thread_ts !== undefined && message.user !== undefined) {
-      const { channel, thread_ts: threadTs, user } = message
-      if ((await helpdesk.ticketOfThread({ channel, ts: threadTs })) === undefined) return
-      await tellAgent(
-        client,
-        { channel, user, threadTs },
-        ':warning: Files cannot be sent to customers yet, so nothing of that message was sent. Send its text as a plain reply.',
-      )
+    // A reply also sent to the channel (thread_broadcast) is a reply like any other, and so is one
+    // that carries files (file_share).
+    if (
+      message.subtype !== undefined &&
+      message.subtype !== 'thread_broadcast' &&
+      message.subtype !== 'file_share'
+    )
       return
-    }
-    // A reply also sent to the channel (thread_broadcast) is a reply like any other.
-    if (message.subtype !== undefined && message.subtype !== 'thread_broadcast') return
     if (message.thread_ts === undefined || message.thread_ts === message.ts) return
     if ('bot_id' in message && message.bot_id !== undefined) return
+    if (message.user === undefined) return
     const ticketId = await helpdesk.ticketOfThread({ channel: message.channel, ts: message.thread_ts })
     if (ticketId === undefined) return // a thread that is not a ticket's
+    const attached = 'files' in message ? message.files : undefined
+    const files = (attached ?? []).map((f) => toFileRef(f as SlackFile))
 
     const actor: Actor = { deskUserId: message.user }
     // One Slack message is acted on once, whatever event carried it.
@@ -56,14 +57,12 @@ export function registerThreadDoor(app: App, ctx: DoorContext): void {
     // Replies and notes need no answer when they work: they already stand in the thread.
     try {
       if (said.verdict === 'reply') {
-        await helpdesk.reply(
-          actor,
-          ticketId,
-          await replyText(core, actor, ticketId, said.text, channel),
-          origin,
-        )
+        const text = said.text === '' ? '' : await replyText(core, actor, ticketId, said.text, channel)
+        await helpdesk.reply(actor, ticketId, text, origin, files)
       } else {
-        await helpdesk.note(actor, ticketId, fromSlackText(said.text), origin)
+        // Files on a note stay in Slack: the note names them when it has no words of its own.
+        const text = said.text === '' ? files.map((f) => f.name).join(', ') : fromSlackText(said.text)
+        await helpdesk.note(actor, ticketId, text, origin)
       }
     } catch (error) {
       // A refusal is the agent's to read. Anything else (the database failing) is answered with an

@@ -25,11 +25,12 @@ describe('Telegram messages as inbound messages', () => {
       const r = toInbound({ ...base, ...m })
       return [r?.kind, r?.text]
     }
-    expect(kind({ photo: [{}], caption: 'box' })).toEqual(['photo', 'box'])
-    expect(kind({ animation: {}, document: { file_name: 'a.gif' } })).toEqual(['animation', ''])
-    expect(kind({ document: { file_name: 'invoice.pdf' } })).toEqual(['document', 'invoice.pdf'])
-    expect(kind({ voice: {} })).toEqual(['voice', ''])
-    expect(kind({ sticker: { emoji: '😀' } })).toEqual(['sticker', '😀'])
+    const file = { file_id: 'F1' }
+    expect(kind({ photo: [file], caption: 'box' })).toEqual(['photo', 'box'])
+    expect(kind({ animation: file, document: { ...file, file_name: 'a.gif' } })).toEqual(['animation', ''])
+    expect(kind({ document: { ...file, file_name: 'invoice.pdf' } })).toEqual(['document', 'invoice.pdf'])
+    expect(kind({ voice: file })).toEqual(['voice', ''])
+    expect(kind({ sticker: { ...file, emoji: '😀' } })).toEqual(['sticker', '😀'])
     expect(kind({ location: { latitude: 52.5, longitude: 13.4 } })).toEqual(['location', '52.5, 13.4'])
     expect(kind({ contact: { phone_number: '+49 1', first_name: 'Bob' } })).toEqual(['contact', 'Bob +49 1'])
     expect(kind({ text: '/start' })).toEqual(['start', '/start'])
@@ -38,6 +39,29 @@ describe('Telegram messages as inbound messages', () => {
     expect(kind({ text: '/start hello' })).toEqual(['text', 'hello'])
     expect(kind({ text: '/starting' })).toEqual(['text', '/starting'])
     expect(kind({})).toEqual(['other', ''])
+  })
+
+  it('names the file a message carries: the largest photo, a voice note as ogg, a document by its name', () => {
+    const files = (m: Partial<TelegramMessage>) => toInbound({ ...base, ...m })?.files
+    expect(
+      files({
+        photo: [
+          { file_id: 'small', file_size: 900 },
+          { file_id: 'large', file_size: 90_000 },
+        ],
+      }),
+    ).toEqual([{ kind: 'photo', ref: 'large', name: 'photo-9.jpg', mimeType: 'image/jpeg', size: 90_000 }])
+    expect(files({ voice: { file_id: 'v', mime_type: 'audio/ogg', file_size: 5000 } })).toEqual([
+      { kind: 'voice', ref: 'v', name: 'voice-9.ogg', mimeType: 'audio/ogg', size: 5000 },
+    ])
+    expect(
+      files({ document: { file_id: 'd', file_name: 'invoice.pdf', mime_type: 'application/pdf' } }),
+    ).toEqual([{ kind: 'document', ref: 'd', name: 'invoice.pdf', mimeType: 'application/pdf' }])
+    // An animated sticker is a Lottie file no one can open: its still picture goes instead.
+    expect(files({ sticker: { file_id: 's', is_animated: true, thumbnail: { file_id: 'thumb' } } })).toEqual([
+      { kind: 'sticker', ref: 'thumb', name: 'sticker-9.webp', mimeType: 'image/webp' },
+    ])
+    expect(files({ text: 'hi' })).toBeUndefined()
   })
 
   it('ignores groups and channels', () => {
