@@ -12,6 +12,7 @@ import * as m0010 from './0010-outbox-heads-and-progress.js'
 import * as m0011 from './0011-agent-removal.js'
 import * as m0012 from './0012-ticket-search.js'
 import * as m0013 from './0013-delivery-claims.js'
+import * as m0016 from './0016-api-and-webhooks.js'
 
 /** Every migration, in order. Add a new file for every schema change; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011-agent-removal': m0011,
   '0012-ticket-search': m0012,
   '0013-delivery-claims': m0013,
+  '0016-api-and-webhooks': m0016,
 }

@@ -37,6 +37,12 @@ import { queueByService } from './db/repos/deliveries.js'
 import { DeskError } from './core/errors.js'
 import { setTimeout as delay } from 'node:timers/promises'
 import { growingDelay } from './core/backoff.js'
+import { createApiAdapter } from '../adapters/api/index.js'
+import { createWebhookSender } from '../adapters/api/webhook-sender.js'
+import { createApiKeys } from './core/api-keys.js'
+import { createApiTickets } from './core/api-tickets.js'
+import { createWebhooks } from './core/webhooks.js'
+import { createApiRoute } from './http/api/router.js'
 
 export interface AppOptions {
   readonly log: Logger
@@ -90,7 +96,12 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
       sendTimeoutMs: config.delivery.sendTimeoutMs,
       leadership,
     }))
-  const channels = new Map<Channel, ChannelAdapter>(adapters.map((a) => [a.channel, a]))
+  // The API's channel is the process's own: always there, nothing to connect to.
+  const apiAdapter = createApiAdapter(clock)
+  const channels = new Map<Channel, ChannelAdapter>([
+    [apiAdapter.channel, apiAdapter],
+    ...adapters.map((a) => [a.channel, a] as const),
+  ])
   const traits = new Map(
     adapters.flatMap((a) => (a.traits === undefined ? [] : [[a.channel, a.traits] as const])),
   )
@@ -105,7 +116,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     warnAt: config.sla.warnAt,
     pausedStatuses: new Set<TicketStatus>(config.sla.pausePending ? ['on_hold', 'pending'] : ['on_hold']),
   }
-  const helpdesk = createHelpDesk({
+  const deskDeps = {
     db,
     clock,
     texts,
@@ -116,12 +127,24 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     replyDelayMs: config.delivery.replyDelayMs,
     ...(config.assignment && { assignment: config.assignment }),
     onQueued: outboxState.kick,
-  })
+  }
+  const helpdesk = createHelpDesk(deskDeps)
   const fields = createTicketFields({ db, clock, types: config.ticketTypes, onQueued: outboxState.kick })
   const work = { db, clock, onQueued: outboxState.kick }
   const canned = createCannedReplies(work)
   const agents = createAgents(work)
   const outboxControl = createOutboxControl({ db, clock, state: outboxState })
+  const webhookSender = createWebhookSender(config.delivery.sendTimeoutMs)
+  const apiKeys = createApiKeys(work)
+  const webhooks = createWebhooks({ ...work, sender: webhookSender, onResumed: outboxState.forgetWaits })
+  const apiRoute = createApiRoute({
+    keys: apiKeys,
+    tickets: createApiTickets({ ...deskDeps, types: config.ticketTypes }),
+    channels: config.catalog.ids,
+    rateLimit: config.api.rateLimit,
+    clock,
+    log,
+  })
   const slack = createSlackModule({
     ...config.slack,
     outbox: outboxControl,
@@ -137,6 +160,8 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     fields,
     canned,
     agents,
+    apiKeys,
+    webhooks,
     hours,
     log,
     clock,
@@ -154,6 +179,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     observe: metrics.delivery,
     state: outboxState,
     instance,
+    webhooks: { sender: webhookSender, disableAfterMs: config.api.webhookDisableAfterMs },
     ...(config.customerInfo && {
       customerInfo: (contact) =>
         fetchCustomerInfo(config.customerInfo!.url, contact, config.customerInfo!.timeoutMs),
@@ -177,6 +203,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
       ...slack.routes(),
       ...routes,
       ...adapters.flatMap((a) => a.routes?.() ?? []),
+      apiRoute,
       livenessRoute,
       readinessRoute({
         db,

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { CHANNEL_MODULES, channelCatalog, enabledChannels, type EnabledChannel } from '../adapters/index.js'
 import type { ChannelModule } from '../adapters/channel-module.js'
+import { api } from '../adapters/api/channel.js'
 import { slackSettings } from '../adapters/slack/settings.js'
 import { assignmentSettings } from './config/assignment.js'
 import { deliverySettings } from './config/delivery.js'
@@ -67,15 +68,19 @@ export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   channels: readonly ChannelModule[] = CHANNEL_MODULES,
 ) {
-  const ids = channels.map((c) => c.id)
+  // The API's channel is built in: always known (labels, filters, reply modes), never among the
+  // channels that variables turn on, and its settings are the API's.
+  const known = [...channels, api]
+  const ids = known.map((c) => c.id)
   const { read, problems, warnings } = reader(withoutBlanks(env))
   const base = read(processSettings)
   const slack = read(slackSettings(ids))
   const delivery = read(deliverySettings)
   const policy = read(deskPolicySettings)
   const assignment = read(assignmentSettings(ids))
+  const apiSettings = read(api)
   const enabled: EnabledChannel[] = enabledChannels(channels, read)
-  if (problems.size > 0 || !base || !slack || !delivery || !policy) {
+  if (problems.size > 0 || !base || !slack || !delivery || !policy || !apiSettings) {
     throw new ConfigError(`Invalid configuration: ${[...problems].join('; ')}`)
   }
   if (enabled.length === 0)
@@ -88,8 +93,10 @@ export function loadConfig(
     delivery,
     ...policy,
     assignment,
-    /** Every registered channel, on or off: old tickets keep their channel's label. */
-    catalog: channelCatalog(channels),
+    /** The HTTP API's rate limit, and how long a webhook endpoint may fail before it is paused. */
+    api: apiSettings,
+    /** Every registered channel, on or off, and the API's: old tickets keep their channel's label. */
+    catalog: channelCatalog(known),
     /** The channels the variables turn on. */
     channels: Object.freeze(enabled),
     /** Settings that work, but probably not as meant: said once at start. */

@@ -18,6 +18,7 @@ import { fillTemplate } from './texts.js'
 import type { HelpDeskDeps } from './desk-deps.js'
 import type { TicketSteps } from './ticket-steps.js'
 import type { Undelivered } from './ticket-facts.js'
+import { emitTicketEvent } from './webhook-events.js'
 
 const SUBJECT_MAX = 120
 
@@ -139,6 +140,7 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
             { text: msg.text, channel: msg.channel, language: contact.language },
             now,
           )
+          await emitTicketEvent(tx, 'ticket.created', ticket.id, now)
           // Read again only when assigning: the rules may have set the type that routes it.
           if (deps.assignment !== undefined) await autoAssign(tx, await requireTicket(tx, ticket.id), now)
         }
@@ -151,6 +153,7 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
           created_at: now,
         })
         await enqueueDelivery(tx, ticket.id, { type: 'desk.entry', messageId: message.id }, now)
+        await emitTicketEvent(tx, 'message.created', ticket.id, now, { message })
 
         const away = await awayNotice(tx, ticket.id, contact.language, now)
         if (live === undefined) {

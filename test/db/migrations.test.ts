@@ -22,6 +22,7 @@ describe('migrations', () => {
       '0011-agent-removal',
       '0012-ticket-search',
       '0013-delivery-claims',
+      '0016-api-and-webhooks',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await db.introspection.getTables()
@@ -38,6 +39,8 @@ describe('migrations', () => {
     expect(tables.map((t) => t.name).sort()).toEqual(
       [
         'agents',
+        'api_idempotency',
+        'api_keys',
         'canned_replies',
         'contacts',
         'deliveries',
@@ -50,6 +53,8 @@ describe('migrations', () => {
         'ticket_rules',
         'ticket_tags',
         'tickets',
+        'webhook_endpoints',
+        'webhook_events',
         ...search,
       ].sort(),
     )
