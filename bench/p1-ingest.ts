@@ -4,11 +4,12 @@
  */
 import { readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { WEBHOOK_SECRET } from './bot.js'
+import { postToSlackEndpoint, slashCommandBody } from '../test/helpers/slack-requests.js'
+import { AGENT, WEBHOOK_SECRET } from './bot.js'
 import { allOk, closedLoop, openLoop, rateBetween, rateOf, type LoadResult, type Shot } from './load.js'
 import { summariseProfile, type ProfileSummary } from './profile.js'
 import { quantile, type Row } from './report.js'
-import { ingest, telegramUpdates } from './telegram-load.js'
+import { ingest, TELEGRAM_HEADERS, telegramUpdates } from './telegram-load.js'
 import { startCeiling, withBot, type BenchContext } from './world.js'
 
 export interface IngestSizes {
@@ -62,6 +63,39 @@ interface Bare {
   readonly full: LoadResult
   readonly half: LoadResult
   readonly halfRate: number
+  readonly api: LoadResult
+}
+
+/** How many tickets the API run opens: a quarter of the updates, each a new customer's. */
+const apiCount = (sizes: IngestSizes) => Math.max(10, Math.round(sizes.updates / 4))
+const API_TICKETS = '/api/v1/tickets'
+
+/**
+ * POST /api/v1/tickets as a site sends them, each for another customer. They carry Telegram's
+ * secret too, which the bot ignores: the ceiling checks that header and parses the body, the least
+ * an API behind a key could do.
+ */
+function apiShots(count: number, key: string): Shot[] {
+  return Array.from({ length: count }, (_, i) => ({
+    body: JSON.stringify({
+      contact: { externalId: `site-${i}`, name: `Site customer ${i}`, email: `c${i}@example.com` },
+      message: `api-${i} where is my order?`,
+    }),
+    headers: { ...TELEGRAM_HEADERS, authorization: `Bearer ${key}` },
+  }))
+}
+
+/** An API key, created as an admin creates one in Slack. */
+async function createApiKey(base: string): Promise<string> {
+  const res = await postToSlackEndpoint(
+    base,
+    slashCommandBody('/apikey', 'create bench', AGENT),
+    'application/x-www-form-urlencoded',
+  )
+  const text = ((await res.json()) as { text?: string }).text ?? ''
+  const key = /`(td_[^`]+)`/.exec(text)?.[1]
+  if (key === undefined) throw new Error(`no API key in the answer: ${text}`)
+  return key
 }
 
 /** The ceiling: the same requests into a bare server, then its p99 at half its own rate. */
@@ -82,7 +116,12 @@ async function measureCeiling(ctx: BenchContext, sizes: IngestSizes, shots: read
         budgetMs: sizes.halfRateSeconds * 1100,
       },
     )
-    return { full, half, halfRate }
+    const api = await closedLoop(
+      `${ceiling.url}${API_TICKETS}`,
+      apiShots(apiCount(sizes), 'td_ceiling'),
+      sizes.concurrency,
+    )
+    return { full, half, halfRate, api }
   } finally {
     await ceiling.stop()
   }
@@ -106,7 +145,8 @@ export async function measureIngest(ctx: BenchContext, sizes: IngestSizes): Prom
   const { result, problems } = await withBot(
     ctx,
     'p1',
-    ctx.profileDir === undefined ? {} : { profileDir: ctx.profileDir },
+    // The agent is an admin here too: it creates the API key the API run uses.
+    { env: { SLACK_ADMINS: AGENT }, ...(ctx.profileDir !== undefined && { profileDir: ctx.profileDir }) },
     async ({ bot }) => {
       const idle = bot.memory().rssMb
       await eventLoopDelay(bot.base) // the delay histogram restarts at every reading
@@ -129,7 +169,17 @@ export async function measureIngest(ctx: BenchContext, sizes: IngestSizes): Prom
           budgetMs: sizes.halfRateSeconds * 1100,
         },
       )
+      ctx.progress(
+        `P1: threaddesk, ${apiCount(sizes)} tickets opened through the API, ${sizes.concurrency} at once`,
+      )
+      const key = await createApiKey(bot.base)
+      const api = await closedLoop(
+        `${bot.base}${API_TICKETS}`,
+        apiShots(apiCount(sizes), key),
+        sizes.concurrency,
+      )
       return {
+        api,
         pid: bot.process.pid,
         startMs: bot.readyMs ?? 0,
         idle,
@@ -145,7 +195,7 @@ export async function measureIngest(ctx: BenchContext, sizes: IngestSizes): Prom
       }
     },
   )
-  const { ingested, half } = result
+  const { ingested, half, api } = result
   const load = ingested.load
   const sent = shots.length - load.unsent
   const steady = steadiness(load)
@@ -160,8 +210,10 @@ export async function measureIngest(ctx: BenchContext, sizes: IngestSizes): Prom
           `the rate fell from ${steady.firstPerSecond} req/s in the first ${steady.stretchS} s to ${steady.lastPerSecond} in the last`,
         ]
       : []),
-    ...([load, half].some((r) => !allOk(r))
-      ? [`not every request was answered 2xx: ${JSON.stringify([load.statuses, half.statuses])}`]
+    ...([load, half, api].some((r) => !allOk(r))
+      ? [
+          `not every request was answered 2xx: ${JSON.stringify([load.statuses, half.statuses, api.statuses])}`,
+        ]
       : []),
     ...(ingested.stored < sent ? [`only ${ingested.stored} of ${sent} sent were stored`] : []),
     ...problems,
@@ -185,6 +237,15 @@ export async function measureIngest(ctx: BenchContext, sizes: IngestSizes): Prom
       target: { of: 'ratio', op: '>=', bound: 0.5 },
       detail: { threaddesk: { ...summary(load), ...steady }, ceiling: summary(bare.full) },
       ...(notes.length > 0 && { note: notes.join('; ') }),
+    },
+    {
+      id: 'p1.api.rate',
+      measure: `P1 tickets opened through the API (POST /api/v1/tickets): ${apiCount(sizes).toLocaleString('en')}, ${sizes.concurrency} at once`,
+      unit: 'req/s',
+      threaddesk: rateOf(api),
+      ceiling: rateOf(bare.api),
+      target: null,
+      detail: { threaddesk: summary(api), ceiling: summary(bare.api) },
     },
     {
       id: 'p1.ingest.p99',

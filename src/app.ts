@@ -38,6 +38,12 @@ import { DeskError } from './core/errors.js'
 import { setTimeout as delay } from 'node:timers/promises'
 import { growingDelay } from './core/backoff.js'
 import { sweepKeptFiles } from './core/file-retention.js'
+import { createApiAdapter } from '../adapters/api/index.js'
+import { createWebhookSender } from '../adapters/api/webhook-sender.js'
+import { createApiKeys } from './core/api-keys.js'
+import { createApiTickets } from './core/api-tickets.js'
+import { createWebhooks } from './core/webhooks.js'
+import { createApiRoute } from './http/api/router.js'
 
 export interface AppOptions {
   readonly log: Logger
@@ -91,7 +97,12 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
       sendTimeoutMs: config.delivery.sendTimeoutMs,
       leadership,
     }))
-  const channels = new Map<Channel, ChannelAdapter>(adapters.map((a) => [a.channel, a]))
+  // The API's channel is the process's own: always there, nothing to connect to.
+  const apiAdapter = createApiAdapter(clock)
+  const channels = new Map<Channel, ChannelAdapter>([
+    [apiAdapter.channel, apiAdapter],
+    ...adapters.map((a) => [a.channel, a] as const),
+  ])
   const traits = new Map(
     adapters.flatMap((a) => (a.traits === undefined ? [] : [[a.channel, a.traits] as const])),
   )
@@ -106,7 +117,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     warnAt: config.sla.warnAt,
     pausedStatuses: new Set<TicketStatus>(config.sla.pausePending ? ['on_hold', 'pending'] : ['on_hold']),
   }
-  const helpdesk = createHelpDesk({
+  const deskDeps = {
     db,
     clock,
     texts,
@@ -118,12 +129,24 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     fileLimits: config.files.limits,
     ...(config.assignment && { assignment: config.assignment }),
     onQueued: outboxState.kick,
-  })
+  }
+  const helpdesk = createHelpDesk(deskDeps)
   const fields = createTicketFields({ db, clock, types: config.ticketTypes, onQueued: outboxState.kick })
   const work = { db, clock, onQueued: outboxState.kick }
   const canned = createCannedReplies(work)
   const agents = createAgents(work)
   const outboxControl = createOutboxControl({ db, clock, state: outboxState })
+  const webhookSender = createWebhookSender(config.delivery.sendTimeoutMs)
+  const apiKeys = createApiKeys(work)
+  const webhooks = createWebhooks({ ...work, sender: webhookSender, onResumed: outboxState.forgetWaits })
+  const apiRoute = createApiRoute({
+    keys: apiKeys,
+    tickets: createApiTickets({ ...deskDeps, types: config.ticketTypes }),
+    channels: config.catalog.ids,
+    rateLimit: config.api.rateLimit,
+    clock,
+    log,
+  })
   const slack = createSlackModule({
     ...config.slack,
     outbox: outboxControl,
@@ -139,6 +162,8 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     fields,
     canned,
     agents,
+    apiKeys,
+    webhooks,
     hours,
     log,
     clock,
@@ -157,6 +182,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     state: outboxState,
     instance,
     files: { limits: config.files.limits, keepDir: config.files.dir, labelOf: config.catalog.labelOf },
+    webhooks: { sender: webhookSender, disableAfterMs: config.api.webhookDisableAfterMs },
     ...(config.customerInfo && {
       customerInfo: (contact) =>
         fetchCustomerInfo(config.customerInfo!.url, contact, config.customerInfo!.timeoutMs),
@@ -180,6 +206,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
       ...slack.routes(),
       ...routes,
       ...adapters.flatMap((a) => a.routes?.() ?? []),
+      apiRoute,
       livenessRoute,
       readinessRoute({
         db,

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { CHANNEL_MODULES, channelCatalog, enabledChannels, type EnabledChannel } from '../adapters/index.js'
 import type { ChannelModule } from '../adapters/channel-module.js'
+import { api } from '../adapters/api/channel.js'
 import { slackSettings } from '../adapters/slack/settings.js'
 import { assignmentSettings } from './config/assignment.js'
 import { attachmentSettings } from './config/attachments.js'
@@ -68,7 +69,10 @@ export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   channels: readonly ChannelModule[] = CHANNEL_MODULES,
 ) {
-  const ids = channels.map((c) => c.id)
+  // The API's channel is built in: always known (labels, filters, reply modes), never among the
+  // channels that variables turn on, and its settings are the API's.
+  const known = [...channels, api]
+  const ids = known.map((c) => c.id)
   const { read, problems, warnings } = reader(withoutBlanks(env))
   const base = read(processSettings)
   const slack = read(slackSettings(ids))
@@ -76,8 +80,9 @@ export function loadConfig(
   const files = read(attachmentSettings)
   const policy = read(deskPolicySettings)
   const assignment = read(assignmentSettings(ids))
+  const apiSettings = read(api)
   const enabled: EnabledChannel[] = enabledChannels(channels, read)
-  if (problems.size > 0 || !base || !slack || !delivery || !files || !policy) {
+  if (problems.size > 0 || !base || !slack || !delivery || !files || !policy || !apiSettings) {
     throw new ConfigError(`Invalid configuration: ${[...problems].join('; ')}`)
   }
   if (enabled.length === 0)
@@ -92,8 +97,10 @@ export function loadConfig(
     files,
     ...policy,
     assignment,
-    /** Every registered channel, on or off: old tickets keep their channel's label. */
-    catalog: channelCatalog(channels),
+    /** The HTTP API's rate limit, and how long a webhook endpoint may fail before it is paused. */
+    api: apiSettings,
+    /** Every registered channel, on or off, and the API's: old tickets keep their channel's label. */
+    catalog: channelCatalog(known),
     /** The channels the variables turn on. */
     channels: Object.freeze(enabled),
     /** Settings that work, but probably not as meant: said once at start. */

@@ -28,8 +28,25 @@ describe('configuration', () => {
       whatsapp_cloud: 'send',
       instagram: 'send',
       discord: 'send',
+      api: 'send',
+    })
+    expect(config.api).toEqual({
+      rateLimit: { count: 600, windowMs: 60_000 },
+      webhookDisableAfterMs: 24 * 3_600_000,
     })
     expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('reads the API rate limit and how long a failing webhook endpoint is kept, and names bad ones', () => {
+    const env = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret-123', SLACK_SUPPORT_CHANNEL: 'C1' }
+    const config = loadConfig({ ...env, API_RATE_LIMIT: '10/s', WEBHOOK_DISABLE_AFTER: '2h' })
+    expect(config.api).toEqual({
+      rateLimit: { count: 10, windowMs: 1_000 },
+      webhookDisableAfterMs: 7_200_000,
+    })
+    expect(() => loadConfig({ ...env, API_RATE_LIMIT: 'lots', WEBHOOK_DISABLE_AFTER: 'a day' })).toThrow(
+      /API_RATE_LIMIT is not valid: "lots" is not a rate like 600\/min; WEBHOOK_DISABLE_AFTER is not valid/,
+    )
   })
 
   it('stops with one line that names each missing or malformed variable', () => {

@@ -7,6 +7,7 @@ import { escapeText } from './text.js'
 function targetName(target: string, labelOf: LabelOf): string {
   if (target.startsWith('slack:')) return 'Slack'
   if (target.startsWith('customer-info')) return 'the customer info service'
+  if (target.startsWith('webhook:')) return `webhook endpoint ${escapeText(target.slice('webhook:'.length))}`
   const [channel = '', to = ''] = target.split(':')
   return `${escapeText(labelOf(channel))} (chat ${escapeText(to)})`
 }
@@ -29,5 +30,7 @@ export function alertText(alert: DeskAlert, labelOf: LabelOf, when: (at: Date) =
     }
     case 'digest':
       return digestText(alert.digest, labelOf, when)
+    case 'webhook_paused':
+      return `:rotating_light: Webhook endpoint ${alert.endpointId} (${escapeText(alert.host)}) has been failing for ${alert.minutes} min (${escapeText(alert.reason)}), so it is paused: its events wait, none is dropped. Admins: fix the receiver, then \`/webhook test ${alert.endpointId}\` resumes it and sends what waited, in order.`
   }
 }

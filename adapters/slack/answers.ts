@@ -34,6 +34,9 @@ export function refusalText(error: DeskError): string {
       return `${mention(detail.deskUserId)} is already ${withArticle(detail.role)}.`
     case 'no_access_to_remove':
       return `${mention(detail.deskUserId)} has no access to take away.`
+    case 'invalid_field':
+    case 'idempotency_key_reused':
+      return error.message
   }
 }
 

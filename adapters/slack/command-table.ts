@@ -325,6 +325,66 @@ export const SLASH_COMMANDS = {
       { args: 'remove @user', description: 'Take access away', who: 'admin', toCustomer: false },
     ],
   },
+  apikey: {
+    section: 'team',
+    hint: 'create NAME [admin] | list | revoke NAME',
+    description: 'Keys for the HTTP API (/api/v1): create, list, revoke (admins)',
+    who: 'admin',
+    forms: [
+      {
+        args: 'create NAME [admin]',
+        description:
+          'Create a key for a site or app, shown to you once; `admin` keys may also change tickets',
+        who: 'admin',
+        toCustomer: false,
+      },
+      {
+        args: 'list',
+        description: 'The keys, their roles and when each was last used',
+        who: 'admin',
+        toCustomer: false,
+      },
+      {
+        args: 'revoke NAME',
+        description: 'Revoke a key: requests with it are refused from now on',
+        who: 'admin',
+        toCustomer: false,
+      },
+    ],
+  },
+  webhook: {
+    section: 'team',
+    hint: 'add URL [EVENTS…] | list | remove ID | test ID',
+    description: 'Endpoints told of ticket events, signed per Standard Webhooks (admins)',
+    who: 'admin',
+    forms: [
+      {
+        args: 'add URL [EVENTS…]',
+        description:
+          'Send ticket events (all, or those named) to URL; its signing secret is shown to you once',
+        who: 'admin',
+        toCustomer: false,
+      },
+      {
+        args: 'list',
+        description: 'The endpoints, their events, and which fail or are paused',
+        who: 'admin',
+        toCustomer: false,
+      },
+      {
+        args: 'remove ID',
+        description: 'Stop sending to an endpoint (what waited for it is dropped)',
+        who: 'admin',
+        toCustomer: false,
+      },
+      {
+        args: 'test ID',
+        description: 'Send a signed test event now; a paused endpoint that answers is resumed',
+        who: 'admin',
+        toCustomer: false,
+      },
+    ],
+  },
   outbox: {
     section: 'team',
     hint: '[retry]',

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt'
 import { createDoorContext, type ListenerDeps } from './doors/context.js'
 import { registerThreadDoor } from './doors/thread.js'
 import { registerAdminCommands } from './doors/admin-commands.js'
+import { registerApiCommands } from './doors/api-commands.js'
 import { registerLists } from './doors/lists.js'
 import { registerTicketCommands } from './doors/ticket-commands.js'
 import { registerButtons } from './doors/buttons.js'
@@ -21,6 +22,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   const ctx = createDoorContext(app, deps)
   registerThreadDoor(app, ctx)
   registerAdminCommands(app, ctx)
+  registerApiCommands(app, ctx)
   registerLists(app, ctx)
   registerTicketCommands(app, ctx)
   registerButtons(app, ctx)

@@ -16,6 +16,14 @@ export type DeskAlert =
   | { readonly kind: 'ticket_rerouted'; readonly ticketId: number; readonly reason: string }
   | { readonly kind: 'not_shown'; readonly ticketId: number | null; readonly reason: string }
   | { readonly kind: 'digest'; readonly digest: Digest }
+  | {
+      readonly kind: 'webhook_paused'
+      readonly endpointId: number
+      /** Where it points, scheme and host only (a path or query may hold a token). */
+      readonly host: string
+      readonly minutes: number
+      readonly reason: string
+    }
 
 /** The morning's figures: tickets that need work, SLA breaches, and who waits longest. */
 export interface Digest {
@@ -66,6 +74,14 @@ export type DeliveryPayload =
       readonly to: string
       readonly text: string
     }
+  /** One stored webhook event (see webhook_events) for one endpoint. */
+  | { readonly type: 'webhook.event'; readonly endpointId: number; readonly eventId: string }
 
 export const laneOf = (p: DeliveryPayload): Lane =>
-  p.type === 'customer.info' ? 'info' : p.type.startsWith('desk.') ? 'desk' : 'customer'
+  p.type === 'webhook.event'
+    ? `webhook:${p.endpointId}`
+    : p.type === 'customer.info'
+      ? 'info'
+      : p.type.startsWith('desk.')
+        ? 'desk'
+        : 'customer'

@@ -18,6 +18,10 @@ export type ErrorDetail =
   | { readonly kind: 'already_assigned'; readonly ticketId: number; readonly assignee: string }
   | { readonly kind: 'already_has_role'; readonly deskUserId: string; readonly role: AgentRole }
   | { readonly kind: 'no_access_to_remove'; readonly deskUserId: string }
+  /** One field of an API request is at fault (its path, such as `contact.email`). */
+  | { readonly kind: 'invalid_field'; readonly field: string }
+  /** An Idempotency-Key was sent again with another request than the first. */
+  | { readonly kind: 'idempotency_key_reused' }
 
 /**
  * The one error type of threaddesk. `message` is written for the person who reads it

@@ -20,6 +20,7 @@ import { mimeTypeOf } from './files.js'
 import type { HelpDeskDeps } from './desk-deps.js'
 import type { TicketSteps } from './ticket-steps.js'
 import type { Undelivered } from './ticket-facts.js'
+import { emitTicketEvent } from './webhook-events.js'
 
 const SUBJECT_MAX = 120
 
@@ -141,6 +142,7 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
             { text: msg.text, channel: msg.channel, language: contact.language },
             now,
           )
+          await emitTicketEvent(tx, 'ticket.created', ticket.id, now)
           // Read again only when assigning: the rules may have set the type that routes it.
           if (deps.assignment !== undefined) await autoAssign(tx, await requireTicket(tx, ticket.id), now)
         }
@@ -169,6 +171,7 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
         )
         for (const attachmentId of attachmentIds)
           await enqueueDelivery(tx, ticket.id, { type: 'desk.file', attachmentId }, now)
+        await emitTicketEvent(tx, 'message.created', ticket.id, now, { message })
 
         const away = await awayNotice(tx, ticket.id, contact.language, now)
         if (live === undefined) {

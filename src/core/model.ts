@@ -48,7 +48,10 @@ export type ActorType = 'customer' | 'agent' | 'system'
  * Deliveries are ordered within a lane of a ticket: Slack posts, customer sends and lookups of
  * customer info never block each other.
  */
-export type Lane = 'desk' | 'customer' | 'info'
+export type Lane = 'desk' | 'customer' | 'info' | WebhookLane
+
+/** One outgoing webhook endpoint's events, per ticket: a failing endpoint holds back only its own. */
+export type WebhookLane = `webhook:${number}`
 export type DeliveryStatus = 'queued' | 'sent' | 'failed' | 'cancelled'
 
 export type TicketId = number & { readonly __brand: 'TicketId' }

@@ -30,6 +30,8 @@ import type {
 import { splitText } from './split-text.js'
 import { createFileCalls, type FilePolicy } from './file-calls.js'
 import { toTicketView } from './views.js'
+import { emitTicketEvent } from './webhook-events.js'
+import { createWebhookCall, type WebhookDelivery } from './webhook-call.js'
 
 /** What the outbox's calls need: the database, the desk, the channels, and how long a call may take. */
 export interface CallDeps {
@@ -49,6 +51,8 @@ export interface CallDeps {
   readonly slaOf?: (ticketId: number, now: Date) => Promise<TicketView['sla']>
   /** Which files may travel, and whether their bytes are kept. */
   readonly files?: FilePolicy
+  /** Outgoing webhooks: who posts them, and how long an endpoint may fail before it is paused. */
+  readonly webhooks?: WebhookDelivery
 }
 
 /**
@@ -95,6 +99,7 @@ export function createCalls(deps: CallDeps) {
     sendTimeoutMs: policy.sendTimeoutMs,
     policy: deps.files,
   })
+  const webhookCall = createWebhookCall(deps, (call) => timed('webhook endpoint', call))
 
   function withThread(t: TicketDetail): TicketView & { thread: ThreadRef } {
     const view = toTicketView(t)
@@ -287,6 +292,18 @@ export function createCalls(deps: CallDeps) {
       if (i < parts.length - 1) await setPartsSent(db, row.id, i + 1)
     }
     await markMessageSent(db, message.id, externalId, iso(clock.now()))
+    // Public now: endpoints hear of it once, whatever sends it again after a crash.
+    await db.transaction().execute(async (tx) => {
+      const sent = { ...message, delivered_at: iso(clock.now()) }
+      await emitTicketEvent(
+        tx,
+        'message.created',
+        ticket.id,
+        iso(clock.now()),
+        { message: sent },
+        `evt_msg_${message.id}`,
+      )
+    })
     if (policy.undoWindow && message.desk_ts !== null && message.agent_id !== null) {
       // A reply typed in the thread: its ⏳ (the undo window) becomes ✅.
       await enqueueDelivery(
@@ -323,6 +340,10 @@ export function createCalls(deps: CallDeps) {
       await timed(`${payload.channel} send`, () =>
         adapterFor(payload.channel).send({ channel: payload.channel, to: payload.to, text: payload.text }),
       )
+      return
+    }
+    if (payload.type === 'webhook.event') {
+      await webhookCall(payload.endpointId, payload.eventId)
       return
     }
     if (ticket === undefined) throw new DeskError('rejected', `delivery ${row.id} names no existing ticket`)

@@ -32,6 +32,7 @@ export function createRouter(deps: {
 }) {
   const { desk, channels } = deps
   return function routeOf(row: Delivery, payload: DeliveryPayload, ticket: RouteTicket | undefined): Route {
+    if (row.lane.startsWith('webhook:')) return { target: row.lane, service: 'webhook', limits: [] }
     if (row.lane === 'info')
       return { target: `customer-info:${row.ticket_id}`, service: 'customer-info', limits: [] }
     if (row.lane === 'desk') {

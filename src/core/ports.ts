@@ -120,7 +120,28 @@ export interface DeskNotice {
 export interface WebhookRoute {
   readonly method: 'GET' | 'POST'
   readonly path: string
+  /** It serves every path under `path` (`/api/v1` serves `/api/v1/tickets/42`), whatever the method. */
+  readonly prefix?: boolean
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>
+}
+
+/** One signed event for an outgoing webhook endpoint. */
+export interface SignedEvent {
+  /** The event id: `webhook-id`, the same on every try. */
+  readonly id: string
+  /** When this try is made: `webhook-timestamp`. */
+  readonly timestamp: Date
+  /** The JSON body, exactly as signed. */
+  readonly body: string
+}
+
+/**
+ * Posts events to the endpoints admins registered, signed with each endpoint's secret. Throws a
+ * DeskError: `retryable` for anything but a 2xx (a timeout, a refusal), with `retryAfterMs` when
+ * the receiver asked to wait.
+ */
+export interface WebhookSender {
+  post(endpoint: { readonly url: string; readonly secret: string }, event: SignedEvent): Promise<void>
 }
 
 /** What an adapter may tell the core. Each call resolves once what it says is stored. */

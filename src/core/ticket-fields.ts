@@ -8,6 +8,7 @@ import { DeskError } from './errors.js'
 import type { Actor } from './actor.js'
 import { PRIORITIES, type Priority } from './model.js'
 import { createWork, type Origin, type WorkDeps } from './work.js'
+import { emitTicketEvent } from './webhook-events.js'
 
 export const DEFAULT_TICKET_TYPES = ['incident', 'problem', 'question', 'task'] as const
 
@@ -58,6 +59,10 @@ export function createTicketFields(deps: FieldsDeps) {
         now,
       )
       await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
+      if (field === 'priority') {
+        const changes = { priority: { from: before, to: value } }
+        await emitTicketEvent(tx, 'ticket.updated', ticket.id, now, { changes })
+      }
       return value === null
         ? `Ticket #${ticket.id} has no ${field} now.`
         : `Ticket #${ticket.id} ${field} is now ${value}.`

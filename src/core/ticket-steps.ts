@@ -10,6 +10,7 @@ import type { TicketStatus } from './model.js'
 import { pickAgent } from './assignment.js'
 import type { HelpDeskDeps } from './desk-deps.js'
 import { encodeFact, type TicketFact, type Undelivered } from './ticket-facts.js'
+import { emitTicketEvent } from './webhook-events.js'
 
 type Tx = Db
 
@@ -48,6 +49,9 @@ export function createTicketSteps(deps: HelpDeskDeps) {
       },
       now,
     )
+    await emitTicketEvent(tx, 'ticket.updated', ticket.id, now, {
+      changes: { status: { from: ticket.status, to } },
+    })
   }
 
   /** Sets (or clears) a ticket's assignee and records who did it: an agent, or the system when `by` is null. */
@@ -59,6 +63,8 @@ export function createTicketSteps(deps: HelpDeskDeps) {
     now: string,
   ): Promise<void> {
     await setAssignee(tx, ticket.id, assignee?.id ?? null, now)
+    const from = await deskUserIdOf(tx, ticket.assignee_id)
+    const to = assignee?.desk_user_id ?? null
     await recordEvent(
       tx,
       {
@@ -66,11 +72,12 @@ export function createTicketSteps(deps: HelpDeskDeps) {
         actor: by === null ? 'system' : 'agent',
         agentId: by?.id ?? null,
         action: 'assigned',
-        from: await deskUserIdOf(tx, ticket.assignee_id),
-        to: assignee?.desk_user_id ?? null,
+        from,
+        to,
       },
       now,
     )
+    await emitTicketEvent(tx, 'ticket.updated', ticket.id, now, { changes: { assignee: { from, to } } })
   }
 
   /** Puts a line into the ticket's thread that only agents see: a fact, which the desk words. */

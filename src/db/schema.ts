@@ -191,6 +191,57 @@ export interface HeartbeatsTable {
   at: string
 }
 
+export interface ApiKeysTable {
+  id: Generated<number>
+  name: string
+  /** SHA-256 of the key, hex: the key itself is shown once and never stored. */
+  key_hash: string
+  role: 'customer' | 'admin'
+  /** The desk user id of the admin who created it. */
+  created_by: string
+  created_at: string
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+export interface ApiIdempotencyTable {
+  key_id: number
+  idempotency_key: string
+  /** SHA-256 of the method, path and body the key was first used with. */
+  request_hash: string
+  status: number
+  /** The first answer's body, JSON. */
+  body: string
+  created_at: string
+}
+
+export interface WebhookEndpointsTable {
+  id: Generated<number>
+  url: string
+  /** The event types it receives, JSON array. */
+  events: string
+  /** `whsec_…`: the endpoint's signing secret. */
+  secret: string
+  created_by: string
+  created_at: string
+  /** Since when every delivery to it fails; null while it answers. */
+  failing_since: string | null
+  last_error: string | null
+  /** Set when it failed for WEBHOOK_DISABLE_AFTER: nothing is sent until an admin tests it again. */
+  paused_at: string | null
+  removed_at: string | null
+}
+
+export interface WebhookEventsTable {
+  /** `evt_…`, the `webhook-id` every endpoint receives it under. */
+  id: string
+  ticket_id: number | null
+  type: string
+  /** The JSON body sent, exactly. */
+  body: string
+  created_at: string
+}
+
 export interface Database {
   heartbeats: HeartbeatsTable
   contacts: ContactsTable
@@ -206,6 +257,10 @@ export interface Database {
   reply_templates: ReplyTemplatesTable
   ticket_rules: TicketRulesTable
   attachments: AttachmentsTable
+  api_keys: ApiKeysTable
+  api_idempotency: ApiIdempotencyTable
+  webhook_endpoints: WebhookEndpointsTable
+  webhook_events: WebhookEventsTable
 }
 
 export type Contact = Selectable<ContactsTable>
@@ -217,3 +272,5 @@ export type Delivery = Selectable<DeliveriesTable>
 export type ReplyTemplate = Selectable<ReplyTemplatesTable>
 export type TicketRule = Selectable<TicketRulesTable>
 export type Attachment = Selectable<AttachmentsTable>
+export type ApiKey = Selectable<ApiKeysTable>
+export type WebhookEndpoint = Selectable<WebhookEndpointsTable>

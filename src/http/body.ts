@@ -10,7 +10,10 @@ export async function readRawBody(req: IncomingMessage, limit = MAX_BODY_BYTES):
   try {
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length
-      if (size > limit) throw new DeskError('invalid', `request body is larger than ${limit} bytes`)
+      if (size > limit)
+        throw new DeskError('invalid', `request body is larger than ${limit} bytes`, {
+          platformCode: 'too_large',
+        })
       chunks.push(chunk)
     }
   } catch (error) {

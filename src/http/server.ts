@@ -32,12 +32,18 @@ export function createHttpServer(
   log: Logger,
   observe: (route: string, status: number) => void = () => undefined,
 ): HttpServer {
-  const table = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]))
+  const table = new Map(routes.filter((r) => r.prefix !== true).map((r) => [`${r.method} ${r.path}`, r]))
+  const prefixed = routes.filter((r) => r.prefix === true)
+  /** The route serving a path under its own (`/api/v1` serves `/api/v1/tickets`), whatever the method. */
+  const under = (path: string) => prefixed.find((r) => path === r.path || path.startsWith(`${r.path}/`))
   let intake = true
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/'
-    const route = table.get(`${req.method ?? 'GET'} ${path}`)
-    res.once('finish', () => observe(route === undefined ? 'unknown' : path, res.statusCode))
+    const prefix = under(path)
+    const route = prefix ?? table.get(`${req.method ?? 'GET'} ${path}`)
+    // Paths under a prefix count as the prefix: ticket numbers would make a metric per ticket.
+    const label = prefix?.path ?? path
+    res.once('finish', () => observe(route === undefined ? 'unknown' : label, res.statusCode))
     if (route === undefined) {
       const known = routes.some((r) => r.path === path)
       sendJson(res, known ? 405 : 404, { error: known ? 'method not allowed' : 'not found' })

@@ -24,6 +24,7 @@ describe('migrations', () => {
       '0013-delivery-claims',
       '0014-ticket-search-trgm',
       '0015-attachments',
+      '0016-api-and-webhooks',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await db.introspection.getTables()
@@ -41,6 +42,8 @@ describe('migrations', () => {
       [
         'agents',
         'attachments',
+        'api_idempotency',
+        'api_keys',
         'canned_replies',
         'contacts',
         'deliveries',
@@ -53,6 +56,8 @@ describe('migrations', () => {
         'ticket_rules',
         'ticket_tags',
         'tickets',
+        'webhook_endpoints',
+        'webhook_events',
         ...search,
       ].sort(),
     )

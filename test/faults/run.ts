@@ -18,6 +18,7 @@ import { resolve } from 'node:path'
 import { BotProcess } from './bot-process.js'
 import { seededRandom } from './rng.js'
 import type { Scenario, ScenarioContext } from './scenario.js'
+import { apiWebhookKills } from './scenarios-api.js'
 import { diskFull } from './scenarios-disk.js'
 import { killAfterAck, killAfterSend, randomKills, webhookKills } from './scenarios-kill.js'
 import { hungTarget, rateLimitStorm, slackDown } from './scenarios-outage.js'
@@ -36,6 +37,7 @@ const SCENARIOS: readonly Scenario[] = [
   diskFull,
   replicas,
   replicasPolling,
+  apiWebhookKills,
 ]
 
 /** How many examples of each kind a failing scenario prints. */

@@ -9,6 +9,8 @@ import type { TicketFields } from '../../../src/core/ticket-fields.js'
 import type { CannedReplies } from '../../../src/core/canned.js'
 import type { OutboxControl } from '../../../src/core/outbox-report.js'
 import type { Agents } from '../../../src/core/agents.js'
+import type { ApiKeys } from '../../../src/core/api-keys.js'
+import type { Webhooks } from '../../../src/core/webhooks.js'
 import type { Rules } from '../../../src/core/rules.js'
 import type { ReplyTemplates } from '../../../src/core/templates.js'
 import type { TicketQueries } from '../../../src/core/ticket-query.js'
@@ -30,6 +32,10 @@ export interface ListenerDeps {
   readonly fields: TicketFields
   readonly canned: CannedReplies
   readonly agents: Agents
+  /** The HTTP API's keys. */
+  readonly apiKeys: ApiKeys
+  /** The endpoints outgoing webhooks go to. */
+  readonly webhooks: Webhooks
   readonly outbox: OutboxControl
   readonly hours: BusinessHours
   readonly clock: Clock

@@ -156,8 +156,11 @@ export async function ticketIdsOf(
   filter: TicketFilter,
   now: Date,
   limit: number,
+  /** Only tickets older than this one (the next page). */
+  beforeId?: number,
 ): Promise<{ ids: number[]; more: boolean }> {
   const rows = await selectTickets(db, filter, now)
+    .$if(beforeId !== undefined, (q) => q.where('t.id', '<', beforeId!))
     .select('t.id')
     .orderBy('t.id', 'desc')
     .limit(limit + 1)
