@@ -3,7 +3,7 @@
  * database layer imports only the domain; the core imports no adapter, HTTP or SDK, and neither it
  * nor the scheduler writes SQL; adapters never import the composition root. No cycles anywhere.
  */
-const DOMAIN = '^src/core/(model|delivery|errors|ports|clock|logger|pacer|backoff|actor)\\.ts$'
+const DOMAIN = '^src/core/(model|delivery|errors|ports|clock|logger|pacer|backoff|actor|leadership)\\.ts$'
 
 module.exports = {
   forbidden: [

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { SettingsPart } from '../src/config/part.js'
 import type { Clock } from '../src/core/clock.js'
+import type { Leadership } from '../src/core/leadership.js'
 import type { Logger } from '../src/core/logger.js'
 import type { Channel } from '../src/core/model.js'
 import type { ChannelAdapter, WebhookRoute } from '../src/core/ports.js'
@@ -23,6 +24,8 @@ export interface ChannelContext {
   readonly publicUrl: string | undefined
   /** How long one send may take. */
   readonly sendTimeoutMs: number
+  /** Whether this process leads those sharing the database (only the leader polls a platform). */
+  readonly leadership: Leadership
   /**
    * One object for every channel that asks under the same key (Meta's one webhook serves WhatsApp
    * and Instagram); its routes are served once.

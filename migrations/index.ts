@@ -11,6 +11,7 @@ import * as m0009 from './0009-reply-templates-and-rules.js'
 import * as m0010 from './0010-outbox-heads-and-progress.js'
 import * as m0011 from './0011-agent-removal.js'
 import * as m0012 from './0012-ticket-search.js'
+import * as m0013 from './0013-delivery-claims.js'
 import * as m0014 from './0014-ticket-search-trgm.js'
 
 /** Every migration, in order. Add a new file for every schema change; never edit a landed one. */
@@ -27,5 +28,6 @@ export const migrations: Record<string, Migration> = {
   '0010-outbox-heads-and-progress': m0010,
   '0011-agent-removal': m0011,
   '0012-ticket-search': m0012,
+  '0013-delivery-claims': m0013,
   '0014-ticket-search-trgm': m0014,
 }

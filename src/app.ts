@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
 import { createChannels, type Channels } from '../adapters/index.js'
 import { createSlackModule } from '../adapters/slack/index.js'
 import type { Config } from './config.js'
@@ -21,10 +23,12 @@ import { createTicketQueries } from './core/ticket-query.js'
 import { createRules } from './core/rules.js'
 import { createReplyTemplates } from './core/templates.js'
 import type { JobDeps } from './scheduler/jobs/deps.js'
-import { createScheduler } from './scheduler/index.js'
+import { createScheduler, JOBS } from './scheduler/index.js'
 import type { ChannelAdapter, ChannelHost } from './core/ports.js'
 import { defaultTexts } from './core/texts.js'
-import { openDatabase, type Db } from './db/connection.js'
+import { isPostgresUrl, openDatabase, type Db } from './db/connection.js'
+import { createElectedLeadership, type ElectedLeadership } from './db/leader.js'
+import { soleLeadership } from './core/leadership.js'
 import { migrateToLatest } from './db/migrate.js'
 import { livenessRoute, readinessRoute, type Check } from './http/health.js'
 import { createMetrics } from './http/metrics.js'
@@ -47,7 +51,12 @@ export interface AppOptions {
   /** Channels to use instead of those the configuration enables. */
   readonly channels?: Channels
   readonly host?: string
+  /** How often a process on PostgreSQL tries to become the leader (and checks it still is), ms. */
+  readonly leaderRetryMs?: number
 }
+
+/** How often a replica tries to take the lead, and a leader checks its hold: the longest takeover. */
+const LEADER_RETRY_MS = 5_000
 
 export type Threaddesk = Awaited<ReturnType<typeof createThreaddesk>>
 
@@ -62,6 +71,14 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   await seedRoles(db, config.slack.admins, 'admin', now)
   await seedRoles(db, config.slack.supervisors, 'supervisor', now)
 
+  // Processes sharing a PostgreSQL database elect one to run what must run once; alone, it leads.
+  const elected: ElectedLeadership | undefined = isPostgresUrl(config.databaseUrl)
+    ? createElectedLeadership(config.databaseUrl, log, options.leaderRetryMs ?? LEADER_RETRY_MS)
+    : undefined
+  const leadership = elected ?? soleLeadership
+  /** This process among those sharing the database: what its outbox claims rows under. */
+  const instance = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`
+
   // Every transaction that queues work wakes the outbox through its state, built before both.
   const outboxState = createOutboxState()
   const { adapters, routes } =
@@ -71,6 +88,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
       clock,
       publicUrl: config.publicUrl,
       sendTimeoutMs: config.delivery.sendTimeoutMs,
+      leadership,
     }))
   const channels = new Map<Channel, ChannelAdapter>(adapters.map((a) => [a.channel, a]))
   const traits = new Map(
@@ -135,6 +153,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     slaOf: (ticketId, now) => slaSummary(db, ticketId, now, sla),
     observe: metrics.delivery,
     state: outboxState,
+    instance,
     ...(config.customerInfo && {
       customerInfo: (contact) =>
         fetchCustomerInfo(config.customerInfo!.url, contact, config.customerInfo!.timeoutMs),
@@ -185,7 +204,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     automations: config.automations,
     log,
   }
-  const scheduler = createScheduler(jobDeps, clock, log)
+  const scheduler = createScheduler(jobDeps, clock, log, JOBS, leadership)
   let port = 0
   const starting = new AbortController()
   const host: ChannelHost = {
@@ -243,6 +262,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     async start(): Promise<void> {
       port = await http.listen(config.port, options.host)
       log.info({ port }, 'http server listening')
+      await elected?.start()
       for (const adapter of adapters) background.push(keepStarting(adapter))
       if (options.runOutbox ?? true) outbox.start()
       if (options.runScheduler ?? true) await scheduler.start()
@@ -268,6 +288,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
           )
       }
       await slack.stop()
+      await elected?.stop()
       await http.close()
       await db.destroy()
     },

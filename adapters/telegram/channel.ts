@@ -51,6 +51,7 @@ export const telegram = defineChannel({
           ? { url: `${ctx.publicUrl}${TELEGRAM_WEBHOOK_PATH}`, secret: settings.webhookSecret }
           : undefined,
       sendTimeoutMs: ctx.sendTimeoutMs,
+      leadership: ctx.leadership,
       log: ctx.log,
     })
   },

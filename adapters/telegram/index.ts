@@ -4,6 +4,7 @@ import { Api, GrammyError } from 'grammy'
 import type { Update } from 'grammy/types'
 import { DeskError } from '../../src/core/errors.js'
 import { isMalformed } from '../../src/core/inbound-shape.js'
+import { soleLeadership, type Leadership } from '../../src/core/leadership.js'
 import type { Logger } from '../../src/core/logger.js'
 import type { ChannelAdapter, ChannelHost, WebhookRoute } from '../../src/core/ports.js'
 import { parseJson, readRawBody, sendJson } from '../../src/http/body.js'
@@ -23,6 +24,8 @@ export interface TelegramOptions {
   readonly webhook?: { readonly url: string; readonly secret: string } | undefined
   /** How long one send may take. */
   readonly sendTimeoutMs?: number
+  /** Long polling runs only while this process leads those sharing the database (always, alone). */
+  readonly leadership?: Leadership
   readonly log: Logger
 }
 
@@ -49,7 +52,11 @@ export function createTelegramAdapter(opts: TelegramOptions): ChannelAdapter {
   const pollApi = new Api(opts.token, { ...client, timeoutSeconds: POLL_TIMEOUT_S + 15 })
   let host: ChannelHost | undefined
   const stopping = new AbortController()
-  let polling: Promise<void> | undefined
+  /** The polling under way while this process leads, and what ends it. */
+  let polling: { readonly done: Promise<void>; readonly end: AbortController } | undefined
+  let unwatch: (() => void) | undefined
+  /** A poll told to end (this process stopped leading) and still finishing its update. */
+  let ending: Promise<void> = Promise.resolve()
   let problem: string | undefined
 
   /** Stores one update; a malformed one is logged and skipped, a failure to store throws. */
@@ -94,8 +101,7 @@ export function createTelegramAdapter(opts: TelegramOptions): ChannelAdapter {
       .catch((error: unknown) => log.error({ err: error }, 'notice not queued'))
   }
 
-  async function poll(to: ChannelHost): Promise<void> {
-    const { signal } = stopping
+  async function poll(to: ChannelHost, signal: AbortSignal): Promise<void> {
     let offset: number | undefined
     let failures = 0
     while (!signal.aborted) {
@@ -185,8 +191,21 @@ export function createTelegramAdapter(opts: TelegramOptions): ChannelAdapter {
       // A webhook left from an earlier setup makes getUpdates fail: polling needs it gone.
       const me = await api.getMe().catch((e: unknown) => Promise.reject(toDeskError('getMe', e)))
       await api.deleteWebhook().catch((e: unknown) => Promise.reject(toDeskError('deleteWebhook', e)))
-      polling ??= poll(to)
-      log.info({ bot: me.username }, 'telegram long polling started')
+      // One poller per bot, or Telegram answers 409: of the processes sharing the database, the leader.
+      unwatch ??= (opts.leadership ?? soleLeadership).watch((leads) => {
+        if (leads && polling === undefined && !stopping.signal.aborted) {
+          const end = new AbortController()
+          const signal = AbortSignal.any([stopping.signal, end.signal])
+          // A poll ended by an earlier loss of the lead finishes its update first.
+          polling = { end, done: ending.then(() => poll(to, signal)) }
+          log.info({ bot: me.username }, 'telegram long polling started')
+        } else if (!leads && polling !== undefined) {
+          polling.end.abort()
+          ending = polling.done
+          polling = undefined
+          log.info({ bot: me.username }, 'telegram long polling stopped: another process leads')
+        }
+      })
     },
 
     async send(msg) {
@@ -194,8 +213,9 @@ export function createTelegramAdapter(opts: TelegramOptions): ChannelAdapter {
     },
 
     async stop() {
+      unwatch?.()
       stopping.abort()
-      await polling
+      await Promise.all([polling?.done, ending])
     },
 
     status: () => (problem === undefined ? { ok: host !== undefined } : { ok: false, detail: problem }),

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
+  claimDelivery,
   dueHeads,
   endDelivery,
   finishDelivery,
@@ -63,6 +65,11 @@ export interface OutboxDeps extends Omit<CallDeps, 'policy'> {
   readonly state?: OutboxState
   /** Told of every outcome, for metrics. */
   readonly observe?: (outcome: DeliveryOutcome) => void
+  /**
+   * This process's name among the processes sharing the database: the rows it works are claimed
+   * under it. Unique per process; a random one when absent.
+   */
+  readonly instance?: string
 }
 
 export interface DeliveryOutcome {
@@ -119,6 +126,12 @@ export function createOutbox(deps: OutboxDeps) {
   const busyTargets = new Set<string>()
   const busyServices = new Map<string, number>()
   const { pausedUntil, held, failing } = state
+  const instance = deps.instance ?? `outbox-${randomUUID()}`
+  /**
+   * How long a claim on a row lasts: a call ends within the send timeout, and its bookkeeping
+   * soon after. A process that dies with rows claimed leaves them to the others after this.
+   */
+  const leaseMs = 2 * policy.sendTimeoutMs
   let running = false
   let loopDone: Promise<void> | undefined
   const tasks = new Set<Promise<void>>()
@@ -171,7 +184,11 @@ export function createOutbox(deps: OutboxDeps) {
       // The target's bucket is empty: after the wait, one post at a time at its rate, not a burst.
       for (const [key, rate] of route.limits)
         if (key === route.target) pacer.refused(key, rate, at + e.retryAfterMs)
-      await reschedule(db, row.id, { error: reason, nextAttemptAt: iso(new Date(at + e.retryAfterMs)) })
+      await reschedule(db, row.id, {
+        error: reason,
+        nextAttemptAt: iso(new Date(at + e.retryAfterMs)),
+        release: true,
+      })
       log.warn({ ...context, waitMs: e.retryAfterMs }, 'delivery rate limited, waiting')
       return 'wait'
     }
@@ -185,7 +202,7 @@ export function createOutbox(deps: OutboxDeps) {
     ) {
       // The channel a rule chose cannot take the ticket: show it in the support channel instead.
       await clearDeskChannel(db, ticket.id)
-      await reschedule(db, row.id, { error: reason, nextAttemptAt: iso(new Date(at)) })
+      await reschedule(db, row.id, { error: reason, nextAttemptAt: iso(new Date(at)), release: true })
       await alert({ kind: 'ticket_rerouted', ticketId: ticket.id, reason })
       log.warn(context, 'routed channel refused a ticket, posting it in the support channel')
       return 'retry'
@@ -201,6 +218,7 @@ export function createOutbox(deps: OutboxDeps) {
         nextAttemptAt: iso(new Date(at + delay)),
         attempt: true,
         failingSince: iso(new Date(since)),
+        release: true,
       })
       log.warn({ ...context, delayMs: delay, err: error }, 'delivery failed, will retry')
       const state = failing.get(route.target) ?? { since, alerted: false, reason }
@@ -331,6 +349,13 @@ export function createOutbox(deps: OutboxDeps) {
         if (blocked === 'busy') continue
         if (blocked > 0) {
           nextAt = Math.min(nextAt ?? blocked, blocked)
+          continue
+        }
+        // Another process sharing the database may be taking the same row: only one gets it.
+        const t = now()
+        const claim = { owner: instance, now: iso(new Date(t)), until: iso(new Date(t + leaseMs)) }
+        if (!(await claimDelivery(db, row.id, claim))) {
+          pacer.release(row.id)
           continue
         }
         started.push(launch(row, payload, route))

@@ -131,10 +131,10 @@ export class PostgresDialect implements Dialect {
   readonly #pool: pg.Pool
 
   constructor(url: string, log?: Logger) {
-    // One connection, kept open, as SQLite has: statements run one at a time in the order they were
-    // issued, so a read never answers with what was true before a commit that the code has already
-    // seen complete. The outbox relies on that today (a row it just finished must not come back
-    // from a read that started earlier); it goes when the outbox claims rows in the database.
+    // One connection per process, kept open, as SQLite has: statements run one at a time in the
+    // order they were issued, so a read never answers with what was true before a commit the code
+    // has already seen complete. Writing transactions wait for each other anyway (the advisory lock
+    // below); several processes share the work through the outbox's claims, not through a pool.
     this.#pool = new pg.Pool({ connectionString: url, types, max: 1, idleTimeoutMillis: 0 })
     // An idle connection the server closed (a restart, a failover) is dropped by the pool and
     // replaced on next use; unheard, the error would end the process.

@@ -112,6 +112,10 @@ export interface DeliveriesTable {
   parts_sent: Generated<number>
   /** Since when this row keeps failing (cleared by nothing: a row that goes through is done). */
   failing_since: string | null
+  /** The process working this row now (several processes on PostgreSQL), until `claimed_until`. */
+  claimed_by: string | null
+  /** When the claim lapses: past it, another process may take the row over. */
+  claimed_until: string | null
 }
 
 export interface ProcessedEventsTable {

@@ -1,5 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron'
 import type { Clock } from '../core/clock.js'
+import { soleLeadership, type Leadership } from '../core/leadership.js'
 import type { Logger } from '../core/logger.js'
 import type { JobDeps } from './jobs/deps.js'
 import { runDigest } from './jobs/digest.js'
@@ -18,10 +19,11 @@ export const JOBS: Readonly<Record<string, Job>> = {
 export interface Scheduler {
   /**
    * Runs every job every minute, and once now in the background (catch-up after downtime): start-up
-   * never waits for a job over a large database.
+   * never waits for a job over a large database. Among processes sharing a database only the leader
+   * runs them; one that becomes leader catches up at once.
    */
   start(): Promise<void>
-  /** Resolves when the jobs started by `start` (the catch-up run) are over. */
+  /** Resolves when the latest catch-up run (at start, or on becoming leader) is over. */
   caughtUp(): Promise<void>
   /** Stops the schedule and waits for the jobs under way. */
   stop(): Promise<void>
@@ -29,16 +31,25 @@ export interface Scheduler {
 
 /**
  * node-cron runs each job every minute. Jobs compare deadlines with the time they are given, so a
- * bot that was off over a deadline acts once when it comes back. A job never runs beside itself.
+ * bot that was off over a deadline acts once when it comes back. A job never runs beside itself,
+ * and only in the process that leads.
  */
-export function createScheduler(deps: JobDeps, clock: Clock, log: Logger, jobs = JOBS): Scheduler {
+export function createScheduler(
+  deps: JobDeps,
+  clock: Clock,
+  log: Logger,
+  jobs = JOBS,
+  leadership: Leadership = soleLeadership,
+): Scheduler {
   const running = new Map<string, Promise<void>>()
   const tasks: ScheduledTask[] = []
   let catchUp: Promise<void> = Promise.resolve()
+  let unwatch: (() => void) | undefined
 
   function run(name: string, job: Job): Promise<void> {
     const under = running.get(name)
     if (under !== undefined) return under
+    if (!leadership.held()) return Promise.resolve()
     const done = (async () => {
       try {
         await job(deps, clock.now())
@@ -58,11 +69,15 @@ export function createScheduler(deps: JobDeps, clock: Clock, log: Logger, jobs =
       for (const [name, job] of Object.entries(jobs)) {
         tasks.push(cron.schedule('* * * * *', () => run(name, job), { name, noOverlap: true }))
       }
-      catchUp = Promise.all(Object.entries(jobs).map(([name, job]) => run(name, job))).then(() => undefined)
+      unwatch = leadership.watch((held) => {
+        if (!held) return
+        catchUp = Promise.all(Object.entries(jobs).map(([name, job]) => run(name, job))).then(() => undefined)
+      })
       return Promise.resolve()
     },
     caughtUp: () => catchUp,
     async stop() {
+      unwatch?.()
       for (const task of tasks) await task.stop()
       tasks.length = 0
       await Promise.all(running.values())

@@ -21,6 +21,7 @@ describe('migrations', () => {
       '0010-outbox-heads-and-progress',
       '0011-agent-removal',
       '0012-ticket-search',
+      '0013-delivery-claims',
       '0014-ticket-search-trgm',
     ])
     expect(await migrateToLatest(db)).toEqual([])

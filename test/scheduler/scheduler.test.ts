@@ -31,3 +31,46 @@ describe('the scheduler', () => {
     expect(seen).toEqual(['slow@2026-11-23T09:00:00.000Z'])
   })
 })
+
+describe('the scheduler among processes sharing a database', () => {
+  it('runs jobs only while this process leads, and catches up as soon as it does', async () => {
+    const clock = manualClock(new Date('2026-11-23T09:00:00Z'))
+    const seen: string[] = []
+    const job: Job = (_deps, now) => {
+      seen.push(now.toISOString())
+      return Promise.resolve()
+    }
+    const watchers = new Set<(held: boolean) => void>()
+    let held = false
+    const leadership = {
+      held: () => held,
+      watch(fn: (held: boolean) => void) {
+        watchers.add(fn)
+        fn(held)
+        return () => watchers.delete(fn)
+      },
+    }
+    const lead = (next: boolean) => {
+      held = next
+      for (const fn of watchers) fn(next)
+    }
+    const scheduler = createScheduler({} as JobDeps, clock, testLog(), { job }, leadership)
+
+    await scheduler.start()
+    await scheduler.caughtUp()
+    expect(seen).toEqual([]) // another process leads: nothing runs here
+
+    clock.advance(60_000)
+    lead(true)
+    await scheduler.caughtUp()
+    expect(seen).toEqual(['2026-11-23T09:01:00.000Z'])
+
+    lead(false)
+    lead(true)
+    await scheduler.caughtUp()
+    expect(seen).toHaveLength(2)
+    await scheduler.stop()
+    lead(true) // stopped: it no longer listens
+    expect(seen).toHaveLength(2)
+  })
+})

@@ -1,7 +1,7 @@
 import type { DeliveryPayload } from '../../core/delivery.js'
 import { laneOf } from '../../core/delivery.js'
 import type { Lane } from '../../core/model.js'
-import type { Db } from '../connection.js'
+import { onPostgres, type Db } from '../connection.js'
 import { expressionBuilder, sql, type ExpressionBuilder } from 'kysely'
 import { jsonField } from '../portable.js'
 import type { Database, Delivery } from '../schema.js'
@@ -79,6 +79,7 @@ export async function dueHeads(
     .where('d.status', '=', 'queued')
     .where('d.ready', '=', 1)
     .where('d.next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('d.claimed_until', 'is', null), eb('d.claimed_until', '<=', now)]))
     .$if(after !== undefined, (q) =>
       q.where((eb) =>
         eb.or([
@@ -93,11 +94,57 @@ export async function dueHeads(
     .execute()
 }
 
-/** The earliest time a head becomes due, if any row is queued. */
+/**
+ * Claims a due head for the process `owner` until `until`, unless another process holds a claim on
+ * it that has not lapsed, or it is no longer the queued head it was (it ended meanwhile). True when
+ * the row is now this process's to work. On PostgreSQL the row is locked while it is claimed and a
+ * row another process is claiming right now is skipped, not waited for; one process on SQLite has
+ * nobody to claim from.
+ */
+export async function claimDelivery(
+  db: Db,
+  id: number,
+  claim: { readonly owner: string; readonly now: string; readonly until: string },
+): Promise<boolean> {
+  if (!onPostgres(db)) return true
+  const claimable = db
+    .selectFrom('deliveries')
+    .select('id')
+    .where('id', '=', id)
+    .where('status', '=', 'queued')
+    .where('ready', '=', 1)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', claim.now)]))
+    .forUpdate()
+    .skipLocked()
+  const claimed = await db
+    .updateTable('deliveries')
+    .set({ claimed_by: claim.owner, claimed_until: claim.until })
+    .where('id', 'in', claimable)
+    .executeTakeFirst()
+  return claimed.numUpdatedRows === 1n
+}
+
+/** The earliest time a head becomes due (or its claim lapses, when later), if any row is queued. */
 export async function nextDueAt(db: Db): Promise<string | undefined> {
   const row = await db
     .selectFrom('deliveries')
-    .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+    .select((eb) =>
+      eb.fn
+        .min(
+          eb
+            .case()
+            .when(
+              eb.and([
+                eb('claimed_until', 'is not', null),
+                eb('claimed_until', '>', eb.ref('next_attempt_at')),
+              ]),
+            )
+            .then(eb.ref('claimed_until'))
+            .else(eb.ref('next_attempt_at'))
+            .end(),
+        )
+        .as('at'),
+    )
     .where('status', '=', 'queued')
     .where('ready', '=', 1)
     .executeTakeFirst()
@@ -144,7 +191,9 @@ export async function finishDelivery(
 
 /**
  * The send of a message that has not started yet (it waits out its undo window), if any: only such
- * a send can still be cancelled or changed.
+ * a send can still be cancelled or changed. A send another process has claimed has started. On
+ * PostgreSQL the row stays locked until the caller's transaction ends, so no process claims it
+ * while it is being cancelled or changed.
  */
 export async function pendingSendOf(
   db: Db,
@@ -161,6 +210,8 @@ export async function pendingSendOf(
     .where('next_attempt_at', '>', now)
     .where('attempts', '=', 0)
     .where('parts_sent', '=', 0)
+    .where('claimed_by', 'is', null)
+    .$if(onPostgres(db), (q) => q.forUpdate())
     .execute()
   return rows.find((r) => (JSON.parse(r.payload) as { messageId?: number }).messageId === messageId)
 }
@@ -172,12 +223,20 @@ export async function pendingSendOf(
 export async function reschedule(
   db: Db,
   id: number,
-  change: { nextAttemptAt: string; error?: string; attempt?: boolean; failingSince?: string },
+  change: {
+    nextAttemptAt: string
+    error?: string
+    attempt?: boolean
+    failingSince?: string
+    /** The process that claimed the row gives it back: any process may try it when it is due. */
+    release?: boolean
+  },
 ): Promise<void> {
   await db
     .updateTable('deliveries')
     .set((eb) => ({
       next_attempt_at: change.nextAttemptAt,
+      ...(change.release === true && { claimed_by: null, claimed_until: null }),
       ...(change.error !== undefined && { last_error: change.error }),
       ...(change.failingSince !== undefined && { failing_since: change.failingSince }),
       ...(change.attempt === true && { attempts: eb('attempts', '+', 1) }),
