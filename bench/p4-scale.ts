@@ -1,12 +1,21 @@
 /**
  * P4 scale: the bot over years of history (a seeded database): its cold start, its memory idle and
- * under ingest, and `/tickets` through the real, signed slash command.
+ * under ingest, and `/tickets` through the real, signed slash command. With a PostgreSQL server
+ * (TEST_DATABASE_URL), `/tickets` again on a copy of the same rows there, beside SQLite's figures.
  */
 import { slashCommandBody, slackSignature } from '../test/helpers/slack-requests.js'
-import { AGENT, SUPPORT_CHANNEL } from './bot.js'
+import { AGENT, SUPPORT_CHANNEL, type RunningBot } from './bot.js'
 import { createClient } from './load.js'
+import {
+  benchSchema,
+  benchServer,
+  copyToPostgres,
+  NOT_RUN,
+  type BenchSchema,
+  type Copied,
+} from './postgres.js'
 import { quantile, type Row } from './report.js'
-import { seedHistory, type Seeded } from './seed.js'
+import { RARE_WORD, seedHistory, type Seeded } from './seed.js'
 import { ingest, telegramUpdates } from './telegram-load.js'
 import { withBot, type BenchContext } from './world.js'
 
@@ -35,6 +44,10 @@ export const TICKET_FILTERS = [
   'status:all tag:refund',
   'refund',
   'status:all invoice late',
+  // On one ticket in a thousand: newest first, the search has to skip most of history to find them.
+  `status:all ${RARE_WORD}`,
+  // On none: every ticket has to be ruled out.
+  'status:all voucher',
 ] as const
 
 /** A filter with a bare word in it searches subjects. */
@@ -44,8 +57,75 @@ const FIRST_CHAT_ID = 4_000_000
 /** Settling after start-up before memory is read "idle". */
 const IDLE_AFTER_MS = 2_000
 
+interface FilterTimes {
+  readonly text: string
+  readonly search: boolean
+  readonly p50Ms: number
+  readonly p99Ms: number
+  readonly lines: number
+}
+
+/** Every filter of TICKET_FILTERS, `runs` times each, as signed `/tickets` slash commands. */
+async function askFilters(
+  bot: RunningBot,
+  runs: number,
+): Promise<{ filters: FilterTimes[]; refused: string[] }> {
+  const client = createClient(`${bot.base}/slack/events`, 1)
+  const filters: FilterTimes[] = []
+  const refused: string[] = []
+  const ask = (text: string) => {
+    const body = slashCommandBody('/tickets', text, AGENT)
+    const timestamp = Math.floor(Date.now() / 1000)
+    const headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': slackSignature(body, timestamp),
+    }
+    return client.post({ body, headers })
+  }
+  try {
+    // Once untimed: the first list asks Slack for the workspace's address, once per process.
+    await ask('')
+    for (const text of TICKET_FILTERS) {
+      const latencies: number[] = []
+      let lines = 0
+      for (let r = 0; r < runs; r++) {
+        const t = performance.now()
+        const answer = await ask(text)
+        latencies.push(performance.now() - t)
+        if (answer.status !== 200) refused.push(`${text}: HTTP ${answer.status}`)
+        lines = (JSON.parse(answer.body || '{}') as { text?: string }).text?.split('\n').length ?? 0
+      }
+      filters.push({
+        text,
+        search: isSearch(text),
+        p50Ms: quantile(latencies, 0.5),
+        p99Ms: quantile(latencies, 0.99),
+        lines,
+      })
+    }
+  } finally {
+    client.close()
+  }
+  return { filters, refused }
+}
+
+/** The slowest filter, of those that search or of those that do not. */
+function slowest(filters: readonly FilterTimes[], search: boolean): { text: string; p99Ms: number } {
+  const of = filters.filter((f) => f.search === search)
+  return of.reduce<{ text: string; p99Ms: number }>(
+    (a, b) => (b.p99Ms > a.p99Ms ? b : a),
+    of[0] ?? { text: '', p99Ms: 0 },
+  )
+}
+
+const asCommand = (text: string) => (text === '' ? '`/tickets` (the default list)' : `\`/tickets ${text}\``)
+
 export async function measureScale(ctx: BenchContext, sizes: ScaleSizes): Promise<Row[]> {
   let seeded: Seeded | undefined
+  const server = benchServer()
+  let postgres: BenchSchema | undefined
+  let copied: Copied | undefined
   ctx.progress(
     `P4: seeding ${sizes.tickets.toLocaleString('en')} tickets, ${(sizes.tickets * sizes.messagesPerTicket).toLocaleString('en')} messages`,
   )
@@ -65,6 +145,12 @@ export async function measureScale(ctx: BenchContext, sizes: ScaleSizes): Promis
           now: new Date(),
         })
         ctx.progress(`P4: seeded in ${seeded.seconds.toFixed(1)} s, ${seeded.fileMb.toFixed(0)} MB`)
+        if (server === undefined) return
+        postgres = await benchSchema(server, 'p4')
+        copied = await copyToPostgres(file, postgres.url)
+        ctx.progress(
+          `P4: copied to PostgreSQL in ${copied.seconds.toFixed(1)} s (${copied.rows.toLocaleString('en')} rows)`,
+        )
       },
     },
     async (world, start) => {
@@ -74,43 +160,7 @@ export async function measureScale(ctx: BenchContext, sizes: ScaleSizes): Promis
       const idle = bot.memory().rssMb
 
       ctx.progress(`P4: /tickets, ${TICKET_FILTERS.length} filters × ${sizes.runs} signed slash commands`)
-      const client = createClient(`${bot.base}/slack/events`, 1)
-      const filters: { text: string; search: boolean; p50Ms: number; p99Ms: number; lines: number }[] = []
-      const refused: string[] = []
-      const ask = (text: string) => {
-        const body = slashCommandBody('/tickets', text, AGENT)
-        const timestamp = Math.floor(Date.now() / 1000)
-        const headers = {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-slack-request-timestamp': String(timestamp),
-          'x-slack-signature': slackSignature(body, timestamp),
-        }
-        return client.post({ body, headers })
-      }
-      try {
-        // Once untimed: the first list asks Slack for the workspace's address, once per process.
-        await ask('')
-        for (const text of TICKET_FILTERS) {
-          const latencies: number[] = []
-          let lines = 0
-          for (let r = 0; r < sizes.runs; r++) {
-            const t = performance.now()
-            const answer = await ask(text)
-            latencies.push(performance.now() - t)
-            if (answer.status !== 200) refused.push(`${text}: HTTP ${answer.status}`)
-            lines = (JSON.parse(answer.body || '{}') as { text?: string }).text?.split('\n').length ?? 0
-          }
-          filters.push({
-            text,
-            search: isSearch(text),
-            p50Ms: quantile(latencies, 0.5),
-            p99Ms: quantile(latencies, 0.99),
-            lines,
-          })
-        }
-      } finally {
-        client.close()
-      }
+      const { filters, refused } = await askFilters(bot, sizes.runs)
 
       ctx.progress(`P4: memory under ingest, ${sizes.loadUpdates} updates`)
       const sampled: number[] = []
@@ -126,19 +176,16 @@ export async function measureScale(ctx: BenchContext, sizes: ScaleSizes): Promis
       return { startMs, idle, filters, refused, peak: Math.max(bot.memory().rssMb, ...sampled), ingested }
     },
   )
-  const worst = (search: boolean) => {
-    const of = result.filters.filter((f) => f.search === search)
-    return of.reduce((a, b) => (b.p99Ms > a.p99Ms ? b : a), of[0] ?? { text: '', p99Ms: 0 })
-  }
-  const filter = worst(false)
-  const search = worst(true)
+  const onPostgres = postgres === undefined ? undefined : await measurePostgres(ctx, postgres, sizes.runs)
+  const filter = slowest(result.filters, false)
+  const search = slowest(result.filters, true)
   const scale = `${sizes.tickets.toLocaleString('en')} tickets`
   const note = [...result.refused.slice(0, 3), ...problems]
   const detail = {
     seeded,
     filters: result.filters.map((f) => ({ ...f, p50Ms: round(f.p50Ms), p99Ms: round(f.p99Ms) })),
   }
-  return [
+  const sqliteRows: Row[] = [
     {
       id: 'p4.start',
       measure: `P4 cold start to /readyz, ${scale}`,
@@ -189,6 +236,72 @@ export async function measureScale(ctx: BenchContext, sizes: ScaleSizes): Promis
       note: `slowest: \`/tickets ${search.text}\``,
     },
   ]
+  return [...sqliteRows, ...postgresRows(scale, result.filters, onPostgres, copied)]
+}
+
+/** `/tickets` on the PostgreSQL copy: the bot started on it, every filter asked again. */
+async function measurePostgres(
+  ctx: BenchContext,
+  schema: BenchSchema,
+  runs: number,
+): Promise<{ filters: FilterTimes[]; refused: string[]; problems: string[] }> {
+  try {
+    ctx.progress(`P4: /tickets on PostgreSQL, ${TICKET_FILTERS.length} filters × ${runs}`)
+    const { result, problems } = await withBot(ctx, 'p4-pg', { env: { DATABASE_URL: schema.url } }, (world) =>
+      askFilters(world.bot, runs),
+    )
+    return { ...result, problems }
+  } finally {
+    if (ctx.keep) ctx.progress(`  kept PostgreSQL schema ${schema.url}`)
+    else await schema.drop()
+  }
+}
+
+/**
+ * The same `/tickets` on PostgreSQL, each beside SQLite's figure as its ceiling: search through
+ * pg_trgm against FTS5. "not run" without a server.
+ */
+function postgresRows(
+  scale: string,
+  sqlite: readonly FilterTimes[],
+  pg: { filters: FilterTimes[]; refused: string[]; problems: string[] } | undefined,
+  copied: Copied | undefined,
+): Row[] {
+  const count = (search: boolean) => sqlite.filter((f) => f.search === search).length
+  const rows = (search: boolean) => {
+    const worst = pg === undefined ? undefined : slowest(pg.filters, search)
+    const ceiling = slowest(sqlite, search)
+    const id = search ? 'p4.pg.tickets.search' : 'p4.pg.tickets.filter'
+    const measure = search
+      ? `P4 /tickets search p99 on PostgreSQL (pg_trgm; ceiling: SQLite FTS5), slowest of ${count(true)}, ${scale}`
+      : `P4 /tickets filter p99 on PostgreSQL (ceiling: SQLite), slowest of ${count(false)}, ${scale}`
+    const note =
+      pg === undefined || worst === undefined
+        ? NOT_RUN
+        : [
+            `slowest: ${asCommand(worst.text)}; on SQLite: ${asCommand(ceiling.text)}`,
+            ...pg.refused.slice(0, 3),
+            ...pg.problems,
+          ].join('; ')
+    const row: Row = {
+      id,
+      measure,
+      unit: 'ms',
+      threaddesk: worst?.p99Ms ?? null,
+      ceiling: ceiling.p99Ms,
+      target: { of: 'ratio', op: '<=', bound: 1 },
+      note,
+      ...(search &&
+        pg !== undefined && {
+          detail: {
+            copied,
+            filters: pg.filters.map((f) => ({ ...f, p50Ms: round(f.p50Ms), p99Ms: round(f.p99Ms) })),
+          },
+        }),
+    }
+    return row
+  }
+  return [rows(false), rows(true)]
 }
 
 const round = (n: number) => Math.round(n * 10) / 10

@@ -69,6 +69,9 @@ const WORDS = [
   'address',
 ]
 
+/** A word in one subject of a thousand, which no other subject has: what a rare search finds. */
+export const RARE_WORD = 'chargeback'
+
 export interface HistoryOptions {
   readonly tickets: number
   readonly messagesPerTicket: number
@@ -154,7 +157,9 @@ export async function seedHistory(file: string, opts: HistoryOptions): Promise<S
       const solvedAt = status === 'solved' || status === 'closed' ? at(since) : null
       const contactId = 1 + Math.floor(rand() * opts.contacts)
       const channel = contactChannel[contactId - 1] ?? 'telegram'
-      const subject = `${pick(WORDS)} ${pick(WORDS)} ${pick(WORDS)} ${pick(WORDS)}`
+      // The rare word by number, not by chance: every other figure of the data stays as it was.
+      const rare = i % 1000 === 7 ? ` ${RARE_WORD}` : ''
+      const subject = `${pick(WORDS)} ${pick(WORDS)} ${pick(WORDS)} ${pick(WORDS)}${rare}`
       const id = Number(
         ticket.run(
           contactId,

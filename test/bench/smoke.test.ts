@@ -29,7 +29,9 @@ it('runs every measure end to end and prints a well-formed row for each', async 
     expect(Object.keys(row)).toEqual(
       expect.arrayContaining(['id', 'measure', 'unit', 'threaddesk', 'ceiling', 'ratio', 'target', 'met']),
     )
-    expect(row.threaddesk, `${String(row.id)} has a figure`).toEqual(expect.any(Number))
+    // PostgreSQL's rows are measured only when a server is given (npm run test:pg gives one).
+    if (String(row.note).startsWith('not run')) expect(process.env.TEST_DATABASE_URL ?? '').toBe('')
+    else expect(row.threaddesk, `${String(row.id)} has a figure`).toEqual(expect.any(Number))
     expect([null, true, false]).toContain(row.met)
   }
   const printed = table(result.rows).split('\n')
