@@ -139,6 +139,24 @@ export async function sendCloudFile(
     ...(msg.caption !== '' && type !== 'audio' && { caption: msg.caption }),
     ...(type === 'document' && { filename: file.name }),
   }
+  if (type === 'audio' && msg.caption !== '') {
+    // Audio shows no caption: the words go just before it, on their own.
+    const said = await graphCall(
+      `${opts.graphUrl}/${opts.version}/${opts.phoneNumberId}/messages`,
+      opts.token,
+      {
+        method: 'POST',
+        body: {
+          messaging_product: 'whatsapp',
+          recipient_type: 'individual',
+          to: msg.to,
+          type: 'text',
+          text: { preview_url: false, body: msg.caption },
+        },
+      },
+    )
+    if (!said.ok) throw toDeskError(said)
+  }
   const answer = await graphCall<{ messages?: { id?: string }[] }>(
     `${opts.graphUrl}/${opts.version}/${opts.phoneNumberId}/messages`,
     opts.token,

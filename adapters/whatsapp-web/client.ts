@@ -1,4 +1,5 @@
 import type { WebMessage } from './inbound.js'
+import type { WebMedia } from './files.js'
 
 /** The slice of a whatsapp-web.js `Client` the adapter uses: its events in, `sendMessage` out. */
 export interface WebClient {
@@ -9,7 +10,13 @@ export interface WebClient {
   on(event: 'message_ack', listener: (message: WebMessage, ack: number) => void): unknown
   initialize(): Promise<void>
   destroy(): Promise<void>
-  sendMessage(chatId: string, content: string): Promise<{ readonly id: { readonly _serialized: string } }>
+  sendMessage(
+    chatId: string,
+    content: string | WebMedia,
+    options?: { caption?: string; sendAudioAsVoice?: boolean; sendMediaAsDocument?: boolean },
+  ): Promise<{ readonly id: { readonly _serialized: string } }>
+  /** A message by its id, to fetch its media again. */
+  getMessageById?(id: string): Promise<WebMessage | undefined>
   readonly info?: { readonly wid?: { readonly user?: string } } | undefined
   /** The chats, to read what arrived while the bot was away. */
   getChats?(): Promise<readonly WebChat[]>
@@ -49,5 +56,15 @@ export async function createWhatsAppWebClient(opts: {
       ],
     },
   })
-  return client
+  // Media leaves as whatsapp-web.js's own MessageMedia, which it recognises by its class.
+  const send = client.sendMessage.bind(client)
+  const sendMessage: WebClient['sendMessage'] = (chatId, content, options) =>
+    send(
+      chatId,
+      typeof content === 'string'
+        ? content
+        : new wweb.MessageMedia(content.mimetype, content.data, content.filename, content.filesize),
+      options,
+    )
+  return Object.assign(client, { sendMessage })
 }

@@ -1,8 +1,9 @@
 import type { MessageKind } from '../../src/core/model.js'
 import type { InboundMessage } from '../../src/core/ports.js'
+import { filesOf, type WebMediaMessage } from './files.js'
 
 /** The slice of a whatsapp-web.js `Message` we read. */
-export interface WebMessage {
+export interface WebMessage extends WebMediaMessage {
   readonly id: { readonly _serialized: string }
   readonly from: string
   readonly fromMe: boolean
@@ -50,6 +51,7 @@ export function toInbound(m: WebMessage): InboundMessage | undefined {
     return undefined
   const kind = KINDS[m.type] ?? 'other'
   const number = m.from.split('@')[0] ?? m.from
+  const files = filesOf(m)
   return {
     channel: 'whatsapp',
     externalId: m.id._serialized,
@@ -57,5 +59,6 @@ export function toInbound(m: WebMessage): InboundMessage | undefined {
     kind,
     text: text(m, kind),
     sentAt: new Date(m.timestamp * 1000),
+    ...(files.length > 0 && { files }),
   }
 }

@@ -5,6 +5,7 @@ import type { ChannelAdapter, ChannelHost, DeliveryStatusUpdate } from '../../sr
 import type { WebClient } from './client.js'
 import { keepStoring } from '../shared/keep-storing.js'
 import { toInbound } from './inbound.js'
+import { fetchWebFile, toWebMedia, WHATSAPP_WEB_FILE_TRAITS } from './files.js'
 import { growingDelay } from '../../src/core/backoff.js'
 
 export interface WhatsAppWebOptions {
@@ -204,6 +205,7 @@ export function createWhatsAppWebAdapter(opts: WhatsAppWebOptions): ChannelAdapt
 
   return {
     channel: 'whatsapp',
+    traits: { files: WHATSAPP_WEB_FILE_TRAITS },
 
     async start(host) {
       await connect(host)
@@ -221,6 +223,35 @@ export function createWhatsAppWebAdapter(opts: WhatsAppWebOptions): ChannelAdapt
       } catch (cause) {
         throw new DeskError('unavailable', `WhatsApp Web could not send: ${describeError(cause)}`, { cause })
       }
+    },
+
+    async sendFile(msg) {
+      if (!ready || client === undefined) {
+        throw new DeskError('unavailable', 'WhatsApp Web is not connected; the file waits until it is')
+      }
+      const { media, voice, asDocument } = await toWebMedia(msg.file)
+      await pace(msg.to)
+      try {
+        // A voice note shows no caption: the words go just before it, on their own.
+        if (voice && msg.caption !== '') await client.sendMessage(msg.to, msg.caption)
+        const sent = await client.sendMessage(msg.to, media, {
+          ...(msg.caption !== '' && !voice && { caption: msg.caption }),
+          ...(voice && { sendAudioAsVoice: true }),
+          ...(asDocument && { sendMediaAsDocument: true }),
+        })
+        return { externalMessageId: sent.id._serialized }
+      } catch (cause) {
+        throw new DeskError('unavailable', `WhatsApp Web could not send the file: ${describeError(cause)}`, {
+          cause,
+        })
+      }
+    },
+
+    async fetchFile(ref) {
+      const c = client
+      if (!ready || c?.getMessageById === undefined)
+        throw new DeskError('unavailable', 'WhatsApp Web is not connected; the file is fetched once it is')
+      return fetchWebFile((id) => c.getMessageById!(id), ref)
     },
 
     async stop() {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import type { WebChat, WebClient } from '../../adapters/whatsapp-web/client.js'
 import type { WebMessage } from '../../adapters/whatsapp-web/inbound.js'
+import type { WebMedia } from '../../adapters/whatsapp-web/files.js'
 
 let seq = 0
 
@@ -25,6 +26,14 @@ export class FakeWebClient extends EventEmitter implements WebClient {
   initialized = 0
   destroyed = 0
   readonly sent: { chatId: string; content: string }[] = []
+  /** Media the bot sent, with the options it was sent with. */
+  readonly sentMedia: {
+    chatId: string
+    media: WebMedia
+    options: { caption?: string; sendAudioAsVoice?: boolean; sendMediaAsDocument?: boolean } | undefined
+  }[] = []
+  /** Messages the phone still has, by id: what getMessageById finds. */
+  readonly stored = new Map<string, WebMessage>()
   failSend: Error | undefined
   failInitialize: Error | undefined
   /** Called when the adapter initializes this client, by which time its listeners are on. */
@@ -53,9 +62,20 @@ export class FakeWebClient extends EventEmitter implements WebClient {
       })),
     )
   }
-  sendMessage(chatId: string, content: string) {
+  sendMessage(
+    chatId: string,
+    content: string | WebMedia,
+    options?: { caption?: string; sendAudioAsVoice?: boolean; sendMediaAsDocument?: boolean },
+  ) {
     if (this.failSend !== undefined) return Promise.reject(this.failSend)
+    if (typeof content !== 'string') {
+      this.sentMedia.push({ chatId, media: content, options })
+      return Promise.resolve({ id: { _serialized: `true_${chatId}_MEDIA${this.sentMedia.length}` } })
+    }
     this.sent.push({ chatId, content })
     return Promise.resolve({ id: { _serialized: `true_${chatId}_OUT${this.sent.length}` } })
+  }
+  getMessageById(id: string): Promise<WebMessage | undefined> {
+    return Promise.resolve(this.stored.get(id))
   }
 }
