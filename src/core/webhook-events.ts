@@ -4,7 +4,7 @@ import { findContact } from '../db/repos/contacts.js'
 import { enqueueDelivery } from '../db/repos/deliveries.js'
 import { findTicketDetail } from '../db/repos/tickets.js'
 import { insertWebhookEvent, liveEndpoints } from '../db/repos/webhooks.js'
-import type { Message } from '../db/schema.js'
+import type { Message, WebhookEndpoint } from '../db/schema.js'
 import { toApiMessage, toApiTicket } from './api-shapes.js'
 
 export const WEBHOOK_EVENT_TYPES = ['ticket.created', 'ticket.updated', 'message.created'] as const
@@ -25,6 +25,30 @@ export function eventBody(id: string, type: string, timestamp: string, data: unk
 
 export const newEventId = (): string => `evt_${randomUUID().replaceAll('-', '')}`
 
+/** How long a process trusts what it read of the endpoints (another replica may add one meanwhile). */
+const ENDPOINTS_TTL_MS = 1_000
+
+/**
+ * The endpoints each database has, as last read, by the database's adapter (one per database, the
+ * same for its transactions): every change to a ticket asks, and most desks have no endpoint at all.
+ */
+const known = new WeakMap<object, { readonly at: number; readonly endpoints: readonly WebhookEndpoint[] }>()
+
+async function endpointsOf(tx: Db, now: string): Promise<readonly WebhookEndpoint[]> {
+  const key = tx.getExecutor().adapter
+  const at = Date.parse(now)
+  const cached = known.get(key)
+  if (cached !== undefined && at >= cached.at && at - cached.at < ENDPOINTS_TTL_MS) return cached.endpoints
+  const endpoints = await liveEndpoints(tx)
+  known.set(key, { at, endpoints })
+  return endpoints
+}
+
+/** Forgets what was read of the endpoints: this process just added or removed one. */
+export function forgetEndpoints(db: Db): void {
+  known.delete(db.getExecutor().adapter)
+}
+
 /**
  * Records what happened to a ticket for every endpoint that receives this type, in the caller's
  * transaction: the event is stored once, with the ticket as it is now, and one delivery per endpoint
@@ -39,7 +63,9 @@ export async function emitTicketEvent(
   extra: { readonly message?: Message; readonly changes?: Changes } = {},
   id: string = newEventId(),
 ): Promise<void> {
-  const endpoints = (await liveEndpoints(tx)).filter((e) => (JSON.parse(e.events) as string[]).includes(type))
+  const endpoints = (await endpointsOf(tx, now)).filter((e) =>
+    (JSON.parse(e.events) as string[]).includes(type),
+  )
   if (endpoints.length === 0) return
   const detail = await findTicketDetail(tx, ticketId)
   const contact = detail === undefined ? undefined : await findContact(tx, detail.contact_id)

@@ -14,6 +14,7 @@ import type { WebhookSender } from './ports.js'
 import { hostOf } from './webhook-call.js'
 import {
   eventBody,
+  forgetEndpoints,
   newEventId,
   TEST_EVENT,
   WEBHOOK_EVENT_TYPES,
@@ -90,6 +91,7 @@ export function createWebhooks(
       const row = await inTransaction((tx, now) =>
         insertEndpoint(tx, { url: parsed.href, events: wanted, secret, createdBy: actor.deskUserId }, now),
       )
+      forgetEndpoints(db)
       return {
         id: row.id,
         url: row.url,
@@ -116,7 +118,9 @@ export function createWebhooks(
     /** Removes an endpoint: the events still waiting for it are dropped, nobody wants them. */
     async remove(actor: Actor, id: number): Promise<void> {
       await requireAdmin(actor)
-      if (!(await inTransaction((tx, now) => removeEndpoint(tx, id, now))))
+      const removed = await inTransaction((tx, now) => removeEndpoint(tx, id, now))
+      forgetEndpoints(db)
+      if (!removed)
         throw new DeskError('not_found', `There is no webhook endpoint ${id}; \`/webhook list\` shows them.`)
     },
 
