@@ -203,13 +203,14 @@ export class World {
     return `http://127.0.0.1:${this.port}`
   }
 
-  /** Starts every replica, side by side (as compose does). */
+  /** Starts every replica, side by side (as compose does): each is given the time one alone would get, times their number. */
   async start(): Promise<void> {
-    await Promise.all(this.replicas.map((r) => this.startReplica(r.index)))
+    const within = START_WITHIN_MS * this.replicas.length
+    await Promise.all(this.replicas.map((r) => this.startReplica(r.index, within)))
   }
 
   /** Starts a bot on one replica; resolves once it listens and, unless others may be polling, talks to Telegram. */
-  async startReplica(index: number): Promise<void> {
+  async startReplica(index: number, withinMs = START_WITHIN_MS): Promise<void> {
     const replica = this.replicas[index]
     if (replica === undefined) throw new Error(`there is no replica ${index}`)
     const n = this.incarnations.length + 1
@@ -233,7 +234,7 @@ export class World {
     const spawnedAt = Date.now()
     const where = this.replicas.length > 1 ? ` as replica ${index}` : ''
     this.trace(`start #${n}${where} (pid ${bot.pid})`)
-    await bot.waitListening(START_WITHIN_MS)
+    await bot.waitListening(withinMs)
     this.trace(`#${n} listening`)
     // Of several polling replicas only the elected one polls: the scenario watches for that itself.
     if (this.opts.telegram !== 'webhook' && this.replicas.length > 1) return
