@@ -84,6 +84,9 @@ export type Outbox = ReturnType<typeof createOutbox>
 /** The least time between two passes over the queue, ms. */
 const MIN_PASS_GAP_MS = 10
 
+/** What a claim's lease allows beyond the calls themselves: the bookkeeping, on a busy database. */
+const LEASE_MARGIN_MS = 30_000
+
 /** How many pages of due heads one pass reads at most, looking past those that must wait. */
 const MAX_PAGES = 50
 
@@ -129,9 +132,10 @@ export function createOutbox(deps: OutboxDeps) {
   const instance = deps.instance ?? `outbox-${randomUUID()}`
   /**
    * How long a claim on a row lasts: a call ends within the send timeout, and its bookkeeping
-   * soon after. A process that dies with rows claimed leaves them to the others after this.
+   * after it, which on a busy database (every writer waits for the write lock) can take seconds.
+   * A process that dies with rows claimed leaves them to the others after this.
    */
-  const leaseMs = 2 * policy.sendTimeoutMs
+  const leaseMs = 2 * policy.sendTimeoutMs + LEASE_MARGIN_MS
   let running = false
   let loopDone: Promise<void> | undefined
   const tasks = new Set<Promise<void>>()

@@ -218,6 +218,9 @@ describe('an upload cut off by a restart', () => {
     const h = await startHarness({ telegram: 'polling', env })
     try {
       h.telegram.addFile('pdf-1', pdf)
+      // On PostgreSQL the row is still claimed by the process that went away: it is taken over
+      // once that claim lapses (twice the send timeout and 30 s).
+      h.clock.advance(2 * 30_000 + 30_000)
       await h.app.outbox.drain()
       expect(h.slack.uploads).toEqual([expect.objectContaining({ size: 2 * MB, sha256: fakeSha256(pdf) })])
       expect(h.slack.callsOf('files.completeUploadExternal')).toHaveLength(1)

@@ -7,11 +7,11 @@ import type { World } from './world.js'
 /** Replicas on one database, as compose runs them behind nginx. */
 const REPLICAS = 3
 /**
- * A replica's claim on a delivery lasts 2 × SEND_TIMEOUT_MS: small here, so the rows a killed
- * replica had claimed are taken over within the run.
+ * A replica's claim on a delivery lasts 2 × SEND_TIMEOUT_MS and 30 s: short enough here that the
+ * rows a killed replica had claimed are taken over within the run.
  */
 const REPLICA_ENV = { SEND_TIMEOUT_MS: '3000', OUTBOX_MAX_BACKOFF_MS: '2000' }
-const LEASE_MS = 2 * 3_000
+const LEASE_MS = 2 * 3_000 + 30_000
 /**
  * The most time from the poller's death to another replica's first getUpdates: replicas that do
  * not lead try to every 5 s, and the dead one's lock goes with its connection.
