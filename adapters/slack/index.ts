@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt'
-import { DeskError, describeError } from '../../src/core/errors.js'
+import { DeskError, describeError, isDeskError } from '../../src/core/errors.js'
 import { readRawBody } from '../../src/http/body.js'
 import type { Logger } from '../../src/core/logger.js'
 import type { AgentDesk, WebhookRoute } from '../../src/core/ports.js'
@@ -153,7 +153,10 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
   registerListeners(app, { ...opts, log })
 
   app.error(async (error) => {
-    log.error({ err: error }, 'slack listener failed')
+    // A wait that Slack's retry ends (a thread whose ticket is still being recorded) is no failure.
+    if (isDeskError(error) && error.code === 'unavailable')
+      log.warn({ err: error }, 'slack event put off until Slack sends it again')
+    else log.error({ err: error }, 'slack listener failed')
     // Rethrown, so the request is answered 500 and Slack sends it again.
     return Promise.reject(error)
   })

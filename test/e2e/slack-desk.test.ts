@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { eventsOf } from '../../src/db/repos/events.js'
 import { messagesOf } from '../../src/db/repos/messages.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
-import { BOT_ID } from '../fakes/slack-api.js'
+import { BOT_ID, BOT_USER_ID } from '../fakes/slack-api.js'
 import {
   AGENT,
   OTHER_AGENT,
@@ -149,6 +149,33 @@ describe('the Slack desk', () => {
       )
       expect(outbound.map((m) => m.text)).toEqual(['Once only'])
       expect(h.telegram.sent.map((m) => m.text)).toEqual(['Once only'])
+    })
+
+    it('asks Slack again for a reply under a root of ours whose ticket is not recorded yet, and only then', async () => {
+      const secondsAgo = (s: number) => `${Math.floor(h.clock.now().getTime() / 1000) - s}.000100`
+      const under = (threadTs: string, retryNum?: number) =>
+        h.event(
+          {
+            type: 'message',
+            channel: SUPPORT_CHANNEL,
+            channel_type: 'channel',
+            user: AGENT,
+            text: 'Thanks, on it',
+            ts: newTs(),
+            thread_ts: threadTs,
+            parent_user_id: BOT_USER_ID,
+          },
+          retryNum === undefined ? undefined : { retryNum },
+        )
+      const before = (await messagesOf(h.db, ticket.id)).length
+      // Posted a moment ago, maybe by another replica that has not committed it: Slack sends it again.
+      expect((await under(secondsAgo(5))).status).toBeGreaterThanOrEqual(500)
+      // Slack's last retry, an old root, or a root that is not ours: no ticket's thread, nothing asked.
+      expect((await under(secondsAgo(5), 3)).status).toBe(200)
+      expect((await under(secondsAgo(600))).status).toBe(200)
+      const notOurs = await h.threadReply(secondsAgo(5), AGENT, 'a colleague’s thread')
+      expect(notOurs.status).toBe(200)
+      expect(await messagesOf(h.db, ticket.id)).toHaveLength(before)
     })
   })
 

@@ -42,7 +42,14 @@ export const BOT_ID = 'BBOT'
  * would give (a token bucket per channel). Callers that reach it through `apiUrlVia(tag)` are told
  * apart in what it records (`by`), so a test sees which process made each call.
  */
-export async function startFakeSlack(opts: { socket?: FakeSlackSocket; postRate?: PostRate } = {}) {
+export async function startFakeSlack(
+  opts: {
+    socket?: FakeSlackSocket
+    postRate?: PostRate
+    /** Message ts on the wall clock, as Slack's are, instead of fixed ones tests can spell out. */
+    wallClockTs?: boolean
+  } = {},
+) {
   const calls: SlackCall[] = []
   const failures = new Map<string, SlackFailure[]>()
   /** What users.info says about someone beyond the defaults (a guest, another team's user…). */
@@ -53,7 +60,10 @@ export async function startFakeSlack(opts: { socket?: FakeSlackSocket; postRate?
   /** The scopes the installed app was granted, as Slack names them in `x-oauth-scopes`. */
   let granted: readonly string[] | undefined = MANIFEST_BOT_SCOPES
   let seq = 0
-  const nextTs = () => `1763888400.${String(++seq).padStart(6, '0')}`
+  const nextTs = () => {
+    const seconds = opts.wallClockTs === true ? Math.floor(Date.now() / 1000) : 1763888400
+    return `${seconds}.${String(++seq).padStart(6, '0')}`
+  }
 
   const answer = (
     method: string,

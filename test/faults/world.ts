@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { startFakeSlack, type FakeSlack } from '../fakes/slack-api.js'
+import { BOT_USER_ID, startFakeSlack, type FakeSlack } from '../fakes/slack-api.js'
 import { startFakeTelegram, telegramText, type FakeTelegram } from '../fakes/telegram-api.js'
 import { eventEnvelope, newTs, postToSlackEndpoint, SIGNING_SECRET } from '../helpers/slack-requests.js'
 import { openingOf } from '../helpers/slack-posts.js'
@@ -143,7 +143,8 @@ export class World {
   /** Starts the fakes; `start` then starts the bot. */
   static async create(opts: WorldOptions): Promise<World> {
     const dir = mkdtempSync(join(tmpdir(), `threaddesk-faults-${opts.name}-`))
-    const slack = await startFakeSlack()
+    // Ts on the wall clock: a reply under a root just posted is one the bot may ask Slack to resend.
+    const slack = await startFakeSlack({ wallClockTs: true })
     const telegram = await startFakeTelegram(TELEGRAM_TOKEN)
     const ports: number[] = []
     for (let i = 0; i < (opts.replicas ?? 1); i++) ports.push(await freePort())
@@ -493,6 +494,8 @@ export class World {
       text,
       ts: newTs(),
       thread_ts: threadTs,
+      // As Slack says of a reply: who posted the thread's root (the bot).
+      parent_user_id: BOT_USER_ID,
     }
     const body = eventEnvelope(event, eventId)
     return this.deliver(

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt'
-import { isDeskError } from '../../../src/core/errors.js'
+import { DeskError, isDeskError } from '../../../src/core/errors.js'
 import type { Actor, Origin } from '../../../src/core/helpdesk.js'
 import { replyText, runThreadCommand } from '../commands.js'
 import { fromSlackText } from '../text.js'
@@ -9,6 +9,9 @@ import { toFileRef, type SlackFile } from '../file-refs.js'
 
 /** Slack retries an event three times; after the third, nothing more comes. */
 const SLACK_LAST_RETRY = 3
+
+/** How long after we posted a thread's root its ticket may still be on its way into the database. */
+const FRESH_ROOT_MS = 2 * 60_000
 
 /**
  * Door 1, in the thread: an agent's plain reply (to the customer), note (internal) or `!command`
@@ -31,7 +34,22 @@ export function registerThreadDoor(app: App, ctx: DoorContext): void {
     if ('bot_id' in message && message.bot_id !== undefined) return
     if (message.user === undefined) return
     const ticketId = await helpdesk.ticketOfThread({ channel: message.channel, ts: message.thread_ts })
-    if (ticketId === undefined) return // a thread that is not a ticket's
+    if (ticketId === undefined) {
+      // Under a root of ours posted moments ago, the thread may be a ticket's that the process which
+      // posted it (another replica, or this one a moment ago) has not recorded yet: Slack is asked
+      // to send the reply again. Any other thread, or one still unknown at Slack's last retry, is
+      // not a ticket's.
+      const parent = 'parent_user_id' in message ? message.parent_user_id : undefined
+      const rootAgeMs = ctx.clock.now().getTime() - Number(message.thread_ts) * 1000
+      if (
+        parent !== undefined &&
+        parent === context.botUserId &&
+        rootAgeMs < FRESH_ROOT_MS &&
+        (context.retryNum ?? 0) < SLACK_LAST_RETRY
+      )
+        throw new DeskError('unavailable', 'the ticket of this thread is not recorded yet')
+      return
+    }
     const attached = 'files' in message ? message.files : undefined
     const files = (attached ?? []).map((f) => toFileRef(f as SlackFile))
 
