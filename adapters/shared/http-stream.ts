@@ -14,6 +14,25 @@ export interface StreamedAnswer {
 
 const requestFor = (url: URL) => (url.protocol === 'https:' ? httpsRequest : httpRequest)
 
+/** Reads a (small) answer whole: its status, headers and the first `limit` characters of its text. */
+function readAnswer(
+  res: IncomingMessage,
+  limit: number,
+  resolve: (answer: { status: number; headers: IncomingMessage['headers']; text: string }) => void,
+  reject: (error: unknown) => void,
+): void {
+  const chunks: Buffer[] = []
+  res.on('data', (chunk: Buffer) => chunks.push(chunk))
+  res.once('end', () =>
+    resolve({
+      status: res.statusCode ?? 0,
+      headers: res.headers,
+      text: Buffer.concat(chunks).toString('utf8').slice(0, limit),
+    }),
+  )
+  res.once('error', reject)
+}
+
 /**
  * GETs a URL and hands back its body as a Node stream, which reads from the socket only as fast as
  * it is consumed. File bytes go through node:http rather than fetch: fetch's streams queue by
@@ -49,17 +68,7 @@ export async function streamPost(
         headers: { 'content-type': file.mimeType, 'content-length': String(file.size) },
         signal,
       },
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.once('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            text: Buffer.concat(chunks).toString('utf8').slice(0, 2000),
-          }),
-        )
-        res.once('error', reject)
-      },
+      (res) => readAnswer(res, 2000, ({ status, text }) => resolve({ status, text }), reject),
     )
     req.once('error', reject)
     pipeline(createReadStream(file.path), req).catch(reject)
@@ -124,18 +133,7 @@ export async function streamMultipart(
         headers: { ...headers, 'content-type': form.contentType, 'content-length': String(form.length) },
         signal,
       },
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.once('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text: Buffer.concat(chunks).toString('utf8').slice(0, 100_000),
-          }),
-        )
-        res.once('error', reject)
-      },
+      (res) => readAnswer(res, 100_000, resolve, reject),
     )
     req.once('error', reject)
     pipeline(form.body, req).catch(reject)
