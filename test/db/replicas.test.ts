@@ -142,16 +142,8 @@ describe.runIf(testingOnPostgres)('processes sharing a PostgreSQL database', () 
     const seen: boolean[] = []
     second.watch((held) => seen.push(held))
     await first.stop()
-    await until(() => second.held())
+    await expect.poll(() => second.held(), { timeout: 5_000 }).toBe(true)
     expect(seen).toEqual([false, true])
     expect(first.held()).toBe(false)
   })
 })
-
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}

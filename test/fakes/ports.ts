@@ -1,5 +1,6 @@
 import type { DeskAlert } from '../../src/core/delivery.js'
 import type { DeskError } from '../../src/core/errors.js'
+import type { Leadership } from '../../src/core/leadership.js'
 import type { Channel } from '../../src/core/model.js'
 import type {
   AgentDesk,
@@ -124,6 +125,27 @@ export function fakeChannel(channel: Channel = 'telegram', traits?: ChannelTrait
       const waiting = hung.get(to) ?? []
       hung.delete(to)
       for (const resolve of waiting) resolve()
+    },
+  }
+}
+
+/** A leadership the test hands over (`set(true)`) and takes back (`set(false)`). */
+export function switchedLeadership(initially = false) {
+  const watchers = new Set<(held: boolean) => void>()
+  let held = initially
+  const leadership: Leadership = {
+    held: () => held,
+    watch(fn) {
+      watchers.add(fn)
+      fn(held)
+      return () => watchers.delete(fn)
+    },
+  }
+  return {
+    leadership,
+    set(next: boolean) {
+      held = next
+      for (const fn of watchers) fn(next)
     },
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createScheduler, type Job } from '../../src/scheduler/index.js'
 import type { JobDeps } from '../../src/scheduler/jobs/deps.js'
+import { switchedLeadership } from '../fakes/ports.js'
 import { manualClock } from '../helpers/clock.js'
 import { expectLogged, testLog } from '../helpers/log.js'
 
@@ -40,37 +41,24 @@ describe('the scheduler among processes sharing a database', () => {
       seen.push(now.toISOString())
       return Promise.resolve()
     }
-    const watchers = new Set<(held: boolean) => void>()
-    let held = false
-    const leadership = {
-      held: () => held,
-      watch(fn: (held: boolean) => void) {
-        watchers.add(fn)
-        fn(held)
-        return () => watchers.delete(fn)
-      },
-    }
-    const lead = (next: boolean) => {
-      held = next
-      for (const fn of watchers) fn(next)
-    }
-    const scheduler = createScheduler({} as JobDeps, clock, testLog(), { job }, leadership)
+    const lead = switchedLeadership()
+    const scheduler = createScheduler({} as JobDeps, clock, testLog(), { job }, lead.leadership)
 
     await scheduler.start()
     await scheduler.caughtUp()
     expect(seen).toEqual([]) // another process leads: nothing runs here
 
     clock.advance(60_000)
-    lead(true)
+    lead.set(true)
     await scheduler.caughtUp()
     expect(seen).toEqual(['2026-11-23T09:01:00.000Z'])
 
-    lead(false)
-    lead(true)
+    lead.set(false)
+    lead.set(true)
     await scheduler.caughtUp()
     expect(seen).toHaveLength(2)
     await scheduler.stop()
-    lead(true) // stopped: it no longer listens
+    lead.set(true) // stopped: it no longer listens
     expect(seen).toHaveLength(2)
   })
 })

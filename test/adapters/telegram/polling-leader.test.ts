@@ -1,40 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Leadership } from '../../../src/core/leadership.js'
 import type { ChannelHost, InboundMessage } from '../../../src/core/ports.js'
 import { createTelegramAdapter } from '../../../adapters/telegram/index.js'
+import { switchedLeadership } from '../../fakes/ports.js'
 import { startFakeTelegram, telegramText, type FakeTelegram } from '../../fakes/telegram-api.js'
 import { testLog } from '../../helpers/log.js'
 
 const TOKEN = '123456:lead-token'
-
-/** A leadership the test hands over and takes back. */
-function switchedLeadership(initially: boolean) {
-  const watchers = new Set<(held: boolean) => void>()
-  let held = initially
-  const leadership: Leadership = {
-    held: () => held,
-    watch(fn) {
-      watchers.add(fn)
-      fn(held)
-      return () => watchers.delete(fn)
-    },
-  }
-  return {
-    leadership,
-    set(next: boolean) {
-      held = next
-      for (const fn of watchers) fn(next)
-    },
-  }
-}
-
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
 
 describe('Telegram long polling among processes sharing a database', () => {
   let telegram: FakeTelegram
@@ -68,9 +39,9 @@ describe('Telegram long polling among processes sharing a database', () => {
     expect(received).toEqual([])
 
     lead.set(true)
-    await until(() => received.length === 1)
+    await expect.poll(() => received.length, { timeout: 5_000 }).toBe(1)
     lead.set(false)
-    await until(() => polls() > 0)
+    await expect.poll(polls, { timeout: 5_000 }).toBeGreaterThan(0)
     const pollsWhenLost = polls()
     telegram.push(telegramText('second'))
     await new Promise((resolve) => setTimeout(resolve, 100))
@@ -79,7 +50,7 @@ describe('Telegram long polling among processes sharing a database', () => {
     expect(received.map((m) => m.text)).toEqual(['first'])
 
     lead.set(true)
-    await until(() => received.length === 2)
+    await expect.poll(() => received.length, { timeout: 5_000 }).toBe(2)
     expect(received.map((m) => m.text)).toEqual(['first', 'second'])
     await adapter.stop()
   })
