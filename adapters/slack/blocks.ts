@@ -244,8 +244,9 @@ const kindTag = (kind: MessageKind) => `_[${kindLabel[kind]}]_`
 
 function body(entry: ThreadEntry): string {
   const text = escapeText(entry.text)
-  if (entry.kind === 'text') return text
-  return `${kindTag(entry.kind)}${text === '' ? '' : ` ${text}`}`
+  const files = entry.files === undefined ? '' : `:paperclip: ${entry.files.map(escapeText).join(', ')}`
+  const words = entry.kind === 'text' ? text : `${kindTag(entry.kind)}${text === '' ? '' : ` ${text}`}`
+  return [words, files].filter((part) => part !== '').join('\n')
 }
 
 /** The name and picture a customer's message is posted under, so the thread reads as the conversation it is. */

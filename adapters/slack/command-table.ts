@@ -44,7 +44,8 @@ export interface TicketCommand {
 export const TICKET_COMMANDS = {
   reply: {
     args: 'TEXT|:CANNED',
-    description: 'Send TEXT, or a canned reply, to the customer',
+    description:
+      'Send TEXT, or a canned reply, to the customer; with the ticket alone, a form to attach files',
     who: 'agent',
     toCustomer: true,
   },

@@ -1,4 +1,5 @@
 import type { Channel } from '../../src/core/model.js'
+import type { FileRef } from '../../src/core/ports.js'
 import { DeskError } from '../../src/core/errors.js'
 import type { Actor, HelpDesk, Origin } from '../../src/core/helpdesk.js'
 import type { AgentStatus } from '../../src/core/lifecycle.js'
@@ -62,6 +63,23 @@ function refuseNoteAsReply(ticketId: number, text: string, markers: readonly str
   )
 }
 
+/**
+ * Sends an agent's reply typed outside the thread (a command, the reply modal), with the files
+ * attached to it: what it says is checked like a thread reply, and it is echoed into the thread.
+ */
+export async function sendReply(
+  core: Core,
+  actor: Actor,
+  ticketId: number,
+  raw: string,
+  origin: Origin | undefined,
+  files: readonly FileRef[] = [],
+): Promise<string> {
+  refuseNoteAsReply(ticketId, raw, core.noteMarkers)
+  const text = raw.trim() === '' ? '' : await replyText(core, actor, ticketId, raw)
+  return (await core.helpdesk.reply(actor, ticketId, text, origin, files)).text
+}
+
 /** How a ticket command runs; what it is called, takes and does is its row in command-table.ts. */
 interface Command {
   run(core: Core, actor: Actor, ticketId: number, rest: string, origin: Origin | undefined): Promise<string>
@@ -74,12 +92,7 @@ const statusCommand = (to: AgentStatus): Command => ({
 
 /** How each ticket command of the table runs; slash commands and thread commands share them. */
 export const COMMANDS = {
-  reply: {
-    async run(core, actor, id, rest, origin) {
-      refuseNoteAsReply(id, rest, core.noteMarkers)
-      return (await core.helpdesk.reply(actor, id, await replyText(core, actor, id, rest), origin)).text
-    },
-  },
+  reply: { run: (core, actor, id, rest, origin) => sendReply(core, actor, id, rest, origin) },
   note: {
     run: async ({ helpdesk, noteMarkers }, actor, id, rest, origin) =>
       (await helpdesk.note(actor, id, fromSlackText(noteBody(rest, noteMarkers) ?? rest), origin)).text,

@@ -1,25 +1,35 @@
-import type { PlainTextInput, StaticSelect, UsersSelect, View } from '@slack/types'
+import type { FileInput, PlainTextInput, StaticSelect, UsersSelect, View } from '@slack/types'
 
 /** The ticket and thread a modal acts on; carried in the view's private_metadata. */
 export interface ModalTarget {
   readonly ticketId: number
   readonly channel: string
-  readonly threadTs: string
+  /** The thread the agent is answered in; none when the ticket has none yet (answered in the channel). */
+  readonly threadTs?: string
 }
 
-export const MODAL = { note: 'td_note_modal', assign: 'td_assign_modal', canned: 'td_canned_modal' } as const
+export const MODAL = {
+  note: 'td_note_modal',
+  assign: 'td_assign_modal',
+  canned: 'td_canned_modal',
+  reply: 'td_reply_modal',
+} as const
 
-/** A one-field modal about a ticket; the field's block id is what a refusal is shown on. */
+/** A modal's input; its block id is what a refusal is shown on. */
+interface Field {
+  readonly blockId: string
+  readonly label: string
+  readonly element: PlainTextInput | UsersSelect | StaticSelect | FileInput
+  readonly optional?: boolean
+}
+
+/** A modal about a ticket, with its fields in order. */
 function modal(
   target: ModalTarget,
   callbackId: string,
   title: string,
   submit: string,
-  field: {
-    blockId: string
-    label: string
-    element: PlainTextInput | UsersSelect | StaticSelect
-  },
+  ...fields: Field[]
 ): View {
   return {
     type: 'modal',
@@ -28,14 +38,13 @@ function modal(
     title: { type: 'plain_text', text: title },
     submit: { type: 'plain_text', text: submit },
     close: { type: 'plain_text', text: 'Cancel' },
-    blocks: [
-      {
-        type: 'input',
-        block_id: field.blockId,
-        label: { type: 'plain_text', text: field.label },
-        element: field.element,
-      },
-    ],
+    blocks: fields.map((field) => ({
+      type: 'input',
+      block_id: field.blockId,
+      label: { type: 'plain_text', text: field.label },
+      element: field.element,
+      ...(field.optional === true && { optional: true }),
+    })),
   }
 }
 
@@ -67,3 +76,27 @@ export const cannedModal = (target: ModalTarget, replies: readonly { name: strin
       })),
     },
   })
+
+/** At most as many files as Slack's file input takes at once. */
+const MAX_REPLY_FILES = 10
+
+/** A reply to the customer with files: words, files, or both (`/reply 42` with nothing after it). */
+export const replyModal = (target: ModalTarget): View =>
+  modal(
+    target,
+    MODAL.reply,
+    `Reply to #${target.ticketId}`,
+    'Send',
+    {
+      blockId: 'reply',
+      label: 'Reply (sent to the customer)',
+      element: { type: 'plain_text_input', action_id: 'text', multiline: true },
+      optional: true,
+    },
+    {
+      blockId: 'files',
+      label: 'Files',
+      element: { type: 'file_input', action_id: 'files', max_files: MAX_REPLY_FILES },
+      optional: true,
+    },
+  )

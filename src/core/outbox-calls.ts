@@ -171,11 +171,15 @@ export function createCalls(deps: CallDeps) {
   }
 
   async function entryOf(message: Message): Promise<ThreadEntry> {
+    // A reply's files were attached to a form, not to a thread post: the thread names them.
+    const files =
+      message.direction === 'outbound' ? (await attachmentsOf(db, message.id)).map((a) => a.name) : []
     return {
       direction: message.direction,
       kind: message.kind,
       text: message.text,
       author: await deskUserIdOf(db, message.agent_id),
+      ...(files.length > 0 && { files }),
     }
   }
 

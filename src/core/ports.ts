@@ -259,6 +259,8 @@ export interface ThreadEntry {
   readonly text: string
   /** The desk user id of the agent who wrote it, for replies and notes. */
   readonly author: string | null
+  /** The names of the files a reply sent from outside the thread carried (a form's). */
+  readonly files?: readonly string[]
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   type HarnessOptions,
 } from '../helpers/harness.js'
 import { expectLogged } from '../helpers/log.js'
-import { newTs } from '../helpers/slack-requests.js'
+import { newTs, viewSubmission } from '../helpers/slack-requests.js'
 import { sectionsOf } from '../helpers/slack-posts.js'
 import { tempDatabaseUrl } from '../helpers/temp-db.js'
 
@@ -369,5 +369,129 @@ describe('files an agent attaches to a thread reply, to a Telegram customer', ()
     expect(lines.at(-1)).toBe(
       ':warning: A message to the customer could not be delivered: quote.pdf could not be fetched from Slack: Slack answered 404: the file is gone or its link expired',
     )
+  })
+})
+
+describe('files an agent sends with the /reply form, to a Telegram customer', () => {
+  let h: Harness
+  afterEach(async () => {
+    await h.stop()
+  })
+
+  /** A ticket from Telegram, and the reply form `/reply N` opened for it. */
+  async function openForm() {
+    h = await startHarness({ telegram: 'polling', env: { MAX_ATTACHMENT_MB: '1' } })
+    const update = h.telegram.push(telegramText('Can I have my invoice?', ADA))
+    await h.telegram.confirmed(update.update_id)
+    await h.app.outbox.drain()
+    h.telegram.sent.length = 0
+    const ticket = (await findTicket(h.db, 1))!
+    expect(await h.slash('/reply', String(ticket.id), AGENT)).toBe('')
+    await expect.poll(() => h.slack.callsOf('views.open').length).toBe(1)
+    const view = h.slack.callsOf('views.open')[0]!.view as View
+    return { ticket, view }
+  }
+
+  interface View {
+    callback_id: string
+    private_metadata: string
+    blocks: { block_id: string; optional?: boolean; element: { type: string } }[]
+  }
+
+  /** The form sent as Slack sends it: one view id per form, whatever delivers it again. */
+  const submit = (view: View, text: string | null, files: Record<string, unknown>[]) => {
+    const submitted = { ...view, id: 'V-reply-1' }
+    return h.interact(
+      viewSubmission(AGENT, submitted, {
+        reply: { text: { type: 'plain_text_input', value: text } },
+        files: { files: { type: 'file_input', files } },
+      }),
+    )
+  }
+
+  it('opens a form with words and files, and sends the files with the words as caption', async () => {
+    const { ticket, view } = await openForm()
+    expect(view.callback_id).toBe('td_reply_modal')
+    expect(view.blocks.map((b) => [b.block_id, b.element.type, b.optional])).toEqual([
+      ['reply', 'plain_text_input', true],
+      ['files', 'file_input', true],
+    ])
+    const pdf = file(400_000, 'application/pdf', 9)
+    const res = await submit(view, 'Your invoice, as promised', [h.slack.addFile('F9', 'invoice.pdf', pdf)])
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe('') // the form closes
+    await h.app.outbox.drain()
+
+    expect(h.telegram.fileDeliveries).toEqual([
+      {
+        method: 'sendDocument',
+        chatId: '7001',
+        caption: 'Your invoice, as promised',
+        file: {
+          name: 'invoice.pdf',
+          type: 'application/octet-stream',
+          size: 400_000,
+          sha256: fakeSha256(pdf),
+        },
+      },
+    ])
+    // The thread shows what left, files named, since no thread post carried them.
+    const echo = h.slack
+      .callsOf('chat.postMessage')
+      .filter((p) => p.thread_ts === ticket.thread_ts)
+      .map((p) => String(p.text))
+      .at(-1)
+    expect(echo).toBe(
+      `:outbox_tray: *Reply by <@${AGENT}>, sent to the customer:*\nYour invoice, as promised\n:paperclip: invoice.pdf`,
+    )
+    // The same form delivered again by Slack sends nothing more.
+    await submit(view, 'Your invoice, as promised', [h.slack.addFile('F9', 'invoice.pdf', pdf)])
+    await h.app.outbox.drain()
+    expect(h.telegram.fileDeliveries).toHaveLength(1)
+  })
+
+  it('sends files alone, without words', async () => {
+    const { view } = await openForm()
+    await submit(view, null, [h.slack.addFile('F1', 'screenshot.png', file(80_000, 'image/png'))])
+    await h.app.outbox.drain()
+    expect(h.telegram.fileDeliveries.map((d) => [d.method, d.file.name, d.caption])).toEqual([
+      ['sendPhoto', 'screenshot.png', undefined],
+    ])
+  })
+
+  it('keeps the form open with the reason when it is empty or a file may not leave, and sends nothing', async () => {
+    const { ticket, view } = await openForm()
+    const empty = await submit(view, '  ', [])
+    expect(await empty.json()).toEqual({
+      response_action: 'errors',
+      errors: { reply: ':warning: Nothing to send: the reply is empty.' },
+    })
+    const big = await submit(view, 'The video', [
+      h.slack.addFile('F2', 'demo.mp4', file(3 * MB, 'video/mp4')),
+    ])
+    expect(await big.json()).toEqual({
+      response_action: 'errors',
+      errors: {
+        files:
+          ':warning: Nothing of that message was sent: demo.mp4 is 3 MB, over the 1 MB limit (MAX_ATTACHMENT_MB).',
+      },
+    })
+    const note = await submit(view, 'note: check the contract', [])
+    expect(((await note.json()) as { errors: { reply: string } }).errors.reply).toMatch(
+      /^:warning: Did you mean a note\?/,
+    )
+    await h.app.outbox.drain()
+    expect(h.telegram.fileDeliveries).toEqual([])
+    expect(h.telegram.sent).toEqual([])
+    expect((await messagesOf(h.db, ticket.id)).filter((m) => m.agent_id !== null)).toEqual([])
+  })
+
+  it('answers a ticket that does not exist instead of opening the form', async () => {
+    h = await startHarness({ telegram: 'polling' })
+    expect(await h.slash('/reply', '404', AGENT)).toBe('')
+    await expect
+      .poll(() => h.slack.callsOf('chat.postEphemeral').map((p) => p.text))
+      .toEqual([':warning: Ticket #404 does not exist.'])
+    expect(h.slack.callsOf('views.open')).toEqual([])
   })
 })

@@ -87,7 +87,7 @@ describe('the Slack desk', () => {
       await afterAnswer(() => expect(lastEphemeral()?.text).toContain('`!history`'))
       const help = String(lastEphemeral()?.text)
       expect(help).toContain(
-        '• `!reply TEXT|:CANNED` — Send TEXT, or a canned reply, to the customer · *sends to the customer*',
+        '• `!reply TEXT|:CANNED` — Send TEXT, or a canned reply, to the customer; with the ticket alone, a form to attach files · *sends to the customer*',
       )
       expect(help).toContain('• `!note TEXT` — Add a private note\n')
       await h.app.outbox.drain()
@@ -222,7 +222,9 @@ describe('the Slack desk', () => {
       expect(await h.slash('/assign', `${ticket.id} @bob`, SUPERVISOR)).toContain(
         "pick the person from Slack's @ list",
       )
-      expect(await h.slash('/reply', `${ticket.id}`, AGENT)).toContain('the reply is empty')
+      expect(await h.slash('/reply', `${ticket.id} :nope`, AGENT)).toContain(
+        'There is no canned reply `:nope`',
+      )
       expect(await h.slash('/ticket', 'frob 1', AGENT)).toContain('`frob` is not a command')
       const help = await h.slash('/ticket', 'help', AGENT)
       expect(help).toContain('`/resolve 42`')

@@ -4,8 +4,10 @@ import type { Actor } from '../../../src/core/helpdesk.js'
 import { assignedText } from '../answers.js'
 import { SHORTCUTS } from '../command-table.js'
 import { call } from '../errors.js'
+import { sendReply } from '../commands.js'
+import { toFileRef } from '../file-refs.js'
 import { assignModal, MODAL, noteModal, type ModalTarget } from '../modals.js'
-import type { DoorContext } from './context.js'
+import type { AgentTarget, DoorContext } from './context.js'
 
 /** Message shortcuts (callback ids), from the command table, as declared in the app manifest. */
 export const SHORTCUT = {
@@ -45,6 +47,15 @@ async function shortcutTarget(
   return { ticketId, channel: shortcut.channel.id, threadTs }
 }
 
+/** Where an agent is answered about a modal's ticket: in its thread, else the channel. */
+function whereOf(target: ModalTarget, user: string): AgentTarget {
+  return {
+    channel: target.channel,
+    user,
+    ...(target.threadTs !== undefined && { threadTs: target.threadTs }),
+  }
+}
+
 function registerShortcuts(app: App, ctx: DoorContext): void {
   const { helpdesk, log, attempt, tellAgent } = ctx
   app.shortcut<MessageShortcut>(SHORTCUT.resolve, async ({ shortcut, ack, client }) => {
@@ -55,11 +66,7 @@ function registerShortcuts(app: App, ctx: DoorContext): void {
       async () =>
         (await helpdesk.setStatus({ deskUserId: shortcut.user.id }, target.ticketId, 'solved')).text,
     )
-    await tellAgent(
-      client,
-      { channel: target.channel, user: shortcut.user.id, threadTs: target.threadTs },
-      answer,
-    )
+    await tellAgent(client, whereOf(target, shortcut.user.id), answer)
   })
 
   for (const [id, modal] of [
@@ -79,8 +86,12 @@ function registerShortcuts(app: App, ctx: DoorContext): void {
 
 /** The modals' submissions: errors are shown on the field, success ephemerally in the thread. */
 function registerSubmissions(app: App, ctx: DoorContext): void {
-  const { helpdesk, canned, agentName, failureText, tellAgent } = ctx
-  const submissions = [
+  const { helpdesk, canned, agentName, failureText, tellAgent, core } = ctx
+  const submissions: readonly {
+    id: string
+    field: string | ((values: ModalValues) => string)
+    run(actor: Actor, target: ModalTarget, values: ModalValues, viewId: string): Promise<string>
+  }[] = [
     {
       id: MODAL.note,
       field: 'note',
@@ -97,6 +108,21 @@ function registerSubmissions(app: App, ctx: DoorContext): void {
       },
     },
     {
+      id: MODAL.reply,
+      // A refusal of a file is shown under the files, any other under the words.
+      field: (values: ModalValues) => ((values.files?.files?.files ?? []).length > 0 ? 'files' : 'reply'),
+      run: async (actor: Actor, target: ModalTarget, values: ModalValues, viewId: string) =>
+        sendReply(
+          core,
+          actor,
+          target.ticketId,
+          values.reply?.text?.value ?? '',
+          // One form is sent once, however often Slack delivers its submission.
+          { eventKey: `slack:view:${viewId}` },
+          (values.files?.files?.files ?? []).map((f) => toFileRef(f)),
+        ),
+    },
+    {
       id: MODAL.assign,
       field: 'assignee',
       run: async (actor: Actor, target: ModalTarget, values: ModalValues) =>
@@ -105,19 +131,21 @@ function registerSubmissions(app: App, ctx: DoorContext): void {
           await helpdesk.assign(actor, target.ticketId, values.assignee?.user?.selected_user ?? ''),
         ),
     },
-  ] as const
+  ]
   for (const submission of submissions) {
     app.view(submission.id, async ({ ack, view, body, client }) => {
       const target = JSON.parse(view.private_metadata) as ModalTarget
       try {
-        const answer = await submission.run({ deskUserId: body.user.id }, target, view.state.values)
+        const { values } = view.state
+        const answer = await submission.run({ deskUserId: body.user.id }, target, values, view.id)
         await ack()
-        const where = { channel: target.channel, user: body.user.id, threadTs: target.threadTs }
-        await tellAgent(client, where, answer)
+        await tellAgent(client, whereOf(target, body.user.id), answer)
       } catch (error) {
         // Only a modal's own ack can show an error; a duplicate means the first submit did it.
         const text = failureText(error) ?? 'Already done.'
-        await ack({ response_action: 'errors', errors: { [submission.field]: text } })
+        const { field } = submission
+        const on = typeof field === 'string' ? field : field(view.state.values)
+        await ack({ response_action: 'errors', errors: { [on]: text } })
       }
     })
   }

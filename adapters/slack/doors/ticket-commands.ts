@@ -6,6 +6,7 @@ import { runSlashCommand } from '../commands.js'
 import { helpText } from '../command-help.js'
 import { slashNameOf, TICKET_COMMAND_NAMES, ticketCommandNamed, type SlashName } from '../command-table.js'
 import { call } from '../errors.js'
+import { replyModal, type ModalTarget } from '../modals.js'
 import { escapeText, parseTicketNumber } from '../text.js'
 import type { DoorContext } from './context.js'
 
@@ -48,9 +49,43 @@ export function registerTicketCommands(app: App, ctx: DoorContext): void {
       })
       return
     }
+    const formFor = ticketCommand === 'reply' ? replyFormTicket(text) : undefined
+    if (formFor !== undefined) {
+      // The form opens on the command's own trigger, which lasts 3 s: Slack hears back first.
+      await ack()
+      const where = { channel: command.channel_id, user: command.user_id }
+      const refusal = await attempt(async () => {
+        await openReplyForm(ctx, app.client, formFor, command.trigger_id, command.channel_id)
+        return ''
+      })
+      if (refusal !== '') await ctx.tellAgent(app.client, where, refusal)
+      return
+    }
     const answer = await attempt(() => runSlashCommand(ctx.core, actor, ticketCommand, text))
     await ack({ response_type: 'ephemeral', text: answer ?? '' })
   })
+}
+
+/** `/reply 42` with nothing after the number asks for a form, where files can be attached. */
+function replyFormTicket(text: string): number | undefined {
+  const words = text.trim().split(/\s+/)
+  return words.length === 1 ? parseTicketNumber(words[0]) : undefined
+}
+
+/** Opens the reply modal of a ticket that exists; the agent is answered in its thread once it is sent. */
+async function openReplyForm(
+  ctx: DoorContext,
+  client: WebClient,
+  ticketId: number,
+  triggerId: string,
+  fromChannel: string,
+): Promise<void> {
+  const { thread } = await ctx.helpdesk.view(ticketId)
+  const target: ModalTarget =
+    thread === null
+      ? { ticketId, channel: fromChannel }
+      : { ticketId, channel: thread.channel, threadTs: thread.ts }
+  await call('views.open', () => client.views.open({ trigger_id: triggerId, view: replyModal(target) }))
 }
 
 /** One line about a ticket, with a link to its thread when it has one. */
