@@ -329,6 +329,18 @@ describe('the Slack desk', () => {
         response_action: 'errors',
         errors: { note: ':warning: Ticket #999 does not exist.' },
       })
+      const unreadable = await h.interact(
+        viewSubmission(
+          AGENT,
+          { callback_id: 'td_note_modal', private_metadata: 'not json' },
+          { note: { text: { type: 'plain_text_input', value: 'lost too' } } },
+        ),
+      )
+      expect(await unreadable.json()).toEqual({
+        response_action: 'errors',
+        errors: { note: 'This form is out of date: open it again.' },
+      })
+      expect((await messagesOf(h.db, ticket.id)).filter((m) => m.text.startsWith('lost'))).toEqual([])
     })
   })
 

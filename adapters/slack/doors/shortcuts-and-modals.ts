@@ -47,6 +47,21 @@ async function shortcutTarget(
   return { ticketId, channel: shortcut.channel.id, threadTs }
 }
 
+/** The ticket and thread a modal was opened for, from its private_metadata; undefined when unreadable. */
+function targetOf(metadata: string): ModalTarget | undefined {
+  try {
+    const t = JSON.parse(metadata) as Partial<ModalTarget> | null
+    if (typeof t?.ticketId !== 'number' || typeof t.channel !== 'string') return undefined
+    return {
+      ticketId: t.ticketId,
+      channel: t.channel,
+      ...(typeof t.threadTs === 'string' && { threadTs: t.threadTs }),
+    }
+  } catch {
+    return undefined
+  }
+}
+
 /** Where an agent is answered about a modal's ticket: in its thread, else the channel. */
 function whereOf(target: ModalTarget, user: string): AgentTarget {
   return {
@@ -134,7 +149,16 @@ function registerSubmissions(app: App, ctx: DoorContext): void {
   ]
   for (const submission of submissions) {
     app.view(submission.id, async ({ ack, view, body, client }) => {
-      const target = JSON.parse(view.private_metadata) as ModalTarget
+      const target = targetOf(view.private_metadata)
+      const { field } = submission
+      const errorOn = typeof field === 'string' ? field : field(view.state.values)
+      if (target === undefined) {
+        await ack({
+          response_action: 'errors',
+          errors: { [errorOn]: 'This form is out of date: open it again.' },
+        })
+        return
+      }
       try {
         const { values } = view.state
         const answer = await submission.run({ deskUserId: body.user.id }, target, values, view.id)
@@ -143,9 +167,7 @@ function registerSubmissions(app: App, ctx: DoorContext): void {
       } catch (error) {
         // Only a modal's own ack can show an error; a duplicate means the first submit did it.
         const text = failureText(error) ?? 'Already done.'
-        const { field } = submission
-        const on = typeof field === 'string' ? field : field(view.state.values)
-        await ack({ response_action: 'errors', errors: { [on]: text } })
+        await ack({ response_action: 'errors', errors: { [errorOn]: text } })
       }
     })
   }
