@@ -3,6 +3,7 @@ import { laneOf } from '../../core/delivery.js'
 import type { Lane } from '../../core/model.js'
 import { onPostgres, type Db } from '../connection.js'
 import { expressionBuilder, sql, type ExpressionBuilder } from 'kysely'
+import { compiledOnce } from '../compiled-once.js'
 import { jsonField } from '../portable.js'
 import type { Database, Delivery } from '../schema.js'
 
@@ -12,6 +13,46 @@ const inLane = (ticketId: number | null, lane: Lane) => (eb: ExpressionBuilder<D
     ticketId === null ? eb('ticket_id', 'is', null) : eb('ticket_id', '=', ticketId),
     eb('lane', '=', lane),
   ])
+
+interface NewDelivery {
+  readonly ticketId: number | null
+  readonly lane: Lane
+  readonly kind: DeliveryPayload['type']
+  readonly payload: string
+  readonly dueAt: string
+  readonly at: string
+}
+
+/**
+ * The insert of a delivery, built once per shape (a ticket's lane, or the shared lane of rows
+ * without one): it runs for every message stored. One statement: the row is the head unless its
+ * lane has a row queued already.
+ */
+const insertDelivery = (ofTicket: boolean) =>
+  compiledOnce((db, d: NewDelivery) => {
+    const eb = expressionBuilder<Database, 'deliveries'>()
+    const queuedAhead = eb.exists(
+      eb
+        .selectFrom('deliveries')
+        .select('id')
+        .where('status', '=', 'queued')
+        .where(ofTicket ? eb('ticket_id', '=', d.ticketId) : eb('ticket_id', 'is', null))
+        .where('lane', '=', d.lane),
+    )
+    return db.insertInto('deliveries').values({
+      ticket_id: d.ticketId,
+      lane: d.lane,
+      kind: d.kind,
+      payload: d.payload,
+      status: 'queued',
+      attempts: 0,
+      next_attempt_at: d.dueAt,
+      created_at: d.at,
+      ready: eb.case().when(queuedAhead).then(0).else(1).end(),
+    })
+  })
+const insertOfTicket = insertDelivery(true)
+const insertWithoutTicket = insertDelivery(false)
 
 /**
  * Queues one delivery. The row is the head of its (ticket, lane) when nothing else is queued there;
@@ -25,26 +66,15 @@ export async function enqueueDelivery(
   /** When it may leave, if later than now (an agent's reply waits out its undo window). */
   dueAt: string = at,
 ): Promise<void> {
-  const lane = laneOf(payload)
-  const eb = expressionBuilder<Database, 'deliveries'>()
-  const queuedAhead = eb.exists(
-    eb.selectFrom('deliveries').select('id').where('status', '=', 'queued').where(inLane(ticketId, lane)),
-  )
-  await db
-    .insertInto('deliveries')
-    .values({
-      ticket_id: ticketId,
-      lane,
-      kind: payload.type,
-      payload: JSON.stringify(payload),
-      status: 'queued',
-      attempts: 0,
-      next_attempt_at: dueAt,
-      created_at: at,
-      // One statement: the row is the head unless its lane has a row queued already.
-      ready: eb.case().when(queuedAhead).then(0).else(1).end(),
-    })
-    .execute()
+  const row = {
+    ticketId,
+    lane: laneOf(payload),
+    kind: payload.type,
+    payload: JSON.stringify(payload),
+    dueAt,
+    at,
+  }
+  await (ticketId === null ? insertWithoutTicket : insertOfTicket)(db, row)
 }
 
 /** A due head, with what routing it needs of its ticket (null for rows without one). */
