@@ -52,8 +52,9 @@ export function forgetEndpoints(db: Db): void {
 /**
  * Records what happened to a ticket for every endpoint that receives this type, in the caller's
  * transaction: the event is stored once, with the ticket as it is now, and one delivery per endpoint
- * is queued behind the ticket's earlier events. `id` makes the event once only (a reply sent again
- * after a crash is the same event); without endpoints for the type, nothing is stored.
+ * is queued behind the ticket's earlier events. `once`, an id, makes the event once only (a reply
+ * sent again after a crash is the same event); without endpoints for the type, nothing is stored
+ * and no id is made.
  */
 export async function emitTicketEvent(
   tx: Db,
@@ -61,7 +62,7 @@ export async function emitTicketEvent(
   ticketId: number,
   now: string,
   extra: { readonly message?: Message; readonly changes?: Changes } = {},
-  id: string = newEventId(),
+  once?: string,
 ): Promise<void> {
   const endpoints = (await endpointsOf(tx, now)).filter((e) =>
     (JSON.parse(e.events) as string[]).includes(type),
@@ -70,6 +71,7 @@ export async function emitTicketEvent(
   const detail = await findTicketDetail(tx, ticketId)
   const contact = detail === undefined ? undefined : await findContact(tx, detail.contact_id)
   if (detail === undefined || contact === undefined) return
+  const id = once ?? newEventId()
   const data = {
     ticket: toApiTicket(detail, contact),
     ...(extra.message !== undefined && { message: toApiMessage(extra.message) }),
