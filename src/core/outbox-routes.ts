@@ -43,8 +43,11 @@ export function createRouter(deps: {
       const target = `slack:${channel}`
       const rates = desk.rates
       const edits = payload.type === 'desk.update' || payload.type === 'desk.react'
+      // A thread entry never takes the channel's burst: that is kept for new tickets' roots, and
+      // whatever the customer writes while the entry waits its turn joins its post.
+      const post = (rate: Rate): Rate => (payload.type === 'desk.entry' ? { ...rate, burst: 1 } : rate)
       const limits: (readonly [string, Rate])[] =
-        rates === undefined ? [] : edits ? [['slack:edits', rates.edit]] : [[target, rates.post]]
+        rates === undefined ? [] : edits ? [['slack:edits', rates.edit]] : [[target, post(rates.post)]]
       return { target, service: 'slack', limits }
     }
     const channel = payload.type === 'customer.direct' ? payload.channel : (ticket?.channel ?? 'unknown')

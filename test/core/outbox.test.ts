@@ -355,6 +355,28 @@ describe('outbox', () => {
     expect(desk.log.filter((l) => l.op === 'open')).toHaveLength(6)
   })
 
+  it('lets a thread entry wait its turn instead of taking the burst, so what the customer adds joins its post', async () => {
+    const paced = {
+      ...desk.desk,
+      rates: { post: { perSecond: 1, burst: 2 }, edit: { perSecond: 1, burst: 2 } },
+    }
+    const box = outbox({ desk: paced }, { paced: true })
+    const { ticketId } = await helpdesk.receive(inbound('Hello'))
+    await box.drain()
+    expect(desk.log.filter((l) => l.op === 'open')).toHaveLength(1)
+    await helpdesk.receive(inbound('my order is late'))
+    await helpdesk.receive(inbound('it was due Monday'))
+    await box.drain()
+    clock.advance(1_000)
+    await box.drain()
+    const posts = desk.log.filter((l) => l.op === 'post' && l.ticket === ticketId)
+    expect(posts.filter((p) => p.entry?.direction === 'inbound').map((p) => p.entry?.text)).toEqual([
+      'my order is late',
+      'it was due Monday',
+    ])
+    expect(new Set(posts.map((p) => p.ts)).size).toBe(1)
+  })
+
   it('after a 429 waits as asked, then posts about one a second: Slack has no burst left to give', async () => {
     for (let i = 0; i < 4; i++) {
       await helpdesk.receive(inbound('Hello', { contact: { externalId: String(i), displayName: `C${i}` } }))
