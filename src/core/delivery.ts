@@ -64,6 +64,9 @@ export type DeliveryPayload =
       readonly type: 'desk.notice'
       readonly text: string
       readonly image?: { filename: string; pngBase64: string }
+      /** A conversation or person to post to instead of the support channel. */
+      readonly to?: string
+      readonly files?: readonly { filename: string; base64: string }[]
     }
   | { readonly type: 'desk.alert'; readonly alert: DeskAlert }
   | { readonly type: 'customer.message'; readonly messageId: number }
