@@ -267,7 +267,10 @@ describe('scheduled jobs', () => {
       const [digest] = digests(harness)
       expect(digest).toContain('*Support digest for Tuesday 24 November*')
       expect(digest).toContain('Open tickets: New 0 · Open 1 · Pending 0 · On hold 0')
-      expect(digest).toContain('SLA breaches in the last 24 h: 0')
+      // Monday's ticket was not answered within its 4 working hours (10:00–17:00 went by).
+      expect(digest).toContain(
+        'Yesterday: 1 created · 0 solved · 0 reopened · first response median – · 1 SLA target breached',
+      )
       expect(digest).toContain(
         '• #1 · Telegram · Ada Lovelace — waiting since Mon 23 Nov, 10:00 (Europe/Berlin)',
       )
