@@ -18,6 +18,7 @@ import { createOutbox, type OutboxPolicy } from './core/outbox.js'
 import { createOutboxState } from './core/outbox-state.js'
 import { createOutboxControl } from './core/outbox-report.js'
 import { slaSummary, type SlaSettings } from './core/sla.js'
+import { createReports } from './core/report.js'
 import { createTicketFields } from './core/ticket-fields.js'
 import { createTicketQueries } from './core/ticket-query.js'
 import { createRules } from './core/rules.js'
@@ -135,6 +136,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   const work = { db, clock, onQueued: outboxState.kick }
   const canned = createCannedReplies(work)
   const agents = createAgents(work)
+  const reports = createReports({ ...work, sla })
   const outboxControl = createOutboxControl({ db, clock, state: outboxState })
   const webhookSender = createWebhookSender(config.delivery.sendTimeoutMs)
   const apiKeys = createApiKeys(work)
@@ -157,6 +159,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     rules: createRules({ ...work, types: config.ticketTypes, channels: config.catalog.ids }),
     templates: createReplyTemplates({ ...work, builtIn: texts }),
     bulk: createBulk({ db, clock, helpdesk, fields, channels: config.catalog.ids }),
+    reports,
     channels: config.catalog,
     helpdesk,
     fields,

@@ -4,6 +4,7 @@ import { registerThreadDoor } from './doors/thread.js'
 import { registerAdminCommands } from './doors/admin-commands.js'
 import { registerApiCommands } from './doors/api-commands.js'
 import { registerLists } from './doors/lists.js'
+import { registerReports } from './doors/reports.js'
 import { registerTicketCommands } from './doors/ticket-commands.js'
 import { registerButtons } from './doors/buttons.js'
 import { registerShortcutsAndModals } from './doors/shortcuts-and-modals.js'
@@ -24,6 +25,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerAdminCommands(app, ctx)
   registerApiCommands(app, ctx)
   registerLists(app, ctx)
+  registerReports(app, ctx)
   registerTicketCommands(app, ctx)
   registerButtons(app, ctx)
   registerShortcutsAndModals(app, ctx)
