@@ -19,6 +19,7 @@ import { createOutboxState } from './core/outbox-state.js'
 import { createOutboxControl } from './core/outbox-report.js'
 import { slaSummary, type SlaSettings } from './core/sla.js'
 import { createReports } from './core/report.js'
+import { createHome } from './core/home.js'
 import { createTicketFields } from './core/ticket-fields.js'
 import { createTicketQueries } from './core/ticket-query.js'
 import { createRules } from './core/rules.js'
@@ -160,6 +161,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     templates: createReplyTemplates({ ...work, builtIn: texts }),
     bulk: createBulk({ db, clock, helpdesk, fields, channels: config.catalog.ids }),
     reports,
+    home: createHome({ db, clock, sla }),
     channels: config.catalog,
     helpdesk,
     fields,
@@ -288,6 +290,8 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     fields,
     outbox,
     jobDeps,
+    /** App Home's publisher (tests publish what waits for its gap with `publishDue`). */
+    home: slack.home,
     get port() {
       return port
     },

@@ -16,6 +16,7 @@ import type { ReplyTemplates } from '../../../src/core/templates.js'
 import type { TicketQueries } from '../../../src/core/ticket-query.js'
 import type { Bulk } from '../../../src/core/bulk.js'
 import type { Reports } from '../../../src/core/report.js'
+import type { Home } from '../../../src/core/home.js'
 import type { Channel } from '../../../src/core/model.js'
 import type { Core } from '../commands.js'
 import { refusalText } from '../answers.js'
@@ -31,6 +32,8 @@ export interface ListenerDeps {
   readonly bulk: Bulk
   /** The desk's figures over a period, and posting them with their charts. */
   readonly reports: Reports
+  /** What App Home shows each person. */
+  readonly home: Home
   readonly helpdesk: HelpDesk
   readonly fields: TicketFields
   readonly canned: CannedReplies
