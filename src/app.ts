@@ -20,6 +20,8 @@ import { createOutboxControl } from './core/outbox-report.js'
 import { slaSummary, type SlaSettings } from './core/sla.js'
 import { createReports } from './core/report.js'
 import { createHome } from './core/home.js'
+import { reportCharts } from './charts/report-charts.js'
+import { reportText } from '../adapters/slack/report-text.js'
 import { createTicketFields } from './core/ticket-fields.js'
 import { createTicketQueries } from './core/ticket-query.js'
 import { createRules } from './core/rules.js'
@@ -238,6 +240,13 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     sla,
     automations: config.automations,
     log,
+    reports: {
+      service: reports,
+      present: (report) => ({
+        text: reportText(report, config.catalog.labelOf),
+        files: reportCharts(report, config.catalog.labelOf),
+      }),
+    },
   }
   const scheduler = createScheduler(jobDeps, clock, log, JOBS, leadership)
   let port = 0

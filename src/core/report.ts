@@ -14,6 +14,7 @@ import {
   type StatusChange,
 } from '../db/repos/report-data.js'
 import { enqueueDelivery } from '../db/repos/deliveries.js'
+import { claimJobRun } from '../db/repos/job-runs.js'
 import type { Actor } from './actor.js'
 import { atLeast } from './agents.js'
 import { DeskError } from './errors.js'
@@ -430,6 +431,26 @@ export async function reportAt(
 export const breachesOf = (report: Pick<Report, 'sla'>): number =>
   report.sla.reduce((sum, line) => sum + line.breached, 0)
 
+async function enqueueNotice(
+  tx: Db,
+  text: string,
+  files: readonly ReportFile[],
+  to: string | undefined,
+  now: string,
+): Promise<void> {
+  await enqueueDelivery(
+    tx,
+    null,
+    {
+      type: 'desk.notice',
+      text,
+      ...(to !== undefined && { to }),
+      files: files.map((f) => ({ filename: f.filename, base64: f.bytes.toString('base64') })),
+    },
+    now,
+  )
+}
+
 /** A file to post with a report. */
 export interface ReportFile {
   readonly filename: string
@@ -466,18 +487,20 @@ export function createReports(deps: WorkDeps & { sla: SlaSettings }) {
 
     /** Queues a report's text and files for `to` (a conversation or person; the support channel when unset). */
     async share(text: string, files: readonly ReportFile[], to?: string): Promise<void> {
-      await inTransaction(async (tx, now) => {
-        await enqueueDelivery(
-          tx,
-          null,
-          {
-            type: 'desk.notice',
-            text,
-            ...(to !== undefined && { to }),
-            files: files.map((f) => ({ filename: f.filename, base64: f.bytes.toString('base64') })),
-          },
-          now,
-        )
+      await inTransaction((tx, now) => enqueueNotice(tx, text, files, to, now))
+    },
+
+    /** Queues a report for the support channel once per job and period (a scheduled report). */
+    async shareOnce(
+      job: string,
+      period: string,
+      text: string,
+      files: readonly ReportFile[],
+    ): Promise<boolean> {
+      return inTransaction(async (tx, now) => {
+        if (!(await claimJobRun(tx, job, period, now))) return false
+        await enqueueNotice(tx, text, files, undefined, now)
+        return true
       })
     },
   }
