@@ -67,6 +67,8 @@ export interface BusinessHours {
   addWorkingTime(start: Date, ms: number): Date
   /** The working time between two moments (0 when `to` is not after `from`). */
   workingTimeBetween(from: Date, to: Date): number
+  /** The open stretches between two moments, as [start, end) epoch milliseconds, in order. */
+  openSpans(from: Date, to: Date): (readonly [number, number])[]
   /** The schedule in words, for /hours. */
   describe(): string
   /** A moment as people in the team's zone read it: `Mon 24 Nov, 09:00 (Europe/Berlin)`. */
@@ -160,6 +162,19 @@ export function createBusinessHours(opts: HoursOptions): BusinessHours {
         total += Math.max(0, Math.min(e, b) - Math.max(s, a))
       }
       return total
+    },
+
+    openSpans(from, to) {
+      const a = from.getTime()
+      const b = to.getTime()
+      if (b <= a) return []
+      if (always) return [[a, b]]
+      const spans: (readonly [number, number])[] = []
+      for (const [s, e] of spansFrom(from)) {
+        if (s >= b) break
+        if (e > a) spans.push([Math.max(s, a), Math.min(e, b)])
+      }
+      return spans
     },
 
     describe() {

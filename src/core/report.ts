@@ -22,6 +22,7 @@ import { createWork, type WorkDeps } from './work.js'
 import type { Channel, Priority, TicketStatus } from './model.js'
 import { PRIORITIES } from './model.js'
 import type { ReportPeriod, ReportRequest } from './report-request.js'
+import type { BusinessHours } from './hours.js'
 import { clockTime, pausesFrom, type SlaSettings } from './sla.js'
 
 /**
@@ -123,6 +124,47 @@ export interface Report {
   readonly rows: readonly ReportRow[]
 }
 
+/**
+ * Working time between moments within [from, to), from the open stretches read once and summed
+ * up: a report measures thousands of times over the same weeks. Outside the range it asks `hours`.
+ */
+export function workingTimeline(
+  hours: BusinessHours,
+  from: Date,
+  to: Date,
+): Pick<BusinessHours, 'workingTimeBetween'> {
+  if (hours.alwaysOpen) return hours
+  const spans = hours.openSpans(from, to)
+  const before: number[] = []
+  let sum = 0
+  for (const [s, e] of spans) {
+    before.push(sum)
+    sum += e - s
+  }
+  /** Working time from `from` up to `t`. */
+  const upTo = (t: number): number => {
+    let lo = 0
+    let hi = spans.length - 1
+    let found = -1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      if ((spans[mid]?.[0] ?? Infinity) <= t) {
+        found = mid
+        lo = mid + 1
+      } else hi = mid - 1
+    }
+    const span = spans[found]
+    return span === undefined ? 0 : (before[found] ?? 0) + Math.min(t, span[1]) - span[0]
+  }
+  return {
+    workingTimeBetween(a, b) {
+      if (b <= a) return 0
+      if (a < from || b > to) return hours.workingTimeBetween(a, b)
+      return upTo(b.getTime()) - upTo(a.getTime())
+    },
+  }
+}
+
 /** The value below which `share` of the sorted values fall, by nearest rank. */
 export function nearestRank(sorted: readonly number[], share: number): number | null {
   if (sorted.length === 0) return null
@@ -174,8 +216,11 @@ export async function gatherReport(
   const earlier = await ticketsByIds(db, missing)
   const ids = [...known, ...missing]
   const history = new Map<number, StatusChange[]>()
-  for (const change of await statusChangesOfMany(db, ids))
-    history.set(change.ticket_id, [...(history.get(change.ticket_id) ?? []), change])
+  for (const change of await statusChangesOfMany(db, ids)) {
+    const list = history.get(change.ticket_id)
+    if (list === undefined) history.set(change.ticket_id, [change])
+    else list.push(change)
+  }
   return {
     created,
     earlier,
@@ -198,9 +243,21 @@ export function buildReport(
 ): Report {
   const to = period.to.toISOString()
   const tickets = new Map([...data.earlier, ...data.created].map((t) => [t.id, t]))
-  const pausesOf = (t: ReportTicket) => pausesFrom(data.history.get(t.id) ?? [], sla.pausedStatuses)
+  const earliest = [...tickets.values()].reduce(
+    (min, t) => (t.created_at < min ? t.created_at : min),
+    period.from.toISOString(),
+  )
+  const timeline = workingTimeline(sla.hours, new Date(earliest), now)
+  const pauses = new Map<number, ReturnType<typeof pausesFrom>>()
+  const pausesOf = (t: ReportTicket) => {
+    const known = pauses.get(t.id)
+    if (known !== undefined) return known
+    const found = pausesFrom(data.history.get(t.id) ?? [], sla.pausedStatuses)
+    pauses.set(t.id, found)
+    return found
+  }
   const timeOf = (t: ReportTicket, end: string) =>
-    clockTime(pausesOf(t), new Date(t.created_at), new Date(end), sla.hours)
+    clockTime(pausesOf(t), new Date(t.created_at), new Date(end), timeline)
 
   // Solved and reopened in the period: a ticket counts once, at its last solve in the period.
   const inPeriod = data.solveChanges.filter((c) => c.created_at < to)
@@ -387,14 +444,21 @@ export function buildReport(
  */
 function daysOf(data: ReportData, period: ReportPeriod, now: Date, rows: readonly ReportRow[]): ReportDay[] {
   const days: ReportDay[] = []
-  const toDay = (iso: string) => DateTime.fromISO(iso, { zone: period.zone }).toISODate() ?? ''
+  // Each ticket's local day, worked out once: date arithmetic per ticket and day adds up over a month.
+  const byDay = new Map<string, ReportRow[]>()
+  for (const r of rows) {
+    const day = DateTime.fromISO(r.createdAt, { zone: period.zone }).toISODate() ?? ''
+    const list = byDay.get(day)
+    if (list === undefined) byDay.set(day, [r])
+    else list.push(r)
+  }
   let start = DateTime.fromJSDate(period.from, { zone: period.zone }).startOf('day')
   const stop = DateTime.fromJSDate(period.to, { zone: period.zone })
   while (start < stop) {
     const next = start.plus({ days: 1 })
     const end = next.toJSDate() < now ? next.toJSDate().toISOString() : now.toISOString()
     const day = start.toISODate() ?? ''
-    const ofDay = rows.filter((r) => toDay(r.createdAt) === day)
+    const ofDay = byDay.get(day) ?? []
     const createdByChannel: Record<Channel, number> = {}
     for (const r of ofDay) createdByChannel[r.channel] = (createdByChannel[r.channel] ?? 0) + 1
     const createdAfter = rows.filter((r) => r.createdAt >= end).length + data.createdSince

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createReports, nearestRank } from '../../src/core/report.js'
+import fc from 'fast-check'
+import { createReports, nearestRank, workingTimeline } from '../../src/core/report.js'
 import { reportCsv } from '../../src/core/report-csv.js'
 import { parseReportRequest, periodNamed } from '../../src/core/report-request.js'
 import type { Db } from '../../src/db/connection.js'
@@ -191,6 +192,20 @@ describe('report requests', () => {
   ])('refuse %s, saying why and what is accepted', (text, why) => {
     expect(() => parse(text)).toThrow(why)
     expect(() => parse(text)).toThrow('/report [today|yesterday|7d|30d|YYYY-MM-DD..YYYY-MM-DD]')
+  })
+
+  it('measure working time from the open stretches as business hours do', () => {
+    const from = new Date('2026-11-20T00:00:00Z')
+    const to = new Date('2026-12-20T00:00:00Z')
+    const timeline = workingTimeline(reportSla.hours, from, to)
+    const moment = fc.integer({ min: from.getTime() - 86_400_000, max: to.getTime() + 86_400_000 })
+    fc.assert(
+      fc.property(moment, moment, (a, b) => {
+        const [x, y] = [new Date(a), new Date(b)]
+        expect(timeline.workingTimeBetween(x, y)).toBe(reportSla.hours.workingTimeBetween(x, y))
+      }),
+      { numRuns: 300 },
+    )
   })
 
   it('rank without interpolating', () => {
