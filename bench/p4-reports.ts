@@ -1,8 +1,8 @@
 /**
  * P4 reports: on the seeded history, a supervisor's `/report 30d` through the real, signed slash
  * command (figures, charts and CSV made before the answer), and App Home as a busy agent opens it
- * (their queue and today's figures, published before the event is answered). Each agent opens it
- * once: a second open within the publish gap would be coalesced, not measured.
+ * (their queue and today's figures, published before the event is answered), and a supervisor's.
+ * Each opens it once: a second open within the publish gap would be coalesced, not measured.
  */
 import { eventEnvelope, slashCommandBody, slackSignature } from '../test/helpers/slack-requests.js'
 import type { FakeSlack } from '../test/fakes/slack-api.js'
@@ -11,6 +11,8 @@ import { createClient } from './load.js'
 import { quantile } from './report.js'
 
 export interface ReportTimes {
+  /** A supervisor's App Home, opened once. */
+  readonly supervisorMs: number
   readonly report: { readonly p50Ms: number; readonly p99Ms: number; readonly lines: number }
   readonly home: { readonly p50Ms: number; readonly p99Ms: number; readonly published: number }
   readonly refused: string[]
@@ -60,7 +62,20 @@ export async function askReports(
       homes.push(performance.now() - t)
       if (answer.status !== 200) refused.push(`app_home_opened: HTTP ${answer.status}`)
     }
+    // The supervisor's tab (the team's queue, every clock of every ticket that needs work): once,
+    // as a second open within the gap would be coalesced.
+    const t = performance.now()
+    const supervisor = await post(
+      eventEnvelope(
+        { type: 'app_home_opened', user: AGENT, channel: 'D1', tab: 'home', event_ts: '1.1' },
+        'EvHomeSup',
+      ),
+      'application/json',
+    )
+    const supervisorMs = performance.now() - t
+    if (supervisor.status !== 200) refused.push(`app_home_opened (supervisor): HTTP ${supervisor.status}`)
     return {
+      supervisorMs,
       report: { p50Ms: quantile(reports, 0.5), p99Ms: quantile(reports, 0.99), lines },
       home: {
         p50Ms: quantile(homes, 0.5),

@@ -195,3 +195,45 @@ export function createBusinessHours(opts: HoursOptions): BusinessHours {
     },
   }
 }
+
+/**
+ * Working time between moments within [from, to), from the open stretches read once and summed
+ * up: reports and SLA passes measure thousands of times over the same weeks. Outside the range
+ * it asks `hours`.
+ */
+export function workingTimeline(
+  hours: BusinessHours,
+  from: Date,
+  to: Date,
+): Pick<BusinessHours, 'workingTimeBetween'> {
+  if (hours.alwaysOpen) return hours
+  const spans = hours.openSpans(from, to)
+  const before: number[] = []
+  let sum = 0
+  for (const [s, e] of spans) {
+    before.push(sum)
+    sum += e - s
+  }
+  /** Working time from `from` up to `t`. */
+  const upTo = (t: number): number => {
+    let lo = 0
+    let hi = spans.length - 1
+    let found = -1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      if ((spans[mid]?.[0] ?? Infinity) <= t) {
+        found = mid
+        lo = mid + 1
+      } else hi = mid - 1
+    }
+    const span = spans[found]
+    return span === undefined ? 0 : (before[found] ?? 0) + Math.min(t, span[1]) - span[0]
+  }
+  return {
+    workingTimeBetween(a, b) {
+      if (b <= a) return 0
+      if (a < from || b > to) return hours.workingTimeBetween(a, b)
+      return upTo(b.getTime()) - upTo(a.getTime())
+    },
+  }
+}

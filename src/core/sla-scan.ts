@@ -1,6 +1,7 @@
 import type { Db } from '../db/connection.js'
 import { statusChangesOfTickets } from '../db/repos/events.js'
 import { slaPage, type SlaRow } from '../db/repos/ticket-deadlines.js'
+import { workingTimeline } from './hours.js'
 import { evaluateClocks, slaFactsFrom, type ClockState, type SlaSettings } from './sla.js'
 
 /** Statuses in which a ticket's clocks can run. */
@@ -28,10 +29,19 @@ export async function* workingClocks(db: Db, sla: SlaSettings, now: Date): Async
       db,
       tickets.map((t) => t.id),
     )
+    // Working time of the page's clocks from its open stretches, read once: old tickets would walk
+    // the schedule day by day, each clock again.
+    const earliest = tickets.reduce((min, t) => (t.created_at < min ? t.created_at : min), now.toISOString())
+    const timeline = workingTimeline(sla.hours, new Date(earliest), now)
+    const hours = {
+      ...sla.hours,
+      workingTimeBetween: (a: Date, b: Date) => timeline.workingTimeBetween(a, b),
+    }
+    const settings = { ...sla, hours }
     yield {
       tickets: tickets.map((t) => ({
         ...t,
-        clocks: evaluateClocks(slaFactsFrom(t, changes.get(t.id) ?? [], sla.pausedStatuses), now, sla),
+        clocks: evaluateClocks(slaFactsFrom(t, changes.get(t.id) ?? [], sla.pausedStatuses), now, settings),
       })),
     }
     if (tickets.length < PAGE) return

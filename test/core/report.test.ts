@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { createReports, nearestRank, workingTimeline } from '../../src/core/report.js'
+import { workingTimeline } from '../../src/core/hours.js'
+import { createReports, nearestRank } from '../../src/core/report.js'
 import { reportCsv } from '../../src/core/report-csv.js'
 import { parseReportRequest, periodNamed } from '../../src/core/report-request.js'
 import type { Db } from '../../src/db/connection.js'
