@@ -200,7 +200,46 @@ export function buildReport(
   now: Date,
   sla: SlaSettings,
 ): Report {
-  const to = period.to.toISOString()
+  const measure = measurer(data, period, now, sla)
+  const rows = data.created.map((t) => rowOf(t, data, measure))
+  const { solved, reopened } = solvesIn(data, period, measure)
+  const byKey = (key: (t: Sliced) => string) =>
+    tally(
+      rows,
+      solved.map((s) => s.ticket),
+      reopened,
+      key,
+    )
+  return {
+    period,
+    scope,
+    at: now,
+    workingTime: !sla.hours.alwaysOpen,
+    totals: totalOf(byKey(() => '')),
+    byChannel: byKey((t) => t.channel),
+    byType: byKey((t) => t.type ?? '(none)'),
+    byPriority: byKey((t) => t.priority).sort(
+      (a, b) => PRIORITIES.indexOf(b.key as Priority) - PRIORITIES.indexOf(a.key as Priority),
+    ),
+    firstResponse: spreadOf(rows.flatMap((r) => (r.firstResponseMs === null ? [] : [r.firstResponseMs]))),
+    resolution: spreadOf(solved.map((s) => s.ms)),
+    sla: slaLinesOf(rows, sla),
+    agents: agentLinesOf(rows, solved, reopened, data.assignments),
+    busiestHours: busiestHoursOf(rows, period.zone),
+    days: daysOf(data, period, now, rows),
+    rows,
+  }
+}
+
+/** How long a ticket's clock ran from its creation to a moment: working time less its pauses. */
+interface Measure {
+  readonly tickets: ReadonlyMap<number, ReportTicket>
+  readonly now: Date
+  readonly sla: SlaSettings
+  timeOf(t: ReportTicket, end: string): number
+}
+
+function measurer(data: ReportData, period: ReportPeriod, now: Date, sla: SlaSettings): Measure {
   const tickets = new Map([...data.earlier, ...data.created].map((t) => [t.id, t]))
   const earliest = [...tickets.values()].reduce(
     (min, t) => (t.created_at < min ? t.created_at : min),
@@ -215,54 +254,142 @@ export function buildReport(
     pauses.set(t.id, found)
     return found
   }
-  const timeOf = (t: ReportTicket, end: string) =>
-    clockTime(pausesOf(t), new Date(t.created_at), new Date(end), timeline)
+  return {
+    tickets,
+    now,
+    sla,
+    timeOf: (t, end) => clockTime(pausesOf(t), new Date(t.created_at), new Date(end), timeline),
+  }
+}
 
-  // Solved and reopened in the period: a ticket counts once, at its last solve in the period.
-  const inPeriod = data.solveChanges.filter((c) => c.created_at < to)
+/**
+ * Whether a clock stopped within its target, reached it, or still runs below it. First response
+ * stops at the first reply (or at the solve of a ticket never answered); resolution at the solve.
+ */
+function outcomeOf(t: ReportTicket, clock: ReportClock, m: Measure): SlaOutcome {
+  const done = t.status === 'solved' || t.status === 'closed'
+  const stop = done ? t.solved_at : null
+  const end = clock === 'first_response' ? (t.first_response_at ?? stop) : stop
+  const ms = m.timeOf(t, end ?? m.now.toISOString())
+  if (ms >= m.sla.policy[t.priority][clock]) return 'breached'
+  return end === null ? 'pending' : 'met'
+}
+
+/** A ticket created in the period, measured: the CSV's row and what most figures count. */
+function rowOf(t: ReportTicket, data: ReportData, m: Measure): ReportRow {
+  const solved = t.status === 'solved' || t.status === 'closed'
+  return {
+    id: t.id,
+    createdAt: t.created_at,
+    channel: t.channel,
+    type: t.type,
+    priority: t.priority,
+    status: t.status,
+    assignee: t.assignee,
+    firstResponseAt: t.first_response_at,
+    firstResponseMs: t.first_response_at === null ? null : m.timeOf(t, t.first_response_at),
+    solvedAt: solved ? t.solved_at : null,
+    resolutionMs: solved && t.solved_at !== null ? m.timeOf(t, t.solved_at) : null,
+    sla: { first_response: outcomeOf(t, 'first_response', m), resolution: outcomeOf(t, 'resolution', m) },
+    reopens: (data.history.get(t.id) ?? []).filter((c) => c.from_value === 'solved' && c.to_value === 'open')
+      .length,
+    tags: data.tags.get(t.id) ?? [],
+  }
+}
+
+/** The tickets solved in the period (each once, measured at its last solve in it) and those reopened. */
+function solvesIn(
+  data: ReportData,
+  period: ReportPeriod,
+  m: Measure,
+): { solved: { ticket: ReportTicket; ms: number }[]; reopened: ReportTicket[] } {
+  const to = period.to.toISOString()
   const lastSolve = new Map<number, string>()
   const reopened = new Set<number>()
-  for (const c of inPeriod) {
+  for (const c of data.solveChanges) {
+    if (c.created_at >= to) continue
     if (c.to_value === 'solved') lastSolve.set(c.ticket_id, c.created_at)
     else if (c.from_value === 'solved' && c.to_value === 'open') reopened.add(c.ticket_id)
   }
-
-  const outcome = (t: ReportTicket, clock: ReportClock): { ms: number; outcome: SlaOutcome } => {
-    const done = t.status === 'solved' || t.status === 'closed'
-    const stop =
-      clock === 'first_response'
-        ? (t.first_response_at ?? (done ? t.solved_at : null))
-        : done
-          ? t.solved_at
-          : null
-    const ms = timeOf(t, stop ?? now.toISOString())
-    const target = sla.policy[t.priority][clock]
-    return { ms, outcome: ms >= target ? 'breached' : stop === null ? 'pending' : 'met' }
+  const ticket = (id: number) => {
+    const t = m.tickets.get(id)
+    return t === undefined ? [] : [t]
   }
-
-  const totals = noCounts()
-  const slices = {
-    channel: new Map<string, Counts>(),
-    type: new Map<string, Counts>(),
-    priority: new Map<string, Counts>(),
+  return {
+    solved: [...lastSolve].flatMap(([id, at]) => ticket(id).map((t) => ({ ticket: t, ms: m.timeOf(t, at) }))),
+    reopened: [...reopened].flatMap(ticket),
   }
-  const count = (t: ReportTicket, field: keyof Counts) => {
-    totals[field]++
-    for (const [key, map] of [
-      [t.channel, slices.channel],
-      [t.type ?? '(none)', slices.type],
-      [t.priority, slices.priority],
-    ] as const) {
-      const counts = map.get(key) ?? noCounts()
-      counts[field]++
-      map.set(key, counts)
+}
+
+/** The one line of a tally that puts every ticket under the same key, without its key. */
+function totalOf(lines: readonly (Counts & { readonly key: string })[]): Counts {
+  const { created, solved, reopened, stillOpen } = lines[0] ?? noCounts()
+  return { created, solved, reopened, stillOpen }
+}
+
+/** What a ticket's figures are split by. */
+type Sliced = Pick<ReportTicket, 'channel' | 'type' | 'priority'>
+
+/** Created, solved, reopened and still open, per value of `key`, most created first. */
+function tally(
+  rows: readonly ReportRow[],
+  solved: readonly ReportTicket[],
+  reopened: readonly ReportTicket[],
+  key: (t: Sliced) => string,
+): (Counts & { readonly key: string })[] {
+  const counts = new Map<string, Counts>()
+  const add = (t: Sliced, field: keyof Counts) => {
+    const line = counts.get(key(t)) ?? noCounts()
+    line[field]++
+    counts.set(key(t), line)
+  }
+  for (const r of rows) {
+    add(r, 'created')
+    if (WORKING.has(r.status)) add(r, 'stillOpen')
+  }
+  for (const t of solved) add(t, 'solved')
+  for (const t of reopened) add(t, 'reopened')
+  return [...counts]
+    .map(([k, c]) => ({ key: k, ...c }))
+    .sort((a, b) => b.created - a.created || a.key.localeCompare(b.key))
+}
+
+/** Met, breached and running per priority and clock, for the tickets created in the period. */
+function slaLinesOf(rows: readonly ReportRow[], sla: SlaSettings): SlaLine[] {
+  const lines = new Map<string, SlaLine>()
+  for (const r of rows)
+    for (const clock of REPORT_CLOCKS) {
+      const key = `${r.priority} ${clock}`
+      const line = lines.get(key) ?? {
+        priority: r.priority,
+        clock,
+        targetMs: sla.policy[r.priority][clock],
+        met: 0,
+        breached: 0,
+        pending: 0,
+      }
+      line[r.sla[clock]]++
+      lines.set(key, line)
     }
-  }
+  return [...lines.values()].sort(
+    (a, b) =>
+      PRIORITIES.indexOf(b.priority) - PRIORITIES.indexOf(a.priority) ||
+      REPORT_CLOCKS.indexOf(a.clock) - REPORT_CLOCKS.indexOf(b.clock),
+  )
+}
 
-  const slaLines = new Map<string, SlaLine>()
-  const agents = new Map<string, AgentLine & { fr: number[]; res: number[] }>()
-  const agentLine = (agent: string) => {
-    const line = agents.get(agent) ?? {
+/** A line per agent: tickets count for the agent assigned now; `assigned` counts the period's assignments. */
+function agentLinesOf(
+  rows: readonly ReportRow[],
+  solved: readonly { ticket: ReportTicket; ms: number }[],
+  reopened: readonly ReportTicket[],
+  assignments: ReportData['assignments'],
+): AgentLine[] {
+  const lines = new Map<string, { line: AgentLine; fr: number[]; res: number[] }>()
+  const of = (agent: string) => {
+    const known = lines.get(agent)
+    if (known !== undefined) return known
+    const line: AgentLine = {
       agent,
       assigned: 0,
       solved: 0,
@@ -270,130 +397,48 @@ export function buildReport(
       medianResolutionMs: null,
       breaches: 0,
       reopens: 0,
-      fr: [],
-      res: [],
     }
-    agents.set(agent, line)
-    return line
+    const fresh = { line, fr: [], res: [] }
+    lines.set(agent, fresh)
+    return fresh
   }
+  for (const r of rows) {
+    if (r.assignee === null) continue
+    const a = of(r.assignee)
+    if (r.firstResponseMs !== null) a.fr.push(r.firstResponseMs)
+    a.line.breaches += REPORT_CLOCKS.filter((clock) => r.sla[clock] === 'breached').length
+  }
+  for (const { ticket, ms } of solved) {
+    if (ticket.assignee === null) continue
+    const a = of(ticket.assignee)
+    a.line.solved++
+    a.res.push(ms)
+  }
+  for (const t of reopened) if (t.assignee !== null) of(t.assignee).line.reopens++
+  const assigned = new Map<string, Set<number>>()
+  for (const { ticket_id, to_value } of assignments)
+    if (to_value !== null) assigned.set(to_value, (assigned.get(to_value) ?? new Set()).add(ticket_id))
+  for (const [agent, ids] of assigned) of(agent).line.assigned = ids.size
+  return [...lines.values()]
+    .map(({ line, fr, res }) => ({
+      ...line,
+      medianFirstResponseMs: spreadOf(fr).medianMs,
+      medianResolutionMs: spreadOf(res).medianMs,
+    }))
+    .sort((a, b) => b.solved - a.solved || b.assigned - a.assigned || a.agent.localeCompare(b.agent))
+}
 
-  const firstResponses: number[] = []
-  const rows: ReportRow[] = []
-  for (const t of data.created) {
-    count(t, 'created')
-    if (WORKING.has(t.status)) count(t, 'stillOpen')
-    const fr = t.first_response_at === null ? null : timeOf(t, t.first_response_at)
-    if (fr !== null) {
-      firstResponses.push(fr)
-      if (t.assignee !== null) agentLine(t.assignee).fr.push(fr)
-    }
-    const outcomes = {} as Record<ReportClock, SlaOutcome>
-    for (const clock of REPORT_CLOCKS) {
-      const { outcome: result } = outcome(t, clock)
-      outcomes[clock] = result
-      const key = `${t.priority} ${clock}`
-      const line = slaLines.get(key) ?? {
-        priority: t.priority,
-        clock,
-        targetMs: sla.policy[t.priority][clock],
-        met: 0,
-        breached: 0,
-        pending: 0,
-      }
-      line[result]++
-      slaLines.set(key, line)
-      if (result === 'breached' && t.assignee !== null) agentLine(t.assignee).breaches++
-    }
-    const solved = t.status === 'solved' || t.status === 'closed'
-    rows.push({
-      id: t.id,
-      createdAt: t.created_at,
-      channel: t.channel,
-      type: t.type,
-      priority: t.priority,
-      status: t.status,
-      assignee: t.assignee,
-      firstResponseAt: t.first_response_at,
-      firstResponseMs: fr,
-      solvedAt: solved ? t.solved_at : null,
-      resolutionMs: solved && t.solved_at !== null ? timeOf(t, t.solved_at) : null,
-      sla: outcomes,
-      reopens: (data.history.get(t.id) ?? []).filter(
-        (c) => c.from_value === 'solved' && c.to_value === 'open',
-      ).length,
-      tags: data.tags.get(t.id) ?? [],
-    })
-  }
-
-  const resolutions: number[] = []
-  for (const [id, at] of lastSolve) {
-    const t = tickets.get(id)
-    if (t === undefined) continue
-    count(t, 'solved')
-    const ms = timeOf(t, at)
-    resolutions.push(ms)
-    if (t.assignee !== null) {
-      const line = agentLine(t.assignee)
-      line.solved++
-      line.res.push(ms)
-    }
-  }
-  for (const id of reopened) {
-    const t = tickets.get(id)
-    if (t === undefined) continue
-    count(t, 'reopened')
-    if (t.assignee !== null) agentLine(t.assignee).reopens++
-  }
-  const assignedTo = new Map<string, Set<number>>()
-  for (const a of data.assignments) {
-    if (a.to_value === null) continue
-    assignedTo.set(a.to_value, (assignedTo.get(a.to_value) ?? new Set()).add(a.ticket_id))
-  }
-  for (const [agent, ids] of assignedTo) agentLine(agent).assigned = ids.size
-
+/** The (at most three) local hours in which most tickets of the period were created. */
+function busiestHoursOf(rows: readonly ReportRow[], zone: string): { hour: number; created: number }[] {
   const hours = new Map<number, number>()
-  for (const t of data.created) {
-    const hour = DateTime.fromISO(t.created_at, { zone: period.zone }).hour
+  for (const r of rows) {
+    const hour = DateTime.fromISO(r.createdAt, { zone }).hour
     hours.set(hour, (hours.get(hour) ?? 0) + 1)
   }
-
-  const sliceList = (map: Map<string, Counts>) =>
-    [...map]
-      .map(([key, counts]) => ({ key, ...counts }))
-      .sort((a, b) => b.created - a.created || a.key.localeCompare(b.key))
-
-  return {
-    period,
-    scope,
-    at: now,
-    workingTime: !sla.hours.alwaysOpen,
-    totals,
-    byChannel: sliceList(slices.channel),
-    byType: sliceList(slices.type),
-    byPriority: sliceList(slices.priority).sort(
-      (a, b) => PRIORITIES.indexOf(b.key as Priority) - PRIORITIES.indexOf(a.key as Priority),
-    ),
-    firstResponse: spreadOf(firstResponses),
-    resolution: spreadOf(resolutions),
-    sla: [...slaLines.values()].sort(
-      (a, b) =>
-        PRIORITIES.indexOf(b.priority) - PRIORITIES.indexOf(a.priority) ||
-        REPORT_CLOCKS.indexOf(a.clock) - REPORT_CLOCKS.indexOf(b.clock),
-    ),
-    agents: [...agents.values()]
-      .map(({ fr, res, ...line }) => ({
-        ...line,
-        medianFirstResponseMs: spreadOf(fr).medianMs,
-        medianResolutionMs: spreadOf(res).medianMs,
-      }))
-      .sort((a, b) => b.solved - a.solved || b.assigned - a.assigned || a.agent.localeCompare(b.agent)),
-    busiestHours: [...hours]
-      .map(([hour, created]) => ({ hour, created }))
-      .sort((a, b) => b.created - a.created || a.hour - b.hour)
-      .slice(0, 3),
-    days: daysOf(data, period, now, rows),
-    rows,
-  }
+  return [...hours]
+    .map(([hour, created]) => ({ hour, created }))
+    .sort((a, b) => b.created - a.created || a.hour - b.hour)
+    .slice(0, 3)
 }
 
 /**
