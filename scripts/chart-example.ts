@@ -50,6 +50,6 @@ for (const { name, spec } of specs) {
   if (only === undefined ? name !== 'tickets-per-day' : name !== only) continue
   writeFileSync(
     only === undefined ? 'docs/report-chart-example.png' : `/tmp/reports-${name}.png`,
-    svgToPng(chartSvg(spec)),
+    await svgToPng(chartSvg(spec)),
   )
 }

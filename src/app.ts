@@ -242,9 +242,9 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     log,
     reports: {
       service: reports,
-      present: (report) => ({
+      present: async (report) => ({
         text: reportText(report, config.catalog.labelOf),
-        files: reportCharts(report, config.catalog.labelOf),
+        files: await reportCharts(report, config.catalog.labelOf),
       }),
     },
   }

@@ -1,4 +1,4 @@
-import { Resvg } from '@resvg/resvg-js'
+import type * as Rasteriser from '@resvg/resvg-js'
 import { DateTime } from 'luxon'
 import type { Report } from '../core/report.js'
 import { periodLabel } from '../core/report-request.js'
@@ -76,8 +76,13 @@ export function reportChartSpecs(report: Report, labelOf: LabelOf): { name: stri
   ]
 }
 
+/** resvg, loaded with the first chart: a process that never draws one does not carry it. */
+let rasteriser: Promise<typeof Rasteriser> | undefined
+
 /** An SVG as PNG, drawn in the process (resvg: no native build, no service). */
-export function svgToPng(svg: string): Buffer {
+export async function svgToPng(svg: string): Promise<Buffer> {
+  rasteriser ??= import('@resvg/resvg-js')
+  const { Resvg } = await rasteriser
   const resvg = new Resvg(svg, {
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
     fitTo: { mode: 'original' },
@@ -86,10 +91,10 @@ export function svgToPng(svg: string): Buffer {
 }
 
 /** The report's charts as PNG files, named after the period. */
-export function reportCharts(report: Report, labelOf: LabelOf): ChartFile[] {
+export async function reportCharts(report: Report, labelOf: LabelOf): Promise<ChartFile[]> {
   const stem = report.period.name.replace(/[^\w.-]+/g, '_')
-  return reportChartSpecs(report, labelOf).map(({ name, spec }) => ({
-    filename: `${name}-${stem}.png`,
-    bytes: svgToPng(chartSvg(spec)),
-  }))
+  const files: ChartFile[] = []
+  for (const { name, spec } of reportChartSpecs(report, labelOf))
+    files.push({ filename: `${name}-${stem}.png`, bytes: await svgToPng(chartSvg(spec)) })
+  return files
 }

@@ -23,8 +23,8 @@ describe('report charts', () => {
     await db.destroy()
   })
 
-  it('are valid PNGs of the expected size, drawn, with the series in their colours', () => {
-    const charts = reportCharts(report, catalog.labelOf)
+  it('are valid PNGs of the expected size, drawn, with the series in their colours', async () => {
+    const charts = await reportCharts(report, catalog.labelOf)
     expect(charts.map((c) => c.filename)).toEqual([
       'tickets-per-day-2026-11-23..2026-11-27.png',
       'first-response-2026-11-23..2026-11-27.png',

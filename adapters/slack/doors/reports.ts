@@ -29,7 +29,7 @@ export function registerReports(app: App, ctx: DoorContext): void {
     await ack({ response_type: request.public ? 'in_channel' : 'ephemeral', text })
     try {
       const files = [
-        ...reportCharts(report, channels.labelOf),
+        ...(await reportCharts(report, channels.labelOf)),
         ...(request.csv
           ? [{ filename: `tickets-${fileStem(report)}.csv`, bytes: Buffer.from(reportCsv(report)) }]
           : []),

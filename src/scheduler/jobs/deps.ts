@@ -29,7 +29,7 @@ export interface JobDeps {
   /** Reports, and how one is put into words and pictures for the support channel. */
   readonly reports?: {
     readonly service: Reports
-    present(report: Report): { text: string; files: ReportFile[] }
+    present(report: Report): Promise<{ text: string; files: ReportFile[] }>
   }
 }
 

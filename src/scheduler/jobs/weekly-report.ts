@@ -21,6 +21,6 @@ export async function runWeeklyReport(deps: JobDeps, now: Date): Promise<void> {
   const day = due.startOf('day')
   const name = `${day.minus({ days: 7 }).toISODate()}..${day.minus({ days: 1 }).toISODate()}`
   const report = await reports.service.build(periodNamed(name, now, sla.hours.zone), {})
-  const { text, files } = reports.present(report)
+  const { text, files } = await reports.present(report)
   await reports.service.shareOnce('weekly-report', due.toISODate() ?? name, text, files)
 }
