@@ -27,6 +27,10 @@ COPY migrations migrations
 RUN npm run build
 
 FROM ${NODE_IMAGE}
+# Report charts are drawn in the process: their text needs a font.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends fonts-dejavu-core \
+  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production PORT=3000 DATABASE_URL=file:/app/data/threaddesk.db
 WORKDIR /app
 COPY --from=deps /app/node_modules node_modules

@@ -6,6 +6,7 @@
 import { slashCommandBody, slackSignature } from '../test/helpers/slack-requests.js'
 import { AGENT, SUPPORT_CHANNEL, type RunningBot } from './bot.js'
 import { createClient } from './load.js'
+import { askReports } from './p4-reports.js'
 import {
   benchSchema,
   benchServer,
@@ -53,6 +54,8 @@ export const TICKET_FILTERS = [
 /** A filter with a bare word in it searches subjects. */
 const isSearch = (text: string) => text.split(/\s+/).some((w) => w !== '' && !w.includes(':'))
 
+/** Seeded agents: the first a supervisor, the others agents whose App Home is opened. */
+const AGENTS = 50
 const FIRST_CHAT_ID = 4_000_000
 /** Settling after start-up before memory is read "idle". */
 const IDLE_AFTER_MS = 2_000
@@ -134,12 +137,14 @@ export async function measureScale(ctx: BenchContext, sizes: ScaleSizes): Promis
     'p4',
     {
       deferStart: true,
+      // Business hours: reports and SLA clocks count working time, their dearest case.
+      env: { TZ: 'Europe/Berlin', BUSINESS_HOURS: 'Mon-Fri 09:00-17:00' },
       seed: async (file) => {
         seeded = await seedHistory(file, {
           tickets: sizes.tickets,
           messagesPerTicket: sizes.messagesPerTicket,
           contacts: Math.max(10, Math.round(sizes.tickets / 5)),
-          agents: 50,
+          agents: AGENTS,
           firstAgent: AGENT,
           deskChannel: SUPPORT_CHANNEL,
           now: new Date(),
@@ -162,6 +167,9 @@ export async function measureScale(ctx: BenchContext, sizes: ScaleSizes): Promis
       ctx.progress(`P4: /tickets, ${TICKET_FILTERS.length} filters × ${sizes.runs} signed slash commands`)
       const { filters, refused } = await askFilters(bot, sizes.runs)
 
+      ctx.progress(`P4: /report 30d and App Home of busy agents, ${sizes.runs} each`)
+      const reports = await askReports(bot, world.slack, sizes.runs, AGENTS)
+
       ctx.progress(`P4: memory under ingest, ${sizes.loadUpdates} updates`)
       const sampled: number[] = []
       const timer = setInterval(() => sampled.push(bot.memory().rssMb), 100)
@@ -173,7 +181,15 @@ export async function measureScale(ctx: BenchContext, sizes: ScaleSizes): Promis
       const ingested = await ingest(bot, shots, sizes.concurrency, sizes.budgetSeconds * 1000).finally(() =>
         clearInterval(timer),
       )
-      return { startMs, idle, filters, refused, peak: Math.max(bot.memory().rssMb, ...sampled), ingested }
+      return {
+        startMs,
+        idle,
+        filters,
+        refused: [...refused, ...reports.refused],
+        reports,
+        peak: Math.max(bot.memory().rssMb, ...sampled),
+        ingested,
+      }
     },
   )
   const onPostgres = postgres === undefined ? undefined : await measurePostgres(ctx, postgres, sizes.runs)
@@ -234,6 +250,32 @@ export async function measureScale(ctx: BenchContext, sizes: ScaleSizes): Promis
       ceiling: null,
       target: { of: 'value', op: '<=', bound: 50 },
       note: `slowest: \`/tickets ${search.text}\``,
+    },
+    {
+      id: 'p4.report.30d',
+      measure: `P4 /report 30d csv (figures, 3 charts, CSV) p99, ${scale}`,
+      unit: 'ms',
+      threaddesk: result.reports.report.p99Ms,
+      ceiling: null,
+      target: { of: 'value', op: '<=', bound: 1000 },
+      detail: { p50Ms: round(result.reports.report.p50Ms), lines: result.reports.report.lines },
+    },
+    {
+      id: 'p4.home.agent',
+      measure: `P4 App Home of a busy agent, opened to published, p99, ${scale}`,
+      unit: 'ms',
+      threaddesk: result.reports.home.p99Ms,
+      ceiling: null,
+      target: { of: 'value', op: '<=', bound: 1000 },
+      detail: { p50Ms: round(result.reports.home.p50Ms), published: result.reports.home.published },
+    },
+    {
+      id: 'p4.home.supervisor',
+      measure: `P4 App Home of a supervisor (team queue, every clock), opened once, ${scale}`,
+      unit: 'ms',
+      threaddesk: result.reports.supervisorMs,
+      ceiling: null,
+      target: { of: 'value', op: '<=', bound: 1000 },
     },
   ]
   return [...sqliteRows, ...postgresRows(scale, result.filters, onPostgres, copied)]

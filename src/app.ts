@@ -18,6 +18,10 @@ import { createOutbox, type OutboxPolicy } from './core/outbox.js'
 import { createOutboxState } from './core/outbox-state.js'
 import { createOutboxControl } from './core/outbox-report.js'
 import { slaSummary, type SlaSettings } from './core/sla.js'
+import { createReports } from './core/report.js'
+import { createHome } from './core/home.js'
+import { reportCharts } from './charts/report-charts.js'
+import { reportText } from '../adapters/slack/report-text.js'
 import { createTicketFields } from './core/ticket-fields.js'
 import { createTicketQueries } from './core/ticket-query.js'
 import { createRules } from './core/rules.js'
@@ -135,6 +139,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   const work = { db, clock, onQueued: outboxState.kick }
   const canned = createCannedReplies(work)
   const agents = createAgents(work)
+  const reports = createReports({ ...work, sla })
   const outboxControl = createOutboxControl({ db, clock, state: outboxState })
   const webhookSender = createWebhookSender(config.delivery.sendTimeoutMs)
   const apiKeys = createApiKeys(work)
@@ -157,6 +162,8 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     rules: createRules({ ...work, types: config.ticketTypes, channels: config.catalog.ids }),
     templates: createReplyTemplates({ ...work, builtIn: texts }),
     bulk: createBulk({ db, clock, helpdesk, fields, channels: config.catalog.ids }),
+    reports,
+    home: createHome({ db, clock, sla }),
     channels: config.catalog,
     helpdesk,
     fields,
@@ -233,6 +240,13 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     sla,
     automations: config.automations,
     log,
+    reports: {
+      service: reports,
+      present: async (report) => ({
+        text: reportText(report, config.catalog.labelOf),
+        files: await reportCharts(report, config.catalog.labelOf),
+      }),
+    },
   }
   const scheduler = createScheduler(jobDeps, clock, log, JOBS, leadership)
   let port = 0
@@ -285,6 +299,8 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     fields,
     outbox,
     jobDeps,
+    /** App Home's publisher (tests publish what waits for its gap with `publishDue`). */
+    home: slack.home,
     get port() {
       return port
     },

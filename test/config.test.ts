@@ -226,7 +226,15 @@ describe('configuration', () => {
       pendingSolveMs: 5 * 86_400_000,
       solvedCloseMs: 4 * 86_400_000,
       digestAt: '08:00',
+      weeklyReport: null,
     })
+    expect(loadConfig({ ...minimal, REPORT_WEEKLY: 'Mon 09:30' }).automations.weeklyReport).toEqual({
+      weekday: 1,
+      at: '09:30',
+    })
+    expect(() => loadConfig({ ...minimal, REPORT_WEEKLY: 'monday 9am' })).toThrow(
+      'REPORT_WEEKLY is not valid: "monday 9am" is not a day and time like mon 09:00',
+    )
 
     expect(() => loadConfig({ ...minimal, TZ: 'Mars/Olympus' })).toThrow('TZ must be an IANA time zone')
     expect(() => loadConfig({ ...minimal, BUSINESS_HOURS: 'Mon-Fri 9-5' })).toThrow(

@@ -213,6 +213,39 @@ export const SLASH_COMMANDS = {
       },
     ],
   },
+  report: {
+    section: 'lists',
+    hint: '[today|yesterday|7d|30d|FROM..TO] [channel:NAME] [agent:@user] [public] [csv]',
+    description: 'How the desk is doing: tickets, response times, SLA, agents, with charts',
+    who: 'agent',
+    forms: [
+      {
+        args: '[PERIOD] [channel:NAME]',
+        description:
+          'Your figures over PERIOD: `today`, `yesterday`, `7d` (the default), `30d` or `2026-11-01..2026-11-30`. Tickets, first response and resolution, SLA, busiest hours; the charts come in your messages with the app',
+        who: 'agent',
+        toCustomer: false,
+      },
+      {
+        args: '… [agent:@user]',
+        description: "The whole desk's figures, or one agent's, with a line per agent",
+        who: 'supervisor',
+        toCustomer: false,
+      },
+      {
+        args: '… public',
+        description: 'Post the report and its charts in this channel for everyone',
+        who: 'agent',
+        toCustomer: false,
+      },
+      {
+        args: '… csv',
+        description: "Also upload the period's tickets as CSV, one row per ticket",
+        who: 'agent',
+        toCustomer: false,
+      },
+    ],
+  },
   shift: {
     section: 'team',
     hint: 'on | off',

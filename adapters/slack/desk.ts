@@ -106,19 +106,25 @@ export function createSlackDesk(
     },
 
     async postNotice(notice) {
-      if (notice.image === undefined) {
-        await call('chat.postMessage', () =>
-          client.chat.postMessage({ channel: supportChannel, text: notice.text }),
-        )
+      const files = [
+        ...(notice.image === undefined ? [] : [{ filename: notice.image.filename, bytes: notice.image.png }]),
+        ...(notice.files ?? []),
+      ]
+      const to = notice.to ?? supportChannel
+      if (files.length === 0) {
+        await call('chat.postMessage', () => client.chat.postMessage({ channel: to, text: notice.text }))
         return
       }
-      const { filename, png } = notice.image
+      // Files go to a conversation: a person's is their DM with the app, opened (or found) first.
+      const channel = /^[UW]/.test(to)
+        ? await call('conversations.open', () => client.conversations.open({ users: to })).then(
+            (r) => r.channel?.id ?? to,
+          )
+        : to
       await call('files.uploadV2', () =>
         client.filesUploadV2({
-          channel_id: supportChannel,
-          file: png,
-          filename,
-          title: filename,
+          channel_id: channel,
+          file_uploads: files.map((f) => ({ file: f.bytes, filename: f.filename, title: f.filename })),
           initial_comment: notice.text,
         }),
       )

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon'
 import type { Digest } from '../../src/core/delivery.js'
 import { statusLabel } from '../../src/core/model.js'
+import { durationWords } from '../../src/core/report-request.js'
 import type { LabelOf } from '../channel-module.js'
 import { escapeText } from './text.js'
 
@@ -9,6 +10,7 @@ import { escapeText } from './text.js'
  * it. Customer names are escaped.
  */
 export function digestText(digest: Digest, labelOf: LabelOf, when: (at: Date) => string): string {
+  const y = digest.yesterday
   const byStatus = digest.open.map(({ status, count }) => `${statusLabel[status]} ${count}`).join(' · ')
   const oldest =
     digest.waiting.length === 0
@@ -22,7 +24,7 @@ export function digestText(digest: Digest, labelOf: LabelOf, when: (at: Date) =>
   return [
     `:sunrise: *Support digest for ${DateTime.fromISO(digest.day).toFormat('cccc d LLLL')}*`,
     `Open tickets: ${byStatus}`,
-    `SLA breaches in the last 24 h: ${digest.slaBreaches}`,
+    `Yesterday: ${y.created} created · ${y.solved} solved · ${y.reopened} reopened · first response median ${durationWords(y.firstResponseMedianMs)} · ${y.breached} SLA target${y.breached === 1 ? '' : 's'} breached (\`/report yesterday\` for more)`,
     '*Waiting longest for an answer*',
     oldest,
   ].join('\n')

@@ -7,6 +7,8 @@ import type { AgentDesk, WebhookRoute } from '../../src/core/ports.js'
 import type { Access } from '../../src/core/access.js'
 import type { DeskDirectory } from '../../src/core/ports.js'
 import { createSlackDesk } from './desk.js'
+import { createHomePublisher, type HomePublisher } from './home-publisher.js'
+import { createThreadLinks } from './thread-links.js'
 import { createSlackFiles } from './files.js'
 import { createSlackDirectory } from './directory.js'
 import { accessGuard } from './guard.js'
@@ -49,6 +51,24 @@ export interface SlackModule {
   stop(): Promise<void>
   /** Whether Slack answered lately: a rate limit is an answer, an unreachable Slack is not. */
   reachable(): Promise<{ ok: boolean; detail?: string }>
+  /** App Home's publisher: home tabs opened lately follow the tickets. */
+  readonly home: HomePublisher
+}
+
+/** The desk, telling App Home whenever a ticket's root message is posted or updated: the ticket changed. */
+function keepingHomeCurrent(desk: AgentDesk, home: HomePublisher): AgentDesk {
+  return {
+    ...desk,
+    async openThread(ticket) {
+      const opened = await desk.openThread(ticket)
+      home.changed()
+      return opened
+    },
+    async updateThread(ticket) {
+      await desk.updateThread(ticket)
+      home.changed()
+    },
+  }
 }
 
 /** Bolt logs through our pino logger. */
@@ -150,7 +170,16 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
       log,
     }),
   )
-  registerListeners(app, { ...opts, log })
+  const home = createHomePublisher({
+    client: app.client,
+    home: opts.home,
+    clock: opts.clock,
+    log,
+    labelOf: opts.channels.labelOf,
+    hours: opts.hours,
+    threadLink: createThreadLinks(app),
+  })
+  registerListeners(app, { ...opts, log }, home)
 
   app.error(async (error) => {
     // A wait that Slack's retry ends (a thread whose ticket is still being recorded) is no failure.
@@ -199,14 +228,18 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
   }
 
   return {
-    desk: createSlackDesk(
-      app.client,
-      opts.supportChannel,
-      opts.ticketTypes,
-      opts.channels,
-      opts.hours,
-      createSlackFiles(app.client, opts.botToken, opts.apiUrl),
+    desk: keepingHomeCurrent(
+      createSlackDesk(
+        app.client,
+        opts.supportChannel,
+        opts.ticketTypes,
+        opts.channels,
+        opts.hours,
+        createSlackFiles(app.client, opts.botToken, opts.apiUrl),
+      ),
+      home,
     ),
+    home,
 
     routes: () =>
       httpReceiver === undefined
@@ -245,6 +278,7 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
 
     async stop() {
       stopped = true
+      home.stop()
       if (httpReceiver === undefined) await app.stop().catch(() => undefined)
     },
 

@@ -4,6 +4,9 @@ import { registerThreadDoor } from './doors/thread.js'
 import { registerAdminCommands } from './doors/admin-commands.js'
 import { registerApiCommands } from './doors/api-commands.js'
 import { registerLists } from './doors/lists.js'
+import { registerReports } from './doors/reports.js'
+import { registerHome } from './doors/home.js'
+import type { HomePublisher } from './home-publisher.js'
 import { registerTicketCommands } from './doors/ticket-commands.js'
 import { registerButtons } from './doors/buttons.js'
 import { registerShortcutsAndModals } from './doors/shortcuts-and-modals.js'
@@ -18,12 +21,14 @@ export type { ListenerDeps } from './doors/context.js'
  * Bolt starts every matching listener of an event in the order they were registered (the thread
  * door's message listener before the undo window's).
  */
-export function registerListeners(app: App, deps: ListenerDeps): void {
+export function registerListeners(app: App, deps: ListenerDeps, home: HomePublisher): void {
   const ctx = createDoorContext(app, deps)
   registerThreadDoor(app, ctx)
   registerAdminCommands(app, ctx)
   registerApiCommands(app, ctx)
   registerLists(app, ctx)
+  registerReports(app, ctx)
+  registerHome(app, ctx, home)
   registerTicketCommands(app, ctx)
   registerButtons(app, ctx)
   registerShortcutsAndModals(app, ctx)

@@ -15,4 +15,5 @@ export const MANIFEST_BOT_SCOPES = [
   'channels:read',
   'groups:read',
   'usergroups:read',
+  'im:write',
 ] as const

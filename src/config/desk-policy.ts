@@ -41,6 +41,16 @@ function parseHolidays(text: string): string[] {
     })
 }
 
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']
+
+/** `mon 09:00`: the day of the week (Monday = 1) and the local time of the weekly report. */
+function parseWeekly(text: string): { weekday: number; at: string } {
+  const match = /^([a-z]{3})[a-z]*\s+(([01]\d|2[0-3]):[0-5]\d)$/i.exec(text.trim())
+  const weekday = WEEKDAYS.indexOf((match?.[1] ?? '').toLowerCase()) + 1
+  if (match === null || weekday === 0) throw new Error(`"${text}" is not a day and time like mon 09:00`)
+  return { weekday, at: match[2] ?? '' }
+}
+
 const days = z.coerce.number({ message: 'must be a number of days (0 turns the rule off)' }).min(0)
 const afterDays = (n: number) => (n === 0 ? null : n * DAY_MS)
 
@@ -64,6 +74,7 @@ export const deskPolicySettings = settingsPart({
       .string()
       .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'must be a time like 08:00, or off')
       .default('08:00'),
+    REPORT_WEEKLY: parsed(parseWeekly),
     AFTER_HOURS_REPLY: optional(
       z.string().includes('{{business.opens}}', {
         message: 'must say when the team is back: include {{business.opens}}',
@@ -92,6 +103,7 @@ export const deskPolicySettings = settingsPart({
       pendingSolveMs: afterDays(e.PENDING_CLOSE_DAYS),
       solvedCloseMs: afterDays(e.SOLVED_CLOSE_DAYS),
       digestAt: e.DIGEST_TIME === 'off' ? null : e.DIGEST_TIME,
+      weeklyReport: e.REPORT_WEEKLY ?? null,
     }),
     /** Replaces the default out-of-hours reply. */
     afterHoursReply: e.AFTER_HOURS_REPLY,

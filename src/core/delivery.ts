@@ -31,8 +31,15 @@ export interface Digest {
   readonly day: string
   /** Tickets that need work, by status, in the order to show them. */
   readonly open: readonly { readonly status: TicketStatus; readonly count: number }[]
-  /** SLA breaches in the last 24 hours. */
-  readonly slaBreaches: number
+  /** Yesterday's figures, as `/report yesterday` counts them (see README, "Reports"). */
+  readonly yesterday: {
+    readonly created: number
+    readonly solved: number
+    readonly reopened: number
+    readonly firstResponseMedianMs: number | null
+    /** SLA targets breached by the tickets created yesterday. */
+    readonly breached: number
+  }
   /** The tickets waiting longest for an answer, oldest first; `since` is an ISO time. */
   readonly waiting: readonly {
     readonly ticketId: number
@@ -64,6 +71,9 @@ export type DeliveryPayload =
       readonly type: 'desk.notice'
       readonly text: string
       readonly image?: { filename: string; pngBase64: string }
+      /** A conversation or person to post to instead of the support channel. */
+      readonly to?: string
+      readonly files?: readonly { filename: string; base64: string }[]
     }
   | { readonly type: 'desk.alert'; readonly alert: DeskAlert }
   | { readonly type: 'customer.message'; readonly messageId: number }

@@ -329,12 +329,16 @@ export function createCalls(deps: CallDeps) {
       return
     }
     if (payload.type === 'desk.notice') {
-      const { image } = payload
+      const { image, to, files } = payload
       await timed('Slack', () =>
         desk.postNotice({
           text: payload.text,
           ...(image && {
             image: { filename: image.filename, png: Buffer.from(image.pngBase64, 'base64') },
+          }),
+          ...(to !== undefined && { to }),
+          ...(files && {
+            files: files.map((f) => ({ filename: f.filename, bytes: Buffer.from(f.base64, 'base64') })),
           }),
         }),
       )

@@ -114,6 +114,10 @@ export interface DeliveryStatusUpdate {
 export interface DeskNotice {
   readonly text: string
   readonly image?: { readonly filename: string; readonly png: Buffer }
+  /** Where it goes instead of the support channel: a conversation, or a person (their DM with the app). */
+  readonly to?: string
+  /** Files posted with the text (a report's charts and CSV). */
+  readonly files?: readonly { readonly filename: string; readonly bytes: Buffer }[]
 }
 
 /** A route an adapter serves on the shared HTTP server (webhooks pushed to us). */

@@ -69,17 +69,31 @@ export function evaluateClocks(facts: SlaFacts, now: Date, settings: SlaSettings
   else if (facts.awaitingReplySince !== null) running.unshift(['next_response', facts.awaitingReplySince])
 
   return running.map(([clock, startedAt]) => {
-    const pausedMs = facts.pauses.reduce((sum, [from, to]) => {
-      const a = from > startedAt ? from : startedAt
-      const b = to === null || to > now ? now : to
-      return sum + hours.workingTimeBetween(a, b)
-    }, 0)
-    const elapsedMs = Math.max(0, hours.workingTimeBetween(startedAt, now) - pausedMs)
+    const elapsedMs = clockTime(facts.pauses, startedAt, now, hours)
     const targetMs = targets[clock]
     const breached = elapsedMs >= targetMs
     const dueAt = paused || breached ? null : hours.addWorkingTime(now, targetMs - elapsedMs)
     return { clock, startedAt, targetMs, elapsedMs, paused, dueAt, breached }
   })
+}
+
+/**
+ * How much time a clock counts between two moments: working time (all of it when the team is
+ * always open), less the stretches in a paused status. Reports measure first response and
+ * resolution with it, as the SLA clocks do.
+ */
+export function clockTime(
+  pauses: SlaFacts['pauses'],
+  start: Date,
+  end: Date,
+  hours: Pick<BusinessHours, 'workingTimeBetween'>,
+): number {
+  const pausedMs = pauses.reduce((sum, [from, to]) => {
+    const a = from > start ? from : start
+    const b = to === null || to > end ? end : to
+    return sum + hours.workingTimeBetween(a, b)
+  }, 0)
+  return Math.max(0, hours.workingTimeBetween(start, end) - pausedMs)
 }
 
 /** What the root message shows: the clock that runs out first (a breached one above all). */
@@ -105,6 +119,21 @@ export function slaFactsFrom(
   changes: readonly { readonly to_value: string | null; readonly created_at: string }[],
   pausedStatuses: ReadonlySet<TicketStatus>,
 ): SlaFacts {
+  return {
+    status: ticket.status,
+    priority: ticket.priority,
+    createdAt: new Date(ticket.created_at),
+    firstResponseAt: ticket.first_response_at === null ? null : new Date(ticket.first_response_at),
+    awaitingReplySince: ticket.awaiting_reply_since === null ? null : new Date(ticket.awaiting_reply_since),
+    pauses: pausesFrom(changes, pausedStatuses),
+  }
+}
+
+/** The stretches a ticket spent in a paused status, from its status changes, oldest first. */
+export function pausesFrom(
+  changes: readonly { readonly to_value: string | null; readonly created_at: string }[],
+  pausedStatuses: ReadonlySet<TicketStatus>,
+): SlaFacts['pauses'] {
   const pauses: [Date, Date | null][] = []
   for (const change of changes) {
     const at = new Date(change.created_at)
@@ -112,14 +141,7 @@ export function slaFactsFrom(
     if (open !== undefined && open[1] === null) open[1] = at
     if (pausedStatuses.has(change.to_value as TicketStatus)) pauses.push([at, null])
   }
-  return {
-    status: ticket.status,
-    priority: ticket.priority,
-    createdAt: new Date(ticket.created_at),
-    firstResponseAt: ticket.first_response_at === null ? null : new Date(ticket.first_response_at),
-    awaitingReplySince: ticket.awaiting_reply_since === null ? null : new Date(ticket.awaiting_reply_since),
-    pauses,
-  }
+  return pauses
 }
 
 /** Reads the facts of one ticket from the database: its row and its status history. */

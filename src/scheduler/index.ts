@@ -6,6 +6,7 @@ import type { JobDeps } from './jobs/deps.js'
 import { runDigest } from './jobs/digest.js'
 import { runLifecycle } from './jobs/lifecycle.js'
 import { runSlaAlerts } from './jobs/sla-alerts.js'
+import { runWeeklyReport } from './jobs/weekly-report.js'
 
 /** A job: a plain function of its dependencies and the time, idempotent, safe to run late. */
 export type Job = (deps: JobDeps, now: Date) => Promise<void>
@@ -14,6 +15,7 @@ export const JOBS: Readonly<Record<string, Job>> = {
   'sla-alerts': runSlaAlerts,
   lifecycle: runLifecycle,
   digest: runDigest,
+  'weekly-report': runWeeklyReport,
 }
 
 export interface Scheduler {

@@ -25,6 +25,7 @@ describe('migrations', () => {
       '0014-ticket-search-trgm',
       '0015-attachments',
       '0016-api-and-webhooks',
+      '0017-report-indexes',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await db.introspection.getTables()

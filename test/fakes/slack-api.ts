@@ -137,6 +137,10 @@ export async function startFakeSlack(
         return { ok: true, files: (args.files as { id: string }[]).map((f) => ({ id: f.id })) }
       case 'views.open':
         return { ok: true, view: { id: 'V1' } }
+      case 'views.publish':
+        return { ok: true, view: { id: `VH${++seq}`, type: 'home' } }
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(args.users)}` } }
       default:
         return { ok: false, error: 'unknown_method' }
     }

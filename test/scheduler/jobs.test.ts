@@ -246,6 +246,42 @@ describe('scheduled jobs', () => {
     })
   })
 
+  describe('weekly report', () => {
+    const weekly = (harness: Harness) =>
+      harness.slack
+        .callsOf('files.completeUploadExternal')
+        .filter((c) => c.channel_id === SUPPORT_CHANNEL)
+        .map((c) => String(c.initial_comment))
+
+    it('comes once a week at REPORT_WEEKLY local time with its charts, for the seven days before', async () => {
+      const harness = await start({ REPORT_WEEKLY: 'mon 09:00' })
+      await mondayTicket(harness)
+      await run(harness, 'weekly-report', '2026-11-30T07:59:00Z') // Mon 08:59 Berlin
+      expect(weekly(harness)).toEqual([])
+      await run(harness, 'weekly-report', '2026-11-30T08:00:00Z')
+      await run(harness, 'weekly-report', '2026-11-30T15:00:00Z') // later that day: not again
+      await run(harness, 'weekly-report', '2026-12-01T08:00:00Z') // nor the next
+      const [report] = weekly(harness)
+      expect(weekly(harness)).toHaveLength(1)
+      expect(report).toContain(
+        ':bar_chart: *Support report, Mon 23 Nov – Sun 29 Nov 2026* (2026-11-23..2026-11-29) · the whole desk',
+      )
+      expect(report).toContain('*Tickets*: 1 created · 0 solved · 0 reopened · 1 still open')
+      expect(harness.slack.callsOf('files.getUploadURLExternal').map((c) => c.filename)).toEqual([
+        'tickets-per-day-2026-11-23..2026-11-29.png',
+        'first-response-2026-11-23..2026-11-29.png',
+        'backlog-2026-11-23..2026-11-29.png',
+      ])
+    })
+
+    it('is off unless REPORT_WEEKLY is set', async () => {
+      const harness = await start()
+      await mondayTicket(harness)
+      await run(harness, 'weekly-report', '2026-11-30T10:00:00Z')
+      expect(weekly(harness)).toEqual([])
+    })
+  })
+
   describe('daily digest', () => {
     const digests = (harness: Harness) =>
       harness.slack
@@ -267,7 +303,10 @@ describe('scheduled jobs', () => {
       const [digest] = digests(harness)
       expect(digest).toContain('*Support digest for Tuesday 24 November*')
       expect(digest).toContain('Open tickets: New 0 · Open 1 · Pending 0 · On hold 0')
-      expect(digest).toContain('SLA breaches in the last 24 h: 0')
+      // Monday's ticket was not answered within its 4 working hours (10:00–17:00 went by).
+      expect(digest).toContain(
+        'Yesterday: 1 created · 0 solved · 0 reopened · first response median – · 1 SLA target breached',
+      )
       expect(digest).toContain(
         '• #1 · Telegram · Ada Lovelace — waiting since Mon 23 Nov, 10:00 (Europe/Berlin)',
       )

@@ -15,6 +15,8 @@ import type { Rules } from '../../../src/core/rules.js'
 import type { ReplyTemplates } from '../../../src/core/templates.js'
 import type { TicketQueries } from '../../../src/core/ticket-query.js'
 import type { Bulk } from '../../../src/core/bulk.js'
+import type { Reports } from '../../../src/core/report.js'
+import type { Home } from '../../../src/core/home.js'
 import type { Channel } from '../../../src/core/model.js'
 import type { Core } from '../commands.js'
 import { refusalText } from '../answers.js'
@@ -28,6 +30,10 @@ export interface ListenerDeps {
   readonly rules: Rules
   readonly templates: ReplyTemplates
   readonly bulk: Bulk
+  /** The desk's figures over a period, and posting them with their charts. */
+  readonly reports: Reports
+  /** What App Home shows each person. */
+  readonly home: Home
   readonly helpdesk: HelpDesk
   readonly fields: TicketFields
   readonly canned: CannedReplies

@@ -6,8 +6,8 @@ import { statusLabel } from '../../../src/core/model.js'
 import { bulkDoneText, describeBulk } from '../answers.js'
 import { ACTION } from '../blocks.js'
 import { slashCommand } from '../command-table.js'
-import { call } from '../errors.js'
 import { escapeText } from '../text.js'
+import { createThreadLinks } from '../thread-links.js'
 import type { DoorContext } from './context.js'
 
 /**
@@ -62,18 +62,6 @@ export function registerLists(app: App, ctx: DoorContext): void {
     await ack()
     await tellActor(client, body, 'Cancelled: nothing changed.')
   })
-}
-
-/** A permalink to a thread, built locally: the workspace URL is asked of Slack once, not per ticket. */
-function createThreadLinks(app: App): (channel: string, ts: string) => Promise<string> {
-  let workspaceUrl: Promise<string> | undefined
-  return async (channel, ts) => {
-    workspaceUrl ??= call('auth.test', () => app.client.auth.test()).then(
-      (r) => r.url ?? 'https://slack.com/',
-      () => 'https://slack.com/',
-    )
-    return `${await workspaceUrl}archives/${channel}/p${ts.replace('.', '')}`
-  }
 }
 
 /** The ephemeral answer to /tickets bulk: how many tickets, and buttons to confirm or cancel. */

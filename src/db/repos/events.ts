@@ -121,14 +121,3 @@ export async function eventKeysOf(
 /** One audit line's identity for `eventKeysOf`: which ticket, what action, what value. */
 export const eventKey = (ticketId: number, action: string, value: string): string =>
   `${ticketId} ${action} ${value}`
-
-/** How many audit lines of an action were written at or after `since` (the SLA breaches of a day). */
-export async function countEventsSince(db: Db, action: string, since: string): Promise<number> {
-  const row = await db
-    .selectFrom('events')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('action', '=', action)
-    .where('created_at', '>=', since)
-    .executeTakeFirst()
-  return Number(row?.n ?? 0)
-}

@@ -1,5 +1,6 @@
 import type { Automations } from '../../core/automations.js'
 import type { Logger } from '../../core/logger.js'
+import type { Report, ReportFile, Reports } from '../../core/report.js'
 import type { SlaSettings } from '../../core/sla.js'
 import type { Db } from '../../db/connection.js'
 
@@ -13,6 +14,8 @@ export interface AutomationSettings {
   readonly solvedCloseMs: number | null
   /** Local time of the daily digest (HH:MM), or null for none. */
   readonly digestAt: string | null
+  /** When the weekly report is posted (Monday = 1, local HH:MM), or null for none. */
+  readonly weeklyReport: { readonly weekday: number; readonly at: string } | null
 }
 
 /** What every job may use. */
@@ -23,6 +26,11 @@ export interface JobDeps {
   readonly sla: SlaSettings
   readonly automations: AutomationSettings
   readonly log: Logger
+  /** Reports, and how one is put into words and pictures for the support channel. */
+  readonly reports?: {
+    readonly service: Reports
+    present(report: Report): Promise<{ text: string; files: ReportFile[] }>
+  }
 }
 
 /** Statuses in which a ticket still needs the team. */

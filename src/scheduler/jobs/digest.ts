@@ -1,14 +1,15 @@
 import { DateTime } from 'luxon'
 import type { Digest } from '../../core/delivery.js'
-import { countEventsSince } from '../../db/repos/events.js'
+import { breachesOf, reportAt } from '../../core/report.js'
+import { periodNamed } from '../../core/report-request.js'
 import { countByStatus, longestWaiting } from '../../db/repos/ticket-stats.js'
 import { WORKING_STATUSES, type JobDeps } from './deps.js'
 
 const OLDEST_SHOWN = 5
 
 /**
- * Each morning at the digest time, on days the team works: open tickets by status, SLA breaches
- * of the last day, and the tickets waiting longest for an answer, gathered as figures the desk
+ * Each morning at the digest time, on days the team works: open tickets by status, yesterday's
+ * figures as /report counts them, and the tickets waiting longest for an answer, gathered as figures the desk
  * words. Sent once per day, also when the bot was off at the digest time and comes back later
  * that day.
  */
@@ -27,8 +28,7 @@ export async function runDigest(deps: JobDeps, now: Date): Promise<void> {
   if (!worksToday) return
 
   const counts = await countByStatus(db, WORKING_STATUSES)
-  const since = new Date(now.getTime() - 86_400_000).toISOString()
-  const breaches = await countEventsSince(db, 'sla_breach', since)
+  const yesterday = await reportAt(db, sla, periodNamed('yesterday', now, hours.zone), {}, now)
   const waiting = await longestWaiting(db, OLDEST_SHOWN)
 
   const digest: Digest = {
@@ -37,7 +37,11 @@ export async function runDigest(deps: JobDeps, now: Date): Promise<void> {
       status,
       count: Number(counts.find((c) => c.status === status)?.n ?? 0),
     })),
-    slaBreaches: breaches,
+    yesterday: {
+      ...yesterday.totals,
+      firstResponseMedianMs: yesterday.firstResponse.medianMs,
+      breached: breachesOf(yesterday),
+    },
     waiting: waiting.map((w) => ({
       ticketId: w.id,
       channel: w.channel,

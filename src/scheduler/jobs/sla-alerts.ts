@@ -1,8 +1,7 @@
-import { evaluateClocks, slaFactsFrom } from '../../core/sla.js'
+import { workingClocks } from '../../core/sla-scan.js'
 import { supervisorIds } from '../../db/repos/agents.js'
-import { eventKey, eventKeysOf, statusChangesOfTickets } from '../../db/repos/events.js'
-import { slaPage } from '../../db/repos/ticket-deadlines.js'
-import { WORKING_STATUSES, type JobDeps } from './deps.js'
+import { eventKey, eventKeysOf } from '../../db/repos/events.js'
+import type { JobDeps } from './deps.js'
 
 /**
  * Warns the assignee when a clock has used its warning share, and tells the assignee and the
@@ -11,26 +10,17 @@ import { WORKING_STATUSES, type JobDeps } from './deps.js'
  * time, with what was already said, so a pass over a large desk costs a few reads per page and a
  * write only for what is new.
  */
-/** How many tickets one step of the pass reads at once. */
-const PAGE = 500
-
 export async function runSlaAlerts(deps: JobDeps, now: Date): Promise<void> {
   const { db, helpdesk, sla } = deps
   let supervisors: string[] | undefined
-  for (let afterId = 0; ;) {
-    // A page at a time, three reads each: the tickets, their status changes, the alerts already said.
-    const tickets = await slaPage(db, WORKING_STATUSES, afterId, PAGE)
-    const last = tickets.at(-1)
-    if (last === undefined) return
-    afterId = last.id
-    const ids = tickets.map((t) => t.id)
-    const changes = await statusChangesOfTickets(db, ids)
-    const said = await eventKeysOf(db, ids, ['sla_warning', 'sla_breach'])
-
-    for (const ticket of tickets) {
-      const { id, assignee } = ticket
-      const facts = slaFactsFrom(ticket, changes.get(id) ?? [], sla.pausedStatuses)
-      for (const clock of evaluateClocks(facts, now, sla)) {
+  for await (const { tickets } of workingClocks(db, sla, now)) {
+    const said = await eventKeysOf(
+      db,
+      tickets.map((t) => t.id),
+      ['sla_warning', 'sla_breach'],
+    )
+    for (const { id, assignee, clocks } of tickets) {
+      for (const clock of clocks) {
         if (clock.paused) continue
         const key = `${clock.clock}@${clock.startedAt.toISOString()}`
         if (clock.breached) {
@@ -55,6 +45,5 @@ export async function runSlaAlerts(deps: JobDeps, now: Date): Promise<void> {
         }
       }
     }
-    if (tickets.length < PAGE) return
   }
 }

@@ -1,3 +1,4 @@
+import type { HomePublisher } from '../../../adapters/slack/home-publisher.js'
 import type { App } from '@slack/bolt'
 import { describe, expect, it } from 'vitest'
 import { helpText } from '../../../adapters/slack/command-help.js'
@@ -71,7 +72,7 @@ function registered(): { commands: (string | RegExp)[]; shortcuts: (string | Reg
     },
   ) as App
   // Registration only wires listeners; none of the services is used until an event arrives.
-  registerListeners(app, {} as ListenerDeps)
+  registerListeners(app, {} as ListenerDeps, {} as HomePublisher)
   return { commands, shortcuts }
 }
 

@@ -13,7 +13,7 @@ const digest: Digest = {
     { status: 'pending', count: 0 },
     { status: 'on_hold', count: 0 },
   ],
-  slaBreaches: 3,
+  yesterday: { created: 4, solved: 2, reopened: 1, firstResponseMedianMs: 75 * 60_000, breached: 3 },
   waiting: [
     { ticketId: 5, channel: 'whatsapp_cloud', customer: 'Ada <!here>', since: '2026-11-23T09:00:00.000Z' },
     { ticketId: 8, channel: 'discord', customer: 'Bob', since: '2026-11-23T11:30:00.000Z' },
@@ -21,11 +21,11 @@ const digest: Digest = {
 }
 
 describe('the morning digest, in words', () => {
-  it('gives the day, the open tickets by status, the breaches, and who waits longest', () => {
+  it("gives the day, the open tickets by status, yesterday's figures, and who waits longest", () => {
     expect(digestText(digest, catalog.labelOf, when).split('\n')).toEqual([
       ':sunrise: *Support digest for Tuesday 24 November*',
       'Open tickets: New 2 · Open 1 · Pending 0 · On hold 0',
-      'SLA breaches in the last 24 h: 3',
+      'Yesterday: 4 created · 2 solved · 1 reopened · first response median 1 h 15 min · 3 SLA targets breached (`/report yesterday` for more)',
       '*Waiting longest for an answer*',
       '• #5 · WhatsApp · Ada &lt;!here&gt; — waiting since 2026-11-23 09:00 UTC',
       '• #8 · Discord · Bob — waiting since 2026-11-23 11:30 UTC',

@@ -1,0 +1,576 @@
+import { DateTime } from 'luxon'
+import type { Db } from '../db/connection.js'
+import {
+  assignmentsBetween,
+  countCreatedBetween,
+  countWorking,
+  solveChangesBetween,
+  statusChangesOfMany,
+  tagsOfMany,
+  ticketsByIds,
+  ticketsCreatedBetween,
+  type ReportScope,
+  type ReportTicket,
+  type StatusChange,
+} from '../db/repos/report-data.js'
+import { enqueueDelivery } from '../db/repos/deliveries.js'
+import { claimJobRun } from '../db/repos/job-runs.js'
+import type { Actor } from './actor.js'
+import { atLeast } from './agents.js'
+import { DeskError } from './errors.js'
+import { createWork, type WorkDeps } from './work.js'
+import type { Channel, Priority, TicketStatus } from './model.js'
+import { PRIORITIES } from './model.js'
+import type { ReportPeriod, ReportRequest } from './report-request.js'
+import { workingTimeline } from './hours.js'
+import { clockTime, pausesFrom, type SlaSettings } from './sla.js'
+
+/**
+ * The desk's figures over a period. Every figure is defined once, here and in README ("Reports"),
+ * and the digest, /report, its CSV, the charts, App Home and the weekly report all read them from
+ * `buildReport`.
+ */
+
+/** Statuses in which a ticket still needs the team. */
+const WORKING: ReadonlySet<TicketStatus> = new Set(['new', 'open', 'pending', 'on_hold'])
+
+/** Created, solved, reopened and still open, for a whole report or one slice of it. */
+export interface Counts {
+  created: number
+  solved: number
+  reopened: number
+  stillOpen: number
+}
+
+/** A median and a 90th percentile, by nearest rank (no interpolation); null when nothing was measured. */
+export interface Spread {
+  readonly count: number
+  readonly medianMs: number | null
+  readonly p90Ms: number | null
+}
+
+/** Whether a ticket's SLA clock stopped within its target, ran past it, or still runs within it. */
+export type SlaOutcome = 'met' | 'breached' | 'pending'
+
+/** The clocks a report judges: once per ticket each (next response runs many times and is left to alerts). */
+export const REPORT_CLOCKS = ['first_response', 'resolution'] as const
+export type ReportClock = (typeof REPORT_CLOCKS)[number]
+
+export interface SlaLine {
+  readonly priority: Priority
+  readonly clock: ReportClock
+  readonly targetMs: number
+  met: number
+  breached: number
+  pending: number
+}
+
+export interface AgentLine {
+  readonly agent: string
+  assigned: number
+  solved: number
+  medianFirstResponseMs: number | null
+  medianResolutionMs: number | null
+  breaches: number
+  reopens: number
+}
+
+/** One local day of the period, for the charts. */
+export interface ReportDay {
+  /** YYYY-MM-DD in the team's zone. */
+  readonly day: string
+  readonly createdByChannel: Readonly<Record<Channel, number>>
+  readonly firstResponse: Spread
+  /** Tickets that needed the team at the end of the day (at the time of the report for today). */
+  readonly backlog: number
+}
+
+/** One ticket created in the period, as the CSV lists it. */
+export interface ReportRow {
+  readonly id: number
+  readonly createdAt: string
+  readonly channel: Channel
+  readonly type: string | null
+  readonly priority: Priority
+  readonly status: TicketStatus
+  readonly assignee: string | null
+  readonly firstResponseAt: string | null
+  readonly firstResponseMs: number | null
+  readonly solvedAt: string | null
+  readonly resolutionMs: number | null
+  readonly sla: Readonly<Record<ReportClock, SlaOutcome>>
+  readonly reopens: number
+  readonly tags: readonly string[]
+}
+
+export interface Report {
+  readonly period: ReportPeriod
+  readonly scope: ReportScope
+  /** When the figures were taken. */
+  readonly at: Date
+  /** Whether times are working time (business hours set) or wall-clock time (always open). */
+  readonly workingTime: boolean
+  readonly totals: Counts
+  readonly byChannel: readonly (Counts & { readonly key: string })[]
+  readonly byType: readonly (Counts & { readonly key: string })[]
+  readonly byPriority: readonly (Counts & { readonly key: string })[]
+  readonly firstResponse: Spread
+  readonly resolution: Spread
+  readonly sla: readonly SlaLine[]
+  readonly agents: readonly AgentLine[]
+  /** The hours of the day (0–23, local) in which most tickets were created, busiest first, at most 3. */
+  readonly busiestHours: readonly { readonly hour: number; readonly created: number }[]
+  readonly days: readonly ReportDay[]
+  readonly rows: readonly ReportRow[]
+}
+
+/** The value below which `share` of the sorted values fall, by nearest rank. */
+export function nearestRank(sorted: readonly number[], share: number): number | null {
+  if (sorted.length === 0) return null
+  return sorted[Math.max(0, Math.ceil(share * sorted.length) - 1)] ?? null
+}
+
+export function spreadOf(values: readonly number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b)
+  return { count: sorted.length, medianMs: nearestRank(sorted, 0.5), p90Ms: nearestRank(sorted, 0.9) }
+}
+
+const noCounts = (): Counts => ({ created: 0, solved: 0, reopened: 0, stillOpen: 0 })
+
+/** What `buildReport` reads, gathered by `gatherReport`. */
+export interface ReportData {
+  /** Tickets created in the period. */
+  readonly created: readonly ReportTicket[]
+  /** Tickets solved or reopened in the period but created before it. */
+  readonly earlier: readonly ReportTicket[]
+  /** Changes into or out of `solved` from the period's start until now, oldest first. */
+  readonly solveChanges: readonly StatusChange[]
+  /** Every status change of the tickets above, each ticket's oldest first. */
+  readonly history: ReadonlyMap<number, readonly StatusChange[]>
+  /** Assignments made in the period: to whom. */
+  readonly assignments: readonly { readonly ticket_id: number; readonly to_value: string | null }[]
+  /** Tickets that need the team now, and tickets created since the period's end. */
+  readonly workingNow: number
+  readonly createdSince: number
+  readonly tags: ReadonlyMap<number, readonly string[]>
+}
+
+/** Reads what a report of `period` needs. */
+export async function gatherReport(
+  db: Db,
+  period: ReportPeriod,
+  scope: ReportScope,
+  now: Date,
+): Promise<ReportData> {
+  const from = period.from.toISOString()
+  const to = period.to.toISOString()
+  const created = await ticketsCreatedBetween(db, from, to, scope)
+  const solveChanges = await solveChangesBetween(db, from, now.toISOString(), scope)
+  const known = new Set(created.map((t) => t.id))
+  const missing = [
+    ...new Set(
+      solveChanges.filter((c) => c.created_at < to && !known.has(c.ticket_id)).map((c) => c.ticket_id),
+    ),
+  ]
+  const earlier = await ticketsByIds(db, missing)
+  const ids = [...known, ...missing]
+  const history = new Map<number, StatusChange[]>()
+  for (const change of await statusChangesOfMany(db, ids)) {
+    const list = history.get(change.ticket_id)
+    if (list === undefined) history.set(change.ticket_id, [change])
+    else list.push(change)
+  }
+  return {
+    created,
+    earlier,
+    solveChanges,
+    history,
+    assignments: await assignmentsBetween(db, from, to, scope),
+    workingNow: await countWorking(db, scope),
+    createdSince: period.to < now ? await countCreatedBetween(db, to, now.toISOString(), scope) : 0,
+    tags: await tagsOfMany(db, [...known]),
+  }
+}
+
+/** The figures of a period from what `gatherReport` read, at `now`. A pure function. */
+export function buildReport(
+  data: ReportData,
+  period: ReportPeriod,
+  scope: ReportScope,
+  now: Date,
+  sla: SlaSettings,
+): Report {
+  const measure = measurer(data, period, now, sla)
+  const rows = data.created.map((t) => rowOf(t, data, measure))
+  const { solved, reopened } = solvesIn(data, period, measure)
+  const byKey = (key: (t: Sliced) => string) =>
+    tally(
+      rows,
+      solved.map((s) => s.ticket),
+      reopened,
+      key,
+    )
+  return {
+    period,
+    scope,
+    at: now,
+    workingTime: !sla.hours.alwaysOpen,
+    totals: totalOf(byKey(() => '')),
+    byChannel: byKey((t) => t.channel),
+    byType: byKey((t) => t.type ?? '(none)'),
+    byPriority: byKey((t) => t.priority).sort(
+      (a, b) => PRIORITIES.indexOf(b.key as Priority) - PRIORITIES.indexOf(a.key as Priority),
+    ),
+    firstResponse: spreadOf(rows.flatMap((r) => (r.firstResponseMs === null ? [] : [r.firstResponseMs]))),
+    resolution: spreadOf(solved.map((s) => s.ms)),
+    sla: slaLinesOf(rows, sla),
+    agents: agentLinesOf(rows, solved, reopened, data.assignments),
+    busiestHours: busiestHoursOf(rows, period.zone),
+    days: daysOf(data, period, now, rows),
+    rows,
+  }
+}
+
+/** How long a ticket's clock ran from its creation to a moment: working time less its pauses. */
+interface Measure {
+  readonly tickets: ReadonlyMap<number, ReportTicket>
+  readonly now: Date
+  readonly sla: SlaSettings
+  timeOf(t: ReportTicket, end: string): number
+}
+
+function measurer(data: ReportData, period: ReportPeriod, now: Date, sla: SlaSettings): Measure {
+  const tickets = new Map([...data.earlier, ...data.created].map((t) => [t.id, t]))
+  const earliest = [...tickets.values()].reduce(
+    (min, t) => (t.created_at < min ? t.created_at : min),
+    period.from.toISOString(),
+  )
+  const timeline = workingTimeline(sla.hours, new Date(earliest), now)
+  const pauses = new Map<number, ReturnType<typeof pausesFrom>>()
+  const pausesOf = (t: ReportTicket) => {
+    const known = pauses.get(t.id)
+    if (known !== undefined) return known
+    const found = pausesFrom(data.history.get(t.id) ?? [], sla.pausedStatuses)
+    pauses.set(t.id, found)
+    return found
+  }
+  return {
+    tickets,
+    now,
+    sla,
+    timeOf: (t, end) => clockTime(pausesOf(t), new Date(t.created_at), new Date(end), timeline),
+  }
+}
+
+/**
+ * Whether a clock stopped within its target, reached it, or still runs below it. First response
+ * stops at the first reply (or at the solve of a ticket never answered); resolution at the solve.
+ */
+function outcomeOf(t: ReportTicket, clock: ReportClock, m: Measure): SlaOutcome {
+  const done = t.status === 'solved' || t.status === 'closed'
+  const stop = done ? t.solved_at : null
+  const end = clock === 'first_response' ? (t.first_response_at ?? stop) : stop
+  const ms = m.timeOf(t, end ?? m.now.toISOString())
+  if (ms >= m.sla.policy[t.priority][clock]) return 'breached'
+  return end === null ? 'pending' : 'met'
+}
+
+/** A ticket created in the period, measured: the CSV's row and what most figures count. */
+function rowOf(t: ReportTicket, data: ReportData, m: Measure): ReportRow {
+  const solved = t.status === 'solved' || t.status === 'closed'
+  return {
+    id: t.id,
+    createdAt: t.created_at,
+    channel: t.channel,
+    type: t.type,
+    priority: t.priority,
+    status: t.status,
+    assignee: t.assignee,
+    firstResponseAt: t.first_response_at,
+    firstResponseMs: t.first_response_at === null ? null : m.timeOf(t, t.first_response_at),
+    solvedAt: solved ? t.solved_at : null,
+    resolutionMs: solved && t.solved_at !== null ? m.timeOf(t, t.solved_at) : null,
+    sla: { first_response: outcomeOf(t, 'first_response', m), resolution: outcomeOf(t, 'resolution', m) },
+    reopens: (data.history.get(t.id) ?? []).filter((c) => c.from_value === 'solved' && c.to_value === 'open')
+      .length,
+    tags: data.tags.get(t.id) ?? [],
+  }
+}
+
+/** The tickets solved in the period (each once, measured at its last solve in it) and those reopened. */
+function solvesIn(
+  data: ReportData,
+  period: ReportPeriod,
+  m: Measure,
+): { solved: { ticket: ReportTicket; ms: number }[]; reopened: ReportTicket[] } {
+  const to = period.to.toISOString()
+  const lastSolve = new Map<number, string>()
+  const reopened = new Set<number>()
+  for (const c of data.solveChanges) {
+    if (c.created_at >= to) continue
+    if (c.to_value === 'solved') lastSolve.set(c.ticket_id, c.created_at)
+    else if (c.from_value === 'solved' && c.to_value === 'open') reopened.add(c.ticket_id)
+  }
+  const ticket = (id: number) => {
+    const t = m.tickets.get(id)
+    return t === undefined ? [] : [t]
+  }
+  return {
+    solved: [...lastSolve].flatMap(([id, at]) => ticket(id).map((t) => ({ ticket: t, ms: m.timeOf(t, at) }))),
+    reopened: [...reopened].flatMap(ticket),
+  }
+}
+
+/** The one line of a tally that puts every ticket under the same key, without its key. */
+function totalOf(lines: readonly (Counts & { readonly key: string })[]): Counts {
+  const { created, solved, reopened, stillOpen } = lines[0] ?? noCounts()
+  return { created, solved, reopened, stillOpen }
+}
+
+/** What a ticket's figures are split by. */
+type Sliced = Pick<ReportTicket, 'channel' | 'type' | 'priority'>
+
+/** Created, solved, reopened and still open, per value of `key`, most created first. */
+function tally(
+  rows: readonly ReportRow[],
+  solved: readonly ReportTicket[],
+  reopened: readonly ReportTicket[],
+  key: (t: Sliced) => string,
+): (Counts & { readonly key: string })[] {
+  const counts = new Map<string, Counts>()
+  const add = (t: Sliced, field: keyof Counts) => {
+    const line = counts.get(key(t)) ?? noCounts()
+    line[field]++
+    counts.set(key(t), line)
+  }
+  for (const r of rows) {
+    add(r, 'created')
+    if (WORKING.has(r.status)) add(r, 'stillOpen')
+  }
+  for (const t of solved) add(t, 'solved')
+  for (const t of reopened) add(t, 'reopened')
+  return [...counts]
+    .map(([k, c]) => ({ key: k, ...c }))
+    .sort((a, b) => b.created - a.created || a.key.localeCompare(b.key))
+}
+
+/** Met, breached and running per priority and clock, for the tickets created in the period. */
+function slaLinesOf(rows: readonly ReportRow[], sla: SlaSettings): SlaLine[] {
+  const lines = new Map<string, SlaLine>()
+  for (const r of rows)
+    for (const clock of REPORT_CLOCKS) {
+      const key = `${r.priority} ${clock}`
+      const line = lines.get(key) ?? {
+        priority: r.priority,
+        clock,
+        targetMs: sla.policy[r.priority][clock],
+        met: 0,
+        breached: 0,
+        pending: 0,
+      }
+      line[r.sla[clock]]++
+      lines.set(key, line)
+    }
+  return [...lines.values()].sort(
+    (a, b) =>
+      PRIORITIES.indexOf(b.priority) - PRIORITIES.indexOf(a.priority) ||
+      REPORT_CLOCKS.indexOf(a.clock) - REPORT_CLOCKS.indexOf(b.clock),
+  )
+}
+
+/** A line per agent: tickets count for the agent assigned now; `assigned` counts the period's assignments. */
+function agentLinesOf(
+  rows: readonly ReportRow[],
+  solved: readonly { ticket: ReportTicket; ms: number }[],
+  reopened: readonly ReportTicket[],
+  assignments: ReportData['assignments'],
+): AgentLine[] {
+  const lines = new Map<string, { line: AgentLine; fr: number[]; res: number[] }>()
+  const of = (agent: string) => {
+    const known = lines.get(agent)
+    if (known !== undefined) return known
+    const line: AgentLine = {
+      agent,
+      assigned: 0,
+      solved: 0,
+      medianFirstResponseMs: null,
+      medianResolutionMs: null,
+      breaches: 0,
+      reopens: 0,
+    }
+    const fresh = { line, fr: [], res: [] }
+    lines.set(agent, fresh)
+    return fresh
+  }
+  for (const r of rows) {
+    if (r.assignee === null) continue
+    const a = of(r.assignee)
+    if (r.firstResponseMs !== null) a.fr.push(r.firstResponseMs)
+    a.line.breaches += REPORT_CLOCKS.filter((clock) => r.sla[clock] === 'breached').length
+  }
+  for (const { ticket, ms } of solved) {
+    if (ticket.assignee === null) continue
+    const a = of(ticket.assignee)
+    a.line.solved++
+    a.res.push(ms)
+  }
+  for (const t of reopened) if (t.assignee !== null) of(t.assignee).line.reopens++
+  const assigned = new Map<string, Set<number>>()
+  for (const { ticket_id, to_value } of assignments)
+    if (to_value !== null) assigned.set(to_value, (assigned.get(to_value) ?? new Set()).add(ticket_id))
+  for (const [agent, ids] of assigned) of(agent).line.assigned = ids.size
+  return [...lines.values()]
+    .map(({ line, fr, res }) => ({
+      ...line,
+      medianFirstResponseMs: spreadOf(fr).medianMs,
+      medianResolutionMs: spreadOf(res).medianMs,
+    }))
+    .sort((a, b) => b.solved - a.solved || b.assigned - a.assigned || a.agent.localeCompare(b.agent))
+}
+
+/** The (at most three) local hours in which most tickets of the period were created. */
+function busiestHoursOf(rows: readonly ReportRow[], zone: string): { hour: number; created: number }[] {
+  const hours = new Map<number, number>()
+  for (const r of rows) {
+    const hour = DateTime.fromISO(r.createdAt, { zone }).hour
+    hours.set(hour, (hours.get(hour) ?? 0) + 1)
+  }
+  return [...hours]
+    .map(([hour, created]) => ({ hour, created }))
+    .sort((a, b) => b.created - a.created || a.hour - b.hour)
+    .slice(0, 3)
+}
+
+/**
+ * Each local day of the period: tickets created by channel, first response of the tickets created
+ * that day, and the backlog at its end, counted back from the backlog now through what changed
+ * since (a creation or a reopening adds one, a solve takes one away).
+ */
+function daysOf(data: ReportData, period: ReportPeriod, now: Date, rows: readonly ReportRow[]): ReportDay[] {
+  const days: ReportDay[] = []
+  // Each ticket's local day, worked out once: date arithmetic per ticket and day adds up over a month.
+  const byDay = new Map<string, ReportRow[]>()
+  for (const r of rows) {
+    const day = DateTime.fromISO(r.createdAt, { zone: period.zone }).toISODate() ?? ''
+    const list = byDay.get(day)
+    if (list === undefined) byDay.set(day, [r])
+    else list.push(r)
+  }
+  let start = DateTime.fromJSDate(period.from, { zone: period.zone }).startOf('day')
+  const stop = DateTime.fromJSDate(period.to, { zone: period.zone })
+  while (start < stop) {
+    const next = start.plus({ days: 1 })
+    const end = next.toJSDate() < now ? next.toJSDate().toISOString() : now.toISOString()
+    const day = start.toISODate() ?? ''
+    const ofDay = byDay.get(day) ?? []
+    const createdByChannel: Record<Channel, number> = {}
+    for (const r of ofDay) createdByChannel[r.channel] = (createdByChannel[r.channel] ?? 0) + 1
+    const createdAfter = rows.filter((r) => r.createdAt >= end).length + data.createdSince
+    let changedAfter = 0
+    for (const c of data.solveChanges) {
+      if (c.created_at < end) continue
+      if (c.to_value === 'solved' && c.from_value !== null && WORKING.has(c.from_value as TicketStatus))
+        changedAfter--
+      else if (c.from_value === 'solved' && c.to_value === 'open') changedAfter++
+    }
+    days.push({
+      day,
+      createdByChannel,
+      firstResponse: spreadOf(ofDay.flatMap((r) => (r.firstResponseMs === null ? [] : [r.firstResponseMs]))),
+      backlog: data.workingNow - createdAfter - changedAfter,
+    })
+    start = next
+  }
+  return days
+}
+
+/** The figures of a period at `now`, read from the database. */
+export async function reportAt(
+  db: Db,
+  sla: SlaSettings,
+  period: ReportPeriod,
+  scope: ReportScope,
+  now: Date,
+): Promise<Report> {
+  return buildReport(await gatherReport(db, period, scope, now), period, scope, now, sla)
+}
+
+/** How many SLA targets a report found breached, all priorities and clocks together. */
+export const breachesOf = (report: Pick<Report, 'sla'>): number =>
+  report.sla.reduce((sum, line) => sum + line.breached, 0)
+
+async function enqueueNotice(
+  tx: Db,
+  text: string,
+  files: readonly ReportFile[],
+  to: string | undefined,
+  now: string,
+): Promise<void> {
+  await enqueueDelivery(
+    tx,
+    null,
+    {
+      type: 'desk.notice',
+      text,
+      ...(to !== undefined && { to }),
+      files: files.map((f) => ({ filename: f.filename, base64: f.bytes.toString('base64') })),
+    },
+    now,
+  )
+}
+
+/** A file to post with a report. */
+export interface ReportFile {
+  readonly filename: string
+  readonly bytes: Buffer
+}
+
+/**
+ * Reports as a service: the figures of a period at the clock's time, for whoever may see them,
+ * and a way to post them with their files through the outbox.
+ */
+export function createReports(deps: WorkDeps & { sla: SlaSettings }) {
+  const { inTransaction } = createWork(deps)
+  const build = (period: ReportPeriod, scope: ReportScope): Promise<Report> =>
+    reportAt(deps.db, deps.sla, period, scope, deps.clock.now())
+  return {
+    build,
+
+    /**
+     * The report `actor` asked for. Supervisors and admins see the whole desk or anyone's figures;
+     * an agent sees their own (a report without `agent:` is narrowed to them).
+     */
+    async forActor(actor: Actor, request: ReportRequest): Promise<Report> {
+      const wide = await atLeast(deps.db, actor.deskUserId, 'supervisor')
+      if (!wide && request.agent !== undefined && request.agent !== actor.deskUserId)
+        throw new DeskError(
+          'forbidden',
+          "Only supervisors and admins see another agent's figures; `/report` without `agent:` shows yours.",
+        )
+      return build(request.period, {
+        channel: request.channel,
+        agent: wide ? request.agent : actor.deskUserId,
+      })
+    },
+
+    /** Queues a report's text and files for `to` (a conversation or person; the support channel when unset). */
+    async share(text: string, files: readonly ReportFile[], to?: string): Promise<void> {
+      await inTransaction((tx, now) => enqueueNotice(tx, text, files, to, now))
+    },
+
+    /** Queues a report for the support channel once per job and period (a scheduled report). */
+    async shareOnce(
+      job: string,
+      period: string,
+      text: string,
+      files: readonly ReportFile[],
+    ): Promise<boolean> {
+      return inTransaction(async (tx, now) => {
+        if (!(await claimJobRun(tx, job, period, now))) return false
+        await enqueueNotice(tx, text, files, undefined, now)
+        return true
+      })
+    },
+  }
+}
+export type Reports = ReturnType<typeof createReports>

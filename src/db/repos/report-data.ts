@@ -1,0 +1,190 @@
+import type { Channel, Priority, TicketStatus } from '../../core/model.js'
+import type { Db } from '../connection.js'
+
+/** Which tickets a report is about: all, or one channel's, or one agent's (by desk user id). */
+export interface ReportScope {
+  readonly channel?: Channel | undefined
+  readonly agent?: string | undefined
+}
+
+/** One ticket as a report reads it. */
+export interface ReportTicket {
+  readonly id: number
+  readonly channel: Channel
+  readonly type: string | null
+  readonly priority: Priority
+  readonly status: TicketStatus
+  readonly created_at: string
+  readonly first_response_at: string | null
+  readonly solved_at: string | null
+  /** The assignee's desk user id. */
+  readonly assignee: string | null
+}
+
+/** One status change: what a ticket went from and to, when. */
+export interface StatusChange {
+  readonly ticket_id: number
+  readonly from_value: string | null
+  readonly to_value: string | null
+  readonly created_at: string
+}
+
+/** Lists of ids are read in slices: databases cap the parameters of one statement. */
+const SLICE = 5_000
+
+async function inSlices<T>(ids: readonly number[], read: (slice: number[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = []
+  for (let i = 0; i < ids.length; i += SLICE) out.push(...(await read(ids.slice(i, i + SLICE))))
+  return out
+}
+
+function ticketsIn(db: Db, scope: ReportScope) {
+  let query = db
+    .selectFrom('tickets as t')
+    .leftJoin('agents as a', 'a.id', 't.assignee_id')
+    .select([
+      't.id',
+      't.channel',
+      't.type',
+      't.priority',
+      't.status',
+      't.created_at',
+      't.first_response_at',
+      't.solved_at',
+      'a.desk_user_id as assignee',
+    ])
+  if (scope.channel !== undefined) query = query.where('t.channel', '=', scope.channel)
+  if (scope.agent !== undefined) query = query.where('a.desk_user_id', '=', scope.agent)
+  return query
+}
+
+/** The tickets created in [from, to), oldest first. */
+export async function ticketsCreatedBetween(
+  db: Db,
+  from: string,
+  to: string,
+  scope: ReportScope,
+): Promise<ReportTicket[]> {
+  return ticketsIn(db, scope)
+    .where('t.created_at', '>=', from)
+    .where('t.created_at', '<', to)
+    .orderBy('t.created_at')
+    .orderBy('t.id')
+    .execute()
+}
+
+/** These tickets, by id (those a report needs beyond the ones created in its period). */
+export async function ticketsByIds(db: Db, ids: readonly number[]): Promise<ReportTicket[]> {
+  return inSlices(ids, (slice) => ticketsIn(db, {}).where('t.id', 'in', slice).execute())
+}
+
+/**
+ * The changes into or out of `solved` made in [from, to) on tickets in scope, oldest first: what
+ * solved, reopened and the backlog are counted from.
+ */
+export async function solveChangesBetween(
+  db: Db,
+  from: string,
+  to: string,
+  scope: ReportScope,
+): Promise<StatusChange[]> {
+  let query = db
+    .selectFrom('events as e')
+    .innerJoin('tickets as t', 't.id', 'e.ticket_id')
+    .leftJoin('agents as a', 'a.id', 't.assignee_id')
+    .select(['e.ticket_id', 'e.from_value', 'e.to_value', 'e.created_at'])
+    .where('e.action', '=', 'status')
+    .where('e.created_at', '>=', from)
+    .where('e.created_at', '<', to)
+    .where((eb) => eb.or([eb('e.to_value', '=', 'solved'), eb('e.from_value', '=', 'solved')]))
+  if (scope.channel !== undefined) query = query.where('t.channel', '=', scope.channel)
+  if (scope.agent !== undefined) query = query.where('a.desk_user_id', '=', scope.agent)
+  return query.orderBy('e.created_at').orderBy('e.id').execute()
+}
+
+/** Every status change of these tickets, each ticket's oldest first: their SLA pauses. */
+export async function statusChangesOfMany(db: Db, ids: readonly number[]): Promise<StatusChange[]> {
+  return inSlices(ids, (slice) =>
+    db
+      .selectFrom('events')
+      .select(['ticket_id', 'from_value', 'to_value', 'created_at'])
+      .where('ticket_id', 'in', slice)
+      .where('action', '=', 'status')
+      .orderBy('ticket_id')
+      .orderBy('id')
+      .execute(),
+  )
+}
+
+/** The assignments made in [from, to) on tickets in scope: to whom (a desk user id). */
+export async function assignmentsBetween(
+  db: Db,
+  from: string,
+  to: string,
+  scope: ReportScope,
+): Promise<{ ticket_id: number; to_value: string | null }[]> {
+  let query = db
+    .selectFrom('events as e')
+    .innerJoin('tickets as t', 't.id', 'e.ticket_id')
+    .select(['e.ticket_id', 'e.to_value'])
+    .where('e.action', '=', 'assigned')
+    .where('e.created_at', '>=', from)
+    .where('e.created_at', '<', to)
+  if (scope.channel !== undefined) query = query.where('t.channel', '=', scope.channel)
+  if (scope.agent !== undefined) query = query.where('e.to_value', '=', scope.agent)
+  return query.execute()
+}
+
+/** How many tickets in scope need the team now (new, open, pending, on hold). */
+export async function countWorking(db: Db, scope: ReportScope): Promise<number> {
+  let query = db
+    .selectFrom('tickets as t')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('t.status', 'in', ['new', 'open', 'pending', 'on_hold'])
+  if (scope.channel !== undefined) query = query.where('t.channel', '=', scope.channel)
+  if (scope.agent !== undefined)
+    query = query.where((eb) =>
+      eb(
+        't.assignee_id',
+        '=',
+        eb.selectFrom('agents').select('id').where('desk_user_id', '=', scope.agent!).limit(1),
+      ),
+    )
+  const row = await query.executeTakeFirst()
+  return Number(row?.n ?? 0)
+}
+
+/** The tags of these tickets, by ticket, each sorted. */
+export async function tagsOfMany(db: Db, ids: readonly number[]): Promise<Map<number, string[]>> {
+  const rows = await inSlices(ids, (slice) =>
+    db
+      .selectFrom('ticket_tags')
+      .select(['ticket_id', 'tag'])
+      .where('ticket_id', 'in', slice)
+      .orderBy('ticket_id')
+      .orderBy('tag')
+      .execute(),
+  )
+  const byTicket = new Map<number, string[]>()
+  for (const { ticket_id, tag } of rows) byTicket.set(ticket_id, [...(byTicket.get(ticket_id) ?? []), tag])
+  return byTicket
+}
+
+/** How many tickets in scope were created in [from, to). */
+export async function countCreatedBetween(
+  db: Db,
+  from: string,
+  to: string,
+  scope: ReportScope,
+): Promise<number> {
+  let query = db
+    .selectFrom('tickets as t')
+    .leftJoin('agents as a', 'a.id', 't.assignee_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('t.created_at', '>=', from)
+    .where('t.created_at', '<', to)
+  if (scope.channel !== undefined) query = query.where('t.channel', '=', scope.channel)
+  if (scope.agent !== undefined) query = query.where('a.desk_user_id', '=', scope.agent)
+  const row = await query.executeTakeFirst()
+  return Number(row?.n ?? 0)
+}
