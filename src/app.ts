@@ -19,6 +19,7 @@ import { createOutboxState } from './core/outbox-state.js'
 import { createOutboxControl } from './core/outbox-report.js'
 import { slaSummary, type SlaSettings } from './core/sla.js'
 import { createTicketFields } from './core/ticket-fields.js'
+import { createContactActions } from './core/contact-actions.js'
 import { createTicketQueries } from './core/ticket-query.js'
 import { createRules } from './core/rules.js'
 import { createReplyTemplates } from './core/templates.js'
@@ -128,6 +129,13 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     replyDelayMs: config.delivery.replyDelayMs,
     fileLimits: config.files.limits,
     ...(config.assignment && { assignment: config.assignment }),
+    intake: {
+      ...(config.intake.menu && {
+        menu: { types: config.ticketTypes, urgency: config.intake.menu.urgency },
+      }),
+      contactPolicy: config.intake.contactPolicy,
+      allowList: config.intake.allowList,
+    },
     onQueued: outboxState.kick,
   }
   const helpdesk = createHelpDesk(deskDeps)
@@ -160,6 +168,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     channels: config.catalog,
     helpdesk,
     fields,
+    contacts: createContactActions(work),
     canned,
     agents,
     apiKeys,

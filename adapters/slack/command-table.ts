@@ -102,6 +102,24 @@ export const TICKET_COMMANDS = {
     who: 'agent',
     toCustomer: false,
   },
+  block: {
+    args: '',
+    description: "Block the ticket's contact: their messages are kept but open no ticket and page no one",
+    who: 'agent',
+    toCustomer: false,
+  },
+  unblock: {
+    args: '',
+    description: "Unblock the ticket's contact",
+    who: 'agent',
+    toCustomer: false,
+  },
+  allow: {
+    args: '',
+    description: "Let the ticket's contact open tickets (`CONTACT_POLICY=known`)",
+    who: 'supervisor',
+    toCustomer: false,
+  },
 } as const satisfies Record<string, TicketCommand>
 
 export type TicketCommandName = keyof typeof TICKET_COMMANDS
@@ -182,7 +200,7 @@ export const SLASH_COMMANDS = {
       {
         args: '[filters]',
         description:
-          'List the tickets that match, newest first, each linked to its thread. Filters: `status:open` (or `all`; without it, the tickets that need work), `assignee:me|none|@user`, `channel:telegram`, `priority:high`, `tag:vip`, `type:incident`, `age:>3d` or `age:<2h`, and words to find in subjects and topics',
+          'List the tickets that match, newest first, each linked to its thread. Filters: `status:open` (or `all`; without it, the tickets that need work), `closed:unknown` (contacts `CONTACT_POLICY=known` kept out), `assignee:me|none|@user`, `channel:telegram`, `priority:high`, `tag:vip`, `type:incident`, `age:>3d` or `age:<2h`, and words to find in subjects and topics',
         who: 'agent',
         toCustomer: false,
       },
@@ -269,7 +287,8 @@ export const SLASH_COMMANDS = {
     forms: [
       {
         args: 'list',
-        description: 'The automatic messages (confirmation, greeting, away, reminder), per language',
+        description:
+          'The automatic messages (confirmation, greeting, away, reminder, menu, urgency, requests, norequests, unknown), per language',
         who: 'agent',
         toCustomer: false,
       },

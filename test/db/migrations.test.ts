@@ -25,6 +25,7 @@ describe('migrations', () => {
       '0014-ticket-search-trgm',
       '0015-attachments',
       '0016-api-and-webhooks',
+      '0018-intake-and-contact-policy',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await db.introspection.getTables()
@@ -49,10 +50,13 @@ describe('migrations', () => {
         'deliveries',
         'events',
         'heartbeats',
+        'intake_prompts',
+        'intake_questions',
         'job_runs',
         'messages',
         'processed_events',
         'reply_templates',
+        'ticket_answers',
         'ticket_rules',
         'ticket_tags',
         'tickets',
