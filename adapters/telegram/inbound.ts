@@ -1,5 +1,6 @@
 import type { FileRef, InboundMessage } from '../../src/core/ports.js'
 import type { MessageKind } from '../../src/core/model.js'
+import { isMenuChoice } from '../../src/core/menu-choice.js'
 
 /** The slice of a Telegram `User` we read. */
 export interface TelegramUser {
@@ -202,6 +203,8 @@ export function callbackToInbound(q: TelegramCallbackQuery, at: Date): InboundMe
   const chat = q.message?.chat
   if (chat?.type !== 'private' || typeof q.data !== 'string' || !q.data.startsWith(CALLBACK_PREFIX))
     return undefined
+  // Data no menu of ours carries is no message either: the tap is only answered.
+  if (!isMenuChoice(q.data.slice(CALLBACK_PREFIX.length))) return undefined
   const name = [q.from.first_name, q.from.last_name].filter(Boolean).join(' ')
   return {
     channel: 'telegram',

@@ -23,6 +23,7 @@ import type { TicketSteps } from './ticket-steps.js'
 import type { Undelivered } from './ticket-facts.js'
 import { emitTicketEvent } from './webhook-events.js'
 import { asksForRequests, createTriage } from './triage.js'
+import { isMenuChoice } from './menu-choice.js'
 
 const SUBJECT_MAX = 120
 
@@ -184,7 +185,7 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
           if (latest !== undefined) await keepQuietly(tx, latest.id, msg, now)
           return { ticketId: null, duplicate: false }
         }
-        if (msg.choice !== undefined) {
+        if (msg.choice !== undefined && isMenuChoice(msg.choice.id)) {
           await triage.choose(tx, contact, msg.choice.id, msg.choice.menuMessage, now)
           return { ticketId: liveId, duplicate: false }
         }

@@ -19,11 +19,9 @@ import type { OutboundChoice } from './ports.js'
 import { textFor } from './templates.js'
 import { fillTemplate } from './texts.js'
 import type { TicketSteps } from './ticket-steps.js'
+import { choiceId, readChoiceId, REQUESTS_CHOICE } from './menu-choice.js'
 
 type Tx = Db
-
-/** The choice that lists the customer's own requests, on every menu. */
-export const REQUESTS_CHOICE = 'requests'
 
 /** The urgencies the second menu offers, as priorities. */
 const URGENCIES: readonly Priority[] = ['normal', 'high', 'urgent']
@@ -54,9 +52,6 @@ export function asksForRequests(text: string): boolean {
     .replace(/[.!?¿¡\s]+$/u, '')
   return REQUEST_WORDS.has(said)
 }
-
-/** A choice's id: the menu (its prompt row) and the option's place in it. */
-const choiceId = (promptId: number, index: number) => `${promptId}:${index}`
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replace(/[_-]/g, ' ')
 
@@ -140,12 +135,12 @@ export function createTriage(deps: HelpDeskDeps, steps: Pick<TicketSteps, 'autoA
       await listRequests(tx, contact, now)
       return true
     }
-    const match = /^(\d{1,12}):(\d{1,3})$/.exec(id)
-    if (match === null) return false
-    const prompt = await findPrompt(tx, Number(match[1]))
+    const named = readChoiceId(id)
+    if (named === undefined) return false
+    const prompt = await findPrompt(tx, named.promptId)
     if (prompt === undefined || prompt.contact_id !== contact.id) return false
     const values = JSON.parse(prompt.options) as string[]
-    const value = values[Number(match[2])]
+    const value = values[named.index]
     if (value === undefined) return false
     const ticket = await findTicket(tx, prompt.ticket_id)
     if (ticket === undefined || ticket.status === 'solved' || ticket.status === 'closed') return false
