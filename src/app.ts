@@ -20,6 +20,7 @@ import { createOutboxControl } from './core/outbox-report.js'
 import { slaSummary, type SlaSettings } from './core/sla.js'
 import { createTicketFields } from './core/ticket-fields.js'
 import { createContactActions } from './core/contact-actions.js'
+import { createIntakeQuestions } from './core/intake-questions.js'
 import { createTicketQueries } from './core/ticket-query.js'
 import { createRules } from './core/rules.js'
 import { createReplyTemplates } from './core/templates.js'
@@ -169,6 +170,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     helpdesk,
     fields,
     contacts: createContactActions(work),
+    intakeQuestions: createIntakeQuestions({ ...work, types: config.ticketTypes }),
     canned,
     agents,
     apiKeys,

@@ -306,6 +306,33 @@ export const SLASH_COMMANDS = {
       },
     ],
   },
+  intake: {
+    section: 'team',
+    hint: 'list | add TYPE FIELD [lang:LANG] QUESTION | remove TYPE FIELD',
+    description: 'Questions asked after a customer picks a ticket type (INTAKE=menu); admins edit',
+    who: 'agent',
+    forms: [
+      {
+        args: 'list',
+        description: 'The intake questions, per ticket type and language',
+        who: 'agent',
+        toCustomer: false,
+      },
+      {
+        args: 'add TYPE FIELD [lang:LANG] QUESTION',
+        description:
+          'Ask customers who pick TYPE for FIELD (`/intake add billing order_number What is your order number?`); with `lang:de`, the question in that language',
+        who: 'admin',
+        toCustomer: false,
+      },
+      {
+        args: 'remove TYPE FIELD',
+        description: 'Stop asking for FIELD, in every language',
+        who: 'admin',
+        toCustomer: false,
+      },
+    ],
+  },
   rules: {
     section: 'team',
     hint: 'list | add if keyword:refund then priority:high | remove N',

@@ -3,6 +3,7 @@ import { createDoorContext, type ListenerDeps } from './doors/context.js'
 import { registerThreadDoor } from './doors/thread.js'
 import { registerAdminCommands } from './doors/admin-commands.js'
 import { registerApiCommands } from './doors/api-commands.js'
+import { registerIntakeCommands } from './doors/intake-commands.js'
 import { registerLists } from './doors/lists.js'
 import { registerTicketCommands } from './doors/ticket-commands.js'
 import { registerButtons } from './doors/buttons.js'
@@ -23,6 +24,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerThreadDoor(app, ctx)
   registerAdminCommands(app, ctx)
   registerApiCommands(app, ctx)
+  registerIntakeCommands(app, ctx)
   registerLists(app, ctx)
   registerTicketCommands(app, ctx)
   registerButtons(app, ctx)

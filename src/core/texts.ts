@@ -18,6 +18,10 @@ export interface CustomerTexts {
   readonly myRequests: string
   /** The menu's button that lists the customer's own requests. */
   readonly myRequestsButton: string
+  /** The button that leaves an intake question unanswered. */
+  readonly skipButton: string
+  /** Under an intake question where there are no buttons. */
+  readonly skipHint: string
   /** Said when a customer with no ticket asks for their list. */
   readonly noRequests: string
   /** The answer to a contact that CONTACT_POLICY=known does not let open tickets. */
@@ -37,6 +41,8 @@ export const defaultTexts: CustomerTexts = {
   chooseByNumber: 'Reply with the number of your choice.',
   myRequests: 'Your requests:',
   myRequestsButton: 'My requests',
+  skipButton: 'Skip',
+  skipHint: 'Send "skip" to leave it out.',
   noRequests: 'You have no requests with us yet. Write your question here to open one.',
   unknownContact:
     'Thanks for your message. This support line is for registered customers only, so we cannot open a request for it.',

@@ -3,22 +3,25 @@ import { enqueueDelivery } from '../db/repos/deliveries.js'
 import { recordEvent } from '../db/repos/events.js'
 import {
   answerPrompt,
+  askedSteps,
   closePrompt,
   findPrompt,
   insertPrompt,
+  questionsOf,
   setAnswer,
   setPendingReference,
   ticketsOfContact,
-  waitingNumberPrompt,
+  waitingPrompt,
 } from '../db/repos/intake.js'
 import { findTicket, setTicketField } from '../db/repos/tickets.js'
-import type { Contact, Ticket } from '../db/schema.js'
+import type { Contact, IntakeQuestion, Ticket } from '../db/schema.js'
 import type { HelpDeskDeps } from './desk-deps.js'
 import { statusLabel, type Priority, type TicketStatus } from './model.js'
 import type { OutboundChoice } from './ports.js'
 import { textFor } from './templates.js'
 import { fillTemplate } from './texts.js'
 import type { TicketSteps } from './ticket-steps.js'
+import { emitTicketEvent } from './webhook-events.js'
 import { choiceId, readChoiceId, REQUESTS_CHOICE } from './menu-choice.js'
 
 type Tx = Db
@@ -53,10 +56,24 @@ export function asksForRequests(text: string): boolean {
   return REQUEST_WORDS.has(said)
 }
 
-const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replace(/[_-]/g, ' ')
+/** What a customer sends to leave a question unanswered. */
+const SKIP_WORDS = new Set(['skip', '-', 'überspringen', 'saltar', 'passer', 'salta', 'пропустить'])
 
-/** What a customer can be told about a status, in plain words. */
-const shownStatus = (s: TicketStatus) => statusLabel[s]
+/** A question's prompt step: `q:` and the field its answer is kept in. */
+const QUESTION = 'q:'
+
+/** The text of a question for a language: the exact one, its base, the default, else any. */
+export function questionText(rows: readonly IntakeQuestion[], language: string | null): string | undefined {
+  const lang = language?.toLowerCase() ?? ''
+  const wanted = [lang, lang.split('-')[0] ?? '', '']
+  for (const l of wanted) {
+    const row = rows.find((r) => r.language === l)
+    if (row !== undefined) return row.text
+  }
+  return rows[0]?.text
+}
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replace(/[_-]/g, ' ')
 
 /**
  * The customer's side of intake: the triage menu at the first message, its answers (a tap, or a
@@ -146,6 +163,13 @@ export function createTriage(deps: HelpDeskDeps, steps: Pick<TicketSteps, 'autoA
     if (ticket === undefined || ticket.status === 'solved' || ticket.status === 'closed') return false
     if (!(await answerPrompt(tx, prompt.id, value, now))) return false
 
+    if (menuMessage !== undefined) {
+      await direct(tx, ticket.id, contact, `✓ ${capitalize(value)}`, now, { replaces: menuMessage })
+    }
+    if (prompt.step.startsWith(QUESTION)) {
+      await askNextQuestion(tx, ticket, contact, now)
+      return true
+    }
     const field = prompt.step === 'urgency' ? 'priority' : 'type'
     if (ticket[field] !== value) {
       await setTicketField(tx, ticket.id, field, value, now)
@@ -154,18 +178,52 @@ export function createTriage(deps: HelpDeskDeps, steps: Pick<TicketSteps, 'autoA
         { ticketId: ticket.id, actor: 'customer', action: field, from: ticket[field], to: value },
         now,
       )
+      // Webhook endpoints hear of a priority change, whoever made it (as agents' are).
+      if (field === 'priority') {
+        const changes = { priority: { from: ticket.priority, to: value } }
+        await emitTicketEvent(tx, 'ticket.updated', ticket.id, now, { changes })
+      }
     }
     await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
+    const fresh = (await findTicket(tx, ticket.id)) ?? ticket
     // The kind of request may route the ticket to an assignment group: assign once it is known.
-    if (field === 'type' && ticket.assignee_id === null && deps.assignment !== undefined) {
-      const fresh = await findTicket(tx, ticket.id)
-      if (fresh !== undefined) await steps.autoAssign(tx, fresh, now)
-    }
-    if (menuMessage !== undefined) {
-      await direct(tx, ticket.id, contact, `✓ ${capitalize(value)}`, now, { replaces: menuMessage })
-    }
-    if (prompt.step === 'type' && menu?.urgency === true) await ask(tx, ticket, contact, 'urgency', now)
+    if (field === 'type' && fresh.assignee_id === null && deps.assignment !== undefined)
+      await steps.autoAssign(tx, fresh, now)
+    if (prompt.step === 'type' && menu?.urgency === true) await ask(tx, fresh, contact, 'urgency', now)
+    else await askNextQuestion(tx, fresh, contact, now)
     return true
+  }
+
+  /**
+   * Asks the next question the admins set for the ticket's type that this ticket was not asked
+   * yet, with a Skip button where the platform has buttons; nothing when none is left.
+   */
+  async function askNextQuestion(tx: Tx, ticket: Ticket, contact: Contact, now: string): Promise<void> {
+    if (ticket.type === null) return
+    const rows = await questionsOf(tx, ticket.type)
+    const asked = new Set(await askedSteps(tx, ticket.id))
+    const field = rows.map((r) => r.field).find((f) => !asked.has(`${QUESTION}${f}`))
+    if (field === undefined) return
+    const text = questionText(
+      rows.filter((r) => r.field === field),
+      contact.language,
+    )
+    if (text === undefined) return
+    const buttons = (deps.traits?.get(contact.channel)?.choices ?? 0) > 0
+    const step = `${QUESTION}${field}`
+    const prompt = await insertPrompt(
+      tx,
+      { ticketId: ticket.id, contactId: contact.id, step, options: ['skip'], byNumber: false },
+      now,
+    )
+    if (prompt === undefined) return
+    if (buttons) {
+      const label = await textFor(tx, 'skipButton', contact.language, texts)
+      await direct(tx, ticket.id, contact, text, now, { choices: [{ id: choiceId(prompt.id, 0), label }] })
+    } else {
+      const hint = await textFor(tx, 'skipHint', contact.language, texts)
+      await direct(tx, ticket.id, contact, `${text}\n${hint}`, now)
+    }
   }
 
   /** The customer's own tickets, newest first: number, kind, status, last update; never anyone else's. */
@@ -184,7 +242,7 @@ export function createTriage(deps: HelpDeskDeps, steps: Pick<TicketSteps, 'autoA
     }
     const lines = own.map(
       (t) =>
-        `#${t.id} · ${t.type === null ? '—' : capitalize(t.type)} · ${shownStatus(t.status as TicketStatus)} · ${t.updated_at.slice(0, 10)}`,
+        `#${t.id} · ${t.type === null ? '—' : capitalize(t.type)} · ${statusLabel[t.status as TicketStatus]} · ${t.updated_at.slice(0, 10)}`,
     )
     const heading = fillTemplate(await textFor(tx, 'myRequests', contact.language, texts), name)
     await direct(tx, null, contact, [heading, ...lines].join('\n'), now)
@@ -202,26 +260,35 @@ export function createTriage(deps: HelpDeskDeps, steps: Pick<TicketSteps, 'autoA
     listRequests,
 
     /**
-     * A text message on a live ticket whose numbered menu waits: a number in range answers it
-     * (true: the message is the answer and nothing else); anything else means the customer wrote
-     * on, and the menu takes no later number.
+     * A text message on a live ticket, when something waits for the customer's typed answer: under
+     * a numbered menu, a number in range answers it (anything else means the customer wrote on, and
+     * the menu takes no later number); while a question waits, the text is its answer, kept as the
+     * ticket's field and shown on the root card ("skip" leaves it out), and the next question
+     * follows. True when the message was such an answer and nothing else.
      */
-    async answerByNumber(
-      tx: Tx,
-      ticket: Ticket,
-      contact: Contact,
-      text: string,
-      now: string,
-    ): Promise<boolean> {
-      const prompt = await waitingNumberPrompt(tx, ticket.id)
-      if (prompt === undefined) return false
-      const n = /^\s*(\d{1,3})\s*[.)]?\s*$/.exec(text)
-      const count = (JSON.parse(prompt.options) as string[]).length
-      if (n !== null && Number(n[1]) >= 1 && Number(n[1]) <= count) {
-        return choose(tx, contact, choiceId(prompt.id, Number(n[1]) - 1), undefined, now)
+    async answer(tx: Tx, ticket: Ticket, contact: Contact, text: string, now: string): Promise<boolean> {
+      const menuPrompt = await waitingPrompt(tx, ticket.id, 'number')
+      if (menuPrompt !== undefined) {
+        const n = /^\s*(\d{1,3})\s*[.)]?\s*$/.exec(text)
+        const count = (JSON.parse(menuPrompt.options) as string[]).length
+        if (n !== null && Number(n[1]) >= 1 && Number(n[1]) <= count)
+          return choose(tx, contact, choiceId(menuPrompt.id, Number(n[1]) - 1), undefined, now)
+        await closePrompt(tx, menuPrompt.id, now)
+        return false
       }
-      await closePrompt(tx, prompt.id, now)
-      return false
+      const question = await waitingPrompt(tx, ticket.id, 'question')
+      if (question === undefined) return false
+      const answer = text.trim()
+      const skipped = SKIP_WORDS.has(answer.toLowerCase())
+      if (!(await answerPrompt(tx, question.id, skipped ? '' : answer, now))) return false
+      if (!skipped) {
+        const field = question.step.slice(QUESTION.length)
+        await setAnswer(tx, { ticketId: ticket.id, field, value: answer }, now)
+        await recordEvent(tx, { ticketId: ticket.id, actor: 'customer', action: 'answered', to: field }, now)
+        await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
+      }
+      await askNextQuestion(tx, ticket, contact, now)
+      return true
     },
 
     /** Keeps a deep link's reference: on the live ticket, else for the contact's next one. */

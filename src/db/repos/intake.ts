@@ -1,5 +1,5 @@
 import type { Db } from '../connection.js'
-import type { IntakePrompt } from '../schema.js'
+import type { IntakePrompt, IntakeQuestion } from '../schema.js'
 
 /** Marks a contact let in (CONTACT_POLICY=known) or blocked, or takes the mark away (`at` null). */
 export async function setContactMark(
@@ -58,13 +58,21 @@ export async function findPrompt(db: Db, id: number): Promise<IntakePrompt | und
   return db.selectFrom('intake_prompts').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-/** The ticket's numbered-text menu still waiting for an answer, if any. */
-export async function waitingNumberPrompt(db: Db, ticketId: number): Promise<IntakePrompt | undefined> {
+/**
+ * What of a ticket still waits for the customer's typed answer, if anything: its numbered-text menu
+ * (`number`), or its intake question (`question`, a prompt whose step is `q:FIELD`).
+ */
+export async function waitingPrompt(
+  db: Db,
+  ticketId: number,
+  kind: 'number' | 'question',
+): Promise<IntakePrompt | undefined> {
   return db
     .selectFrom('intake_prompts')
     .selectAll()
     .where('ticket_id', '=', ticketId)
-    .where('by_number', '=', 1)
+    .$if(kind === 'number', (q) => q.where('by_number', '=', 1))
+    .$if(kind === 'question', (q) => q.where('step', 'like', 'q:%'))
     .where('answered_at', 'is', null)
     .where('closed_at', 'is', null)
     .orderBy('id', 'desc')
@@ -125,4 +133,52 @@ export async function ticketsOfContact(
     .orderBy('id', 'desc')
     .limit(limit)
     .execute()
+}
+
+/** The steps a ticket was asked already. */
+export async function askedSteps(db: Db, ticketId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('intake_prompts')
+    .select('step')
+    .where('ticket_id', '=', ticketId)
+    .execute()
+  return rows.map((r) => r.step)
+}
+
+/** Every question of every type, in every language, in the order they were added. */
+export async function allQuestions(db: Db): Promise<IntakeQuestion[]> {
+  return db.selectFrom('intake_questions').selectAll().orderBy('id').execute()
+}
+
+/** The questions of one type, in the order they were added, each in every language it has. */
+export async function questionsOf(db: Db, ticketType: string): Promise<IntakeQuestion[]> {
+  return db
+    .selectFrom('intake_questions')
+    .selectAll()
+    .where('ticket_type', '=', ticketType)
+    .orderBy('id')
+    .execute()
+}
+
+/** Adds a question, or changes its text in that language. */
+export async function saveQuestion(
+  db: Db,
+  q: { ticketType: string; field: string; language: string; text: string },
+  at: string,
+): Promise<void> {
+  await db
+    .insertInto('intake_questions')
+    .values({ ticket_type: q.ticketType, field: q.field, language: q.language, text: q.text, created_at: at })
+    .onConflict((oc) => oc.columns(['ticket_type', 'field', 'language']).doUpdateSet({ text: q.text }))
+    .execute()
+}
+
+/** Removes a question in every language; false when there was none. */
+export async function removeQuestion(db: Db, ticketType: string, field: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('intake_questions')
+    .where('ticket_type', '=', ticketType)
+    .where('field', '=', field)
+    .executeTakeFirst()
+  return result.numDeletedRows > 0n
 }
