@@ -113,6 +113,32 @@ describe('the triage menu on Telegram (INTAKE=menu)', () => {
     expect(h.telegram.calls.filter((c) => c.method === 'answerCallbackQuery')).toHaveLength(5)
   })
 
+  it('refuses a forged callback on the webhook (no secret) with 401, and takes the signed one', async () => {
+    h = await startHarness({ telegram: 'webhook', env: { INTAKE: 'menu' } })
+    expect((await h.webhook({ update_id: 1, message: telegramText('Login fails', ADA) })).status).toBe(200)
+    await h.app.outbox.drain()
+    const menu = menuOf(ADA.id)
+    const tapUpdate = {
+      update_id: 2,
+      callback_query: {
+        id: 'cb-webhook',
+        from: { ...ADA, is_bot: false, language_code: 'en' },
+        chat_instance: 'ci',
+        data: menu.buttons[3]!.callback_data,
+        message: { message_id: menu.messageId, date: 1795424400, chat: { id: ADA.id, type: 'private' } },
+      },
+    }
+    expect((await h.webhook(tapUpdate, null)).status).toBe(401)
+    expect((await h.webhook(tapUpdate, 'guessed')).status).toBe(401)
+    expect((await findTicket(h.db, 1))!.type).toBeNull()
+    expect((await h.webhook(tapUpdate)).status).toBe(200)
+    // Telegram delivering the same update again changes nothing more.
+    expect((await h.webhook(tapUpdate)).status).toBe(200)
+    await h.app.outbox.drain()
+    expect((await findTicket(h.db, 1))!.type).toBe('task')
+    expect(h.telegram.edits).toHaveLength(1)
+  })
+
   it('asks the urgency next with INTAKE_URGENCY, and the priority it sets drives the SLA shown', async () => {
     h = await startHarness({ telegram: 'polling', env: { INTAKE: 'menu', INTAKE_URGENCY: 'true' } })
     await settle(h.telegram.push(telegramText('Checkout is down', ADA)))
