@@ -16,6 +16,7 @@ import * as m0014 from './0014-ticket-search-trgm.js'
 import * as m0015 from './0015-attachments.js'
 import * as m0016 from './0016-api-and-webhooks.js'
 import * as m0017 from './0017-report-indexes.js'
+import * as m0018 from './0018-intake-and-contact-policy.js'
 
 /** Every migration, in order. Add a new file for every schema change; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0015-attachments': m0015,
   '0016-api-and-webhooks': m0016,
   '0017-report-indexes': m0017,
+  '0018-intake-and-contact-policy': m0018,
 }

@@ -23,6 +23,8 @@ import { createHome } from './core/home.js'
 import { reportCharts } from './charts/report-charts.js'
 import { reportText } from '../adapters/slack/report-text.js'
 import { createTicketFields } from './core/ticket-fields.js'
+import { createContactActions } from './core/contact-actions.js'
+import { createIntakeQuestions } from './core/intake-questions.js'
 import { createTicketQueries } from './core/ticket-query.js'
 import { createRules } from './core/rules.js'
 import { createReplyTemplates } from './core/templates.js'
@@ -132,6 +134,13 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     replyDelayMs: config.delivery.replyDelayMs,
     fileLimits: config.files.limits,
     ...(config.assignment && { assignment: config.assignment }),
+    intake: {
+      ...(config.intake.menu && {
+        menu: { types: config.ticketTypes, urgency: config.intake.menu.urgency },
+      }),
+      contactPolicy: config.intake.contactPolicy,
+      allowList: config.intake.allowList,
+    },
     onQueued: outboxState.kick,
   }
   const helpdesk = createHelpDesk(deskDeps)
@@ -167,6 +176,8 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     channels: config.catalog,
     helpdesk,
     fields,
+    contacts: createContactActions(work),
+    intakeQuestions: createIntakeQuestions({ ...work, types: config.ticketTypes }),
     canned,
     agents,
     apiKeys,

@@ -8,6 +8,7 @@ import { attachmentSettings } from './config/attachments.js'
 import { deliverySettings } from './config/delivery.js'
 import { databaseUrl } from './config/database.js'
 import { deskPolicySettings } from './config/desk-policy.js'
+import { intakeSettings } from './config/intake.js'
 import { publicUrl, settingsPart, type Problem, type SettingsPart, type Warn } from './config/part.js'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -79,10 +80,11 @@ export function loadConfig(
   const delivery = read(deliverySettings)
   const files = read(attachmentSettings)
   const policy = read(deskPolicySettings)
+  const intake = read(intakeSettings)
   const assignment = read(assignmentSettings(ids))
   const apiSettings = read(api)
   const enabled: EnabledChannel[] = enabledChannels(channels, read)
-  if (problems.size > 0 || !base || !slack || !delivery || !files || !policy || !apiSettings) {
+  if (problems.size > 0 || !base || !slack || !delivery || !files || !policy || !intake || !apiSettings) {
     throw new ConfigError(`Invalid configuration: ${[...problems].join('; ')}`)
   }
   if (enabled.length === 0)
@@ -96,6 +98,8 @@ export function loadConfig(
     /** Which files may travel, and where their bytes are kept. */
     files,
     ...policy,
+    /** The triage menu (INTAKE) and who may open tickets (CONTACT_POLICY). */
+    intake,
     assignment,
     /** The HTTP API's rate limit, and how long a webhook endpoint may fail before it is paused. */
     api: apiSettings,

@@ -1,9 +1,10 @@
 import type { REST } from 'discord.js'
-import type { DiscordMessage } from './inbound.js'
+import type { DiscordMessage, DiscordTap } from './inbound.js'
 
 /** The slice of a discord.js `Client` the adapter uses: gateway events in, its REST client out. */
 export interface DiscordGateway {
   on(event: 'messageCreate', listener: (message: DiscordMessage) => void): unknown
+  on(event: 'interactionCreate', listener: (interaction: DiscordTap) => void): unknown
   on(event: 'clientReady' | 'invalidated', listener: () => void): unknown
   on(
     event: 'shardDisconnect',

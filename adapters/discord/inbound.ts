@@ -1,6 +1,8 @@
 import type { MessageKind } from '../../src/core/model.js'
 import type { InboundMessage } from '../../src/core/ports.js'
 import { filesOf, type DiscordAttachment } from './files.js'
+import { CUSTOM_ID_PREFIX } from './outbound.js'
+import { isMenuChoice } from '../../src/core/menu-choice.js'
 
 /** Discord's channel type for direct messages. */
 export const DM_CHANNEL = 1
@@ -40,6 +42,44 @@ function kindAndText(m: DiscordMessage): { kind: MessageKind; text: string } {
   const sticker = [...m.stickers.values()][0]
   if (sticker !== undefined) return { kind: 'sticker', text: sticker.name }
   return { kind: 'text', text: m.content }
+}
+
+/** The slice of a discord.js interaction we read: a press of one of our menu's buttons. */
+export interface DiscordTap {
+  readonly id: string
+  readonly customId?: string
+  readonly channelId: string | null
+  readonly createdTimestamp: number
+  readonly user: DiscordMessage['author']
+  readonly message?: { readonly id: string }
+  isButton(): boolean
+  /** Acknowledges the press without a new message (Discord's DEFERRED_UPDATE_MESSAGE). */
+  deferUpdate(): Promise<unknown>
+}
+
+/**
+ * A press of one of our menu's buttons as an InboundMessage of kind `choice`, keyed by the
+ * interaction's id; undefined for any other interaction.
+ */
+export function tapToInbound(i: DiscordTap): InboundMessage | undefined {
+  if (!i.isButton() || i.customId?.startsWith(CUSTOM_ID_PREFIX) !== true || i.channelId === null)
+    return undefined
+  const id = i.customId.slice(CUSTOM_ID_PREFIX.length)
+  if (!isMenuChoice(id)) return undefined
+  return {
+    channel: 'discord',
+    externalId: `interaction:${i.id}`,
+    contact: {
+      externalId: i.user.id,
+      displayName: i.user.globalName ?? i.user.username,
+      username: i.user.username,
+      avatarUrl: i.user.displayAvatarURL(),
+    },
+    kind: 'choice',
+    text: id,
+    sentAt: new Date(i.createdTimestamp),
+    choice: { id, ...(i.message !== undefined && { menuMessage: `${i.channelId}:${i.message.id}` }) },
+  }
 }
 
 /**

@@ -3,8 +3,8 @@ import type { Logger } from '../../src/core/logger.js'
 import type { ChannelAdapter } from '../../src/core/ports.js'
 import type { DiscordGateway } from './client.js'
 import { keepStoring } from '../shared/keep-storing.js'
-import { toInbound } from './inbound.js'
-import { createDirectMessenger, DISCORD_TEXT_LIMIT } from './outbound.js'
+import { tapToInbound, toInbound } from './inbound.js'
+import { createDirectMessenger, DISCORD_TEXT_LIMIT, MAX_BUTTONS } from './outbound.js'
 import { DISCORD_FILE_TRAITS, fetchDiscordFile, sendDiscordFile } from './files.js'
 
 export interface DiscordOptions {
@@ -32,6 +32,7 @@ export function createDiscordAdapter(opts: DiscordOptions): ChannelAdapter {
       // Discord: 50 requests a second for the bot, five messages every five seconds per channel.
       rates: { perRecipient: { perSecond: 1, burst: 5 }, perChannel: { perSecond: 50, burst: 50 } },
       files: DISCORD_FILE_TRAITS,
+      choices: MAX_BUTTONS,
     },
 
     async start(host) {
@@ -47,6 +48,16 @@ export function createDiscordAdapter(opts: DiscordOptions): ChannelAdapter {
         if (inbound === undefined) return
         // The gateway will not send it again: keep it until it is stored.
         keepStoring(() => host.receive(inbound), log, 'discord message')
+      })
+      c.on('interactionCreate', (interaction) => {
+        const inbound = tapToInbound(interaction)
+        if (inbound === undefined) return
+        // Discord wants an answer within 3 s and never sends an interaction again: acknowledge it
+        // at once, and keep the choice until it is stored. What it changes shows in the menu.
+        interaction
+          .deferUpdate()
+          .catch((error: unknown) => log.warn({ err: error }, 'discord interaction not acknowledged'))
+        keepStoring(() => host.receive(inbound), log, 'discord menu choice')
       })
       c.on('shardDisconnect', (closeEvent) => {
         lost = true
@@ -85,6 +96,9 @@ export function createDiscordAdapter(opts: DiscordOptions): ChannelAdapter {
 
     async send(msg) {
       if (send === undefined) throw new DeskError('unavailable', 'Discord is not started')
+      if (msg.replaces !== undefined) return { externalMessageId: await send.edit(msg.replaces, msg.text) }
+      if (msg.choices !== undefined && msg.choices.length > 0)
+        return { externalMessageId: await send.sendMenu(msg.to, msg.text, msg.choices) }
       return { externalMessageId: await send(msg.to, msg.text) }
     },
 

@@ -1,6 +1,10 @@
 import { DiscordAPIError, HTTPError, RateLimitError, Routes, type REST } from 'discord.js'
 import { DeskError } from '../../src/core/errors.js'
 import { splitText } from '../../src/core/split-text.js'
+import type { OutboundChoice } from '../../src/core/ports.js'
+
+/** Our menu buttons' custom ids: `td:` and the choice's id. */
+export const CUSTOM_ID_PREFIX = 'td:'
 
 /** Discord's limit on one message's content. */
 export const DISCORD_TEXT_LIMIT = 2000
@@ -69,5 +73,44 @@ export function createDirectMessenger(rest: REST) {
     }
     return lastId
   }
-  return Object.assign(send, { dmChannelOf })
+  /** A menu: the text with a button per choice, five to a row; returns the message's id as `channel:message`. */
+  async function sendMenu(userId: string, text: string, choices: readonly OutboundChoice[]): Promise<string> {
+    const channelId = await dmChannelOf(userId)
+    const buttons = choices.slice(0, MAX_BUTTONS).map((c) => ({
+      type: 2,
+      style: 1,
+      label: c.label.slice(0, 80),
+      custom_id: `${CUSTOM_ID_PREFIX}${c.id}`,
+    }))
+    const components = []
+    for (let i = 0; i < buttons.length; i += 5)
+      components.push({ type: 1, components: buttons.slice(i, i + 5) })
+    try {
+      const message = (await rest.post(Routes.channelMessages(channelId), {
+        body: { content: text.slice(0, DISCORD_TEXT_LIMIT), components },
+      })) as { id: string }
+      return `${channelId}:${message.id}`
+    } catch (error) {
+      throw toDeskError('POST /channels/{id}/messages', error)
+    }
+  }
+
+  /** Changes a menu of ours (`channel:message`) into `text`, without its buttons. */
+  async function edit(ref: string, text: string): Promise<string> {
+    const [channelId = '', messageId = ''] = ref.split(':')
+    try {
+      await rest.patch(Routes.channelMessage(channelId, messageId), {
+        body: { content: text, components: [] },
+      })
+    } catch (error) {
+      // A menu deleted meanwhile stays as it is; the choice is made all the same.
+      if (!(error instanceof DiscordAPIError && error.status === 404))
+        throw toDeskError('PATCH /channels/{id}/messages/{id}', error)
+    }
+    return ref
+  }
+  return Object.assign(send, { dmChannelOf, sendMenu, edit })
 }
+
+/** Five rows of five buttons. */
+export const MAX_BUTTONS = 25

@@ -18,6 +18,8 @@ export interface InstagramMessaging {
       readonly payload?: { readonly url?: string; readonly title?: string }
     }[]
     readonly reply_to?: { readonly story?: { readonly url?: string } }
+    /** A tapped quick reply: the payload we gave it (its title is the text). */
+    readonly quick_reply?: { readonly payload?: string }
   }
   readonly message_edit?: { readonly mid: string; readonly text?: string; readonly num_edit?: number }
 }
@@ -32,6 +34,8 @@ export interface InstagramEvent {
   readonly sentAt: Date
   /** The media it carries, fetched later. */
   readonly files?: readonly FileRef[]
+  /** A tapped quick reply of one of our menus: its payload names the choice. */
+  readonly choice?: { readonly id: string }
 }
 
 const ATTACHMENT_KINDS: Record<string, MessageKind> = {
@@ -79,6 +83,9 @@ export function toEvent(item: InstagramMessaging): InstagramEvent | undefined {
     const files = filesOf(m.mid, m.attachments)
     return { ...base, externalId: m.mid, kind, text: m.text ?? link, ...(files.length > 0 && { files }) }
   }
+  const payload = m.quick_reply?.payload
+  if (typeof payload === 'string' && payload !== '')
+    return { ...base, externalId: m.mid, kind: 'choice', text: m.text ?? '', choice: { id: payload } }
   return {
     ...base,
     externalId: m.mid,

@@ -6,6 +6,7 @@ import type { ChannelAdapter, ChannelHost } from '../../src/core/ports.js'
 import type { MetaEntry, MetaWebhook } from '../meta/webhook.js'
 import { toEvent, type InstagramMessaging } from './inbound.js'
 import {
+  MAX_QUICK_REPLIES,
   HUMAN_AGENT_WINDOW_MS,
   INSTAGRAM_TEXT_LIMIT,
   replyTag,
@@ -61,6 +62,7 @@ export function createInstagramAdapter(
           text: event.text,
           sentAt: event.sentAt,
           ...(event.files !== undefined && { files: event.files }),
+          ...(event.choice !== undefined && { choice: event.choice }),
         })
       }
     }
@@ -73,6 +75,7 @@ export function createInstagramAdapter(
       replyWindowMs: HUMAN_AGENT_WINDOW_MS,
       textLimit: INSTAGRAM_TEXT_LIMIT,
       files: INSTAGRAM_FILE_TRAITS,
+      choices: MAX_QUICK_REPLIES,
     },
 
     start(to) {

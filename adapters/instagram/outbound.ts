@@ -1,5 +1,5 @@
 import { DeskError } from '../../src/core/errors.js'
-import type { OutboundMessage } from '../../src/core/ports.js'
+import type { OutboundChoice, OutboundMessage } from '../../src/core/ports.js'
 import { commonGraphError, graphCall, type GraphAnswer } from '../meta/graph.js'
 import { splitText } from '../../src/core/split-text.js'
 
@@ -40,6 +40,14 @@ export function replyTag(lastCustomerMessageAt: Date | undefined, now: Date): Re
     : { messaging_type: 'RESPONSE' }
 }
 
+/** Instagram shows up to 13 quick replies, titles up to 20 characters. */
+export const MAX_QUICK_REPLIES = 13
+
+const quickReplies = (choices: readonly OutboundChoice[]) =>
+  choices
+    .slice(0, MAX_QUICK_REPLIES)
+    .map((c) => ({ content_type: 'text', title: c.label.slice(0, 20), payload: c.id }))
+
 export async function sendInstagramMessage(
   graph: InstagramGraph,
   msg: OutboundMessage,
@@ -47,9 +55,13 @@ export async function sendInstagramMessage(
 ): Promise<string> {
   const tag = replyTag(msg.lastCustomerMessageAt, now)
   let mid = ''
-  for (const text of splitText(msg.text, INSTAGRAM_TEXT_LIMIT)) {
+  const parts = splitText(msg.text, INSTAGRAM_TEXT_LIMIT)
+  for (const [i, text] of parts.entries()) {
     const url = `${graph.graphUrl}/${graph.version}/${graph.accountId}/messages`
-    const body = { recipient: { id: msg.to }, message: { text }, ...tag }
+    // A menu's quick replies go under its last part.
+    const menu = i === parts.length - 1 && msg.choices !== undefined && msg.choices.length > 0
+    const message = menu ? { text, quick_replies: quickReplies(msg.choices ?? []) } : { text }
+    const body = { recipient: { id: msg.to }, message, ...tag }
     const answer = await graphCall<{ message_id?: string }>(url, graph.token, { method: 'POST', body })
     if (!answer.ok) throw toDeskError(answer)
     mid = answer.body.message_id ?? mid

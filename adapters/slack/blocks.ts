@@ -182,6 +182,10 @@ export function rootMessage(t: TicketView, types: readonly string[], labelOf: La
   const about = [
     ...(t.topic === null ? [] : [`*Topic:* ${shown(t.topic, 300)}`]),
     ...(t.tags.length === 0 ? [] : [`*Tags:* ${t.tags.map((tag) => `\`${tag}\``).join(' ')}`]),
+    ...(t.answers ?? []).map(
+      ([k, v]) => `*${shown(capitalize(k.replace(/_/g, ' ')), 60)}:* ${shown(v, 200)}`,
+    ),
+    ...(t.customerBlocked === true ? [':no_entry: *Customer blocked*'] : []),
   ]
   if (about.length > 0)
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: about.join('  ·  ') }] })

@@ -103,6 +103,24 @@ export const TICKET_COMMANDS = {
     who: 'agent',
     toCustomer: false,
   },
+  block: {
+    args: '',
+    description: "Block the ticket's contact: their messages are kept but open no ticket and page no one",
+    who: 'agent',
+    toCustomer: false,
+  },
+  unblock: {
+    args: '',
+    description: "Unblock the ticket's contact",
+    who: 'agent',
+    toCustomer: false,
+  },
+  allow: {
+    args: '',
+    description: "Let the ticket's contact open tickets (`CONTACT_POLICY=known`)",
+    who: 'supervisor',
+    toCustomer: false,
+  },
 } as const satisfies Record<string, TicketCommand>
 
 export type TicketCommandName = keyof typeof TICKET_COMMANDS
@@ -183,7 +201,7 @@ export const SLASH_COMMANDS = {
       {
         args: '[filters]',
         description:
-          'List the tickets that match, newest first, each linked to its thread. Filters: `status:open` (or `all`; without it, the tickets that need work), `assignee:me|none|@user`, `channel:telegram`, `priority:high`, `tag:vip`, `type:incident`, `age:>3d` or `age:<2h`, and words to find in subjects and topics',
+          'List the tickets that match, newest first, each linked to its thread. Filters: `status:open` (or `all`; without it, the tickets that need work), `closed:unknown` (contacts `CONTACT_POLICY=known` kept out), `assignee:me|none|@user`, `channel:telegram`, `priority:high`, `tag:vip`, `type:incident`, `age:>3d` or `age:<2h`, and words to find in subjects and topics',
         who: 'agent',
         toCustomer: false,
       },
@@ -303,7 +321,8 @@ export const SLASH_COMMANDS = {
     forms: [
       {
         args: 'list',
-        description: 'The automatic messages (confirmation, greeting, away, reminder), per language',
+        description:
+          'The automatic messages (confirmation, greeting, away, reminder, menu, urgency, requests, norequests, unknown), per language',
         who: 'agent',
         toCustomer: false,
       },
@@ -316,6 +335,33 @@ export const SLASH_COMMANDS = {
       {
         args: 'reset NAME [LANG]',
         description: 'Go back to the built-in text',
+        who: 'admin',
+        toCustomer: false,
+      },
+    ],
+  },
+  intake: {
+    section: 'team',
+    hint: 'list | add TYPE FIELD [lang:LANG] QUESTION | remove TYPE FIELD',
+    description: 'Questions asked after a customer picks a ticket type (INTAKE=menu); admins edit',
+    who: 'agent',
+    forms: [
+      {
+        args: 'list',
+        description: 'The intake questions, per ticket type and language',
+        who: 'agent',
+        toCustomer: false,
+      },
+      {
+        args: 'add TYPE FIELD [lang:LANG] QUESTION',
+        description:
+          'Ask customers who pick TYPE for FIELD (`/intake add billing order_number What is your order number?`); with `lang:de`, the question in that language',
+        who: 'admin',
+        toCustomer: false,
+      },
+      {
+        args: 'remove TYPE FIELD',
+        description: 'Stop asking for FIELD, in every language',
         who: 'admin',
         toCustomer: false,
       },

@@ -5,6 +5,7 @@ import type { Actor, HelpDesk, Origin } from '../../src/core/helpdesk.js'
 import type { AgentStatus } from '../../src/core/lifecycle.js'
 import type { CannedReplies } from '../../src/core/canned.js'
 import type { HistoryLine, TicketFields } from '../../src/core/ticket-fields.js'
+import type { ContactActions } from '../../src/core/contact-actions.js'
 import { fromSlackText, parseMention, parseTicketNumber } from './text.js'
 import { assignedText } from './answers.js'
 import { noteBody } from './classify.js'
@@ -17,6 +18,7 @@ import { isTicketCommandName, usageOf, type Door, type TicketCommandName } from 
 export interface Core {
   readonly helpdesk: HelpDesk
   readonly fields: TicketFields
+  readonly contacts: ContactActions
   readonly canned: CannedReplies
   /** The name customers see for an agent ({{agent.name}}). */
   agentName(deskUserId: string): Promise<string>
@@ -149,6 +151,9 @@ export const COMMANDS = {
   history: {
     run: async ({ fields }, _actor, id) => historyText(id, await fields.history(id)),
   },
+  block: { run: ({ contacts }, actor, id, _rest, origin) => contacts.block(actor, id, origin) },
+  unblock: { run: ({ contacts }, actor, id, _rest, origin) => contacts.unblock(actor, id, origin) },
+  allow: { run: ({ contacts }, actor, id, _rest, origin) => contacts.allow(actor, id, origin) },
 } satisfies Record<TicketCommandName, Command>
 
 /** Why a command could not run and how to write it, as a DeskError. */
@@ -230,6 +235,12 @@ function describeLine(line: HistoryLine): string {
     case 'sla_warning':
     case 'sla_breach':
       return `${line.action === 'sla_warning' ? 'SLA warning' : 'SLA breach'}: ${(line.to ?? '').split('@')[0]?.replace('_', ' ')}`
+    case 'contact_blocked':
+      return 'blocked the contact'
+    case 'contact_unblocked':
+      return 'unblocked the contact'
+    case 'contact_allowed':
+      return 'let the contact open tickets'
     case 'after_hours_reply':
       return 'told the customer the team is away'
     case 'pending_reminder':

@@ -3,6 +3,7 @@ import { createDoorContext, type ListenerDeps } from './doors/context.js'
 import { registerThreadDoor } from './doors/thread.js'
 import { registerAdminCommands } from './doors/admin-commands.js'
 import { registerApiCommands } from './doors/api-commands.js'
+import { registerIntakeCommands } from './doors/intake-commands.js'
 import { registerLists } from './doors/lists.js'
 import { registerReports } from './doors/reports.js'
 import { registerHome } from './doors/home.js'
@@ -26,6 +27,7 @@ export function registerListeners(app: App, deps: ListenerDeps, home: HomePublis
   registerThreadDoor(app, ctx)
   registerAdminCommands(app, ctx)
   registerApiCommands(app, ctx)
+  registerIntakeCommands(app, ctx)
   registerLists(app, ctx)
   registerReports(app, ctx)
   registerHome(app, ctx, home)

@@ -52,6 +52,7 @@ export const telegram = defineChannel({
           : undefined,
       sendTimeoutMs: ctx.sendTimeoutMs,
       leadership: ctx.leadership,
+      clock: ctx.clock,
       log: ctx.log,
     })
   },

@@ -1,5 +1,6 @@
 import type { FileRef, InboundMessage } from '../../src/core/ports.js'
 import type { MessageKind } from '../../src/core/model.js'
+import { isMenuChoice } from '../../src/core/menu-choice.js'
 
 /** The slice of a Telegram `User` we read. */
 export interface TelegramUser {
@@ -53,9 +54,11 @@ function kindAndText(m: TelegramMessage): { kind: MessageKind; text: string } {
   if (m.text !== undefined) {
     const start = /^\/start(@\w+)?(\s+|$)/.exec(m.text)
     if (start === null) return { kind: 'text', text: m.text }
-    // `/start hello` (a deep link, or a customer who typed on): the words after it are the message.
+    // A deep link (`t.me/bot?start=ORDER-123`) sends one token of up to 64 letters, digits, _ and -:
+    // a reference to keep. More words are what a customer typed on: they are the message.
     const rest = m.text.slice(start[0].length).trim()
-    return rest === '' ? { kind: 'start', text: m.text } : { kind: 'text', text: rest }
+    if (rest === '' || DEEP_LINK.test(rest)) return { kind: 'start', text: m.text }
+    return { kind: 'text', text: rest }
   }
   if (m.photo !== undefined) return { kind: 'photo', text: caption }
   // An animation also carries a `document`: test it first.
@@ -74,6 +77,9 @@ function kindAndText(m: TelegramMessage): { kind: MessageKind; text: string } {
   if (m.poll !== undefined) return { kind: 'poll', text: m.poll.question }
   return { kind: 'other', text: caption }
 }
+
+/** What Telegram allows as a deep link's `start` parameter. */
+const DEEP_LINK = /^[A-Za-z0-9_-]{1,64}$/
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
 
@@ -154,6 +160,7 @@ export function toInbound(m: TelegramMessage): InboundMessage | undefined {
   if (m.chat.type !== 'private' || m.from === undefined) return undefined
   const { kind, text } = kindAndText(m)
   const files = filesOf(m)
+  const reference = kind === 'start' ? text.split(/\s+/)[1] : undefined
   const name = [m.from.first_name, m.from.last_name].filter(Boolean).join(' ')
   return {
     channel: 'telegram',
@@ -168,5 +175,49 @@ export function toInbound(m: TelegramMessage): InboundMessage | undefined {
     text,
     sentAt: new Date(m.date * 1000),
     ...(files.length > 0 && { files }),
+    ...(reference !== undefined && { reference }),
+  }
+}
+
+/** The slice of a Telegram `CallbackQuery` we read: a tap on one of our inline keyboards. */
+export interface TelegramCallbackQuery {
+  readonly id: string
+  readonly from: TelegramUser
+  readonly data?: string
+  readonly message?: {
+    readonly message_id: number
+    readonly chat: { readonly id: number; readonly type: string }
+  }
+}
+
+/** Our inline keyboards' callback data: `td:` and the choice's id. */
+export const CALLBACK_PREFIX = 'td:'
+
+/**
+ * A tap on an inline keyboard as an InboundMessage of kind `choice`, keyed by the callback query's id
+ * (Telegram sends a query again until it is answered); undefined for a tap that is not on one of
+ * our menus in a private chat.
+ */
+export function callbackToInbound(q: TelegramCallbackQuery, at: Date): InboundMessage | undefined {
+  if (typeof q.id !== 'string' || !isObject(q.from) || typeof q.from.id !== 'number') return undefined
+  const chat = q.message?.chat
+  if (chat?.type !== 'private' || typeof q.data !== 'string' || !q.data.startsWith(CALLBACK_PREFIX))
+    return undefined
+  // Data no menu of ours carries is no message either: the tap is only answered.
+  if (!isMenuChoice(q.data.slice(CALLBACK_PREFIX.length))) return undefined
+  const name = [q.from.first_name, q.from.last_name].filter(Boolean).join(' ')
+  return {
+    channel: 'telegram',
+    externalId: `callback:${q.id}`,
+    contact: {
+      externalId: String(chat.id),
+      displayName: name || q.from.username || String(q.from.id),
+      ...(q.from.username !== undefined && { username: q.from.username }),
+      ...(q.from.language_code !== undefined && { language: q.from.language_code }),
+    },
+    kind: 'choice',
+    text: q.data.slice(CALLBACK_PREFIX.length),
+    sentAt: at,
+    choice: { id: q.data.slice(CALLBACK_PREFIX.length), menuMessage: `${chat.id}:${q.message!.message_id}` },
   }
 }

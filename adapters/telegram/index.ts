@@ -6,10 +6,13 @@ import { DeskError } from '../../src/core/errors.js'
 import { isMalformed } from '../../src/core/inbound-shape.js'
 import { soleLeadership, type Leadership } from '../../src/core/leadership.js'
 import type { Logger } from '../../src/core/logger.js'
+import type { Clock } from '../../src/core/clock.js'
 import type { ChannelAdapter, ChannelHost, WebhookRoute } from '../../src/core/ports.js'
 import { parseJson, readRawBody, sendJson } from '../../src/http/body.js'
-import { readMessage, toInbound } from './inbound.js'
+import { callbackToInbound, readMessage, toInbound, type TelegramCallbackQuery } from './inbound.js'
 import {
+  editText,
+  sendMenu,
   fetchFile,
   sendFile,
   sendText,
@@ -21,6 +24,12 @@ import {
 } from './outbound.js'
 import { growingDelay } from '../../src/core/backoff.js'
 import { TELEGRAM_WEBHOOK_PATH } from './webhook-path.js'
+
+/** What the bot is told about: messages, and taps on its menus. */
+const UPDATES: ('message' | 'callback_query')[] = ['message', 'callback_query']
+
+/** The commands Telegram offers customers in the chat's menu. */
+const BOT_COMMANDS = [{ command: 'tickets', description: 'My requests' }]
 
 /** How long one getUpdates call waits for news on Telegram's side. */
 const POLL_TIMEOUT_S = 25
@@ -35,6 +44,8 @@ export interface TelegramOptions {
   readonly sendTimeoutMs?: number
   /** Long polling runs only while this process leads those sharing the database (always, alone). */
   readonly leadership?: Leadership
+  /** When a tap happened: Telegram's callback queries carry no date. */
+  readonly clock?: Clock
   readonly log: Logger
 }
 
@@ -72,6 +83,7 @@ export function createTelegramAdapter(opts: TelegramOptions): ChannelAdapter {
 
   /** Stores one update; a malformed one is logged and skipped, a failure to store throws. */
   async function handle(to: ChannelHost, update: Update): Promise<void> {
+    if (update.callback_query !== undefined) return handleTap(to, update.callback_query)
     if (update.message === undefined) return
     let inbound
     try {
@@ -98,6 +110,26 @@ export function createTelegramAdapter(opts: TelegramOptions): ChannelAdapter {
     }
   }
 
+  /**
+   * Stores a tap on a menu, then answers the callback query (Telegram shows a spinner until then).
+   * The core decides what the tap does; one that is not on a menu of ours is only answered.
+   */
+  async function handleTap(to: ChannelHost, query: TelegramCallbackQuery): Promise<void> {
+    const inbound = callbackToInbound(query, opts.clock?.now() ?? new Date())
+    if (inbound !== undefined) await to.receive(inbound)
+    else log.debug('answered a tap that is not on a menu of ours')
+    await api
+      .answerCallbackQuery(query.id)
+      .catch((error: unknown) => log.warn({ err: error }, 'telegram callback query not answered'))
+  }
+
+  /** Registers `/tickets` in the chat's command menu; a refusal costs the menu entry, nothing else. */
+  async function registerCommands(): Promise<void> {
+    await api
+      .setMyCommands(BOT_COMMANDS)
+      .catch((error: unknown) => log.warn({ err: error }, 'telegram commands not registered'))
+  }
+
   /** Tells the support channel once per streak that polling is refused, and when it works again. */
   async function report(to: ChannelHost, text: string | undefined): Promise<void> {
     const before = problem
@@ -119,7 +151,7 @@ export function createTelegramAdapter(opts: TelegramOptions): ChannelAdapter {
       let updates: Update[]
       try {
         updates = await pollApi.getUpdates(
-          { timeout: POLL_TIMEOUT_S, allowed_updates: ['message'], ...(offset !== undefined && { offset }) },
+          { timeout: POLL_TIMEOUT_S, allowed_updates: UPDATES, ...(offset !== undefined && { offset }) },
           // grammY types its signal with the abort-controller package's class; the web one is what it uses.
           signal as Parameters<Api['getUpdates']>[1],
         )
@@ -189,13 +221,16 @@ export function createTelegramAdapter(opts: TelegramOptions): ChannelAdapter {
       textLimit: TELEGRAM_TEXT_LIMIT,
       rates: { perRecipient: { perSecond: 1, burst: 3 }, perChannel: { perSecond: 30, burst: 30 } },
       files: { maxBytes: TELEGRAM_FILE_LIMITS, captionLimit: TELEGRAM_CAPTION_LIMIT },
+      // An inline keyboard, a button a row: a menu stays readable on a phone up to about ten.
+      choices: 10,
     },
 
     async start(to) {
       host = to
+      await registerCommands()
       if (opts.webhook !== undefined) {
         await api
-          .setWebhook(opts.webhook.url, { secret_token: opts.webhook.secret, allowed_updates: ['message'] })
+          .setWebhook(opts.webhook.url, { secret_token: opts.webhook.secret, allowed_updates: UPDATES })
           .catch((e: unknown) => Promise.reject(toDeskError('setWebhook', e)))
         log.info({ url: opts.webhook.url }, 'telegram webhook set')
         return
@@ -221,6 +256,10 @@ export function createTelegramAdapter(opts: TelegramOptions): ChannelAdapter {
     },
 
     async send(msg) {
+      if (msg.replaces !== undefined)
+        return { externalMessageId: await editText(api, msg.replaces, msg.text) }
+      if (msg.choices !== undefined && msg.choices.length > 0)
+        return { externalMessageId: await sendMenu(api, msg.to, msg.text, msg.choices) }
       return { externalMessageId: await sendText(api, msg.to, msg.text) }
     },
 

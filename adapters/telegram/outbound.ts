@@ -1,6 +1,7 @@
 import { GrammyError, HttpError, InputFile, type Api } from 'grammy'
 import { DeskError } from '../../src/core/errors.js'
-import type { FileDownload, FileToSend, OutboundFile } from '../../src/core/ports.js'
+import type { FileDownload, FileToSend, OutboundChoice, OutboundFile } from '../../src/core/ports.js'
+import { CALLBACK_PREFIX } from './inbound.js'
 import { download } from '../shared/download.js'
 import { splitText } from '../../src/core/split-text.js'
 import { toTelegramMessage } from './format.js'
@@ -55,6 +56,37 @@ export async function sendText(api: Api, chatId: string, text: string): Promise<
     }
   }
   return lastId
+}
+
+/** A menu: the text with one inline-keyboard button per choice, a row each; returns the message's id. */
+export async function sendMenu(
+  api: Api,
+  chatId: string,
+  text: string,
+  choices: readonly OutboundChoice[],
+): Promise<string> {
+  const inline_keyboard = choices.map((c) => [{ text: c.label, callback_data: `${CALLBACK_PREFIX}${c.id}` }])
+  try {
+    const sent = await api.sendMessage(chatId, text, { reply_markup: { inline_keyboard } })
+    return `${sent.chat.id}:${sent.message_id}`
+  } catch (error) {
+    throw toDeskError('sendMessage', error)
+  }
+}
+
+/**
+ * Changes a message of ours (`chat:message`) into `text`, taking its keyboard away: a menu shows
+ * the choice made. A message Telegram no longer lets us edit is left as it is.
+ */
+export async function editText(api: Api, ref: string, text: string): Promise<string> {
+  const [chat = '', id = ''] = ref.split(':')
+  try {
+    await api.editMessageText(chat, Number(id), text)
+  } catch (error) {
+    if (!(error instanceof GrammyError && error.error_code === 400))
+      throw toDeskError('editMessageText', error)
+  }
+  return ref
 }
 
 /** Telegram's limit on a file's caption. */

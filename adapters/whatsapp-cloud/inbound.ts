@@ -25,9 +25,11 @@ export interface CloudMessage {
     readonly phones?: readonly { readonly phone?: string }[]
   }[]
   readonly interactive?: {
-    readonly button_reply?: { readonly title: string }
-    readonly list_reply?: { readonly title: string; readonly description?: string }
+    readonly button_reply?: { readonly id?: string; readonly title: string }
+    readonly list_reply?: { readonly id?: string; readonly title: string; readonly description?: string }
   }
+  /** The message this one answers: for a tapped button, the menu. */
+  readonly context?: { readonly id?: string }
   readonly button?: { readonly text: string }
   readonly reaction?: { readonly emoji?: string }
 }
@@ -89,6 +91,13 @@ function kindAndText(m: CloudMessage): { kind: MessageKind; text: string } {
   }
 }
 
+/** The id of a tapped reply button or list row, which names the choice of one of our menus. */
+function choiceOf(m: CloudMessage): { id: string } | undefined {
+  if (m.type !== 'interactive') return undefined
+  const id = (m.interactive?.button_reply ?? m.interactive?.list_reply)?.id
+  return typeof id === 'string' && id !== '' ? { id } : undefined
+}
+
 const STATUSES = new Set(['sent', 'delivered', 'read', 'failed'])
 
 /**
@@ -117,6 +126,7 @@ export function readChange(
     try {
       const { kind, text } = kindAndText(m)
       const files = filesOf(m)
+      const choice = choiceOf(m)
       return [
         {
           channel: 'whatsapp_cloud',
@@ -126,6 +136,7 @@ export function readChange(
           text: typeof text === 'string' ? text : String(text),
           sentAt: new Date(Number(m.timestamp) * 1000),
           ...(files.length > 0 && { files }),
+          ...(choice !== undefined && { choice }),
         },
       ]
     } catch {

@@ -4,7 +4,7 @@ import type { Logger } from '../../src/core/logger.js'
 import type { ChannelAdapter, ChannelHost } from '../../src/core/ports.js'
 import type { MetaEntry, MetaWebhook } from '../meta/webhook.js'
 import { readChange } from './inbound.js'
-import { sendCloudMessage, WHATSAPP_TEXT_LIMIT, type GraphOptions } from './outbound.js'
+import { MAX_LIST_ROWS, sendCloudMessage, WHATSAPP_TEXT_LIMIT, type GraphOptions } from './outbound.js'
 import { fetchCloudFile, sendCloudFile, WHATSAPP_FILE_TRAITS } from './files.js'
 
 /** WhatsApp replies must follow a customer message within 24 hours; templates pass at any time. */
@@ -54,6 +54,7 @@ export function createWhatsAppCloudAdapter(
       // Cloud API: up to 80 messages a second per business number.
       rates: { perChannel: { perSecond: 80, burst: 80 } },
       files: WHATSAPP_FILE_TRAITS,
+      choices: MAX_LIST_ROWS,
     },
 
     start(to) {

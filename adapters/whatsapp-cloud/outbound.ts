@@ -1,5 +1,5 @@
 import { DeskError } from '../../src/core/errors.js'
-import type { OutboundMessage } from '../../src/core/ports.js'
+import type { OutboundChoice, OutboundMessage } from '../../src/core/ports.js'
 import { commonGraphError, graphCall, type GraphAnswer } from '../meta/graph.js'
 import { splitText } from '../../src/core/split-text.js'
 
@@ -26,6 +26,27 @@ export function toDeskError(answer: GraphAnswer<unknown>): DeskError {
   return commonGraphError('WhatsApp Cloud API', 'WHATSAPP_CLOUD_TOKEN', answer)
 }
 
+/** Reply buttons hold three choices; more go in a list, which holds ten. */
+const MAX_BUTTONS = 3
+export const MAX_LIST_ROWS = 10
+
+/**
+ * A menu as an interactive message: reply buttons (titles up to 20 characters) for three choices
+ * or fewer, else a list (row titles up to 24). The body holds 1024 characters.
+ */
+function interactive(text: string, choices: readonly OutboundChoice[]): Record<string, unknown> {
+  const body = { text: text.slice(0, 1024) }
+  if (choices.length <= MAX_BUTTONS) {
+    const buttons = choices.map((c) => ({ type: 'reply', reply: { id: c.id, title: c.label.slice(0, 20) } }))
+    return { type: 'interactive', interactive: { type: 'button', body, action: { buttons } } }
+  }
+  const rows = choices.slice(0, MAX_LIST_ROWS).map((c) => ({ id: c.id, title: c.label.slice(0, 24) }))
+  return {
+    type: 'interactive',
+    interactive: { type: 'list', body, action: { button: 'Choose', sections: [{ title: 'Choose', rows }] } },
+  }
+}
+
 /** The Cloud API message bodies for one outbound message: a template, or text in pieces WhatsApp accepts. */
 export function toCloudBodies(msg: OutboundMessage, templateLanguage: string): Record<string, unknown>[] {
   const base = { messaging_product: 'whatsapp', recipient_type: 'individual', to: msg.to }
@@ -43,6 +64,8 @@ export function toCloudBodies(msg: OutboundMessage, templateLanguage: string): R
       },
     ]
   }
+  if (msg.choices !== undefined && msg.choices.length > 0)
+    return [{ ...base, ...interactive(msg.text, msg.choices) }]
   return splitText(msg.text, WHATSAPP_TEXT_LIMIT).map((body) => ({
     ...base,
     type: 'text',

@@ -83,6 +83,10 @@ export type DeliveryPayload =
       readonly channel: Channel
       readonly to: string
       readonly text: string
+      /** A menu under the text (see OutboundMessage.choices). */
+      readonly choices?: readonly { readonly id: string; readonly label: string }[]
+      /** A message of ours it changes instead of a new one (see OutboundMessage.replaces). */
+      readonly replaces?: string
     }
   /** One stored webhook event (see webhook_events) for one endpoint. */
   | { readonly type: 'webhook.event'; readonly endpointId: number; readonly eventId: string }

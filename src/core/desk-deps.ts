@@ -28,6 +28,17 @@ export interface HelpDeskDeps {
   readonly replyDelayMs?: number
   /** MAX_ATTACHMENT_MB and ATTACHMENT_TYPES: what an agent's files must pass before a reply is queued. */
   readonly fileLimits?: FileLimits
+  /** The triage menu and who may open tickets; without it, no menu and everyone may. */
+  readonly intake?: IntakePolicy
+}
+
+/** INTAKE, INTAKE_URGENCY, CONTACT_POLICY and CONTACT_ALLOWLIST, as the intake uses them. */
+export interface IntakePolicy {
+  /** The kinds of request the menu offers (TICKET_TYPES); with `urgency`, a second menu sets the priority. */
+  readonly menu?: { readonly types: readonly string[]; readonly urgency: boolean }
+  readonly contactPolicy: 'open' | 'known'
+  /** `channel:id` of contacts let in under `known`. */
+  readonly allowList: readonly string[]
 }
 
 /** What an action did, in words for the agent who asked. */

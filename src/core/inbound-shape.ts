@@ -33,6 +33,8 @@ export function wellFormed(msg: InboundMessage): InboundMessage {
   }
   const sentAt = msg.sentAt instanceof Date && Number.isFinite(msg.sentAt.getTime()) ? msg.sentAt : new Date()
   const files = wellFormedFiles(msg.files)
+  const choice = wellFormedChoice(msg.choice)
+  const reference = text(msg.reference, REFERENCE_MAX)
   return {
     channel: msg.channel,
     kind: msg.kind,
@@ -41,7 +43,22 @@ export function wellFormed(msg: InboundMessage): InboundMessage {
     text: text(msg.text, TEXT_MAX) ?? '',
     sentAt,
     ...(files.length > 0 && { files }),
+    ...(choice !== undefined && { choice }),
+    ...(reference !== undefined && reference !== '' && { reference }),
   }
+}
+
+/** A deep link's reference is at most 64 characters on Telegram; room for other platforms' ids. */
+const REFERENCE_MAX = 128
+
+/** A tapped choice as the platform echoed it: its id (anyone may forge it; the core checks it) and the menu's message. */
+function wellFormedChoice(choice: unknown): InboundMessage['choice'] {
+  if (typeof choice !== 'object' || choice === null) return undefined
+  const { id, menuMessage } = choice as { id?: unknown; menuMessage?: unknown }
+  const shown = text(id, 128)
+  if (shown === undefined || shown === '') return undefined
+  const menu = text(menuMessage, 128)
+  return { id: shown, ...(menu !== undefined && { menuMessage: menu }) }
 }
 
 /** The files a message names that can be fetched (they have a reference); a name is made up when missing. */

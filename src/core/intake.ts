@@ -5,8 +5,9 @@ import { enqueueDelivery } from '../db/repos/deliveries.js'
 import { recordEvent } from '../db/repos/events.js'
 import { insertMessage, replyByExternalId, setDeliveryStatus } from '../db/repos/messages.js'
 import { markProcessed } from '../db/repos/processed-events.js'
+import { closeAtBirth } from '../db/repos/intake.js'
 import { createTicket, latestTicketOf, setCustomerWrote } from '../db/repos/tickets.js'
-import type { Ticket } from '../db/schema.js'
+import type { Contact, Ticket } from '../db/schema.js'
 import type { Work } from './work.js'
 import { iso } from './clock.js'
 import { wellFormed } from './inbound-shape.js'
@@ -21,6 +22,8 @@ import type { HelpDeskDeps } from './desk-deps.js'
 import type { TicketSteps } from './ticket-steps.js'
 import type { Undelivered } from './ticket-facts.js'
 import { emitTicketEvent } from './webhook-events.js'
+import { asksForRequests, createTriage } from './triage.js'
+import { isMenuChoice } from './menu-choice.js'
 
 const SUBJECT_MAX = 120
 
@@ -37,6 +40,8 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
   const { texts } = deps
   const { inTransaction, inSharedTransaction, requireTicket } = work
   const { changeStatus, recordOnce, sendAutomatic, markUndelivered, autoAssign } = steps
+  const triage = createTriage(deps, steps)
+  const policy = deps.intake
 
   /**
    * When the customer wrote, by the platform's clock: reply windows count from there, not from when
@@ -53,6 +58,7 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
     contactId: number,
     previous: Ticket | undefined,
     now: string,
+    asWork = true,
   ) {
     const subject = msg.text.trim().slice(0, SUBJECT_MAX) || `[${msg.kind}]`
     const ticket = await createTicket(
@@ -77,6 +83,7 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
       },
       now,
     )
+    if (!asWork) return ticket
     await enqueueDelivery(tx, ticket.id, { type: 'desk.open' }, now)
     if (deps.lookUpCustomers === true) await enqueueDelivery(tx, ticket.id, { type: 'customer.info' }, now)
     return ticket
@@ -102,6 +109,59 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
     })
   }
 
+  /** Under CONTACT_POLICY=known, whether a contact is neither on the allow-list nor let in from Slack. */
+  function isUnknown(contact: Contact): boolean {
+    if (policy?.contactPolicy !== 'known' || contact.allowed_at !== null) return false
+    return !policy.allowList.includes(`${contact.channel}:${contact.external_id}`)
+  }
+
+  /** Keeps a message that opens no work: on its ticket, with nothing posted and nobody paged. */
+  async function keepQuietly(tx: Tx, ticketId: number, msg: InboundMessage, now: string) {
+    await insertMessage(tx, {
+      ticket_id: ticketId,
+      direction: 'inbound',
+      kind: msg.kind,
+      text: msg.text,
+      external_id: msg.externalId,
+      created_at: now,
+    })
+  }
+
+  /**
+   * A contact the policy does not let in: their first message gets the configured answer and a
+   * ticket created closed (`/tickets closed:unknown` lists them); later ones join it in silence.
+   */
+  async function refuseUnknown(
+    tx: Tx,
+    msg: InboundMessage,
+    contact: Contact,
+    latest: Ticket | undefined,
+    now: string,
+  ): Promise<TicketId> {
+    if (latest?.closed_reason === 'unknown') {
+      await keepQuietly(tx, latest.id, msg, now)
+      return asTicketId(latest.id)
+    }
+    const ticket = await openTicket(tx, msg, contact.id, latest, now, false)
+    await closeAtBirth(tx, ticket.id, 'unknown', now)
+    await recordEvent(
+      tx,
+      { ticketId: ticket.id, actor: 'system', action: 'status', from: 'new', to: 'closed' },
+      now,
+    )
+    await keepQuietly(tx, ticket.id, msg, now)
+    const text = fillTemplate(await textFor(tx, 'unknownContact', contact.language, texts), {
+      'customer.name': contact.display_name,
+    })
+    await enqueueDelivery(
+      tx,
+      ticket.id,
+      { type: 'customer.direct', channel: contact.channel, to: contact.external_id, text },
+      now,
+    )
+    return asTicketId(ticket.id)
+  }
+
   return {
     /**
      * Stores a customer's message: finds or creates the contact, appends to their live ticket or
@@ -118,10 +178,34 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
         const contact = await upsertContact(tx, msg.channel, msg.contact, now)
         const latest = await latestTicketOf(tx, contact.id)
         const live = latest !== undefined && latest.status !== 'closed' ? latest : undefined
+        const liveId = live === undefined ? null : asTicketId(live.id)
+
+        if (contact.blocked_at !== null) {
+          // Blocked: kept, and nothing else. The customer is not told.
+          if (latest !== undefined) await keepQuietly(tx, latest.id, msg, now)
+          return { ticketId: null, duplicate: false }
+        }
+        if (msg.choice !== undefined && isMenuChoice(msg.choice.id)) {
+          await triage.choose(tx, contact, msg.choice.id, msg.choice.menuMessage, now)
+          return { ticketId: liveId, duplicate: false }
+        }
+        if (msg.kind === 'text' && asksForRequests(msg.text)) {
+          await triage.listRequests(tx, contact, now)
+          return { ticketId: liveId, duplicate: false }
+        }
+        if (msg.kind === 'start' && msg.reference !== undefined)
+          await triage.keepReference(tx, contact, live, msg.reference, now)
+        if (msg.kind !== 'start' && live === undefined && isUnknown(contact)) {
+          return { ticketId: await refuseUnknown(tx, msg, contact, latest, now), duplicate: false }
+        }
+        if (live !== undefined && msg.kind === 'text' && triage.enabled) {
+          if (await triage.answer(tx, live, contact, msg.text, now))
+            return { ticketId: liveId, duplicate: false }
+        }
 
         if (msg.kind === 'start') {
           // A conversation opened without a question: greet, open nothing.
-          if (live !== undefined) return { ticketId: asTicketId(live.id), duplicate: false }
+          if (live !== undefined) return { ticketId: liveId, duplicate: false }
           const greeting = await textFor(tx, 'greeting', contact.language, texts)
           const text = fillTemplate(greeting, { 'customer.name': contact.display_name })
           await enqueueDelivery(
@@ -142,6 +226,7 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
             { text: msg.text, channel: msg.channel, language: contact.language },
             now,
           )
+          await triage.takeReference(tx, contact, ticket, now)
           await emitTicketEvent(tx, 'ticket.created', ticket.id, now)
           // Read again only when assigning: the rules may have set the type that routes it.
           if (deps.assignment !== undefined) await autoAssign(tx, await requireTicket(tx, ticket.id), now)
@@ -180,6 +265,7 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
             'customer.name': contact.display_name,
           })
           await sendAutomatic(tx, ticket.id, away === undefined ? text : `${text} ${away}`, now)
+          if (triage.enabled) await triage.askKind(tx, ticket, contact, now)
         } else {
           if (away !== undefined) await sendAutomatic(tx, ticket.id, away, now)
           const next = statusAfterCustomerMessage(live.status)

@@ -346,7 +346,13 @@ export function createCalls(deps: CallDeps) {
     }
     if (payload.type === 'customer.direct') {
       await timed(`${payload.channel} send`, () =>
-        adapterFor(payload.channel).send({ channel: payload.channel, to: payload.to, text: payload.text }),
+        adapterFor(payload.channel).send({
+          channel: payload.channel,
+          to: payload.to,
+          text: payload.text,
+          ...(payload.choices !== undefined && { choices: payload.choices }),
+          ...(payload.replaces !== undefined && { replaces: payload.replaces }),
+        }),
       )
       return
     }

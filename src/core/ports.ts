@@ -78,6 +78,20 @@ export interface InboundMessage {
   readonly sentAt: Date
   /** The files the message carries (a photo, a voice note…), fetched later by the adapter's `fetchFile`. */
   readonly files?: readonly FileRef[]
+  /**
+   * With kind `choice`: the `id` of the OutboundChoice the customer tapped, as the platform echoed it
+   * back (anyone can forge one: the core checks it), and the platform's id of the menu message, where
+   * the platform lets a bot edit it to show the choice.
+   */
+  readonly choice?: { readonly id: string; readonly menuMessage?: string }
+  /** A reference the conversation was started with (Telegram's `/start PAYLOAD` deep link). */
+  readonly reference?: string
+}
+
+/** One choice of a menu sent to a customer: what the platform shows, and what it echoes back when tapped. */
+export interface OutboundChoice {
+  readonly id: string
+  readonly label: string
 }
 
 /** A pre-approved message (a WhatsApp template) with its body parameters. */
@@ -98,6 +112,10 @@ export interface OutboundMessage {
   readonly template?: TemplateMessage
   /** When the customer last wrote, for platforms whose rules depend on it. */
   readonly lastCustomerMessageAt?: Date
+  /** A menu under the text, shown as the platform's own buttons (only to channels with `traits.choices`). */
+  readonly choices?: readonly OutboundChoice[]
+  /** The platform's id of a message of ours to change into this text instead of sending a new one, where it can. */
+  readonly replaces?: string
 }
 
 /** What a platform reports about a message we sent. */
@@ -170,6 +188,11 @@ export interface ChannelTraits {
   readonly rates?: { readonly perRecipient?: Rate; readonly perChannel?: Rate }
   /** What files the platform takes from us; without it, it takes none. */
   readonly files?: FileTraits
+  /**
+   * The most choices a menu may show as the platform's own buttons; without it, menus go out as
+   * numbered text and the customer answers with a number.
+   */
+  readonly choices?: number
 }
 
 /** The families of files platforms set limits by. */
@@ -225,6 +248,10 @@ export interface TicketView {
   readonly type: string | null
   readonly topic: string | null
   readonly tags: readonly string[]
+  /** What the customer told at intake (the kind of request aside): field and value, in order. */
+  readonly answers?: readonly (readonly [string, string])[]
+  /** Agents blocked the customer: their messages are kept and open nothing. */
+  readonly customerBlocked?: boolean
   readonly channel: Channel
   readonly subject: string
   readonly customer: {

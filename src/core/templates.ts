@@ -25,6 +25,11 @@ export const TEMPLATES: Readonly<
   greeting: { key: 'greeting', variables: ['customer.name'] },
   away: { key: 'afterHours', variables: ['business.opens', 'customer.name'], required: 'business.opens' },
   reminder: { key: 'pendingReminder', variables: ['ticket.number', 'customer.name'] },
+  menu: { key: 'triageQuestion', variables: ['customer.name'] },
+  urgency: { key: 'urgencyQuestion', variables: ['customer.name'] },
+  requests: { key: 'myRequests', variables: ['customer.name'] },
+  norequests: { key: 'noRequests', variables: ['customer.name'] },
+  unknown: { key: 'unknownContact', variables: ['customer.name'] },
 }
 
 const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z]{2})?$/

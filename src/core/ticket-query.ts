@@ -18,7 +18,7 @@ export const WORKING: readonly TicketStatus[] = ['new', 'open', 'pending', 'on_h
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
 
 export const FILTER_HELP =
-  'Filters: `status:open` (or `all`), `assignee:me|none|@user`, `channel:telegram`, `priority:high`, `tag:vip`, `type:incident`, `age:>3d` or `age:<2h`, and words to search in subjects and topics.'
+  'Filters: `status:open` (or `all`), `closed:unknown`, `assignee:me|none|@user`, `channel:telegram`, `priority:high`, `tag:vip`, `type:incident`, `age:>3d` or `age:<2h`, and words to search in subjects and topics.'
 
 const MAX_AGE_MS = 10_000 * 365 * 24 * 3_600_000
 
@@ -73,6 +73,13 @@ export function parseFilter(text: string, me: string, channels: readonly Channel
         break
       case 'type':
         filter.type = lower
+        break
+      case 'closed':
+        // Tickets closed as they were created, for a reason: `unknown` contacts kept out by CONTACT_POLICY.
+        if (lower !== 'unknown')
+          throw invalid(`\`${value}\` is not a reason tickets are closed for (unknown).`)
+        statuses = ['closed']
+        filter.closedReason = lower
         break
       case 'age': {
         const age = /^([<>])(\d+)([mhdw])$/.exec(lower)

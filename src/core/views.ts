@@ -15,6 +15,8 @@ export function toTicketView(t: TicketDetail): TicketView {
     type: t.type,
     topic: t.topic,
     tags: t.tags,
+    answers: t.answers.map((a) => [a.field, a.value] as const),
+    customerBlocked: t.contact_blocked_at !== null,
     channel: t.channel,
     subject: t.subject,
     customer: { name: t.customer_name, username: t.customer_username, avatarUrl: t.customer_avatar_url },

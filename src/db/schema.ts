@@ -23,6 +23,12 @@ export interface ContactsTable {
   metadata: Generated<string>
   created_at: string
   updated_at: string
+  /** Set when the contact was let in under CONTACT_POLICY=known. */
+  allowed_at: string | null
+  /** Set while agents block the contact: their messages are kept, and open nothing. */
+  blocked_at: string | null
+  /** A deep link's reference, waiting for the contact's next ticket. */
+  pending_reference: string | null
 }
 
 export interface AgentsTable {
@@ -63,6 +69,8 @@ export interface TicketsTable {
   awaiting_reply_since: string | null
   solved_at: string | null
   closed_at: string | null
+  /** Why a ticket was closed at birth: `unknown` for a contact CONTACT_POLICY=known does not let in. */
+  closed_reason: string | null
 }
 
 export interface MessagesTable {
@@ -242,6 +250,42 @@ export interface WebhookEventsTable {
   created_at: string
 }
 
+/** A menu a customer was sent for one step of a ticket's intake (the kind of request, the urgency). */
+export interface IntakePromptsTable {
+  id: Generated<number>
+  ticket_id: number
+  contact_id: number
+  step: string
+  /** The values offered, JSON array, in the order shown. */
+  options: string
+  /** 1 when the menu went out as numbered text: a reply that is just a number answers it. */
+  by_number: Generated<number>
+  created_at: string
+  answered_at: string | null
+  answer: string | null
+  /** Set when the menu stops taking answers without one (the customer wrote on instead). */
+  closed_at: string | null
+}
+
+/** What the customer told about a ticket besides their messages: fields shown on the root card. */
+export interface TicketAnswersTable {
+  ticket_id: number
+  field: string
+  value: string
+  created_at: string
+}
+
+/** A question asked after the customer picked a ticket type: one row per language ('' the default). */
+export interface IntakeQuestionsTable {
+  id: Generated<number>
+  ticket_type: string
+  /** The ticket field the answer is kept in (`order_number`). */
+  field: string
+  language: string
+  text: string
+  created_at: string
+}
+
 export interface Database {
   heartbeats: HeartbeatsTable
   contacts: ContactsTable
@@ -261,6 +305,9 @@ export interface Database {
   api_idempotency: ApiIdempotencyTable
   webhook_endpoints: WebhookEndpointsTable
   webhook_events: WebhookEventsTable
+  intake_prompts: IntakePromptsTable
+  ticket_answers: TicketAnswersTable
+  intake_questions: IntakeQuestionsTable
 }
 
 export type Contact = Selectable<ContactsTable>
@@ -274,3 +321,5 @@ export type TicketRule = Selectable<TicketRulesTable>
 export type Attachment = Selectable<AttachmentsTable>
 export type ApiKey = Selectable<ApiKeysTable>
 export type WebhookEndpoint = Selectable<WebhookEndpointsTable>
+export type IntakePrompt = Selectable<IntakePromptsTable>
+export type IntakeQuestion = Selectable<IntakeQuestionsTable>

@@ -26,6 +26,7 @@ describe('migrations', () => {
       '0015-attachments',
       '0016-api-and-webhooks',
       '0017-report-indexes',
+      '0018-intake-and-contact-policy',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await db.introspection.getTables()
@@ -50,10 +51,13 @@ describe('migrations', () => {
         'deliveries',
         'events',
         'heartbeats',
+        'intake_prompts',
+        'intake_questions',
         'job_runs',
         'messages',
         'processed_events',
         'reply_templates',
+        'ticket_answers',
         'ticket_rules',
         'ticket_tags',
         'tickets',

@@ -1,16 +1,13 @@
 import { createHash } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createWhatsAppWebAdapter } from '../../adapters/whatsapp-web/index.js'
 import { attachmentsOfTicket } from '../../src/db/repos/attachments.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import { fakeBytes, fakeSha256, type FakeFile } from '../fakes/files.js'
-import { FakeWebClient, webMessage } from '../fakes/whatsapp-web-client.js'
-import { manualClock } from '../helpers/clock.js'
+import { FakeWebClient, watchedWebAdapter, webMessage } from '../fakes/whatsapp-web-client.js'
 import { AGENT, startHarness, SUPPORT_CHANNEL, type Harness } from '../helpers/harness.js'
-import { testLog } from '../helpers/log.js'
 import { sectionsOf } from '../helpers/slack-posts.js'
 import { newTs } from '../helpers/slack-requests.js'
-import { watchHost } from '../helpers/watched-host.js'
+import type { watchHost } from '../helpers/watched-host.js'
 
 const file = (size: number, mimeType: string, seed = 1): FakeFile => ({ size, mimeType, seed })
 const base64 = (f: FakeFile) => Buffer.concat([...fakeBytes(f)]).toString('base64')
@@ -23,16 +20,7 @@ describe('files both ways with a WhatsApp Web customer', () => {
   beforeEach(async () => {
     client = new FakeWebClient()
     client.onInitialize = () => client.emit('ready')
-    whatsapp = watchHost(
-      createWhatsAppWebAdapter({
-        createClient: () => Promise.resolve(client),
-        chatGapMs: 0,
-        globalGapMs: 0,
-        clock: manualClock(),
-        printQr: () => undefined,
-        log: testLog(),
-      }),
-    )
+    whatsapp = watchedWebAdapter(client)
     h = await startHarness({ app: { channels: { adapters: [whatsapp.adapter], routes: [] } } })
   })
   afterEach(async () => {

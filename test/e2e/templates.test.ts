@@ -56,7 +56,7 @@ describe('automatic messages per language', () => {
       ':warning: Unknown variable {{agent.name}}; greeting may use {{customer.name}}.',
     )
     expect(await h.slash('/templates', 'set farewell Bye', ADMIN)).toBe(
-      ':warning: `farewell` is not a template; choose confirmation, greeting, away, reminder.',
+      ':warning: `farewell` is not a template; choose confirmation, greeting, away, reminder, menu, urgency, requests, norequests, unknown.',
     )
   })
 })

@@ -1,14 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createWhatsAppWebAdapter } from '../../adapters/whatsapp-web/index.js'
 import { messagesOf } from '../../src/db/repos/messages.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
-import { FakeWebClient, webMessage } from '../fakes/whatsapp-web-client.js'
+import { FakeWebClient, watchedWebAdapter, webMessage } from '../fakes/whatsapp-web-client.js'
 import { AGENT, startHarness, SUPPORT_CHANNEL, type Harness } from '../helpers/harness.js'
 import { openingOf } from '../helpers/slack-posts.js'
-import { manualClock } from '../helpers/clock.js'
-import { testLog } from '../helpers/log.js'
 import { afterAnswer } from '../helpers/settled.js'
-import { watchHost } from '../helpers/watched-host.js'
+import type { watchHost } from '../helpers/watched-host.js'
 
 describe('WhatsApp Web customers in Slack', () => {
   let h: Harness
@@ -17,16 +14,7 @@ describe('WhatsApp Web customers in Slack', () => {
 
   beforeEach(async () => {
     client = new FakeWebClient()
-    whatsapp = watchHost(
-      createWhatsAppWebAdapter({
-        createClient: () => Promise.resolve(client),
-        chatGapMs: 0,
-        globalGapMs: 0,
-        clock: manualClock(),
-        printQr: () => undefined,
-        log: testLog(),
-      }),
-    )
+    whatsapp = watchedWebAdapter(client)
     h = await startHarness({ app: { channels: { adapters: [whatsapp.adapter], routes: [] } } })
   })
   afterEach(async () => {

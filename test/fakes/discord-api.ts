@@ -11,7 +11,11 @@ export interface DiscordFailure {
 
 /** A loopback Discord REST API (v10): opens DM channels and records the messages sent to them. */
 export async function startFakeDiscord(token: string) {
-  const sent: { channelId: string; content: string }[] = []
+  const sent: { channelId: string; content: string; components?: unknown }[] = []
+  /** Interactions the bot answered, with the callback's type and when it came (ms since the epoch). */
+  const callbacks: { id: string; type: number; at: number }[] = []
+  /** Messages the bot changed (PATCH), as the customer now sees them. */
+  const edits: { channelId: string; messageId: string; content: string; components: unknown }[] = []
   const opened: string[] = []
   const failures: DiscordFailure[] = []
   /** Files customers attached, served by the CDN (no token; the signed link is the key). */
@@ -25,6 +29,18 @@ export async function startFakeDiscord(token: string) {
       const file = cdn.get(attachment[1] ?? '')
       if (file === undefined) return json(res, 404, { message: 'Not Found' })
       return serveFile(res, file)
+    }
+    // Interaction callbacks are authorised by the interaction's own token, not the bot's.
+    const callback = /^\/api\/v10\/interactions\/(\d+)\/([\w.-]+)\/callback(\?.*)?$/.exec(req.url ?? '')
+    if (req.method === 'POST' && callback !== null) {
+      const body = await readParams(req)
+      if (callback[2] !== `token-${callback[1]}`)
+        return json(res, 401, { message: 'Invalid interaction token' })
+      if (callbacks.some((c) => c.id === callback[1]))
+        return json(res, 400, { message: 'Interaction has already been acknowledged.', code: 40060 })
+      callbacks.push({ id: callback[1] ?? '', type: Number(body.type), at: Date.now() })
+      res.writeHead(204).end()
+      return
     }
     if (req.headers.authorization !== `Bot ${token}`)
       return json(res, 401, { message: '401: Unauthorized', code: 0 })
@@ -70,12 +86,27 @@ export async function startFakeDiscord(token: string) {
         recipients: [{ id: recipient, username: 'customer' }],
       })
     }
+    const patch = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path)
+    if (req.method === 'PATCH' && patch !== null) {
+      edits.push({
+        channelId: patch[1] ?? '',
+        messageId: patch[2] ?? '',
+        content: String(body.content),
+        components: body.components,
+      })
+      return json(res, 200, { id: patch[2], channel_id: patch[1], content: body.content, type: 0 })
+    }
     const match = /^\/channels\/(\d+)\/messages$/.exec(path)
     if (req.method === 'POST' && match !== null) {
       const channelId = match[1] ?? ''
       const file = form?.files['files[0]']
       if (file !== undefined) files.push({ channelId, payload: body, file })
-      else sent.push({ channelId, content: String(body.content) })
+      else
+        sent.push({
+          channelId,
+          content: String(body.content),
+          ...(body.components !== undefined && { components: body.components }),
+        })
       return json(res, 200, {
         id: String(1300000000000000000n + BigInt(++seq)),
         channel_id: channelId,
@@ -89,6 +120,8 @@ export async function startFakeDiscord(token: string) {
     ...server,
     apiUrl: `${server.url}/api`,
     sent,
+    callbacks,
+    edits,
     opened,
     files,
     /** A file a customer attached: its CDN URL, as a MESSAGE_CREATE's attachment carries it. */
@@ -127,5 +160,47 @@ export function messageCreate(overrides: Record<string, unknown> = {}) {
     pinned: false,
     type: 0,
     ...overrides,
+  }
+}
+
+let interactionSeq = 0
+/**
+ * An INTERACTION_CREATE payload for a button pressed under a message of the bot's, in a DM; its
+ * token is what the fake's callback route expects.
+ */
+export function buttonPress(
+  customId: string,
+  message: { id: string; channelId: string },
+  userId = '800000000000000001',
+) {
+  const id = String(1400000000000000000n + BigInt(++interactionSeq))
+  return {
+    id,
+    application_id: '1000000000000000042',
+    type: 3,
+    token: `token-${id}`,
+    version: 1,
+    channel_id: message.channelId,
+    channel: { id: message.channelId, type: 1 },
+    user: { id: userId, username: 'ada', global_name: 'Ada L', avatar: null, discriminator: '0' },
+    data: { custom_id: customId, component_type: 2 },
+    message: messageCreate({
+      id: message.id,
+      channel_id: message.channelId,
+      content: 'menu',
+      author: {
+        id: '1000000000000000042',
+        username: 'acme-support',
+        discriminator: '0',
+        avatar: null,
+        bot: true,
+      },
+    }),
+    locale: 'en-US',
+    app_permissions: '0',
+    entitlements: [],
+    authorizing_integration_owners: {},
+    context: 1,
+    attachment_size_limit: 10485760,
   }
 }

@@ -13,7 +13,10 @@ export async function fakeGateway(opts: { apiUrl: string; token: string; guildCh
   })) as Client
   client.rest.setToken(opts.token)
   const internals = client as unknown as {
-    actions: { MessageCreate: { handle(data: unknown): void } }
+    actions: {
+      MessageCreate: { handle(data: unknown): void }
+      InteractionCreate: { handle(data: unknown): void }
+    }
     guilds: { _add(data: unknown): unknown }
   }
   const gateway: DiscordGateway = {
@@ -38,6 +41,8 @@ export async function fakeGateway(opts: { apiUrl: string; token: string; guildCh
       }),
     /** A MESSAGE_CREATE dispatch, as the gateway would deliver it. */
     dispatch: (data: unknown) => internals.actions.MessageCreate.handle(data),
+    /** An INTERACTION_CREATE dispatch (a button pressed), as the gateway would deliver it. */
+    interact: (data: unknown) => internals.actions.InteractionCreate.handle(data),
     emit: (event: string, ...args: unknown[]) => client.emit(event, ...(args as [])),
   }
 }

@@ -114,6 +114,9 @@ export async function startFakeGraph() {
       }
       return json(res, failure.status, { error }, headers)
     }
+    const refused = refusedMenu(body)
+    if (refused !== undefined)
+      return json(res, 400, { error: { message: refused, type: 'OAuthException', code: 131009 } })
     sent.push({ path: url.pathname, authorization: req.headers.authorization, body })
     if (body.messaging_product === 'whatsapp') {
       return json(res, 200, {
@@ -154,3 +157,31 @@ export async function startFakeGraph() {
   }
 }
 export type FakeGraph = Awaited<ReturnType<typeof startFakeGraph>>
+
+type Interactive = {
+  type?: string
+  action?: { buttons?: { reply?: { title?: string } }[]; sections?: { rows?: { title?: string }[] }[] }
+}
+type QuickReplies = { quick_replies?: { title?: string; payload?: string }[] }
+
+/**
+ * Why Meta would refuse a menu, as its error says it: more than three reply buttons, a button title
+ * over 20 characters, a list over ten rows or a row title over 24; more than 13 Instagram quick
+ * replies. Undefined for anything else.
+ */
+function refusedMenu(body: Record<string, unknown>): string | undefined {
+  const interactive = body.interactive as Interactive | undefined
+  if (interactive?.type === 'button') {
+    const buttons = interactive.action?.buttons ?? []
+    if (buttons.length > 3 || buttons.some((b) => (b.reply?.title ?? '').length > 20))
+      return '(#131009) Parameter value is not valid: buttons'
+  }
+  if (interactive?.type === 'list') {
+    const rows = (interactive.action?.sections ?? []).flatMap((s) => s.rows ?? [])
+    if (rows.length > 10 || rows.some((r) => (r.title ?? '').length > 24))
+      return '(#131009) Parameter value is not valid: rows'
+  }
+  const quick = (body.message as QuickReplies | undefined)?.quick_replies
+  if (quick !== undefined && quick.length > 13) return '(#100) Invalid parameter: quick_replies'
+  return undefined
+}

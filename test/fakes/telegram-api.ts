@@ -5,6 +5,7 @@ import { readMultipart, serveFile, type FakeFile, type ReceivedFile } from './fi
 export interface TelegramUpdate {
   update_id: number
   message?: Record<string, unknown>
+  callback_query?: Record<string, unknown>
 }
 
 export type TelegramFailure = { error_code: number; description: string; retry_after?: number }
@@ -83,6 +84,16 @@ export async function startFakeTelegram(token: string) {
   /** Files customers sent, by file id: getFile answers their path, /file/ serves them. */
   const files = new Map<string, FakeFile>()
   const fileDeliveries: TelegramFileDelivery[] = []
+  /** The messages sendMessage made (`chat:message`), which editMessageText may change. */
+  const sentIds = new Set<string>()
+  const edits: { ref: string; text: string }[] = []
+  let commands: unknown
+
+  function queue(update: TelegramUpdate): TelegramUpdate {
+    pending.push(update)
+    for (const wake of [...waiters]) wake()
+    return update
+  }
 
   const server = await listen(async (req, res) => {
     // A caller known by a tag reaches the API under /via/TAG (its api root), files included.
@@ -181,6 +192,31 @@ export async function startFakeTelegram(token: string) {
         if (batch.length > 0) for (const hook of batchHooks) hook(batch.map((u) => u.update_id))
         return
       }
+      case 'setMyCommands':
+        commands = args.commands
+        return json(res, 200, { ok: true, result: true })
+      case 'answerCallbackQuery':
+      case 'editMessageReplyMarkup':
+        return json(res, 200, { ok: true, result: true })
+      case 'editMessageText': {
+        const key = `${String(args.chat_id)}:${String(args.message_id)}`
+        if (!sentIds.has(key))
+          return json(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: message to edit not found',
+          })
+        edits.push({ ref: key, text: String(args.text) })
+        return json(res, 200, {
+          ok: true,
+          result: {
+            message_id: Number(args.message_id),
+            date: 1795424400,
+            chat: { id: Number(args.chat_id), type: 'private' },
+            text: args.text,
+          },
+        })
+      }
       case 'getFile': {
         const file = files.get(String(args.file_id))
         if (file === undefined)
@@ -245,6 +281,7 @@ export async function startFakeTelegram(token: string) {
         // Before the answer leaves: a hook may stop the caller between the send and its bookkeeping.
         for (const hook of sendHooks) hook(delivery)
         const chatId = Number(args.chat_id)
+        sentIds.add(`${chatId}:${messageId + 1}`)
         return json(res, 200, {
           ok: true,
           result: {
@@ -281,11 +318,16 @@ export async function startFakeTelegram(token: string) {
     },
     /** Queues an update for getUpdates and wakes a waiting long poll. */
     push(message: Record<string, unknown>): TelegramUpdate {
-      const update = { update_id: ++nextUpdateId, message }
-      pending.push(update)
-      for (const wake of [...waiters]) wake()
-      return update
+      return queue({ update_id: ++nextUpdateId, message })
     },
+    /** A customer's tap on an inline keyboard button, as Telegram sends it. */
+    tap(query: Record<string, unknown>): TelegramUpdate {
+      return queue({ update_id: ++nextUpdateId, callback_query: query })
+    },
+    /** Messages the bot changed with editMessageText, as the customer now sees them. */
+    edits,
+    /** What setMyCommands registered last. */
+    commands: () => commands,
     /** Sets what getWebhookInfo answers (`url`, `last_error_date`, `last_error_message`), as if set elsewhere. */
     setWebhookInfo(info: { url: string } & Record<string, unknown>) {
       webhook = info

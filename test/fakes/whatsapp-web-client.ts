@@ -1,4 +1,8 @@
 import { EventEmitter } from 'node:events'
+import { createWhatsAppWebAdapter } from '../../adapters/whatsapp-web/index.js'
+import { manualClock } from '../helpers/clock.js'
+import { testLog } from '../helpers/log.js'
+import { watchHost } from '../helpers/watched-host.js'
 import type { WebChat, WebClient } from '../../adapters/whatsapp-web/client.js'
 import type { WebMessage } from '../../adapters/whatsapp-web/inbound.js'
 import type { WebMedia } from '../../adapters/whatsapp-web/files.js'
@@ -78,4 +82,21 @@ export class FakeWebClient extends EventEmitter implements WebClient {
   getMessageById(id: string): Promise<WebMessage | undefined> {
     return Promise.resolve(this.stored.get(id))
   }
+}
+
+/**
+ * The whatsapp-web.js adapter on a fake client, watched: no pauses between sends, a clock that
+ * stands still, no QR code printed.
+ */
+export function watchedWebAdapter(client: FakeWebClient) {
+  return watchHost(
+    createWhatsAppWebAdapter({
+      createClient: () => Promise.resolve(client),
+      chatGapMs: 0,
+      globalGapMs: 0,
+      clock: manualClock(),
+      printQr: () => undefined,
+      log: testLog(),
+    }),
+  )
 }

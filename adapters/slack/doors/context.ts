@@ -6,6 +6,8 @@ import type { Logger } from '../../../src/core/logger.js'
 import type { Clock } from '../../../src/core/clock.js'
 import type { BusinessHours } from '../../../src/core/hours.js'
 import type { TicketFields } from '../../../src/core/ticket-fields.js'
+import type { ContactActions } from '../../../src/core/contact-actions.js'
+import type { IntakeQuestions } from '../../../src/core/intake-questions.js'
 import type { CannedReplies } from '../../../src/core/canned.js'
 import type { OutboxControl } from '../../../src/core/outbox-report.js'
 import type { Agents } from '../../../src/core/agents.js'
@@ -36,6 +38,10 @@ export interface ListenerDeps {
   readonly home: Home
   readonly helpdesk: HelpDesk
   readonly fields: TicketFields
+  /** Blocking, unblocking and letting in a ticket's contact. */
+  readonly contacts: ContactActions
+  /** The questions asked after a customer picks a ticket type (/intake). */
+  readonly intakeQuestions: IntakeQuestions
   readonly canned: CannedReplies
   readonly agents: Agents
   /** The HTTP API's keys. */
@@ -141,6 +147,7 @@ export function createDoorContext(app: App, deps: ListenerDeps): DoorContext {
   const core: Core = {
     helpdesk: deps.helpdesk,
     fields: deps.fields,
+    contacts: deps.contacts,
     canned: deps.canned,
     agentName,
     noteMarkers: deps.noteMarkers,

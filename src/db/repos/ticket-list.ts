@@ -11,6 +11,8 @@ export interface TicketFilter {
   readonly priority?: Priority
   readonly tag?: string
   readonly type?: string
+  /** Why tickets were closed at birth (`unknown`: a contact CONTACT_POLICY=known kept out). */
+  readonly closedReason?: string
   /** Created before (`>`) or after (`<`) this long ago. */
   readonly age?: { readonly op: '>' | '<'; readonly ms: number }
   /** Words to find in the subject or the topic, each as a word or the start of one. */
@@ -91,6 +93,7 @@ function selectTickets(db: Db, filter: TicketFilter, now: Date) {
   if (filter.channel !== undefined) query = query.where('t.channel', '=', filter.channel)
   if (filter.priority !== undefined) query = query.where('t.priority', '=', filter.priority)
   if (filter.type !== undefined) query = query.where('t.type', '=', filter.type)
+  if (filter.closedReason !== undefined) query = query.where('t.closed_reason', '=', filter.closedReason)
   if (filter.tag !== undefined) {
     // Driven from the tag's index: a tag is on few tickets, a status on many.
     const tagged = db.selectFrom('ticket_tags').select('ticket_id').where('tag', '=', filter.tag)

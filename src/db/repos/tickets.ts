@@ -4,6 +4,7 @@ import { compiledOnce, onlyRow } from '../compiled-once.js'
 import type { Db } from '../connection.js'
 import type { Ticket } from '../schema.js'
 import { tagsOf } from './ticket-tags.js'
+import { answersOf } from './intake.js'
 
 const ticketById = compiledOnce((db, t: { id: number }) =>
   db.selectFrom('tickets').selectAll().where('id', '=', t.id),
@@ -96,12 +97,13 @@ export async function findTicketDetail(db: Db, id: number) {
       'c.display_name as customer_name',
       'c.username as customer_username',
       'c.external_id as contact_external_id',
+      'c.blocked_at as contact_blocked_at',
     ])
     .select('a.desk_user_id as assignee_desk_user_id')
     .where('t.id', '=', id)
     .executeTakeFirst()
   if (row === undefined) return undefined
-  return { ...row, tags: await tagsOf(db, id) }
+  return { ...row, tags: await tagsOf(db, id), answers: await answersOf(db, id) }
 }
 export type TicketDetail = NonNullable<Awaited<ReturnType<typeof findTicketDetail>>>
 

@@ -34,9 +34,12 @@ describe('Telegram messages as inbound messages', () => {
     expect(kind({ location: { latitude: 52.5, longitude: 13.4 } })).toEqual(['location', '52.5, 13.4'])
     expect(kind({ contact: { phone_number: '+49 1', first_name: 'Bob' } })).toEqual(['contact', 'Bob +49 1'])
     expect(kind({ text: '/start' })).toEqual(['start', '/start'])
-    // Words after /start are what the customer wrote (or a deep link's payload): they are kept.
-    expect(kind({ text: '/start@acme_bot ref' })).toEqual(['text', 'ref'])
-    expect(kind({ text: '/start hello' })).toEqual(['text', 'hello'])
+    // One token after /start is a deep link's payload, kept as a reference; more words are what the
+    // customer wrote.
+    expect(kind({ text: '/start@acme_bot ORDER-5531' })).toEqual(['start', '/start@acme_bot ORDER-5531'])
+    expect(toInbound({ ...base, text: '/start ORDER-5531' })?.reference).toBe('ORDER-5531')
+    expect(kind({ text: '/start hello there' })).toEqual(['text', 'hello there'])
+    expect(toInbound({ ...base, text: '/start hello there' })?.reference).toBeUndefined()
     expect(kind({ text: '/starting' })).toEqual(['text', '/starting'])
     expect(kind({})).toEqual(['other', ''])
   })
