@@ -199,7 +199,7 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
           return { ticketId: await refuseUnknown(tx, msg, contact, latest, now), duplicate: false }
         }
         if (live !== undefined && msg.kind === 'text' && triage.enabled) {
-          if (await triage.answer(tx, live, contact, msg.text, now))
+          if ((await triage.answer(tx, live, contact, msg.text, now)) === 'consumed')
             return { ticketId: liveId, duplicate: false }
         }
 

@@ -264,15 +264,25 @@ export function createTriage(deps: HelpDeskDeps, steps: Pick<TicketSteps, 'autoA
      * a numbered menu, a number in range answers it (anything else means the customer wrote on, and
      * the menu takes no later number); while a question waits, the text is its answer, kept as the
      * ticket's field and shown on the root card ("skip" leaves it out), and the next question
-     * follows. True when the message was such an answer and nothing else.
+     * follows. `consumed` when the message was a menu number or a skip and nothing else; `answered`
+     * when it answered a question, and is still the customer's message, which reaches the thread
+     * like any other (a customer who writes on instead of answering loses nothing).
      */
-    async answer(tx: Tx, ticket: Ticket, contact: Contact, text: string, now: string): Promise<boolean> {
+    async answer(
+      tx: Tx,
+      ticket: Ticket,
+      contact: Contact,
+      text: string,
+      now: string,
+    ): Promise<'consumed' | 'answered' | false> {
       const menuPrompt = await waitingPrompt(tx, ticket.id, 'number')
       if (menuPrompt !== undefined) {
         const n = /^\s*(\d{1,3})\s*[.)]?\s*$/.exec(text)
         const count = (JSON.parse(menuPrompt.options) as string[]).length
-        if (n !== null && Number(n[1]) >= 1 && Number(n[1]) <= count)
-          return choose(tx, contact, choiceId(menuPrompt.id, Number(n[1]) - 1), undefined, now)
+        if (n !== null && Number(n[1]) >= 1 && Number(n[1]) <= count) {
+          const chosen = await choose(tx, contact, choiceId(menuPrompt.id, Number(n[1]) - 1), undefined, now)
+          return chosen ? 'consumed' : false
+        }
         await closePrompt(tx, menuPrompt.id, now)
         return false
       }
@@ -288,7 +298,7 @@ export function createTriage(deps: HelpDeskDeps, steps: Pick<TicketSteps, 'autoA
         await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
       }
       await askNextQuestion(tx, ticket, contact, now)
-      return true
+      return skipped ? 'consumed' : 'answered'
     },
 
     /** Keeps a deep link's reference: on the live ticket, else for the contact's next one. */

@@ -68,11 +68,20 @@ describe('intake questions per ticket type (/intake)', () => {
 
     await write('A-5531')
     expect(rootCard()).toContain('*Order number:* A-5531')
+    // An answer is still the customer's message: a customer who wrote on instead loses nothing.
+    const threadText = () =>
+      h.slack
+        .callsOf('chat.postMessage')
+        .filter((p) => p.thread_ts !== undefined)
+        .map((p) => String(p.text))
+        .join('\n')
+    expect(threadText()).toContain('A-5531')
     expect(lastSent().text).toBe('How much were you charged?')
     // Skipped with the button: the next question comes, and nothing is kept.
     await tap(buttonsOf(lastSent())[0]!.callback_data)
     expect(lastSent().text).toBe('Which card did you pay with?')
     await write('skip')
+    expect(threadText()).not.toContain('skip')
     const ticket = (await findTicket(h.db, 1))!
     expect(ticket.type).toBe('billing')
     expect(rootCard()).not.toContain('Amount')
