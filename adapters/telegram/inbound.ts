@@ -81,7 +81,7 @@ function kindAndText(m: TelegramMessage): { kind: MessageKind; text: string } {
 /** What Telegram allows as a deep link's `start` parameter. */
 const DEEP_LINK = /^[A-Za-z0-9_-]{1,64}$/
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
 
 /** A Bot API file as a FileRef: its name (made up from the message when Telegram gives none) and type. */
 function fileRef(

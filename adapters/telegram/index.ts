@@ -9,7 +9,7 @@ import type { Logger } from '../../src/core/logger.js'
 import type { Clock } from '../../src/core/clock.js'
 import type { ChannelAdapter, ChannelHost, WebhookRoute } from '../../src/core/ports.js'
 import { parseJson, readRawBody, sendJson } from '../../src/http/body.js'
-import { callbackToInbound, readMessage, toInbound, type TelegramCallbackQuery } from './inbound.js'
+import { callbackToInbound, isObject, readMessage, toInbound, type TelegramCallbackQuery } from './inbound.js'
 import {
   editText,
   sendMenu,
@@ -114,12 +114,23 @@ export function createTelegramAdapter(opts: TelegramOptions): ChannelAdapter {
    * Stores a tap on a menu, then answers the callback query (Telegram shows a spinner until then).
    * The core decides what the tap does; one that is not on a menu of ours is only answered.
    */
-  async function handleTap(to: ChannelHost, query: TelegramCallbackQuery): Promise<void> {
-    const inbound = callbackToInbound(query, opts.clock?.now() ?? new Date())
-    if (inbound !== undefined) await to.receive(inbound)
-    else log.debug('answered a tap that is not on a menu of ours')
+  async function handleTap(to: ChannelHost, query: unknown): Promise<void> {
+    // Telegram's own taps are objects with an id: anything else is skipped, never asked for again.
+    if (!isObject(query) || typeof query.id !== 'string') {
+      log.warn('skipped a telegram tap that is malformed')
+      return
+    }
+    const tap = query as unknown as TelegramCallbackQuery
+    const inbound = callbackToInbound(tap, opts.clock?.now() ?? new Date())
+    try {
+      if (inbound !== undefined) await to.receive(inbound)
+      else log.debug('answered a tap that is not on a menu of ours')
+    } catch (error) {
+      if (!isMalformed(error)) throw error
+      log.warn({ err: error }, 'skipped a telegram tap that cannot be stored')
+    }
     await api
-      .answerCallbackQuery(query.id)
+      .answerCallbackQuery(tap.id)
       .catch((error: unknown) => log.warn({ err: error }, 'telegram callback query not answered'))
   }
 

@@ -30,9 +30,10 @@ export function createContactActions(deps: WorkDeps) {
           throw new DeskError('forbidden', 'Only supervisors and admins let contacts in.')
         const contact = await findContact(tx, ticket.contact_id)
         if (contact === undefined) throw new DeskError('not_found', `Ticket #${ticket.id} has no contact.`)
+        // Named by their ticket, never by the name they gave themselves: it could be anything.
+        const who = `The customer of ticket #${ticket.id}`
         const isSet = contact[column[what]] !== null
-        if ((what === 'unblocked') !== isSet)
-          throw new DeskError('conflict', `${contact.display_name} is ${what} already.`)
+        if ((what === 'unblocked') !== isSet) throw new DeskError('conflict', `${who} is ${what} already.`)
         await setContactMark(tx, contact.id, column[what], what === 'unblocked' ? null : now)
         await recordEvent(
           tx,
@@ -48,9 +49,9 @@ export function createContactActions(deps: WorkDeps) {
         // A ticket closed at birth has no root message to update.
         if (ticket.thread_ts !== null) await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
         return {
-          blocked: `${contact.display_name} is blocked: their messages are kept, open no ticket and page no one. They are not told.`,
-          unblocked: `${contact.display_name} is unblocked: their next message reaches the desk again.`,
-          allowed: `${contact.display_name} may open tickets now: their next message opens one.`,
+          blocked: `${who} is blocked: their messages are kept, open no ticket and page no one. They are not told.`,
+          unblocked: `${who} is unblocked: their next message reaches the desk again.`,
+          allowed: `${who} may open tickets now: their next message opens one.`,
         }[what]
       })
   }

@@ -137,6 +137,14 @@ describe('the triage menu on Telegram (INTAKE=menu)', () => {
     await h.app.outbox.drain()
     expect((await findTicket(h.db, 1))!.type).toBe('task')
     expect(h.telegram.edits).toHaveLength(1)
+
+    // A malformed tap is skipped, not refused: Telegram would only send it again, and again.
+    for (const [i, callback_query] of [null, 'tap', 7, { data: 'td:1:0' }].entries())
+      expect((await h.webhook(JSON.stringify({ update_id: 10 + i, callback_query }))).status).toBe(200)
+    expect((await h.webhook({ update_id: 20, message: telegramText('Still there?', ADA) })).status).toBe(200)
+    await h.app.outbox.drain()
+    expect(h.slack.callsOf('chat.postMessage').map((p) => String(p.text))).toContain('Still there?')
+    expect((await findTicket(h.db, 1))!.type).toBe('task')
   })
 
   it('asks the urgency next with INTAKE_URGENCY, and the priority it sets drives the SLA shown', async () => {
@@ -240,7 +248,9 @@ describe('who may open tickets (CONTACT_POLICY=known) and blocked contacts', () 
 
     // A supervisor lets Ada in: her next message is work.
     expect(await h.slash('/allow', '1', AGENT)).toContain('Only supervisors')
-    expect(await h.slash('/allow', '1', SUPERVISOR)).toContain('Ada may open tickets now')
+    expect(await h.slash('/allow', '1', SUPERVISOR)).toBe(
+      'The customer of ticket #1 may open tickets now: their next message opens one.',
+    )
     await send('Refund for order 77, please')
     expect(roots()).toHaveLength(2)
     expect((await findTicket(h.db, 3))!.follow_up_of).toBe(1)
