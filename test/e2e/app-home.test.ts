@@ -129,5 +129,11 @@ describe('App Home', () => {
     expect(lastHome('USTRANGER').text).toBe(
       "This desk is for the support team's agents. An admin can add you with `/agents add @you`.",
     )
+    // Their tab does not follow the desk: tickets changing publish nothing more for them.
+    await h.app.helpdesk.setStatus({ deskUserId: AGENT }, 1, 'pending')
+    await h.app.outbox.drain()
+    h.clock.advance(HOME_GAP_MS)
+    await h.app.home.publishDue()
+    expect(publishes('USTRANGER')).toBe(1)
   })
 })

@@ -20,7 +20,7 @@ export function registerHome(app: App, ctx: DoorContext, home: HomePublisher): v
   }
 
   app.event('app_home_opened', async ({ event }) => {
-    if (event.tab === 'home') await home.opened(event.user)
+    if (event.tab === 'home' && typeof event.user === 'string') await home.opened(event.user)
   })
 
   app.action<BlockAction>(HOME_ACTION.shift, async ({ action, body, ack }) => {
