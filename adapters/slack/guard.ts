@@ -73,7 +73,15 @@ export function accessGuard(deps: {
   return async (args) => {
     const body = args.body as Body
     const who = await acting(body, deps.isTicketThread)
-    if (who === undefined) return args.next()
+    if (who === undefined) {
+      // A command or an interaction always names who acts: one that does not is refused, not let by.
+      const faceless =
+        typeof body.command === 'string' || (body.type !== undefined && body.type !== 'event_callback')
+      if (!faceless) return args.next()
+      deps.log.warn({ type: body.type ?? body.command }, 'refused a request that names no one')
+      await (args as { ack?: (response?: unknown) => Promise<void> }).ack?.()
+      return
+    }
     const verdict = await deps.access.check(who.user)
     if (verdict.ok) return args.next()
     deps.log.info(

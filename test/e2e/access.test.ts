@@ -4,7 +4,13 @@ import { messagesOf } from '../../src/db/repos/messages.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import { AGENT, startHarness, SUPERVISOR, SUPPORT_CHANNEL, type Harness } from '../helpers/harness.js'
 import { inbound } from '../helpers/inbound.js'
-import { blockActions, messageShortcut, newTs, viewSubmission } from '../helpers/slack-requests.js'
+import {
+  blockActions,
+  messageShortcut,
+  newTs,
+  postToSlackEndpoint,
+  viewSubmission,
+} from '../helpers/slack-requests.js'
 
 const ADMIN = 'UADMIN'
 const GROUP = 'SAGENTS'
@@ -113,6 +119,22 @@ describe('only agents act, on every door', () => {
       )
       expect((await agentMessages()).map((m) => m.text)).toEqual(acts ? ['secret plan'] : [])
     })
+  })
+
+  it('refuses a signed command that names no one, and does nothing', async () => {
+    const command = new URLSearchParams({
+      command: '/report',
+      text: '7d',
+      team_id: 'T1',
+      channel_id: SUPPORT_CHANNEL,
+      trigger_id: 'trigger.1',
+    }).toString()
+    const answered = await postToSlackEndpoint(h.base, command, 'application/x-www-form-urlencoded')
+    expect(answered.status).toBe(200)
+    expect(await answered.text()).toBe('')
+    await h.app.outbox.drain()
+    expect((await findTicket(h.db, ticket.id))!.status).toBe('new')
+    expect(h.slack.callsOf('chat.postEphemeral')).toEqual([])
   })
 
   it('lets a guest act once an admin adds them by name, and removing takes it away again', async () => {
