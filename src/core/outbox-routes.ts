@@ -36,10 +36,13 @@ export function createRouter(deps: {
     if (row.lane === 'info')
       return { target: `customer-info:${row.ticket_id}`, service: 'customer-info', limits: [] }
     if (row.lane === 'desk') {
+      // A notice for someone else goes to their conversation: its limits and failures are its own.
       const channel =
-        payload.type === 'desk.notice' || payload.type === 'desk.alert' || ticket === undefined
-          ? deps.deskHome
-          : (ticket.thread_channel ?? ticket.desk_channel ?? deps.deskHome)
+        payload.type === 'desk.notice'
+          ? (payload.to ?? deps.deskHome)
+          : payload.type === 'desk.alert' || ticket === undefined
+            ? deps.deskHome
+            : (ticket.thread_channel ?? ticket.desk_channel ?? deps.deskHome)
       const target = `slack:${channel}`
       const rates = desk.rates
       const edits = payload.type === 'desk.update' || payload.type === 'desk.react'

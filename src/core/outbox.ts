@@ -243,6 +243,14 @@ export function createOutbox(deps: OutboxDeps) {
     if (row.ticket_id !== null && row.lane === 'customer') {
       const what = payload.type === 'customer.message' ? 'message' : 'direct'
       await helpdesk.reportUndelivered(row.ticket_id, { kind: 'undelivered', what, reportedBy: null, reason })
+    } else if (payload.type === 'desk.notice' && payload.to !== undefined) {
+      // A notice for someone else (a report's charts and CSV) is not dropped silently: the support
+      // channel hears of it, as the asker's own conversation could not be reached.
+      await alert({
+        kind: 'not_shown',
+        ticketId: null,
+        reason: `what was to be posted to ${payload.to}: ${reason}`,
+      })
     } else if (payload.type !== 'desk.notice' && payload.type !== 'desk.alert') {
       await alert({ kind: 'not_shown', ticketId: row.ticket_id, reason })
     }

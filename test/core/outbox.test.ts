@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DeskError } from '../../src/core/errors.js'
 import { createHelpDesk, type HelpDesk } from '../../src/core/helpdesk.js'
+import { iso } from '../../src/core/clock.js'
 import { createOutbox, type OutboxDeps, type OutboxPolicy } from '../../src/core/outbox.js'
 import { defaultTexts } from '../../src/core/texts.js'
 import { readFact } from '../../src/core/ticket-facts.js'
 import type { Db } from '../../src/db/connection.js'
-import { deliveriesOf } from '../../src/db/repos/deliveries.js'
+import { deliveriesOf, enqueueDelivery } from '../../src/db/repos/deliveries.js'
 import { messagesOf } from '../../src/db/repos/messages.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import { fakeChannel, fakeDesk } from '../fakes/ports.js'
@@ -333,6 +334,26 @@ describe('outbox', () => {
     expect(desk.log[0]?.view.deskChannel).toBeNull()
     expect(desk.alerts).toEqual([
       { kind: 'ticket_rerouted', ticketId, reason: 'Slack chat.postMessage failed: not_in_channel' },
+    ])
+  })
+
+  it('says in the support channel when what was for someone else cannot be posted', async () => {
+    expectLogged('delivery failed for good')
+    await enqueueDelivery(
+      db,
+      null,
+      { type: 'desk.notice', text: 'Charts of the report', to: 'UASKER' },
+      iso(clock.now()),
+    )
+    desk.failNext(new DeskError('rejected', 'Slack files.completeUploadExternal failed: not_in_channel'))
+    await outbox().drain()
+    expect(desk.notices).toEqual([])
+    expect(desk.alerts).toEqual([
+      {
+        kind: 'not_shown',
+        ticketId: null,
+        reason: 'what was to be posted to UASKER: Slack files.completeUploadExternal failed: not_in_channel',
+      },
     ])
   })
 
