@@ -12,7 +12,7 @@ import { iso } from './clock.js'
 import { DeskError } from './errors.js'
 import { asTicketId } from './model.js'
 import type { FileRef, TemplateMessage, ThreadRef } from './ports.js'
-import { fileRefusal, mimeTypeOf } from './files.js'
+import { attachmentOf, fileRefusal, mimeTypeOf } from './files.js'
 import { UNDO_WAITING, type HelpDeskDeps, type Outcome } from './desk-deps.js'
 import type { TicketSteps } from './ticket-steps.js'
 
@@ -145,13 +145,7 @@ export function createAgentReplies(deps: HelpDeskDeps, work: Work, steps: Ticket
       await insertAttachments(
         tx,
         { id: message.id, ticketId: ticket.id, direction: 'outbound' },
-        (content.files ?? []).map((f) => ({
-          kind: f.kind,
-          source: f.ref,
-          name: f.name,
-          mimeType: mimeTypeOf(f.name, f.mimeType),
-          size: f.size ?? null,
-        })),
+        (content.files ?? []).map(attachmentOf),
         now,
       )
       // A reply typed in the thread waits out the undo window, marked ⏳, unless the window is off.

@@ -1,5 +1,6 @@
 import type { MessageKind } from './model.js'
-import type { FileFamily, FileTraits } from './ports.js'
+import type { NewAttachment } from '../db/repos/attachments.js'
+import type { FileFamily, FileRef, FileTraits } from './ports.js'
 
 /** What the desk lets through (MAX_ATTACHMENT_MB and ATTACHMENT_TYPES), checked before any byte moves. */
 export interface FileLimits {
@@ -141,4 +142,15 @@ export function fileRefusal(
   if (file.size !== undefined && file.size > max)
     return `${file.name} is ${sizeText(file.size)}; ${platform.label} takes ${family === 'document' ? 'files' : `${family} files`} up to ${sizeText(max)}`
   return undefined
+}
+
+/** A file a message carries, as it is recorded with that message (its type from its name when not given). */
+export function attachmentOf(f: FileRef): NewAttachment {
+  return {
+    kind: f.kind,
+    source: f.ref,
+    name: f.name,
+    mimeType: mimeTypeOf(f.name, f.mimeType),
+    size: f.size ?? null,
+  }
 }

@@ -17,7 +17,7 @@ import type { DeliveryStatusUpdate, DeskNotice, InboundMessage } from './ports.j
 import { applyRules } from './rules.js'
 import { textFor } from './templates.js'
 import { fillTemplate } from './texts.js'
-import { mimeTypeOf } from './files.js'
+import { attachmentOf } from './files.js'
 import type { HelpDeskDeps } from './desk-deps.js'
 import type { TicketSteps } from './ticket-steps.js'
 import type { Undelivered } from './ticket-facts.js'
@@ -245,13 +245,7 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
         const attachmentIds = await insertAttachments(
           tx,
           { id: message.id, ticketId: ticket.id, direction: 'inbound' },
-          files.map((f) => ({
-            kind: f.kind,
-            source: f.ref,
-            name: f.name,
-            mimeType: mimeTypeOf(f.name, f.mimeType),
-            size: f.size ?? null,
-          })),
+          files.map(attachmentOf),
           now,
         )
         for (const attachmentId of attachmentIds)
