@@ -237,3 +237,35 @@ export function workingTimeline(
     },
   }
 }
+
+const DAY_MS = 86_400_000
+
+/**
+ * The local day and hour of many moments in one time zone, for reports over tens of thousands of
+ * tickets: the zone's offset is looked up once per UTC day, and moment by moment only on a day
+ * it changes (daylight saving).
+ */
+export function localCalendar(zone: string): {
+  /** YYYY-MM-DD in the zone. */
+  dayOf(ms: number): string
+  /** 0–23 in the zone. */
+  hourOf(ms: number): number
+} {
+  const tz = IANAZone.create(zone)
+  /** Per UTC day: its offset in minutes, or null when the offset changes that day. */
+  const offsets = new Map<number, number | null>()
+  const local = (ms: number): Date => {
+    const day = Math.floor(ms / DAY_MS)
+    let offset = offsets.get(day)
+    if (offset === undefined) {
+      const first = tz.offset(day * DAY_MS)
+      offset = first === tz.offset((day + 1) * DAY_MS - 1) ? first : null
+      offsets.set(day, offset)
+    }
+    return new Date(ms + (offset ?? tz.offset(ms)) * 60_000)
+  }
+  return {
+    dayOf: (ms) => local(ms).toISOString().slice(0, 10),
+    hourOf: (ms) => local(ms).getUTCHours(),
+  }
+}

@@ -22,7 +22,7 @@ import { createWork, type WorkDeps } from './work.js'
 import type { Channel, Priority, TicketStatus } from './model.js'
 import { PRIORITIES } from './model.js'
 import type { ReportPeriod, ReportRequest } from './report-request.js'
-import { workingTimeline } from './hours.js'
+import { localCalendar, workingTimeline } from './hours.js'
 import { clockTime, pausesFrom, type SlaSettings } from './sla.js'
 
 /**
@@ -145,7 +145,10 @@ export interface ReportData {
   readonly earlier: readonly ReportTicket[]
   /** Changes into or out of `solved` from the period's start until now, oldest first. */
   readonly solveChanges: readonly StatusChange[]
-  /** Every status change of the tickets above, each ticket's oldest first. */
+  /**
+   * The status changes of the tickets above into or out of a paused status or `solved`, each
+   * ticket's oldest first: what their pauses and reopenings are read from.
+   */
   readonly history: ReadonlyMap<number, readonly StatusChange[]>
   /** Assignments made in the period: to whom. */
   readonly assignments: readonly { readonly ticket_id: number; readonly to_value: string | null }[]
@@ -161,6 +164,7 @@ export async function gatherReport(
   period: ReportPeriod,
   scope: ReportScope,
   now: Date,
+  paused: ReadonlySet<TicketStatus>,
 ): Promise<ReportData> {
   const from = period.from.toISOString()
   const to = period.to.toISOString()
@@ -175,7 +179,7 @@ export async function gatherReport(
   const earlier = await ticketsByIds(db, missing)
   const ids = [...known, ...missing]
   const history = new Map<number, StatusChange[]>()
-  for (const change of await statusChangesOfMany(db, ids)) {
+  for (const change of await statusChangesOfMany(db, ids, [...paused, 'solved'])) {
     const list = history.get(change.ticket_id)
     if (list === undefined) history.set(change.ticket_id, [change])
     else list.push(change)
@@ -262,22 +266,21 @@ function measurer(data: ReportData, period: ReportPeriod, now: Date, sla: SlaSet
   }
 }
 
-/**
- * Whether a clock stopped within its target, reached it, or still runs below it. First response
- * stops at the first reply (or at the solve of a ticket never answered); resolution at the solve.
- */
-function outcomeOf(t: ReportTicket, clock: ReportClock, m: Measure): SlaOutcome {
-  const done = t.status === 'solved' || t.status === 'closed'
-  const stop = done ? t.solved_at : null
-  const end = clock === 'first_response' ? (t.first_response_at ?? stop) : stop
-  const ms = m.timeOf(t, end ?? m.now.toISOString())
-  if (ms >= m.sla.policy[t.priority][clock]) return 'breached'
-  return end === null ? 'pending' : 'met'
-}
-
 /** A ticket created in the period, measured: the CSV's row and what most figures count. */
 function rowOf(t: ReportTicket, data: ReportData, m: Measure): ReportRow {
   const solved = t.status === 'solved' || t.status === 'closed'
+  const firstResponseMs = t.first_response_at === null ? null : m.timeOf(t, t.first_response_at)
+  const resolutionMs = solved && t.solved_at !== null ? m.timeOf(t, t.solved_at) : null
+  let runningMs: number | undefined
+  /**
+   * Whether a clock stopped within its target, reached it, or still runs below it. First response
+   * stops at the first reply (or at the solve of a ticket never answered); resolution at the solve.
+   */
+  const outcome = (clock: ReportClock, stoppedMs: number | null): SlaOutcome => {
+    const ms = stoppedMs ?? (runningMs ??= m.timeOf(t, m.now.toISOString()))
+    if (ms >= m.sla.policy[t.priority][clock]) return 'breached'
+    return stoppedMs === null ? 'pending' : 'met'
+  }
   return {
     id: t.id,
     createdAt: t.created_at,
@@ -287,10 +290,13 @@ function rowOf(t: ReportTicket, data: ReportData, m: Measure): ReportRow {
     status: t.status,
     assignee: t.assignee,
     firstResponseAt: t.first_response_at,
-    firstResponseMs: t.first_response_at === null ? null : m.timeOf(t, t.first_response_at),
+    firstResponseMs,
     solvedAt: solved ? t.solved_at : null,
-    resolutionMs: solved && t.solved_at !== null ? m.timeOf(t, t.solved_at) : null,
-    sla: { first_response: outcomeOf(t, 'first_response', m), resolution: outcomeOf(t, 'resolution', m) },
+    resolutionMs,
+    sla: {
+      first_response: outcome('first_response', firstResponseMs ?? resolutionMs),
+      resolution: outcome('resolution', resolutionMs),
+    },
     reopens: (data.history.get(t.id) ?? []).filter((c) => c.from_value === 'solved' && c.to_value === 'open')
       .length,
     tags: data.tags.get(t.id) ?? [],
@@ -430,9 +436,10 @@ function agentLinesOf(
 
 /** The (at most three) local hours in which most tickets of the period were created. */
 function busiestHoursOf(rows: readonly ReportRow[], zone: string): { hour: number; created: number }[] {
+  const calendar = localCalendar(zone)
   const hours = new Map<number, number>()
   for (const r of rows) {
-    const hour = DateTime.fromISO(r.createdAt, { zone }).hour
+    const hour = calendar.hourOf(Date.parse(r.createdAt))
     hours.set(hour, (hours.get(hour) ?? 0) + 1)
   }
   return [...hours]
@@ -449,13 +456,24 @@ function busiestHoursOf(rows: readonly ReportRow[], zone: string): { hour: numbe
 function daysOf(data: ReportData, period: ReportPeriod, now: Date, rows: readonly ReportRow[]): ReportDay[] {
   const days: ReportDay[] = []
   // Each ticket's local day, worked out once: date arithmetic per ticket and day adds up over a month.
+  const calendar = localCalendar(period.zone)
   const byDay = new Map<string, ReportRow[]>()
   for (const r of rows) {
-    const day = DateTime.fromISO(r.createdAt, { zone: period.zone }).toISODate() ?? ''
+    const day = calendar.dayOf(Date.parse(r.createdAt))
     const list = byDay.get(day)
     if (list === undefined) byDay.set(day, [r])
     else list.push(r)
   }
+  // What happened from each day's end on: the days go forward, so each count is taken from a
+  // moving start over moments in order rather than over everything again for every day.
+  const created = laterThan(rows.map((r) => [r.createdAt, 1] as const))
+  const changes = laterThan(
+    data.solveChanges.flatMap((c): (readonly [string, number])[] => {
+      if (c.to_value === 'solved' && c.from_value !== null && WORKING.has(c.from_value as TicketStatus))
+        return [[c.created_at, -1]]
+      return c.from_value === 'solved' && c.to_value === 'open' ? [[c.created_at, 1]] : []
+    }),
+  )
   let start = DateTime.fromJSDate(period.from, { zone: period.zone }).startOf('day')
   const stop = DateTime.fromJSDate(period.to, { zone: period.zone })
   while (start < stop) {
@@ -465,14 +483,8 @@ function daysOf(data: ReportData, period: ReportPeriod, now: Date, rows: readonl
     const ofDay = byDay.get(day) ?? []
     const createdByChannel: Record<Channel, number> = {}
     for (const r of ofDay) createdByChannel[r.channel] = (createdByChannel[r.channel] ?? 0) + 1
-    const createdAfter = rows.filter((r) => r.createdAt >= end).length + data.createdSince
-    let changedAfter = 0
-    for (const c of data.solveChanges) {
-      if (c.created_at < end) continue
-      if (c.to_value === 'solved' && c.from_value !== null && WORKING.has(c.from_value as TicketStatus))
-        changedAfter--
-      else if (c.from_value === 'solved' && c.to_value === 'open') changedAfter++
-    }
+    const createdAfter = created.countFrom(end) + data.createdSince
+    const changedAfter = changes.countFrom(end)
     days.push({
       day,
       createdByChannel,
@@ -484,6 +496,25 @@ function daysOf(data: ReportData, period: ReportPeriod, now: Date, rows: readonl
   return days
 }
 
+/**
+ * Sums of weights at or after a moment, for moments asked in increasing order: each asks only
+ * past the entries the one before it passed.
+ */
+function laterThan(entries: readonly (readonly [at: string, weight: number])[]): {
+  countFrom(at: string): number
+} {
+  const sorted = [...entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+  let index = 0
+  let remaining = sorted.reduce((sum, [, weight]) => sum + weight, 0)
+  return {
+    countFrom(at) {
+      for (; index < sorted.length && (sorted[index]?.[0] ?? '') < at; index++)
+        remaining -= sorted[index]?.[1] ?? 0
+      return remaining
+    },
+  }
+}
+
 /** The figures of a period at `now`, read from the database. */
 export async function reportAt(
   db: Db,
@@ -492,7 +523,7 @@ export async function reportAt(
   scope: ReportScope,
   now: Date,
 ): Promise<Report> {
-  return buildReport(await gatherReport(db, period, scope, now), period, scope, now, sla)
+  return buildReport(await gatherReport(db, period, scope, now, sla.pausedStatuses), period, scope, now, sla)
 }
 
 /** How many SLA targets a report found breached, all priorities and clocks together. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { DateTime } from 'luxon'
 import { describe, expect, it } from 'vitest'
-import { createBusinessHours, parseSchedule, type OpenSpan } from '../../src/core/hours.js'
+import { createBusinessHours, localCalendar, parseSchedule, type OpenSpan } from '../../src/core/hours.js'
 
 const H = 3_600_000
 const berlin = (schedule: string, holidays: string[] = []) =>
@@ -181,5 +181,34 @@ describe('business hours properties', () => {
         expect(hours.isOpen(at(start + (offset % (end - start))))).toBe(false)
       }),
     )
+  })
+})
+
+describe('local calendar', () => {
+  it("gives each moment the day and hour luxon gives it, across daylight saving's changes", () => {
+    // Years around several changes, in zones that gain or lose a whole hour, half an hour or none.
+    const zones = [...ZONES, 'America/St_Johns', 'Pacific/Chatham']
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.integer({ min: 0, max: 3 * 365 * DAY }), (zone, offset) => {
+        const calendar = localCalendar(zone)
+        // Each moment and the minutes around it, so a change inside a day is crossed.
+        for (const ms of [FROM + offset, FROM + offset + 30 * 60_000, FROM + offset - 90 * 60_000]) {
+          const local = DateTime.fromMillis(ms, { zone })
+          expect([calendar.dayOf(ms), calendar.hourOf(ms)]).toEqual([local.toISODate(), local.hour])
+        }
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it('moves to the next day at local midnight, not at UTC midnight', () => {
+    const berlin = localCalendar('Europe/Berlin')
+    // 2026-03-29 is the day Berlin moves from UTC+1 to UTC+2 at 02:00 local time.
+    expect(berlin.dayOf(Date.parse('2026-03-28T22:59:59Z'))).toBe('2026-03-28')
+    expect(berlin.dayOf(Date.parse('2026-03-28T23:00:00Z'))).toBe('2026-03-29')
+    expect(berlin.hourOf(Date.parse('2026-03-29T00:59:59Z'))).toBe(1)
+    expect(berlin.hourOf(Date.parse('2026-03-29T01:00:00Z'))).toBe(3)
+    expect(berlin.dayOf(Date.parse('2026-03-29T21:59:59Z'))).toBe('2026-03-29')
+    expect(berlin.dayOf(Date.parse('2026-03-29T22:00:00Z'))).toBe('2026-03-30')
   })
 })
