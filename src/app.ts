@@ -315,6 +315,8 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     get port() {
       return port
     },
+    /** Resolves once the work Slack requests left for after their answer is done (tests wait for it). */
+    followUps: () => slack.followUps(),
     /** Resolves once every channel has started (tests wait for it; production never needs to). */
     channelsStarted: () => Promise.all(background).then(() => undefined),
     /** Counts an error that reached the process-wide handlers. */

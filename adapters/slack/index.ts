@@ -53,6 +53,8 @@ export interface SlackModule {
   reachable(): Promise<{ ok: boolean; detail?: string }>
   /** App Home's publisher: home tabs opened lately follow the tickets. */
   readonly home: HomePublisher
+  /** Resolves once the work requests left for after their answer (a report's charts) is done. */
+  followUps(): Promise<void>
 }
 
 /** The desk, telling App Home whenever a ticket's root message is posted or updated: the ticket changed. */
@@ -112,6 +114,8 @@ function assertSlackShape(raw: Buffer, contentType: string | undefined): void {
   if (payload !== null && !isObject(payload)) throw new DeskError('invalid', 'payload is not a JSON object')
 }
 const REACHABLE_TIMEOUT_MS = 3_000
+/** How long stopping waits for a report's charts under way. */
+const FOLLOW_UP_GRACE_MS = 10_000
 
 /** The agent desk on Slack: Bolt for what agents do, the Web API for what the outbox shows them. */
 export function createSlackModule(opts: SlackOptions): SlackModule {
@@ -179,7 +183,7 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
     hours: opts.hours,
     threadLink: createThreadLinks(app),
   })
-  registerListeners(app, { ...opts, log }, home)
+  const followUps = registerListeners(app, { ...opts, log }, home)
 
   app.error(async (error) => {
     // A wait that Slack's retry ends (a thread whose ticket is still being recorded) is no failure.
@@ -276,9 +280,13 @@ export function createSlackModule(opts: SlackOptions): SlackModule {
       }
     },
 
+    followUps: () => followUps.settled(),
+
     async stop() {
       stopped = true
       home.stop()
+      // A report's charts under way are finished: they are queued for delivery, not lost.
+      await Promise.race([followUps.settled(), delay(FOLLOW_UP_GRACE_MS, undefined, { ref: false })])
       if (httpReceiver === undefined) await app.stop().catch(() => undefined)
     },
 

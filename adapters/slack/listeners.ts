@@ -8,6 +8,7 @@ import { registerLists } from './doors/lists.js'
 import { registerReports } from './doors/reports.js'
 import { registerHome } from './doors/home.js'
 import type { HomePublisher } from './home-publisher.js'
+import type { FollowUps } from './follow-ups.js'
 import { registerTicketCommands } from './doors/ticket-commands.js'
 import { registerButtons } from './doors/buttons.js'
 import { registerShortcutsAndModals } from './doors/shortcuts-and-modals.js'
@@ -20,9 +21,10 @@ export type { ListenerDeps } from './doors/context.js'
  * shortcuts and modals, then the undo window. One context is built for all, so they share the
  * agent name cache and answer the agent the same way. Registration order is kept as it was:
  * Bolt starts every matching listener of an event in the order they were registered (the thread
- * door's message listener before the undo window's).
+ * door's message listener before the undo window's). Returns the work they left for after their
+ * answers.
  */
-export function registerListeners(app: App, deps: ListenerDeps, home: HomePublisher): void {
+export function registerListeners(app: App, deps: ListenerDeps, home: HomePublisher): FollowUps {
   const ctx = createDoorContext(app, deps)
   registerThreadDoor(app, ctx)
   registerAdminCommands(app, ctx)
@@ -35,4 +37,5 @@ export function registerListeners(app: App, deps: ListenerDeps, home: HomePublis
   registerButtons(app, ctx)
   registerShortcutsAndModals(app, ctx)
   registerUndo(app, ctx)
+  return ctx.followUps
 }

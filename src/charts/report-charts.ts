@@ -79,15 +79,18 @@ export function reportChartSpecs(report: Report, labelOf: LabelOf): { name: stri
 /** resvg, loaded with the first chart: a process that never draws one does not carry it. */
 let rasteriser: Promise<typeof Rasteriser> | undefined
 
-/** An SVG as PNG, drawn in the process (resvg: no native build, no service). */
+/**
+ * An SVG as PNG, drawn in the process (resvg: no native build, no service) on libuv's thread pool,
+ * so the event loop goes on answering while it draws.
+ */
 export async function svgToPng(svg: string): Promise<Buffer> {
   rasteriser ??= import('@resvg/resvg-js')
-  const { Resvg } = await rasteriser
-  const resvg = new Resvg(svg, {
+  const { renderAsync } = await rasteriser
+  const image = await renderAsync(svg, {
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
     fitTo: { mode: 'original' },
   })
-  return resvg.render().asPng()
+  return image.asPng()
 }
 
 /** The report's charts as PNG files, named after the period. */

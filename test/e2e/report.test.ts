@@ -70,6 +70,7 @@ describe('/report', () => {
       '*Busiest hours* (tickets created, UTC): 09:00–10:00 (2) · 16:00–17:00 (2) · 10:00–11:00 (1)',
     ])
 
+    await h.app.followUps()
     await h.app.outbox.drain()
     expect(h.slack.callsOf('conversations.open')).toEqual([expect.objectContaining({ users: SUPERVISOR })])
     const [complete] = h.slack.callsOf('files.completeUploadExternal')
@@ -106,6 +107,7 @@ describe('/report', () => {
   it('posts for everyone, charts included, in the channel where it was asked with public', async () => {
     const answer = await report(`${WEEK} public`)
     expect(answer.response_type).toBe('in_channel')
+    await h.app.followUps()
     await h.app.outbox.drain()
     expect(h.slack.callsOf('files.completeUploadExternal')[0]?.channel_id).toBe('CTEAM')
     expect(h.slack.callsOf('conversations.open')).toEqual([])
@@ -115,6 +117,7 @@ describe('/report', () => {
     const own = await report(WEEK, AGENT)
     expect(own.text).toContain(`· agent <@${AGENT}>`)
     expect(own.text).toContain('*Tickets*: 0 created · 0 solved · 0 reopened · 0 still open')
+    await h.app.followUps()
     await h.app.outbox.drain()
     const before = (await queued()).length
 

@@ -25,6 +25,7 @@ import { refusalText } from '../answers.js'
 import { call } from '../errors.js'
 import type { ReplyMode } from '../classify.js'
 import type { ChannelCatalog } from '../../channel-module.js'
+import { createFollowUps, type FollowUps } from '../follow-ups.js'
 
 /** The core services and settings every door of the Slack desk acts through. */
 export interface ListenerDeps {
@@ -90,6 +91,8 @@ export interface DoorContext extends ListenerDeps {
   readonly tellAgent: (client: WebClient, target: AgentTarget, text?: string) => Promise<void>
   /** Answers the agent who pressed a button or picked an option, in the channel where they did. */
   readonly tellActor: (client: WebClient, body: ActorBody, text: string | undefined) => Promise<void>
+  /** Work left for after Slack has its answer (a report's charts). */
+  readonly followUps: FollowUps
 }
 
 /** Builds the shared context once, so every door sees the same name cache. */
@@ -153,5 +156,14 @@ export function createDoorContext(app: App, deps: ListenerDeps): DoorContext {
     noteMarkers: deps.noteMarkers,
     channels: deps.channels,
   }
-  return { ...deps, core, agentName, failureText, attempt, tellAgent, tellActor }
+  return {
+    ...deps,
+    core,
+    agentName,
+    failureText,
+    attempt,
+    tellAgent,
+    tellActor,
+    followUps: createFollowUps(log),
+  }
 }
