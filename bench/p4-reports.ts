@@ -1,6 +1,7 @@
 /**
- * P4 reports: on the seeded history, a supervisor's `/report 30d` through the real, signed slash
- * command (figures, charts and CSV made before the answer), and App Home as a busy agent opens it
+ * P4 reports: on the seeded history, a supervisor's `/report 30d csv` through the real, signed slash
+ * command (the figures answer; the charts and CSV follow through the outbox, and the time until they
+ * reach Slack is measured too), and App Home as a busy agent opens it
  * (their queue and today's figures, published before the event is answered), and a supervisor's.
  * Each opens it once: a second open within the publish gap would be coalesced, not measured.
  */
@@ -14,9 +15,14 @@ export interface ReportTimes {
   /** A supervisor's App Home, opened once. */
   readonly supervisorMs: number
   readonly report: { readonly p50Ms: number; readonly p99Ms: number; readonly lines: number }
+  /** From the request until its charts and CSV were posted in Slack. */
+  readonly files: { readonly p50Ms: number; readonly p99Ms: number; readonly missing: number }
   readonly home: { readonly p50Ms: number; readonly p99Ms: number; readonly published: number }
   readonly refused: string[]
 }
+
+/** How long a report's charts and CSV may take to reach Slack before they count as missing. */
+const FILES_WAIT_MS = 60_000
 
 /** The seeded agents after the first (a supervisor): `U000002` … */
 const agentId = (n: number) => `U${String(n + 2).padStart(6, '0')}`
@@ -42,8 +48,11 @@ export async function askReports(
   }
   try {
     const reports: number[] = []
+    const files: number[] = []
+    let missing = 0
     let lines = 0
     for (let r = 0; r < runs; r++) {
+      const posted = slack.callsOf('files.completeUploadExternal').length
       const t = performance.now()
       const answer = await post(
         slashCommandBody('/report', '30d csv', AGENT),
@@ -52,6 +61,11 @@ export async function askReports(
       reports.push(performance.now() - t)
       if (answer.status !== 200) refused.push(`/report: HTTP ${answer.status}`)
       lines = (JSON.parse(answer.body || '{}') as { text?: string }).text?.split('\n').length ?? 0
+      const until = performance.now() + FILES_WAIT_MS
+      while (slack.callsOf('files.completeUploadExternal').length === posted && performance.now() < until)
+        await new Promise((resolve) => setTimeout(resolve, 5))
+      if (slack.callsOf('files.completeUploadExternal').length === posted) missing++
+      else files.push(performance.now() - t)
     }
     const homes: number[] = []
     const before = slack.callsOf('views.publish').length
@@ -77,6 +91,7 @@ export async function askReports(
     return {
       supervisorMs,
       report: { p50Ms: quantile(reports, 0.5), p99Ms: quantile(reports, 0.99), lines },
+      files: { p50Ms: quantile(files, 0.5), p99Ms: quantile(files, 0.99), missing },
       home: {
         p50Ms: quantile(homes, 0.5),
         p99Ms: quantile(homes, 0.99),
