@@ -66,6 +66,8 @@ export interface AppOptions {
   readonly host?: string
   /** How often a process on PostgreSQL tries to become the leader (and checks it still is), ms. */
   readonly leaderRetryMs?: number
+  /** Reports over more tickets than this are made after Slack is answered (tests make it small). */
+  readonly reportLargeOverTickets?: number
 }
 
 /** How often a replica tries to take the lead, and a leader checks its hold: the longest takeover. */
@@ -148,7 +150,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   const work = { db, clock, onQueued: outboxState.kick }
   const canned = createCannedReplies(work)
   const agents = createAgents(work)
-  const reports = createReports({ ...work, sla })
+  const reports = createReports({ ...work, sla, largeOverTickets: options.reportLargeOverTickets })
   const outboxControl = createOutboxControl({ db, clock, state: outboxState })
   const webhookSender = createWebhookSender(config.delivery.sendTimeoutMs)
   const apiKeys = createApiKeys(work)

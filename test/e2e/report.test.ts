@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createReports } from '../../src/core/report.js'
 import { reportCsv } from '../../src/core/report-csv.js'
 import { periodNamed } from '../../src/core/report-request.js'
+import type { AppOptions } from '../../src/app.js'
 import { AGENT, startHarness, SUPERVISOR, type Harness } from '../helpers/harness.js'
 import { decodePng } from '../helpers/png.js'
 import { BEN, REPORT_NOW, reportSla, seedReportWeek } from '../helpers/report-world.js'
@@ -10,26 +11,34 @@ import { postToSlackEndpoint, slashCommandBody } from '../helpers/slack-requests
 const WEEK = '2026-11-23..2026-11-27'
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 
+/** The desk with the hand-built week, at the moment its figures are known for. */
+async function reportDesk(app: Partial<AppOptions> = {}): Promise<Harness> {
+  const h = await startHarness({ env: { TZ: 'UTC', BUSINESS_HOURS: 'Mon-Fri 09:00-17:00' }, app })
+  await seedReportWeek(h.db)
+  h.clock.set(REPORT_NOW)
+  return h
+}
+
+/** The whole answer to a /report: its text and whether everyone sees it. */
+async function ask(h: Harness, text: string, user = SUPERVISOR, channel = 'CTEAM') {
+  const res = await postToSlackEndpoint(
+    h.base,
+    slashCommandBody('/report', text, user, channel),
+    'application/x-www-form-urlencoded',
+  )
+  return (await res.json()) as { text: string; response_type: string }
+}
+
 describe('/report', () => {
   let h: Harness
   beforeEach(async () => {
-    h = await startHarness({ env: { TZ: 'UTC', BUSINESS_HOURS: 'Mon-Fri 09:00-17:00' } })
-    await seedReportWeek(h.db)
-    h.clock.set(REPORT_NOW)
+    h = await reportDesk()
   })
   afterEach(async () => {
     await h.stop()
   })
 
-  /** The whole answer to a /report: its text and whether everyone sees it. */
-  async function report(text: string, user = SUPERVISOR, channel = 'CTEAM') {
-    const res = await postToSlackEndpoint(
-      h.base,
-      slashCommandBody('/report', text, user, channel),
-      'application/x-www-form-urlencoded',
-    )
-    return (await res.json()) as { text: string; response_type: string }
-  }
+  const report = (text: string, user?: string, channel?: string) => ask(h, text, user, channel)
 
   const queued = () => h.db.selectFrom('deliveries').select('id').execute()
 
@@ -135,5 +144,53 @@ describe('/report', () => {
       ':warning: `2026-13-40..x` is not a period. Use `/report [today|yesterday|7d|30d|YYYY-MM-DD..YYYY-MM-DD] [channel:NAME] [agent:@user] [public] [csv]`; without a period, the last 7 days.',
     )
     expect(await queued()).toEqual([])
+  })
+})
+
+describe("/report over more tickets than fit in Slack's wait", () => {
+  let h: Harness
+  beforeEach(async () => {
+    // The week has 5 tickets: over 4, it is made after the answer.
+    h = await reportDesk({ reportLargeOverTickets: 4 })
+  })
+  afterEach(async () => {
+    await h.stop()
+  })
+
+  it('answers at once that it is coming, then posts the figures with the charts and CSV', async () => {
+    const answer = await ask(h, `${WEEK} csv`)
+    expect(answer).toEqual({
+      response_type: 'ephemeral',
+      text: ":hourglass_flowing_sand: The report for Mon 23 Nov – Fri 27 Nov 2026 counts 5 tickets, more than fit in Slack's wait for an answer: it will be posted in your messages with the app as soon as it is made, charts included.",
+    })
+    await h.app.followUps()
+    await h.app.outbox.drain()
+    const [complete] = h.slack.callsOf('files.completeUploadExternal')
+    expect(complete?.channel_id).toBe(`D${SUPERVISOR}`)
+    // The same figures a small report answers with.
+    const comment = String(complete?.initial_comment)
+    expect(comment).toContain(
+      `:bar_chart: *Support report, Mon 23 Nov – Fri 27 Nov 2026* (${WEEK}) · the whole desk`,
+    )
+    expect(comment).toContain('*Tickets*: 5 created · 3 solved · 1 reopened · 3 still open')
+    expect(h.slack.callsOf('files.getUploadURLExternal').map((c) => c.filename)).toEqual([
+      `tickets-per-day-${WEEK}.png`,
+      `first-response-${WEEK}.png`,
+      `backlog-${WEEK}.png`,
+      `tickets-${WEEK}.csv`,
+    ])
+  })
+
+  it('posts a public one in the channel, and still answers a small one at once', async () => {
+    expect((await ask(h, `${WEEK} public`)).text).toContain('it will be posted in this channel')
+    await h.app.followUps()
+    await h.app.outbox.drain()
+    const [complete] = h.slack.callsOf('files.completeUploadExternal')
+    expect(complete?.channel_id).toBe('CTEAM')
+    expect(String(complete?.initial_comment)).toContain('*Tickets*: 5 created')
+
+    // Yesterday (Friday 27) had one ticket created: small enough to answer with.
+    const small = await ask(h, '2026-11-27..2026-11-27')
+    expect(small.text).toContain('*Support report, Fri 27 Nov 2026*')
   })
 })
