@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises'
 import type { Logger } from '../../src/core/logger.js'
 
 /**
@@ -15,7 +16,9 @@ export function createFollowUps(log: Logger): FollowUps {
   let last: Promise<void> = Promise.resolve()
   return {
     later(what, work) {
+      // Begun on a later turn of the event loop: the answer it follows is on its way first.
       last = last
+        .then(() => setImmediate())
         .then(work)
         .catch((error: unknown) => log.error({ err: error, what }, 'follow-up work failed'))
     },

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises'
 import type { Channel, Priority, TicketStatus } from '../../core/model.js'
 import type { Db } from '../connection.js'
 
@@ -32,9 +33,13 @@ export interface StatusChange {
 /** Lists of ids are read in slices: databases cap the parameters of one statement. */
 const SLICE = 5_000
 
+/** Between slices the event loop answers what came in meanwhile: a year's report reads for seconds. */
 async function inSlices<T>(ids: readonly number[], read: (slice: number[]) => Promise<T[]>): Promise<T[]> {
   const out: T[] = []
-  for (let i = 0; i < ids.length; i += SLICE) out.push(...(await read(ids.slice(i, i + SLICE))))
+  for (let i = 0; i < ids.length; i += SLICE) {
+    if (i > 0) await setImmediate()
+    for (const row of await read(ids.slice(i, i + SLICE))) out.push(row)
+  }
   return out
 }
 
@@ -58,19 +63,25 @@ function ticketsIn(db: Db, scope: ReportScope) {
   return query
 }
 
-/** The tickets created in [from, to), oldest first. */
+/**
+ * A page of the tickets created in [from, to), oldest first: at most `limit`, those after `after`
+ * (the last of the page before) when given.
+ */
 export async function ticketsCreatedBetween(
   db: Db,
   from: string,
   to: string,
   scope: ReportScope,
+  page: { readonly limit: number; readonly after?: Pick<ReportTicket, 'created_at' | 'id'> | undefined },
 ): Promise<ReportTicket[]> {
-  return ticketsIn(db, scope)
-    .where('t.created_at', '>=', from)
+  const { after } = page
+  // The page starts where the last one ended, on the created_at index, rather than at `from`.
+  let query = ticketsIn(db, scope)
+    .where('t.created_at', '>=', after === undefined || after.created_at < from ? from : after.created_at)
     .where('t.created_at', '<', to)
-    .orderBy('t.created_at')
-    .orderBy('t.id')
-    .execute()
+  if (after !== undefined)
+    query = query.where((eb) => eb.or([eb('t.created_at', '>', after.created_at), eb('t.id', '>', after.id)]))
+  return query.orderBy('t.created_at').orderBy('t.id').limit(page.limit).execute()
 }
 
 /** These tickets, by id (those a report needs beyond the ones created in its period). */
