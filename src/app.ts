@@ -18,7 +18,7 @@ import { createOutbox, type OutboxPolicy } from './core/outbox.js'
 import { createOutboxState } from './core/outbox-state.js'
 import { createOutboxControl } from './core/outbox-report.js'
 import { slaSummary, type SlaSettings } from './core/sla.js'
-import { createReports } from './core/report.js'
+import { createReports, type ReportLimits } from './core/report.js'
 import { createHome } from './core/home.js'
 import { reportCharts } from './charts/report-charts.js'
 import { reportText } from '../adapters/slack/report-text.js'
@@ -66,8 +66,8 @@ export interface AppOptions {
   readonly host?: string
   /** How often a process on PostgreSQL tries to become the leader (and checks it still is), ms. */
   readonly leaderRetryMs?: number
-  /** Reports over more tickets than this are made after Slack is answered (tests make it small). */
-  readonly reportLargeOverTickets?: number
+  /** How many tickets a report counts before it follows its answer, and at most (tests make them small). */
+  readonly reportLimits?: Partial<ReportLimits>
 }
 
 /** How often a replica tries to take the lead, and a leader checks its hold: the longest takeover. */
@@ -150,7 +150,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   const work = { db, clock, onQueued: outboxState.kick }
   const canned = createCannedReplies(work)
   const agents = createAgents(work)
-  const reports = createReports({ ...work, sla, largeOverTickets: options.reportLargeOverTickets })
+  const reports = createReports({ ...work, sla, limits: options.reportLimits })
   const outboxControl = createOutboxControl({ db, clock, state: outboxState })
   const webhookSender = createWebhookSender(config.delivery.sendTimeoutMs)
   const apiKeys = createApiKeys(work)

@@ -150,8 +150,8 @@ describe('/report', () => {
 describe("/report over more tickets than fit in Slack's wait", () => {
   let h: Harness
   beforeEach(async () => {
-    // The week has 5 tickets: over 4, it is made after the answer.
-    h = await reportDesk({ reportLargeOverTickets: 4 })
+    // The week has 5 tickets: over 4, it is made after the answer; a report counts at most 6.
+    h = await reportDesk({ reportLimits: { largeOver: 4, most: 6 } })
   })
   afterEach(async () => {
     await h.stop()
@@ -192,5 +192,17 @@ describe("/report over more tickets than fit in Slack's wait", () => {
     // Yesterday (Friday 27) had one ticket created: small enough to answer with.
     const small = await ask(h, '2026-11-27..2026-11-27')
     expect(small.text).toContain('*Support report, Fri 27 Nov 2026*')
+  })
+
+  it('refuses a report over more tickets than one counts, saying how to narrow it', async () => {
+    const answer = await ask(h, '2026-11-01..2026-11-30 csv')
+    expect(answer).toEqual({
+      response_type: 'ephemeral',
+      text: ':warning: That period has 7 tickets, and a report counts at most 6: ask for a shorter period, or narrow it with `channel:` or `agent:`.',
+    })
+    await h.app.followUps()
+    expect(await h.db.selectFrom('deliveries').select('id').execute()).toEqual([])
+    // Narrowed to one channel, it is counted.
+    expect((await ask(h, '2026-11-01..2026-11-30 channel:discord')).text).toContain('*Support report')
   })
 })

@@ -21,22 +21,22 @@ export function registerReports(app: App, ctx: DoorContext): void {
     const asker = { channel: command.channel_id, user: command.user_id }
     let request: ReportRequest
     let scope: ReportScope
-    let large: number | undefined
+    let size: { tickets: number; large: boolean }
     try {
       request = parseReportRequest(command.text, clock.now(), hours.zone, channels.ids)
       scope = await reports.scopeFor({ deskUserId: command.user_id }, request)
-      large = await reports.isLarge(request.period, scope)
+      size = await reports.sizeOf(request.period, scope)
     } catch (error) {
       await ack({ response_type: 'ephemeral', text: ctx.failureText(error) ?? '' })
       return
     }
     const to = request.public ? command.channel_id : command.user_id
     const asked = `\`/report ${command.text.trim()}\``
-    if (large !== undefined) {
+    if (size.large) {
       // Too many tickets to count while Slack waits: the whole report follows, figures and files.
       await ack({
         response_type: 'ephemeral',
-        text: `:hourglass_flowing_sand: The report for ${periodLabel(request.period)} counts ${large.toLocaleString('en')} tickets, more than fit in Slack's wait for an answer: it will be posted ${request.public ? 'in this channel' : 'in your messages with the app'} as soon as it is made, charts included.`,
+        text: `:hourglass_flowing_sand: The report for ${periodLabel(request.period)} counts ${size.tickets.toLocaleString('en')} tickets, more than fit in Slack's wait for an answer: it will be posted ${request.public ? 'in this channel' : 'in your messages with the app'} as soon as it is made, charts included.`,
       })
       followUps.later('large report', async () => {
         try {
