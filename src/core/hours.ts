@@ -205,8 +205,13 @@ export function workingTimeline(
   hours: BusinessHours,
   from: Date,
   to: Date,
-): Pick<BusinessHours, 'workingTimeBetween'> {
-  if (hours.alwaysOpen) return hours
+): Pick<BusinessHours, 'workingTimeBetween'> & {
+  /** The same, between moments in ms since the epoch: nothing is allocated within the range. */
+  msBetween(a: number, b: number): number
+} {
+  const outside = (a: number, b: number) => hours.workingTimeBetween(new Date(a), new Date(b))
+  if (hours.alwaysOpen)
+    return { workingTimeBetween: (a, b) => hours.workingTimeBetween(a, b), msBetween: outside }
   const spans = hours.openSpans(from, to)
   const before: number[] = []
   let sum = 0
@@ -229,13 +234,14 @@ export function workingTimeline(
     const span = spans[found]
     return span === undefined ? 0 : (before[found] ?? 0) + Math.min(t, span[1]) - span[0]
   }
-  return {
-    workingTimeBetween(a, b) {
-      if (b <= a) return 0
-      if (a < from || b > to) return hours.workingTimeBetween(a, b)
-      return upTo(b.getTime()) - upTo(a.getTime())
-    },
+  const fromMs = from.getTime()
+  const toMs = to.getTime()
+  const msBetween = (a: number, b: number): number => {
+    if (b <= a) return 0
+    if (a < fromMs || b > toMs) return outside(a, b)
+    return upTo(b) - upTo(a)
   }
+  return { workingTimeBetween: (a, b) => msBetween(a.getTime(), b.getTime()), msBetween }
 }
 
 const DAY_MS = 86_400_000
@@ -254,7 +260,10 @@ export function localCalendar(zone: string): {
   const tz = IANAZone.create(zone)
   /** Per UTC day: its offset in minutes, or null when the offset changes that day. */
   const offsets = new Map<number, number | null>()
-  const local = (ms: number): Date => {
+  /** Per local day (days since 1970-01-01 there): its date. */
+  const dates = new Map<number, string>()
+  /** The moment moved by the zone's offset: its UTC fields are the local ones. */
+  const local = (ms: number): number => {
     const day = Math.floor(ms / DAY_MS)
     let offset = offsets.get(day)
     if (offset === undefined) {
@@ -262,10 +271,15 @@ export function localCalendar(zone: string): {
       offset = first === tz.offset((day + 1) * DAY_MS - 1) ? first : null
       offsets.set(day, offset)
     }
-    return new Date(ms + (offset ?? tz.offset(ms)) * 60_000)
+    return ms + (offset ?? tz.offset(ms)) * 60_000
   }
   return {
-    dayOf: (ms) => local(ms).toISOString().slice(0, 10),
-    hourOf: (ms) => local(ms).getUTCHours(),
+    dayOf(ms) {
+      const day = Math.floor(local(ms) / DAY_MS)
+      let date = dates.get(day)
+      if (date === undefined) dates.set(day, (date = new Date(day * DAY_MS).toISOString().slice(0, 10)))
+      return date
+    },
+    hourOf: (ms) => ((Math.floor(local(ms) / 3_600_000) % 24) + 24) % 24,
   }
 }

@@ -24,7 +24,7 @@ import type { Channel, Priority, TicketStatus } from './model.js'
 import { PRIORITIES } from './model.js'
 import type { ReportPeriod, ReportRequest } from './report-request.js'
 import { localCalendar, workingTimeline } from './hours.js'
-import { clockTime, pausesFrom, type SlaSettings } from './sla.js'
+import { pausesFrom, type SlaSettings } from './sla.js'
 
 /**
  * The desk's figures over a period. Every figure is defined once, here and in README ("Reports"),
@@ -282,16 +282,27 @@ function measurer(data: ReportData, period: ReportPeriod, now: Date, sla: SlaSet
     if (found === undefined) pauses.set(t.id, (found = pausesFrom(changes, sla.pausedStatuses)))
     return found
   }
-  let last: { readonly id: number; readonly start: Date } | undefined
-  const startOf = (t: ReportTicket): Date => {
-    if (last?.id !== t.id) last = { id: t.id, start: new Date(t.created_at) }
+  let last: { readonly id: number; readonly start: number } | undefined
+  const startOf = (t: ReportTicket): number => {
+    if (last?.id !== t.id) last = { id: t.id, start: Date.parse(t.created_at) }
     return last.start
+  }
+  /** As `clockTime` (sla.ts) measures, in numbers: tens of thousands of tickets are measured. */
+  const timeOf = (t: ReportTicket, end: string): number => {
+    const start = startOf(t)
+    const stop = Date.parse(end)
+    let paused = 0
+    for (const [from, to] of pausesOf(t)) {
+      const a = Math.max(from.getTime(), start)
+      paused += timeline.msBetween(a, to === null ? stop : Math.min(to.getTime(), stop))
+    }
+    return Math.max(0, timeline.msBetween(start, stop) - paused)
   }
   return {
     tickets,
     now,
     sla,
-    timeOf: (t, end) => clockTime(pausesOf(t), startOf(t), new Date(end), timeline),
+    timeOf,
   }
 }
 
