@@ -19,6 +19,8 @@ export interface Route {
   /** `slack` or the customer channel: no service may take every worker. */
   readonly service: string
   readonly limits: readonly (readonly [string, Rate])[]
+  /** When paced, not sent before this moment (ms since the epoch). */
+  readonly notBefore?: number
 }
 
 /**
@@ -46,11 +48,17 @@ export function createRouter(deps: {
       const target = `slack:${channel}`
       const rates = desk.rates
       const edits = payload.type === 'desk.update' || payload.type === 'desk.react'
-      // A thread entry never takes the channel's burst: that is kept for new tickets' roots, and
-      // whatever the customer writes while the entry waits its turn joins its post.
-      const post = (rate: Rate): Rate => (payload.type === 'desk.entry' ? { ...rate, burst: 1 } : rate)
       const limits: (readonly [string, Rate])[] =
-        rates === undefined ? [] : edits ? [['slack:edits', rates.edit]] : [[target, post(rates.post)]]
+        rates === undefined ? [] : edits ? [['slack:edits', rates.edit]] : [[target, rates.post]]
+      // A thread entry leaves one turn after it was queued at the soonest: whatever the customer
+      // writes meanwhile joins its post, rather than the first message taking a post of its own.
+      if (payload.type === 'desk.entry' && rates !== undefined)
+        return {
+          target,
+          service: 'slack',
+          limits,
+          notBefore: Date.parse(row.created_at) + 1000 / rates.post.perSecond,
+        }
       return { target, service: 'slack', limits }
     }
     const channel = payload.type === 'customer.direct' ? payload.channel : (ticket?.channel ?? 'unknown')

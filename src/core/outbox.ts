@@ -300,7 +300,7 @@ export function createOutbox(deps: OutboxDeps) {
       await reschedule(db, row.id, { nextAttemptAt: iso(new Date(paused)) })
       return paused
     }
-    const slot = policy.paced ? pacer.reserve(row.id, route.limits, t) : 0
+    const slot = policy.paced ? pacer.reserve(row.id, route.limits, t, route.notBefore) : 0
     if (slot > t) {
       await reschedule(db, row.id, { nextAttemptAt: iso(new Date(slot)) })
       return slot

@@ -27,15 +27,15 @@ export function createPacer() {
 
   return {
     /**
-     * Asks to send delivery `id` now under every limit given. Returns 0 when it may go now, else the
-     * moment (ms since the epoch) reserved for it.
+     * Asks to send delivery `id` now (or at `notBefore`, when later) under every limit given.
+     * Returns 0 when it may go now, else the moment (ms since the epoch) reserved for it.
      */
-    reserve(id: number, limits: readonly (readonly [string, Rate])[], now: number): number {
+    reserve(id: number, limits: readonly (readonly [string, Rate])[], now: number, notBefore = now): number {
       const promised = reserved.get(id)
       // A slot, once given, stays the delivery's until it is used (`release`): a row that finds its
       // target busy when its moment comes keeps its place rather than queueing again at the end.
       if (promised !== undefined) return promised.at > now ? promised.at : 0
-      const at = Math.max(now, ...limits.map(([key, rate]) => allowedAt(key, rate, now)))
+      const at = Math.max(now, notBefore, ...limits.map(([key, rate]) => allowedAt(key, rate, now)))
       for (const [key, rate] of limits) take(key, rate, at)
       reserved.set(id, { at, keys: limits.map(([key]) => key) })
       return at <= now ? 0 : at

@@ -398,6 +398,37 @@ describe('outbox', () => {
     expect(new Set(posts.map((p) => p.ts)).size).toBe(1)
   })
 
+  it('sends thread entries queued behind busy roots in the next free seconds, none left unused', async () => {
+    // Three new tickets at once, each with a second message: the roots take the burst and the
+    // steady rate; the entries, queued since, have gathered their messages by then.
+    const ids: unknown[] = []
+    for (let i = 0; i < 3; i++) {
+      const contact = { externalId: String(i), displayName: `C${i}` }
+      ids.push((await helpdesk.receive(inbound('Hello', { contact }))).ticketId)
+      await helpdesk.receive(inbound('one more thing', { contact }))
+    }
+    const paced = {
+      ...desk.desk,
+      rates: { post: { perSecond: 1, burst: 2 }, edit: { perSecond: 1, burst: 2 } },
+    }
+    const box = outbox({ desk: paced }, { paced: true })
+    const visibleAfter: number[] = []
+    for (let second = 0; second < 6; second++) {
+      await box.drain()
+      // Slack messages: a root each, and a post each (entries that went together share one).
+      const posts = new Set(desk.log.filter((l) => l.op === 'post').map((l) => l.ts))
+      visibleAfter.push(desk.log.filter((l) => l.op === 'open').length + posts.size)
+      clock.advance(1_000)
+    }
+    // Roots at 0, 0 and 1 s; the entries, queued a turn before, at 2, 3 and 4 s: two posts in the
+    // first second, as the burst allows, then one a second with no second left unused.
+    expect(visibleAfter).toEqual([2, 3, 4, 5, 6, 6])
+    for (const id of ids)
+      expect(desk.log.filter((l) => l.op === 'post' && l.ticket === id).map((p) => p.entry?.text)).toContain(
+        'one more thing',
+      )
+  })
+
   it('after a 429 waits as asked, then posts about one a second: Slack has no burst left to give', async () => {
     for (let i = 0; i < 4; i++) {
       await helpdesk.receive(inbound('Hello', { contact: { externalId: String(i), displayName: `C${i}` } }))
