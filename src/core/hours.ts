@@ -197,15 +197,15 @@ export function createBusinessHours(opts: HoursOptions): BusinessHours {
 }
 
 /**
- * Working time between moments within [from, to), from the open stretches read once and summed
- * up: reports and SLA passes measure thousands of times over the same weeks. Outside the range
- * it asks `hours`.
+ * Working time between moments within [from, to), and the moment a span of working time ends when
+ * it starts there, from the open stretches read once and summed up: reports and SLA passes measure
+ * thousands of times over the same weeks. Outside the range it asks `hours`.
  */
 export function workingTimeline(
   hours: BusinessHours,
   from: Date,
   to: Date,
-): Pick<BusinessHours, 'workingTimeBetween'> {
+): Pick<BusinessHours, 'workingTimeBetween' | 'addWorkingTime'> {
   if (hours.alwaysOpen) return hours
   const spans = hours.openSpans(from, to)
   const before: number[] = []
@@ -214,8 +214,8 @@ export function workingTimeline(
     before.push(sum)
     sum += e - s
   }
-  /** Working time from `from` up to `t`. */
-  const upTo = (t: number): number => {
+  /** The index of the last span that starts at or before `t`, -1 when none does. */
+  const lastStartingBy = (t: number): number => {
     let lo = 0
     let hi = spans.length - 1
     let found = -1
@@ -226,6 +226,11 @@ export function workingTimeline(
         lo = mid + 1
       } else hi = mid - 1
     }
+    return found
+  }
+  /** Working time from `from` up to `t`. */
+  const upTo = (t: number): number => {
+    const found = lastStartingBy(t)
     const span = spans[found]
     return span === undefined ? 0 : (before[found] ?? 0) + Math.min(t, span[1]) - span[0]
   }
@@ -234,6 +239,20 @@ export function workingTimeline(
       if (b <= a) return 0
       if (a < from || b > to) return hours.workingTimeBetween(a, b)
       return upTo(b.getTime()) - upTo(a.getTime())
+    },
+    addWorkingTime(start, ms) {
+      const t = start.getTime()
+      if (start < from || start >= to) return hours.addWorkingTime(start, ms)
+      let remaining = ms
+      for (let i = Math.max(0, lastStartingBy(t)); i < spans.length; i++) {
+        const [s, e] = spans[i] ?? [0, 0]
+        if (e <= t) continue
+        const begin = Math.max(s, t)
+        if (remaining <= e - begin) return new Date(begin + remaining)
+        remaining -= e - begin
+      }
+      // Past the last stretch read (which may end early, at `to`): counted afresh.
+      return hours.addWorkingTime(start, ms)
     },
   }
 }

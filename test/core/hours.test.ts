@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { DateTime } from 'luxon'
 import { describe, expect, it } from 'vitest'
-import { createBusinessHours, parseSchedule, type OpenSpan } from '../../src/core/hours.js'
+import { createBusinessHours, parseSchedule, workingTimeline, type OpenSpan } from '../../src/core/hours.js'
 
 const H = 3_600_000
 const berlin = (schedule: string, holidays: string[] = []) =>
@@ -164,6 +164,23 @@ describe('business hours properties', () => {
         const due = hours.addWorkingTime(at(t), ms)
         expect(hours.workingTimeBetween(at(t), due)).toBe(ms)
       }),
+    )
+  })
+
+  it('answers from a timeline as the schedule does, inside its range and past it', () => {
+    fc.assert(
+      fc.property(
+        desk,
+        fc.array(instant, { minLength: 4, maxLength: 4 }),
+        fc.integer({ min: 0, max: 20 * DAY }),
+        ({ hours }, four, ms) => {
+          const [from = 0, to = 0, a = 0, b = 0] = [...four].sort((x, y) => x - y)
+          const timeline = workingTimeline(hours, at(from), at(to))
+          expect(timeline.workingTimeBetween(at(a), at(b))).toBe(hours.workingTimeBetween(at(a), at(b)))
+          for (const start of four)
+            expect(timeline.addWorkingTime(at(start), ms)).toEqual(hours.addWorkingTime(at(start), ms))
+        },
+      ),
     )
   })
 
