@@ -117,25 +117,41 @@ export function createBusinessHours(opts: HoursOptions): BusinessHours {
 
   const always = schedule === undefined
 
+  /** Open or closed from `from` until `until` (epoch ms): the latest answer of `stateAt`. */
+  let known: { readonly from: number; readonly until: number; readonly open: boolean } | undefined
+
+  /**
+   * Whether the team is open at `t`, and the stretch around it over which that holds (closed: up
+   * to the next opening); undefined when no opening is found. Kept until a moment outside it is
+   * asked: every inbound message asks, and laying out the day in luxon each time made the garbage
+   * of a busy ingest.
+   */
+  function stateAt(t: number): typeof known {
+    if (known !== undefined && known.from <= t && t < known.until) return known
+    for (const [s, e] of spansFrom(new Date(t))) {
+      if (e <= t) continue
+      known = s <= t ? { from: s, until: e, open: true } : { from: t, until: s, open: false }
+      return known
+    }
+    return undefined
+  }
+
   return {
     zone,
     alwaysOpen: always,
 
     isOpen(moment) {
       if (always) return true
-      const t = moment.getTime()
-      for (const [s, e] of spansFrom(moment)) {
-        if (s > t) return false
-        if (t < e) return true
-      }
-      return false
+      return stateAt(moment.getTime())?.open ?? false
     },
 
     nextOpening(moment) {
       if (always) return moment
       const t = moment.getTime()
-      for (const [s, e] of spansFrom(moment)) if (e > t) return new Date(Math.max(s, t))
-      throw new Error('no opening within ten years: check BUSINESS_HOURS and HOLIDAYS')
+      const state = stateAt(t)
+      if (state === undefined)
+        throw new Error('no opening within ten years: check BUSINESS_HOURS and HOLIDAYS')
+      return new Date(state.open ? t : state.until)
     },
 
     addWorkingTime(start, ms) {

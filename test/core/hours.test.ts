@@ -127,6 +127,11 @@ const instant = fc.oneof(
   fc.integer({ min: 0, max: 100 * DAY }).map((ms) => FROM + ms),
 )
 const at = (ms: number) => new Date(ms)
+/** An offset of up to two days either way, to the minute or to the millisecond. */
+const nearby = fc.oneof(
+  fc.integer({ min: -2 * 24 * 60, max: 2 * 24 * 60 }).map((m) => m * 60_000),
+  fc.integer({ min: -2 * DAY, max: 2 * DAY }),
+)
 
 describe('business hours properties', () => {
   it('is open exactly when the next opening is now, and the next opening is open', () => {
@@ -164,6 +169,23 @@ describe('business hours properties', () => {
         const due = hours.addWorkingTime(at(t), ms)
         expect(hours.workingTimeBetween(at(t), due)).toBe(ms)
       }),
+    )
+  })
+
+  it('answers from the stretch it last worked out as it would afresh, whatever the order of moments', () => {
+    fc.assert(
+      fc.property(
+        desk,
+        instant,
+        fc.array(nearby, { minLength: 1, maxLength: 12 }),
+        ({ opts, hours }, base, offsets) => {
+          for (const t of offsets.map((d) => base + d)) {
+            const fresh = createBusinessHours(opts)
+            expect(hours.isOpen(at(t))).toBe(fresh.isOpen(at(t)))
+            expect(hours.nextOpening(at(t))).toEqual(fresh.nextOpening(at(t)))
+          }
+        },
+      ),
     )
   })
 
