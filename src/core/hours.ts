@@ -117,25 +117,41 @@ export function createBusinessHours(opts: HoursOptions): BusinessHours {
 
   const always = schedule === undefined
 
+  /** Open or closed from `from` until `until` (epoch ms): the latest answer of `stateAt`. */
+  let known: { readonly from: number; readonly until: number; readonly open: boolean } | undefined
+
+  /**
+   * Whether the team is open at `t`, and the stretch around it over which that holds (closed: up
+   * to the next opening); undefined when no opening is found. Kept until a moment outside it is
+   * asked: every inbound message asks, and laying out the day in luxon each time made the garbage
+   * of a busy ingest.
+   */
+  function stateAt(t: number): typeof known {
+    if (known !== undefined && known.from <= t && t < known.until) return known
+    for (const [s, e] of spansFrom(new Date(t))) {
+      if (e <= t) continue
+      known = s <= t ? { from: s, until: e, open: true } : { from: t, until: s, open: false }
+      return known
+    }
+    return undefined
+  }
+
   return {
     zone,
     alwaysOpen: always,
 
     isOpen(moment) {
       if (always) return true
-      const t = moment.getTime()
-      for (const [s, e] of spansFrom(moment)) {
-        if (s > t) return false
-        if (t < e) return true
-      }
-      return false
+      return stateAt(moment.getTime())?.open ?? false
     },
 
     nextOpening(moment) {
       if (always) return moment
       const t = moment.getTime()
-      for (const [s, e] of spansFrom(moment)) if (e > t) return new Date(Math.max(s, t))
-      throw new Error('no opening within ten years: check BUSINESS_HOURS and HOLIDAYS')
+      const state = stateAt(t)
+      if (state === undefined)
+        throw new Error('no opening within ten years: check BUSINESS_HOURS and HOLIDAYS')
+      return new Date(state.open ? t : state.until)
     },
 
     addWorkingTime(start, ms) {
@@ -197,21 +213,25 @@ export function createBusinessHours(opts: HoursOptions): BusinessHours {
 }
 
 /**
- * Working time between moments within [from, to), from the open stretches read once and summed
- * up: reports and SLA passes measure thousands of times over the same weeks. Outside the range
- * it asks `hours`.
+ * Working time between moments within [from, to), and the moment a span of working time ends when
+ * it starts there, from the open stretches read once and summed up: reports and SLA passes measure
+ * thousands of times over the same weeks. Outside the range it asks `hours`.
  */
 export function workingTimeline(
   hours: BusinessHours,
   from: Date,
   to: Date,
-): Pick<BusinessHours, 'workingTimeBetween'> & {
+): Pick<BusinessHours, 'workingTimeBetween' | 'addWorkingTime'> & {
   /** The same, between moments in ms since the epoch: nothing is allocated within the range. */
   msBetween(a: number, b: number): number
 } {
   const outside = (a: number, b: number) => hours.workingTimeBetween(new Date(a), new Date(b))
   if (hours.alwaysOpen)
-    return { workingTimeBetween: (a, b) => hours.workingTimeBetween(a, b), msBetween: outside }
+    return {
+      workingTimeBetween: (a, b) => hours.workingTimeBetween(a, b),
+      addWorkingTime: (start, ms) => hours.addWorkingTime(start, ms),
+      msBetween: outside,
+    }
   const spans = hours.openSpans(from, to)
   const before: number[] = []
   let sum = 0
@@ -219,8 +239,8 @@ export function workingTimeline(
     before.push(sum)
     sum += e - s
   }
-  /** Working time from `from` up to `t`. */
-  const upTo = (t: number): number => {
+  /** The index of the last span that starts at or before `t`, -1 when none does. */
+  const lastStartingBy = (t: number): number => {
     let lo = 0
     let hi = spans.length - 1
     let found = -1
@@ -231,6 +251,11 @@ export function workingTimeline(
         lo = mid + 1
       } else hi = mid - 1
     }
+    return found
+  }
+  /** Working time from `from` up to `t`. */
+  const upTo = (t: number): number => {
+    const found = lastStartingBy(t)
     const span = spans[found]
     return span === undefined ? 0 : (before[found] ?? 0) + Math.min(t, span[1]) - span[0]
   }
@@ -241,7 +266,24 @@ export function workingTimeline(
     if (a < fromMs || b > toMs) return outside(a, b)
     return upTo(b) - upTo(a)
   }
-  return { workingTimeBetween: (a, b) => msBetween(a.getTime(), b.getTime()), msBetween }
+  return {
+    workingTimeBetween: (a, b) => msBetween(a.getTime(), b.getTime()),
+    msBetween,
+    addWorkingTime(start, ms) {
+      const t = start.getTime()
+      if (start < from || start >= to) return hours.addWorkingTime(start, ms)
+      let remaining = ms
+      for (let i = Math.max(0, lastStartingBy(t)); i < spans.length; i++) {
+        const [s, e] = spans[i] ?? [0, 0]
+        if (e <= t) continue
+        const begin = Math.max(s, t)
+        if (remaining <= e - begin) return new Date(begin + remaining)
+        remaining -= e - begin
+      }
+      // Past the last stretch read (which may end early, at `to`): counted afresh.
+      return hours.addWorkingTime(start, ms)
+    },
+  }
 }
 
 const DAY_MS = 86_400_000

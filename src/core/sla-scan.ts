@@ -12,38 +12,72 @@ const PAGE = 500
 
 /** One page of tickets that need work, each with its clocks at `now`. */
 export interface ClockPage {
-  readonly tickets: readonly (SlaRow & { readonly clocks: readonly ClockState[] })[]
+  /** The page's ticket ids, in order. */
+  readonly ids: readonly number[]
+  /**
+   * Each ticket with its clocks, worked out as it is read (once): a page's clocks are never held
+   * all at once, so they are dropped young instead of piling up in the old generation.
+   */
+  readonly tickets: Iterable<SlaRow & { readonly clocks: readonly ClockState[] }>
 }
+
+/**
+ * How far past `now` the pass reads open stretches, for the moments clocks fall due; a clock due
+ * later is counted afresh.
+ */
+const AHEAD_MS = 60 * 86_400_000
 
 /**
  * Every ticket that needs work with its running clocks, a page at a time in id order: two reads a
  * page (the tickets, their status changes), so a pass over a large desk stays cheap.
  */
 export async function* workingClocks(db: Db, sla: SlaSettings, now: Date): AsyncGenerator<ClockPage> {
+  // Working time and due moments from the open stretches, read once a pass (again only for a page
+  // that reaches further back): old tickets would walk the schedule day by day, each clock again.
+  let settings: SlaSettings | undefined
+  let from = now.toISOString()
   for (let afterId = 0; ;) {
     const tickets = await slaPage(db, WORKING, afterId, PAGE)
     const last = tickets.at(-1)
     if (last === undefined) return
     afterId = last.id
-    const changes = await statusChangesOfTickets(
-      db,
-      tickets.map((t) => t.id),
-    )
-    // Working time of the page's clocks from its open stretches, read once: old tickets would walk
-    // the schedule day by day, each clock again.
-    const earliest = tickets.reduce((min, t) => (t.created_at < min ? t.created_at : min), now.toISOString())
-    const timeline = workingTimeline(sla.hours, new Date(earliest), now)
-    const hours = {
-      ...sla.hours,
-      workingTimeBetween: (a: Date, b: Date) => timeline.workingTimeBetween(a, b),
+    const ids = tickets.map((t) => t.id)
+    const changes = await statusChangesOfTickets(db, ids)
+    const earliest = tickets.reduce((min, t) => (t.created_at < min ? t.created_at : min), from)
+    if (settings === undefined || earliest < from) {
+      from = earliest
+      const timeline = workingTimeline(sla.hours, new Date(from), new Date(now.getTime() + AHEAD_MS))
+      const hours = {
+        ...sla.hours,
+        workingTimeBetween: (a: Date, b: Date) => timeline.workingTimeBetween(a, b),
+        addWorkingTime: (start: Date, ms: number) => timeline.addWorkingTime(start, ms),
+      }
+      settings = { ...sla, hours }
     }
-    const settings = { ...sla, hours }
-    yield {
-      tickets: tickets.map((t) => ({
-        ...t,
-        clocks: evaluateClocks(slaFactsFrom(t, changes.get(t.id) ?? [], sla.pausedStatuses), now, settings),
-      })),
-    }
+    yield { ids, tickets: withClocks(tickets, changes, now, settings) }
     if (tickets.length < PAGE) return
+  }
+}
+
+function* withClocks(
+  tickets: readonly SlaRow[],
+  changes: ReadonlyMap<number, Parameters<typeof slaFactsFrom>[1]>,
+  now: Date,
+  settings: SlaSettings,
+): Generator<SlaRow & { readonly clocks: readonly ClockState[] }> {
+  for (const t of tickets) {
+    const facts = slaFactsFrom(t, changes.get(t.id) ?? [], settings.pausedStatuses)
+    // Field by field: copies of the row made with a spread outlived the young generation, about
+    // 4 MB of old-generation garbage a pass over 14,000 tickets.
+    yield {
+      id: t.id,
+      status: t.status,
+      priority: t.priority,
+      created_at: t.created_at,
+      first_response_at: t.first_response_at,
+      awaiting_reply_since: t.awaiting_reply_since,
+      assignee: t.assignee,
+      clocks: evaluateClocks(facts, now, settings),
+    }
   }
 }

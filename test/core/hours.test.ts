@@ -1,7 +1,13 @@
 import fc from 'fast-check'
 import { DateTime } from 'luxon'
 import { describe, expect, it } from 'vitest'
-import { createBusinessHours, localCalendar, parseSchedule, type OpenSpan } from '../../src/core/hours.js'
+import {
+  createBusinessHours,
+  localCalendar,
+  parseSchedule,
+  workingTimeline,
+  type OpenSpan,
+} from '../../src/core/hours.js'
 
 const H = 3_600_000
 const berlin = (schedule: string, holidays: string[] = []) =>
@@ -127,6 +133,11 @@ const instant = fc.oneof(
   fc.integer({ min: 0, max: 100 * DAY }).map((ms) => FROM + ms),
 )
 const at = (ms: number) => new Date(ms)
+/** An offset of up to two days either way, to the minute or to the millisecond. */
+const nearby = fc.oneof(
+  fc.integer({ min: -2 * 24 * 60, max: 2 * 24 * 60 }).map((m) => m * 60_000),
+  fc.integer({ min: -2 * DAY, max: 2 * DAY }),
+)
 
 describe('business hours properties', () => {
   it('is open exactly when the next opening is now, and the next opening is open', () => {
@@ -164,6 +175,40 @@ describe('business hours properties', () => {
         const due = hours.addWorkingTime(at(t), ms)
         expect(hours.workingTimeBetween(at(t), due)).toBe(ms)
       }),
+    )
+  })
+
+  it('answers from the stretch it last worked out as it would afresh, whatever the order of moments', () => {
+    fc.assert(
+      fc.property(
+        desk,
+        instant,
+        fc.array(nearby, { minLength: 1, maxLength: 12 }),
+        ({ opts, hours }, base, offsets) => {
+          for (const t of offsets.map((d) => base + d)) {
+            const fresh = createBusinessHours(opts)
+            expect(hours.isOpen(at(t))).toBe(fresh.isOpen(at(t)))
+            expect(hours.nextOpening(at(t))).toEqual(fresh.nextOpening(at(t)))
+          }
+        },
+      ),
+    )
+  })
+
+  it('answers from a timeline as the schedule does, inside its range and past it', () => {
+    fc.assert(
+      fc.property(
+        desk,
+        fc.array(instant, { minLength: 4, maxLength: 4 }),
+        fc.integer({ min: 0, max: 20 * DAY }),
+        ({ hours }, four, ms) => {
+          const [from = 0, to = 0, a = 0, b = 0] = [...four].sort((x, y) => x - y)
+          const timeline = workingTimeline(hours, at(from), at(to))
+          expect(timeline.workingTimeBetween(at(a), at(b))).toBe(hours.workingTimeBetween(at(a), at(b)))
+          for (const start of four)
+            expect(timeline.addWorkingTime(at(start), ms)).toEqual(hours.addWorkingTime(at(start), ms))
+        },
+      ),
     )
   })
 

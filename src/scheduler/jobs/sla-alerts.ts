@@ -13,12 +13,8 @@ import type { JobDeps } from './deps.js'
 export async function runSlaAlerts(deps: JobDeps, now: Date): Promise<void> {
   const { db, helpdesk, sla } = deps
   let supervisors: string[] | undefined
-  for await (const { tickets } of workingClocks(db, sla, now)) {
-    const said = await eventKeysOf(
-      db,
-      tickets.map((t) => t.id),
-      ['sla_warning', 'sla_breach'],
-    )
+  for await (const { ids, tickets } of workingClocks(db, sla, now)) {
+    const said = await eventKeysOf(db, ids, ['sla_warning', 'sla_breach'])
     for (const { id, assignee, clocks } of tickets) {
       for (const clock of clocks) {
         if (clock.paused) continue
