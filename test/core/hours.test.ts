@@ -205,8 +205,18 @@ describe('business hours properties', () => {
           const [from = 0, to = 0, a = 0, b = 0] = [...four].sort((x, y) => x - y)
           const timeline = workingTimeline(hours, at(from), at(to))
           expect(timeline.workingTimeBetween(at(a), at(b))).toBe(hours.workingTimeBetween(at(a), at(b)))
+          // A sparse week may not hold that much working time within ten years: both must say so.
+          const outcome = (add: () => Date) => {
+            try {
+              return add()
+            } catch (error) {
+              return (error as Error).message
+            }
+          }
           for (const start of four)
-            expect(timeline.addWorkingTime(at(start), ms)).toEqual(hours.addWorkingTime(at(start), ms))
+            expect(outcome(() => timeline.addWorkingTime(at(start), ms))).toEqual(
+              outcome(() => hours.addWorkingTime(at(start), ms)),
+            )
         },
       ),
     )
