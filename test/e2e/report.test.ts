@@ -189,6 +189,8 @@ describe("/report over more tickets than fit in Slack's wait", () => {
     expect(complete?.channel_id).toBe('CTEAM')
     expect(String(complete?.initial_comment)).toContain('*Tickets*: 5 created')
 
+    // One agent's week is counted as theirs alone: small enough to answer with.
+    expect((await ask(h, `${WEEK} agent:<@${BEN}|ben>`)).text).toContain(`· agent <@${BEN}>`)
     // Yesterday (Friday 27) had one ticket created: small enough to answer with.
     const small = await ask(h, '2026-11-27..2026-11-27')
     expect(small.text).toContain('*Support report, Fri 27 Nov 2026*')
