@@ -155,23 +155,34 @@ export async function assignmentsBetween(
   return query.execute()
 }
 
-/** How many tickets in scope need the team now (new, open, pending, on hold). */
-export async function countWorking(db: Db, scope: ReportScope): Promise<number> {
-  let query = db
-    .selectFrom('tickets as t')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('t.status', 'in', ['new', 'open', 'pending', 'on_hold'])
+const ticketCount = (db: Db) => db.selectFrom('tickets as t').select((eb) => eb.fn.countAll<number>().as('n'))
+
+/**
+ * How many tickets in scope `narrow` leaves, counted from the tickets table alone (one agent's by a
+ * subquery for their id): joined to the assignees, a count on the created_at index read every
+ * ticket row, 4.8 s for a year at a million tickets from a cold cache, against 26 ms.
+ */
+async function countInScope(
+  db: Db,
+  scope: ReportScope,
+  narrow: (query: ReturnType<typeof ticketCount>) => ReturnType<typeof ticketCount>,
+): Promise<number> {
+  let query = narrow(ticketCount(db))
   if (scope.channel !== undefined) query = query.where('t.channel', '=', scope.channel)
-  if (scope.agent !== undefined)
-    query = query.where((eb) =>
-      eb(
-        't.assignee_id',
-        '=',
-        eb.selectFrom('agents').select('id').where('desk_user_id', '=', scope.agent!).limit(1),
-      ),
+  const { agent } = scope
+  if (agent !== undefined)
+    query = query.where('t.assignee_id', '=', (eb) =>
+      eb.selectFrom('agents').select('id').where('desk_user_id', '=', agent).limit(1),
     )
   const row = await query.executeTakeFirst()
   return Number(row?.n ?? 0)
+}
+
+/** How many tickets in scope need the team now (new, open, pending, on hold). */
+export async function countWorking(db: Db, scope: ReportScope): Promise<number> {
+  return countInScope(db, scope, (query) =>
+    query.where('t.status', 'in', ['new', 'open', 'pending', 'on_hold']),
+  )
 }
 
 /** The tags of these tickets, by ticket, each sorted. */
@@ -197,19 +208,7 @@ export async function countCreatedBetween(
   to: string,
   scope: ReportScope,
 ): Promise<number> {
-  // Counted on the created_at index alone, reading no ticket row: joined to the assignees, a year
-  // at a million tickets read every row (4.8 s from a cold cache, against 26 ms).
-  let query = db
-    .selectFrom('tickets as t')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('t.created_at', '>=', from)
-    .where('t.created_at', '<', to)
-  if (scope.channel !== undefined) query = query.where('t.channel', '=', scope.channel)
-  const { agent } = scope
-  if (agent !== undefined)
-    query = query.where('t.assignee_id', '=', (eb) =>
-      eb.selectFrom('agents').select('id').where('desk_user_id', '=', agent).limit(1),
-    )
-  const row = await query.executeTakeFirst()
-  return Number(row?.n ?? 0)
+  return countInScope(db, scope, (query) =>
+    query.where('t.created_at', '>=', from).where('t.created_at', '<', to),
+  )
 }
