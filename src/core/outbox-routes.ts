@@ -52,14 +52,13 @@ export function createRouter(deps: {
         rates === undefined ? [] : edits ? [['slack:edits', rates.edit]] : [[target, rates.post]]
       // A thread entry leaves one turn after it was queued at the soonest: whatever the customer
       // writes meanwhile joins its post, rather than the first message taking a post of its own.
-      if (payload.type === 'desk.entry' && rates !== undefined)
-        return {
-          target,
-          service: 'slack',
-          limits,
-          notBefore: Date.parse(row.created_at) + 1000 / rates.post.perSecond,
-        }
-      return { target, service: 'slack', limits }
+      const entry = payload.type === 'desk.entry' && rates !== undefined
+      return {
+        target,
+        service: 'slack',
+        limits,
+        ...(entry && { notBefore: Date.parse(row.created_at) + 1000 / rates.post.perSecond }),
+      }
     }
     const channel = payload.type === 'customer.direct' ? payload.channel : (ticket?.channel ?? 'unknown')
     const to = payload.type === 'customer.direct' ? payload.to : (ticket?.contact_external_id ?? '')
