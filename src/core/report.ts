@@ -2,6 +2,7 @@ import { setImmediate } from 'node:timers/promises'
 import { DateTime } from 'luxon'
 import type { Db } from '../db/connection.js'
 import {
+  agentNames,
   assignmentsBetween,
   countCreatedBetween,
   countWorking,
@@ -146,7 +147,7 @@ const PAGE = 5_000
 
 /** What `buildReport` reads, gathered by `gatherReport`. */
 export interface ReportData {
-  /** Tickets created in the period. */
+  /** Tickets created in the period, oldest first. */
   readonly created: readonly ReportTicket[]
   /** Tickets solved or reopened in the period but created before it. */
   readonly earlier: readonly ReportTicket[]
@@ -163,6 +164,8 @@ export interface ReportData {
   readonly workingNow: number
   readonly createdSince: number
   readonly tags: ReadonlyMap<number, readonly string[]>
+  /** Desk user ids by agent row: who the tickets' assignees are. */
+  readonly agents: ReadonlyMap<number, string>
 }
 
 /** Reads what a report of `period` needs. */
@@ -206,12 +209,14 @@ export async function gatherReport(
     workingNow: await countWorking(db, scope),
     createdSince: period.to < now ? await countCreatedBetween(db, to, now.toISOString(), scope) : 0,
     tags: await tagsOfMany(db, [...known]),
+    agents: await agentNames(db),
   }
 }
 
 /**
  * The figures of a period from what `gatherReport` read, at `now`. Pure: it only reads `data`, and
- * lets the event loop answer what came in between pages of tickets.
+ * lets the event loop answer what came in between pages of tickets. A month of a busy desk is tens
+ * of thousands of tickets, so each is measured once, in numbers, and counted in one pass.
  */
 export async function buildReport(
   data: ReportData,
@@ -221,57 +226,66 @@ export async function buildReport(
   sla: SlaSettings,
 ): Promise<Report> {
   const measure = measurer(data, period, now, sla)
+  const { created } = data
   const rows: ReportRow[] = []
-  for (const [i, t] of data.created.entries()) {
+  /** When each row's ticket was created, in epoch ms: rows are oldest first. */
+  const createdMs: number[] = []
+  for (let i = 0; i < created.length; i++) {
     if (i > 0 && i % PAGE === 0) await setImmediate()
+    const t = created[i] as ReportTicket
+    createdMs.push(measure.startOf(t))
     rows.push(rowOf(t, data, measure))
   }
   const { solved, reopened } = solvesIn(data, period, measure)
-  const byKey = (key: (t: Sliced) => string) =>
-    tally(
-      rows,
-      solved.map((s) => s.ticket),
-      reopened,
-      key,
-    )
+  const { total, byChannel, byType, byPriority } = tallies(rows, solved, reopened)
   return {
     period,
     scope,
     at: now,
     workingTime: !sla.hours.alwaysOpen,
-    totals: totalOf(byKey(() => '')),
-    byChannel: byKey((t) => t.channel),
-    byType: byKey((t) => t.type ?? '(none)'),
-    byPriority: byKey((t) => t.priority).sort(
+    totals: total,
+    byChannel,
+    byType,
+    byPriority: byPriority.sort(
       (a, b) => PRIORITIES.indexOf(b.key as Priority) - PRIORITIES.indexOf(a.key as Priority),
     ),
-    firstResponse: spreadOf(rows.flatMap((r) => (r.firstResponseMs === null ? [] : [r.firstResponseMs]))),
+    firstResponse: spreadOf(firstResponsesOf(rows)),
     resolution: spreadOf(solved.map((s) => s.ms)),
     sla: slaLinesOf(rows, sla),
-    agents: agentLinesOf(rows, solved, reopened, data.assignments),
-    busiestHours: busiestHoursOf(rows, period.zone),
-    days: daysOf(data, period, now, rows),
+    agents: agentLinesOf(rows, solved, reopened, data),
+    busiestHours: busiestHoursOf(createdMs, period.zone),
+    days: daysOf(data, period, now, rows, createdMs),
     rows,
   }
 }
 
 const NEVER_PAUSED: ReturnType<typeof pausesFrom> = []
+const NO_TAGS: readonly string[] = []
 
 /** How long a ticket's clock ran from its creation to a moment: working time less its pauses. */
 interface Measure {
   readonly tickets: ReadonlyMap<number, ReportTicket>
   readonly now: Date
   readonly sla: SlaSettings
+  /** When the ticket was created, in epoch ms. */
+  startOf(t: ReportTicket): number
   timeOf(t: ReportTicket, end: string): number
 }
 
 function measurer(data: ReportData, period: ReportPeriod, now: Date, sla: SlaSettings): Measure {
-  const tickets = new Map([...data.earlier, ...data.created].map((t) => [t.id, t]))
-  const earliest = [...tickets.values()].reduce(
-    (min, t) => (t.created_at < min ? t.created_at : min),
-    period.from.toISOString(),
-  )
-  const timeline = workingTimeline(sla.hours, new Date(earliest), now)
+  const tickets = new Map<number, ReportTicket>()
+  let earliest = period.from.toISOString()
+  let latest = now.toISOString()
+  for (const list of [data.earlier, data.created])
+    for (const t of list) {
+      tickets.set(t.id, t)
+      if (t.created_at < earliest) earliest = t.created_at
+      if (t.first_response_at !== null && t.first_response_at > latest) latest = t.first_response_at
+      if (t.solved_at !== null && t.solved_at > latest) latest = t.solved_at
+    }
+  // From the oldest ticket's creation to the last moment measured: outside it, each measure would
+  // lay out its days afresh.
+  const timeline = workingTimeline(sla.hours, new Date(earliest), new Date(latest))
   // Most tickets were never paused, and each is measured two or three times in a row: both are
   // kept cheap, as a month of a busy desk is tens of thousands of tickets.
   const pauses = new Map<number, ReturnType<typeof pausesFrom>>()
@@ -282,10 +296,14 @@ function measurer(data: ReportData, period: ReportPeriod, now: Date, sla: SlaSet
     if (found === undefined) pauses.set(t.id, (found = pausesFrom(changes, sla.pausedStatuses)))
     return found
   }
-  let last: { readonly id: number; readonly start: number } | undefined
+  let lastId = -1
+  let lastStart = 0
   const startOf = (t: ReportTicket): number => {
-    if (last?.id !== t.id) last = { id: t.id, start: Date.parse(t.created_at) }
-    return last.start
+    if (lastId !== t.id) {
+      lastId = t.id
+      lastStart = Date.parse(t.created_at)
+    }
+    return lastStart
   }
   /** As `clockTime` (sla.ts) measures, in numbers: tens of thousands of tickets are measured. */
   const timeOf = (t: ReportTicket, end: string): number => {
@@ -298,12 +316,7 @@ function measurer(data: ReportData, period: ReportPeriod, now: Date, sla: SlaSet
     }
     return Math.max(0, timeline.msBetween(start, stop) - paused)
   }
-  return {
-    tickets,
-    now,
-    sla,
-    timeOf,
-  }
+  return { tickets, now, sla, startOf, timeOf }
 }
 
 /** A ticket created in the period, measured: the CSV's row and what most figures count. */
@@ -321,6 +334,10 @@ function rowOf(t: ReportTicket, data: ReportData, m: Measure): ReportRow {
     if (ms >= m.sla.policy[t.priority][clock]) return 'breached'
     return stoppedMs === null ? 'pending' : 'met'
   }
+  const history = data.history.get(t.id)
+  let reopens = 0
+  if (history !== undefined)
+    for (const c of history) if (c.from_value === 'solved' && c.to_value === 'open') reopens++
   return {
     id: t.id,
     createdAt: t.created_at,
@@ -328,7 +345,7 @@ function rowOf(t: ReportTicket, data: ReportData, m: Measure): ReportRow {
     type: t.type,
     priority: t.priority,
     status: t.status,
-    assignee: t.assignee,
+    assignee: assigneeOf(t, data),
     firstResponseAt: t.first_response_at,
     firstResponseMs,
     solvedAt: solved ? t.solved_at : null,
@@ -337,10 +354,20 @@ function rowOf(t: ReportTicket, data: ReportData, m: Measure): ReportRow {
       first_response: outcome('first_response', firstResponseMs ?? resolutionMs),
       resolution: outcome('resolution', resolutionMs),
     },
-    reopens:
-      data.history.get(t.id)?.filter((c) => c.from_value === 'solved' && c.to_value === 'open').length ?? 0,
-    tags: data.tags.get(t.id) ?? [],
+    reopens,
+    tags: data.tags.get(t.id) ?? NO_TAGS,
   }
+}
+
+/** The desk user id of a ticket's assignee. */
+const assigneeOf = (t: ReportTicket, data: ReportData): string | null =>
+  t.assignee_id === null ? null : (data.agents.get(t.assignee_id) ?? null)
+
+/** The first response times of the rows that have one. */
+function firstResponsesOf(rows: readonly ReportRow[]): number[] {
+  const times: number[] = []
+  for (const r of rows) if (r.firstResponseMs !== null) times.push(r.firstResponseMs)
+  return times
 }
 
 /** The tickets solved in the period (each once, measured at its last solve in it) and those reopened. */
@@ -367,61 +394,80 @@ function solvesIn(
   }
 }
 
-/** The one line of a tally that puts every ticket under the same key, without its key. */
-function totalOf(lines: readonly (Counts & { readonly key: string })[]): Counts {
-  const { created, solved, reopened, stillOpen } = lines[0] ?? noCounts()
-  return { created, solved, reopened, stillOpen }
-}
+type Tally = (Counts & { readonly key: string })[]
 
-/** What a ticket's figures are split by. */
-type Sliced = Pick<ReportTicket, 'channel' | 'type' | 'priority'>
-
-/** Created, solved, reopened and still open, per value of `key`, most created first. */
-function tally(
+/**
+ * Created, solved, reopened and still open: in all, and per channel, type and priority (each
+ * most created first), counted in one pass over the period's tickets.
+ */
+function tallies(
   rows: readonly ReportRow[],
-  solved: readonly ReportTicket[],
+  solved: readonly { ticket: ReportTicket }[],
   reopened: readonly ReportTicket[],
-  key: (t: Sliced) => string,
-): (Counts & { readonly key: string })[] {
-  const counts = new Map<string, Counts>()
+): { total: Counts; byChannel: Tally; byType: Tally; byPriority: Tally } {
+  const total = noCounts()
+  const slices = [
+    { key: (t: Sliced): string => t.channel, counts: new Map<string, Counts>() },
+    { key: (t: Sliced): string => t.type ?? '(none)', counts: new Map<string, Counts>() },
+    { key: (t: Sliced): string => t.priority, counts: new Map<string, Counts>() },
+  ] as const
+  const lineOf = (counts: Map<string, Counts>, key: string): Counts => {
+    let line = counts.get(key)
+    if (line === undefined) counts.set(key, (line = noCounts()))
+    return line
+  }
   const add = (t: Sliced, field: keyof Counts) => {
-    const line = counts.get(key(t)) ?? noCounts()
-    line[field]++
-    counts.set(key(t), line)
+    total[field]++
+    for (const { key, counts } of slices) lineOf(counts, key(t))[field]++
   }
   for (const r of rows) {
     add(r, 'created')
     if (WORKING.has(r.status)) add(r, 'stillOpen')
   }
-  for (const t of solved) add(t, 'solved')
+  for (const { ticket } of solved) add(ticket, 'solved')
   for (const t of reopened) add(t, 'reopened')
-  return [...counts]
-    .map(([k, c]) => ({ key: k, ...c }))
-    .sort((a, b) => b.created - a.created || a.key.localeCompare(b.key))
+  const sorted = (counts: Map<string, Counts>): Tally =>
+    [...counts]
+      .map(([key, c]) => ({ key, ...c }))
+      .sort((a, b) => b.created - a.created || a.key.localeCompare(b.key))
+  const [channel, type, priority] = slices
+  return {
+    total,
+    byChannel: sorted(channel.counts),
+    byType: sorted(type.counts),
+    byPriority: sorted(priority.counts),
+  }
 }
+
+/** What a ticket's figures are split by. */
+type Sliced = Pick<ReportTicket, 'channel' | 'type' | 'priority'>
 
 /** Met, breached and running per priority and clock, for the tickets created in the period. */
 function slaLinesOf(rows: readonly ReportRow[], sla: SlaSettings): SlaLine[] {
-  const lines = new Map<string, SlaLine>()
-  for (const r of rows)
-    for (const clock of REPORT_CLOCKS) {
-      const key = `${r.priority} ${clock}`
-      const line = lines.get(key) ?? {
-        priority: r.priority,
+  const byPriority = new Map<Priority, SlaLine[]>()
+  for (const r of rows) {
+    let lines = byPriority.get(r.priority)
+    if (lines === undefined) {
+      const { priority } = r
+      lines = REPORT_CLOCKS.map((clock) => ({
+        priority,
         clock,
-        targetMs: sla.policy[r.priority][clock],
+        targetMs: sla.policy[priority][clock],
         met: 0,
         breached: 0,
         pending: 0,
-      }
-      line[r.sla[clock]]++
-      lines.set(key, line)
+      }))
+      byPriority.set(priority, lines)
     }
-  return [...lines.values()].sort(
-    (a, b) =>
-      PRIORITIES.indexOf(b.priority) - PRIORITIES.indexOf(a.priority) ||
-      REPORT_CLOCKS.indexOf(a.clock) - REPORT_CLOCKS.indexOf(b.clock),
-  )
+    for (const line of lines) line[r.sla[line.clock]]++
+  }
+  return [...byPriority.values()]
+    .flat()
+    .sort(
+      (a, b) =>
+        PRIORITIES.indexOf(b.priority) - PRIORITIES.indexOf(a.priority) ||
+        REPORT_CLOCKS.indexOf(a.clock) - REPORT_CLOCKS.indexOf(b.clock),
+    )
 }
 
 /** A line per agent: tickets count for the agent assigned now; `assigned` counts the period's assignments. */
@@ -429,7 +475,7 @@ function agentLinesOf(
   rows: readonly ReportRow[],
   solved: readonly { ticket: ReportTicket; ms: number }[],
   reopened: readonly ReportTicket[],
-  assignments: ReportData['assignments'],
+  data: ReportData,
 ): AgentLine[] {
   const lines = new Map<string, { line: AgentLine; fr: number[]; res: number[] }>()
   const of = (agent: string) => {
@@ -452,17 +498,21 @@ function agentLinesOf(
     if (r.assignee === null) continue
     const a = of(r.assignee)
     if (r.firstResponseMs !== null) a.fr.push(r.firstResponseMs)
-    a.line.breaches += REPORT_CLOCKS.filter((clock) => r.sla[clock] === 'breached').length
+    for (const clock of REPORT_CLOCKS) if (r.sla[clock] === 'breached') a.line.breaches++
   }
   for (const { ticket, ms } of solved) {
-    if (ticket.assignee === null) continue
-    const a = of(ticket.assignee)
+    const assignee = assigneeOf(ticket, data)
+    if (assignee === null) continue
+    const a = of(assignee)
     a.line.solved++
     a.res.push(ms)
   }
-  for (const t of reopened) if (t.assignee !== null) of(t.assignee).line.reopens++
+  for (const t of reopened) {
+    const assignee = assigneeOf(t, data)
+    if (assignee !== null) of(assignee).line.reopens++
+  }
   const assigned = new Map<string, Set<number>>()
-  for (const { ticket_id, to_value } of assignments)
+  for (const { ticket_id, to_value } of data.assignments)
     if (to_value !== null) assigned.set(to_value, (assigned.get(to_value) ?? new Set()).add(ticket_id))
   for (const [agent, ids] of assigned) of(agent).line.assigned = ids.size
   return [...lines.values()]
@@ -475,15 +525,15 @@ function agentLinesOf(
 }
 
 /** The (at most three) local hours in which most tickets of the period were created. */
-function busiestHoursOf(rows: readonly ReportRow[], zone: string): { hour: number; created: number }[] {
+function busiestHoursOf(createdMs: readonly number[], zone: string): { hour: number; created: number }[] {
   const calendar = localCalendar(zone)
-  const hours = new Map<number, number>()
-  for (const r of rows) {
-    const hour = calendar.hourOf(Date.parse(r.createdAt))
-    hours.set(hour, (hours.get(hour) ?? 0) + 1)
+  const created = new Array<number>(24).fill(0)
+  for (const ms of createdMs) {
+    const hour = calendar.hourOf(ms)
+    created[hour] = (created[hour] ?? 0) + 1
   }
-  return [...hours]
-    .map(([hour, created]) => ({ hour, created }))
+  return created
+    .flatMap((n, hour) => (n === 0 ? [] : [{ hour, created: n }]))
     .sort((a, b) => b.created - a.created || a.hour - b.hour)
     .slice(0, 3)
 }
@@ -493,32 +543,38 @@ function busiestHoursOf(rows: readonly ReportRow[], zone: string): { hour: numbe
  * that day, and the backlog at its end, counted back from the backlog now through what changed
  * since (a creation or a reopening adds one, a solve takes one away).
  */
-function daysOf(data: ReportData, period: ReportPeriod, now: Date, rows: readonly ReportRow[]): ReportDay[] {
+function daysOf(
+  data: ReportData,
+  period: ReportPeriod,
+  now: Date,
+  rows: readonly ReportRow[],
+  createdMs: readonly number[],
+): ReportDay[] {
   const days: ReportDay[] = []
   // Each ticket's local day, worked out once: date arithmetic per ticket and day adds up over a month.
   const calendar = localCalendar(period.zone)
   const byDay = new Map<string, ReportRow[]>()
-  for (const r of rows) {
-    const day = calendar.dayOf(Date.parse(r.createdAt))
+  for (const [i, r] of rows.entries()) {
+    const day = calendar.dayOf(createdMs[i] ?? 0)
     const list = byDay.get(day)
     if (list === undefined) byDay.set(day, [r])
     else list.push(r)
   }
   // What happened from each day's end on: the days go forward, so each count is taken from a
   // moving start over moments in order rather than over everything again for every day.
-  const created = laterThan(rows.map((r) => [r.createdAt, 1] as const))
+  const created = laterThan(createdMs.map((ms) => [ms, 1] as const))
   const changes = laterThan(
-    data.solveChanges.flatMap((c): (readonly [string, number])[] => {
+    data.solveChanges.flatMap((c): (readonly [number, number])[] => {
       if (c.to_value === 'solved' && c.from_value !== null && WORKING.has(c.from_value as TicketStatus))
-        return [[c.created_at, -1]]
-      return c.from_value === 'solved' && c.to_value === 'open' ? [[c.created_at, 1]] : []
+        return [[Date.parse(c.created_at), -1]]
+      return c.from_value === 'solved' && c.to_value === 'open' ? [[Date.parse(c.created_at), 1]] : []
     }),
   )
   let start = DateTime.fromJSDate(period.from, { zone: period.zone }).startOf('day')
   const stop = DateTime.fromJSDate(period.to, { zone: period.zone })
   while (start < stop) {
     const next = start.plus({ days: 1 })
-    const end = next.toJSDate() < now ? next.toJSDate().toISOString() : now.toISOString()
+    const end = Math.min(next.toMillis(), now.getTime())
     const day = start.toISODate() ?? ''
     const ofDay = byDay.get(day) ?? []
     const createdByChannel: Record<Channel, number> = {}
@@ -528,7 +584,7 @@ function daysOf(data: ReportData, period: ReportPeriod, now: Date, rows: readonl
     days.push({
       day,
       createdByChannel,
-      firstResponse: spreadOf(ofDay.flatMap((r) => (r.firstResponseMs === null ? [] : [r.firstResponseMs]))),
+      firstResponse: spreadOf(firstResponsesOf(ofDay)),
       backlog: data.workingNow - createdAfter - changedAfter,
     })
     start = next
@@ -537,18 +593,18 @@ function daysOf(data: ReportData, period: ReportPeriod, now: Date, rows: readonl
 }
 
 /**
- * Sums of weights at or after a moment, for moments asked in increasing order: each asks only
- * past the entries the one before it passed.
+ * Sums of weights at or after a moment (epoch ms), for moments asked in increasing order: each
+ * asks only past the entries the one before it passed.
  */
-function laterThan(entries: readonly (readonly [at: string, weight: number])[]): {
-  countFrom(at: string): number
+function laterThan(entries: readonly (readonly [at: number, weight: number])[]): {
+  countFrom(at: number): number
 } {
-  const sorted = [...entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+  const sorted = [...entries].sort((a, b) => a[0] - b[0])
   let index = 0
   let remaining = sorted.reduce((sum, [, weight]) => sum + weight, 0)
   return {
     countFrom(at) {
-      for (; index < sorted.length && (sorted[index]?.[0] ?? '') < at; index++)
+      for (; index < sorted.length && (sorted[index]?.[0] ?? 0) < at; index++)
         remaining -= sorted[index]?.[1] ?? 0
       return remaining
     },
