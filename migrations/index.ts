@@ -17,6 +17,7 @@ import * as m0015 from './0015-attachments.js'
 import * as m0016 from './0016-api-and-webhooks.js'
 import * as m0017 from './0017-report-indexes.js'
 import * as m0018 from './0018-intake-and-contact-policy.js'
+import * as m0019 from './0019-report-scope-indexes.js'
 
 /** Every migration, in order. Add a new file for every schema change; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0016-api-and-webhooks': m0016,
   '0017-report-indexes': m0017,
   '0018-intake-and-contact-policy': m0018,
+  '0019-report-scope-indexes': m0019,
 }

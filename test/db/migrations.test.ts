@@ -27,6 +27,7 @@ describe('migrations', () => {
       '0016-api-and-webhooks',
       '0017-report-indexes',
       '0018-intake-and-contact-policy',
+      '0019-report-scope-indexes',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await db.introspection.getTables()
