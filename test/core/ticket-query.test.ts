@@ -9,6 +9,7 @@ import {
   countTickets,
   listTickets,
   parseFilter,
+  ticketIdsOf,
   WORKING,
   type TicketFilter,
 } from '../../src/core/ticket-query.js'
@@ -150,6 +151,26 @@ describe('ticket lists', () => {
       await listTickets(db, parseFilter(`status:all ${typed}`, me.deskUserId, CHANNELS), clock.now())
     }
     expect(await ids('"refund"')).toEqual([1])
+  })
+
+  it('page through a search newest first, as bulk work walks it', async () => {
+    const more = []
+    for (const n of [1, 2, 3, 4, 5])
+      more.push(
+        (await desk.receive(inbound(`Refund ${n}`, { contact: { externalId: `r${n}`, displayName: 'r' } })))
+          .ticketId!,
+      )
+    const filter = parseFilter('status:all refund', me.deskUserId, CHANNELS)
+    const pages: number[][] = []
+    let before: number | undefined
+    while (pages.length < 5) {
+      const page = await ticketIdsOf(db, filter, clock.now(), 2, before)
+      pages.push(page.ids)
+      if (!page.more) break
+      before = page.ids.at(-1)
+    }
+    expect(pages).toEqual([more.slice(3).reverse(), more.slice(1, 3).reverse(), [more[0], 1]])
+    expect(await countTickets(db, filter, clock.now())).toBe(6)
   })
 
   it('say whether there are more than shown, and count what bulk work would touch', async () => {

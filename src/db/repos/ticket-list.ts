@@ -71,16 +71,19 @@ function wordStarts(text: string) {
 
 /** Tickets whose subject or topic holds the words: FTS5 on SQLite, trigram-indexed word starts on PostgreSQL, else LIKE. */
 function textMatches(db: Db, text: string) {
-  const match = searchQuery(text)
-  if (match !== undefined && db.getExecutor().adapter instanceof SqliteAdapter) {
+  const match = sqliteMatch(db, text)
+  if (match !== undefined)
     return sql<boolean>`t.id in (select rowid from ticket_search where ticket_search match ${match})`
-  }
   const words = onPostgres(db) ? wordStarts(text) : undefined
   if (words !== undefined) return sql<boolean>`(${words})`
   // Words are matched literally: % and _ in them are not wildcards.
   const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
   return sql<boolean>`(t.subject like ${like} escape '\\' or t.topic like ${like} escape '\\')`
 }
+
+/** The FTS5 query for what an agent typed, on SQLite when it has a word to look for. */
+const sqliteMatch = (db: Db, text: string): string | undefined =>
+  db.getExecutor().adapter instanceof SqliteAdapter ? searchQuery(text) : undefined
 
 /** The tickets a filter selects, as a query lists, counts and bulk actions build on. */
 function selectTickets(db: Db, filter: TicketFilter, now: Date) {
@@ -107,6 +110,29 @@ function selectTickets(db: Db, filter: TicketFilter, now: Date) {
   return query
 }
 
+/**
+ * The tickets a filter selects, newest first (older than `beforeId` when given). A search on SQLite walks the FTS5 index's own rows
+ * newest first and stops at the page's end: the list of every match (200,000 tickets for a common
+ * word at a million) was built before the first was listed, 30 ms against 6.
+ */
+function newestFirst(db: Db, filter: TicketFilter, now: Date, beforeId?: number) {
+  const { text, ...unsearched } = filter
+  const match = text === undefined ? undefined : sqliteMatch(db, text)
+  if (match === undefined)
+    return selectTickets(db, filter, now)
+      .$if(beforeId !== undefined, (q) => q.where('t.id', '<', beforeId!))
+      .orderBy('t.id', 'desc')
+  const searched = selectTickets(db, unsearched, now)
+    .innerJoin(sql<{ rowid: number }>`ticket_search`.as('s'), (join) => join.onRef('s.rowid', '=', 't.id'))
+    .where(sql<boolean>`s.ticket_search match ${match}`)
+    .$if(beforeId !== undefined, (q) => q.where(sql<boolean>`s.rowid < ${beforeId}`))
+    // Ordered by the index's rowid (the ticket's id), which FTS5 hands out in order; by t.id, SQLite
+    // would sort every match first.
+    .orderBy(sql`s.rowid`, 'desc')
+  // The search's table only joins and orders: what is selected is the tickets', as without it.
+  return searched as unknown as ReturnType<typeof selectTickets>
+}
+
 export interface ListedTicket {
   readonly id: number
   readonly status: TicketStatus
@@ -126,7 +152,7 @@ export async function listTickets(
   now: Date,
   limit = 20,
 ): Promise<{ tickets: ListedTicket[]; more: boolean }> {
-  const rows = await selectTickets(db, filter, now)
+  const rows = await newestFirst(db, filter, now)
     .innerJoin('contacts as c', 'c.id', 't.contact_id')
     .select([
       't.id',
@@ -139,7 +165,6 @@ export async function listTickets(
       't.thread_channel as threadChannel',
       't.thread_ts as threadTs',
     ])
-    .orderBy('t.id', 'desc')
     .limit(limit + 1)
     .execute()
   return { tickets: rows.slice(0, limit), more: rows.length > limit }
@@ -162,10 +187,8 @@ export async function ticketIdsOf(
   /** Only tickets older than this one (the next page). */
   beforeId?: number,
 ): Promise<{ ids: number[]; more: boolean }> {
-  const rows = await selectTickets(db, filter, now)
-    .$if(beforeId !== undefined, (q) => q.where('t.id', '<', beforeId!))
+  const rows = await newestFirst(db, filter, now, beforeId)
     .select('t.id')
-    .orderBy('t.id', 'desc')
     .limit(limit + 1)
     .execute()
   return { ids: rows.slice(0, limit).map((r) => r.id), more: rows.length > limit }
