@@ -1,4 +1,4 @@
-import type { Compilable, CompiledQuery, QueryResult } from 'kysely'
+import { SqliteAdapter, type Compilable, type CompiledQuery, type QueryResult } from 'kysely'
 import type { Db } from './connection.js'
 
 /** Stands for one named value while a query is built once; replaced by the caller's value at each run. */
@@ -21,6 +21,11 @@ interface Template {
  * goes: a query whose shape depends on a value (a branch, a column left out when undefined) needs one
  * `compiledOnce` per shape. Every value must be given at each run (null, never undefined). On a
  * database with plugins the query is built and compiled at each run, as kysely does.
+ *
+ * On SQLite the values built into the query (`limit(1)`, `status = 'queued'`) are written into its
+ * text. SQLite plans with a bound value it could use (a LIMIT, a partial index's condition) and
+ * then prepares the statement again every time that value is bound: 17 µs against 3.7 for the
+ * outbox's insert, 27 against 9 for a ticket's latest of a contact.
  */
 export function compiledOnce<V extends object, R>(
   build: (db: Db, values: V) => Compilable<R>,
@@ -35,7 +40,7 @@ export function compiledOnce<V extends object, R>(
     let template = templates.get(adapter)
     if (template === undefined) {
       const query = build(db, stand).compile()
-      template = { query, parameters: query.parameters }
+      template = adapter instanceof SqliteAdapter ? withConstantsWritten(query) : templateOf(query)
       templates.set(adapter, template)
     }
     const parameters = template.parameters.map((p) =>
@@ -43,6 +48,46 @@ export function compiledOnce<V extends object, R>(
     )
     return db.executeQuery<R>({ ...template.query, parameters })
   }
+}
+
+const templateOf = (query: CompiledQuery): Template => ({ query, parameters: query.parameters })
+
+/** A constant as SQLite reads it in a statement's text; undefined for what is better bound. */
+function sqliteLiteral(value: unknown): string | undefined {
+  if (value === null) return 'null'
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value)
+  if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`
+  return undefined
+}
+
+/**
+ * The query with each constant parameter (not a stand-in) in its text as a literal; stand-ins stay
+ * `?`. Kysely writes every value as `?`, and a `?` inside quotes (an identifier, a string written
+ * with `sql.lit`) is left alone.
+ */
+function withConstantsWritten(query: CompiledQuery): Template {
+  const kept: unknown[] = []
+  let index = 0
+  let text = ''
+  let quote: string | undefined
+  for (const ch of query.sql) {
+    if (quote !== undefined) {
+      if (ch === quote) quote = undefined
+    } else if (ch === "'" || ch === '"' || ch === '`') quote = ch
+    else if (ch === '?') {
+      const value = query.parameters[index++]
+      const literal = value instanceof Slot ? undefined : sqliteLiteral(value)
+      if (literal !== undefined) {
+        text += literal
+        continue
+      }
+      kept.push(value)
+    }
+    text += ch
+  }
+  // Anything unexpected (a count that does not add up): bind every value, as kysely would.
+  if (index !== query.parameters.length) return templateOf(query)
+  return { query: { ...query, sql: text, parameters: kept }, parameters: kept }
 }
 
 /** The one row a statement returns (an insert's `returning`, a select by key that must find it). */
