@@ -36,7 +36,7 @@ export interface StoreSizes {
 }
 
 /** The pragmas that decide what a write costs. */
-const PRAGMAS = ['journal_mode', 'synchronous', 'foreign_keys', 'busy_timeout'] as const
+const PRAGMAS = ['journal_mode', 'synchronous', 'foreign_keys', 'busy_timeout', 'temp_store'] as const
 
 interface Statement {
   readonly sql: string
