@@ -18,6 +18,7 @@ import * as m0016 from './0016-api-and-webhooks.js'
 import * as m0017 from './0017-report-indexes.js'
 import * as m0018 from './0018-intake-and-contact-policy.js'
 import * as m0019 from './0019-report-scope-indexes.js'
+import * as m0020 from './0020-delivery-claims-index.js'
 
 /** Every migration, in order. Add a new file for every schema change; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0017-report-indexes': m0017,
   '0018-intake-and-contact-policy': m0018,
   '0019-report-scope-indexes': m0019,
+  '0020-delivery-claims-index': m0020,
 }

@@ -28,6 +28,7 @@ describe('migrations', () => {
       '0017-report-indexes',
       '0018-intake-and-contact-policy',
       '0019-report-scope-indexes',
+      '0020-delivery-claims-index',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await db.introspection.getTables()

@@ -1,11 +1,19 @@
 import type { DeliveryPayload } from '../../core/delivery.js'
 import { laneOf } from '../../core/delivery.js'
-import type { Lane } from '../../core/model.js'
+import type { DeliveryStatus, Lane } from '../../core/model.js'
 import { onPostgres, type Db } from '../connection.js'
 import { expressionBuilder, sql, type ExpressionBuilder } from 'kysely'
 import { compiledOnce } from '../compiled-once.js'
 import { jsonField } from '../portable.js'
 import type { Database, Delivery } from '../schema.js'
+
+/**
+ * `queued`, `ready` and a page's size, written into the statement's text: SQLite chooses the
+ * partial indexes on status and ready (and plans a LIMIT) from the values, and so prepares a
+ * statement again every time one of them is bound (370 µs for the outbox's read of due heads).
+ */
+const QUEUED = sql.lit<DeliveryStatus>('queued')
+const READY = sql.lit(1)
 
 /** The rows of one (ticket, lane); rows without a ticket share one lane of each kind. */
 const inLane = (ticketId: number | null, lane: Lane) => (eb: ExpressionBuilder<Database, 'deliveries'>) =>
@@ -35,7 +43,7 @@ const insertDelivery = (ofTicket: boolean) =>
       eb
         .selectFrom('deliveries')
         .select('id')
-        .where('status', '=', 'queued')
+        .where('status', '=', QUEUED)
         .where(ofTicket ? eb('ticket_id', '=', d.ticketId) : eb('ticket_id', 'is', null))
         .where('lane', '=', d.lane),
     )
@@ -106,8 +114,8 @@ export async function dueHeads(
       't.thread_channel',
       't.desk_channel',
     ])
-    .where('d.status', '=', 'queued')
-    .where('d.ready', '=', 1)
+    .where('d.status', '=', QUEUED)
+    .where('d.ready', '=', READY)
     .where('d.next_attempt_at', '<=', now)
     .where((eb) => eb.or([eb('d.claimed_until', 'is', null), eb('d.claimed_until', '<=', now)]))
     .$if(after !== undefined, (q) =>
@@ -120,7 +128,7 @@ export async function dueHeads(
     )
     .orderBy('d.next_attempt_at')
     .orderBy('d.id')
-    .limit(limit)
+    .limit(sql.lit(limit))
     .execute()
 }
 
@@ -141,8 +149,8 @@ export async function claimDelivery(
     .selectFrom('deliveries')
     .select('id')
     .where('id', '=', id)
-    .where('status', '=', 'queued')
-    .where('ready', '=', 1)
+    .where('status', '=', QUEUED)
+    .where('ready', '=', READY)
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', claim.now)]))
     .forUpdate()
     .skipLocked()
@@ -156,29 +164,30 @@ export async function claimDelivery(
 
 /** The earliest time a head becomes due (or its claim lapses, when later), if any row is queued. */
 export async function nextDueAt(db: Db): Promise<string | undefined> {
-  const row = await db
+  // Two reads on indexes, not one over every head (1.4 ms with 2,000 tickets waiting for Slack):
+  // the first head in due order that no claim holds past its time (deliveries_due), and the
+  // claims that do, a process's few rows in flight (deliveries_claimed).
+  const free = await db
     .selectFrom('deliveries')
-    .select((eb) =>
-      eb.fn
-        .min(
-          eb
-            .case()
-            .when(
-              eb.and([
-                eb('claimed_until', 'is not', null),
-                eb('claimed_until', '>', eb.ref('next_attempt_at')),
-              ]),
-            )
-            .then(eb.ref('claimed_until'))
-            .else(eb.ref('next_attempt_at'))
-            .end(),
-        )
-        .as('at'),
+    .select('next_attempt_at as at')
+    .where('status', '=', QUEUED)
+    .where('ready', '=', READY)
+    .where((eb) =>
+      eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', eb.ref('next_attempt_at'))]),
     )
-    .where('status', '=', 'queued')
-    .where('ready', '=', 1)
+    .orderBy('next_attempt_at')
+    .limit(sql.lit(1))
     .executeTakeFirst()
-  return row?.at ?? undefined
+  const held = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.min('claimed_until').as('at'))
+    .where('status', '=', QUEUED)
+    .where('claimed_until', 'is not', null)
+    .where('ready', '=', READY)
+    .where('claimed_until', '>', (eb) => eb.ref('next_attempt_at'))
+    .executeTakeFirst()
+  const times = [free?.at, held?.at ?? undefined].filter((at) => at !== undefined)
+  return times.length === 0 ? undefined : times.reduce((a, b) => (a < b ? a : b))
 }
 
 /** Ends a row (sent, failed for good, or cancelled) and makes the next row of its lane the head. */
@@ -201,7 +210,7 @@ export async function endDelivery(
   const next = await db
     .selectFrom('deliveries')
     .select((eb) => eb.fn.min('id').as('id'))
-    .where('status', '=', 'queued')
+    .where('status', '=', QUEUED)
     .where(inLane(row.ticket_id, row.lane))
     .executeTakeFirst()
   if (next?.id != null) {
@@ -236,7 +245,7 @@ export async function pendingSendOf(
     .selectAll()
     .where('ticket_id', '=', ticketId)
     .where('kind', '=', 'customer.message')
-    .where('status', '=', 'queued')
+    .where('status', '=', QUEUED)
     .where('next_attempt_at', '>', now)
     .where('attempts', '=', 0)
     .where('parts_sent', '=', 0)
@@ -294,7 +303,7 @@ export async function absorbLaterUpdates(
     .updateTable('deliveries')
     .set({ status: 'sent', done_at: at, last_error: 'coalesced' })
     .where('ticket_id', '=', ticketId)
-    .where('status', '=', 'queued')
+    .where('status', '=', QUEUED)
     .where('id', '>', afterId)
     .where('kind', '=', 'desk.update')
     .execute()
@@ -312,11 +321,11 @@ export async function queuedBehind(
   return db
     .selectFrom('deliveries')
     .selectAll()
-    .where('status', '=', 'queued')
+    .where('status', '=', QUEUED)
     .where(inLane(row.ticket_id, row.lane))
     .where('id', '>', row.id)
     .orderBy('id')
-    .limit(limit)
+    .limit(sql.lit(limit))
     .execute()
 }
 
@@ -330,7 +339,7 @@ export async function absorbEntries(db: Db, ids: readonly number[], at: string):
     .updateTable('deliveries')
     .set((eb) => ({ status: 'sent', done_at: at, attempts: eb('attempts', '+', 1), last_error: 'coalesced' }))
     .where('id', 'in', ids)
-    .where('status', '=', 'queued')
+    .where('status', '=', QUEUED)
     .execute()
 }
 
@@ -347,7 +356,7 @@ export async function queueNextBehind(
   const next = await db
     .selectFrom('deliveries')
     .select((eb) => eb.fn.min('id').as('id'))
-    .where('status', '=', 'queued')
+    .where('status', '=', QUEUED)
     .where(inLane(row.ticket_id, row.lane))
     .where('id', '>', row.id)
     .executeTakeFirst()
@@ -369,11 +378,11 @@ export async function heldDeliveries(db: Db, limit: number): Promise<Delivery[]>
   return db
     .selectFrom('deliveries')
     .selectAll()
-    .where('status', '=', 'queued')
-    .where('ready', '=', 1)
+    .where('status', '=', QUEUED)
+    .where('ready', '=', READY)
     .where('last_error', 'is not', null)
     .orderBy('id')
-    .limit(limit)
+    .limit(sql.lit(limit))
     .execute()
 }
 
@@ -382,7 +391,7 @@ export async function queueStats(db: Db): Promise<{ queued: number; oldestCreate
   const row = await db
     .selectFrom('deliveries')
     .select((eb) => [eb.fn.countAll<number>().as('queued'), eb.fn.min('created_at').as('oldest')])
-    .where('status', '=', 'queued')
+    .where('status', '=', QUEUED)
     .executeTakeFirst()
   return { queued: Number(row?.queued ?? 0), oldestCreatedAt: row?.oldest ?? null }
 }
@@ -392,8 +401,8 @@ export async function retryHeldNow(db: Db, now: string): Promise<number> {
   const result = await db
     .updateTable('deliveries')
     .set({ next_attempt_at: now })
-    .where('status', '=', 'queued')
-    .where('ready', '=', 1)
+    .where('status', '=', QUEUED)
+    .where('ready', '=', READY)
     .where('next_attempt_at', '>', now)
     .executeTakeFirst()
   return Number(result.numUpdatedRows)
