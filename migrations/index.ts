@@ -19,6 +19,7 @@ import * as m0017 from './0017-report-indexes.js'
 import * as m0018 from './0018-intake-and-contact-policy.js'
 import * as m0019 from './0019-report-scope-indexes.js'
 import * as m0020 from './0020-delivery-claims-index.js'
+import * as m0021 from './0021-notice-files.js'
 
 /** Every migration, in order. Add a new file for every schema change; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '0018-intake-and-contact-policy': m0018,
   '0019-report-scope-indexes': m0019,
   '0020-delivery-claims-index': m0020,
+  '0021-notice-files': m0021,
 }

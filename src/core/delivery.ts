@@ -73,6 +73,9 @@ export type DeliveryPayload =
       readonly image?: { filename: string; pngBase64: string }
       /** A conversation or person to post to instead of the support channel. */
       readonly to?: string
+      /** Files kept in notice_files until the notice has gone. */
+      readonly fileIds?: readonly number[]
+      /** Files inside the payload, as notices were queued before notice_files. */
       readonly files?: readonly { filename: string; base64: string }[]
     }
   | { readonly type: 'desk.alert'; readonly alert: DeskAlert }

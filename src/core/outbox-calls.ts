@@ -11,6 +11,7 @@ import {
   setPartsSent,
 } from '../db/repos/deliveries.js'
 import { findMessage, firstInboundOf, markMessageSent, setDeskTs } from '../db/repos/messages.js'
+import { forgetNoticeFiles, noticeFiles } from '../db/repos/notice-files.js'
 import { findTicketDetail, setCustomerInfo, setThread, type TicketDetail } from '../db/repos/tickets.js'
 import type { Attachment, Delivery, Message } from '../db/schema.js'
 import { iso, type Clock } from './clock.js'
@@ -329,7 +330,14 @@ export function createCalls(deps: CallDeps) {
       return
     }
     if (payload.type === 'desk.notice') {
-      const { image, to, files } = payload
+      const { image, to, fileIds = [] } = payload
+      const files = [
+        ...(await noticeFiles(db, fileIds)),
+        ...(payload.files ?? []).map((f) => ({
+          filename: f.filename,
+          bytes: Buffer.from(f.base64, 'base64'),
+        })),
+      ]
       await timed('Slack', () =>
         desk.postNotice({
           text: payload.text,
@@ -337,12 +345,10 @@ export function createCalls(deps: CallDeps) {
             image: { filename: image.filename, png: Buffer.from(image.pngBase64, 'base64') },
           }),
           ...(to !== undefined && { to }),
-          ...(files && {
-            files: files.map((f) => ({ filename: f.filename, bytes: Buffer.from(f.base64, 'base64') })),
-          }),
+          ...(files.length > 0 && { files }),
         }),
       )
-      return
+      return (tx) => forgetNoticeFiles(tx, fileIds)
     }
     if (payload.type === 'customer.direct') {
       await timed(`${payload.channel} send`, () =>

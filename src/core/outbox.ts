@@ -10,6 +10,7 @@ import {
   enqueueDelivery,
   type DueHead,
 } from '../db/repos/deliveries.js'
+import { forgetNoticeFiles } from '../db/repos/notice-files.js'
 import { clearDeskChannel, findTicketDetail, type TicketDetail } from '../db/repos/tickets.js'
 import type { Delivery } from '../db/schema.js'
 import { iso } from './clock.js'
@@ -239,6 +240,7 @@ export function createOutbox(deps: OutboxDeps) {
     }
 
     await finishDelivery(db, row, { status: 'failed', error: reason }, iso(new Date(at)))
+    if (payload.type === 'desk.notice') await forgetNoticeFiles(db, payload.fileIds ?? [])
     log.error({ ...context, err: error }, 'delivery failed for good')
     if (row.ticket_id !== null && row.lane === 'customer') {
       const what = payload.type === 'customer.message' ? 'message' : 'direct'

@@ -16,6 +16,7 @@ import {
   type StatusChange,
 } from '../db/repos/report-data.js'
 import { enqueueDelivery } from '../db/repos/deliveries.js'
+import { storeNoticeFiles, type NoticeFile } from '../db/repos/notice-files.js'
 import { claimJobRun } from '../db/repos/job-runs.js'
 import type { Actor } from './actor.js'
 import { atLeast } from './agents.js'
@@ -633,15 +634,11 @@ async function enqueueNotice(
   to: string | undefined,
   now: string,
 ): Promise<void> {
+  const fileIds = await storeNoticeFiles(tx, files, now)
   await enqueueDelivery(
     tx,
     null,
-    {
-      type: 'desk.notice',
-      text,
-      ...(to !== undefined && { to }),
-      files: files.map((f) => ({ filename: f.filename, base64: f.bytes.toString('base64') })),
-    },
+    { type: 'desk.notice', text, ...(to !== undefined && { to }), ...(fileIds.length > 0 && { fileIds }) },
     now,
   )
 }
@@ -666,10 +663,7 @@ export interface ReportLimits {
 }
 
 /** A file to post with a report. */
-export interface ReportFile {
-  readonly filename: string
-  readonly bytes: Buffer
-}
+export type ReportFile = NoticeFile
 
 /**
  * Reports as a service: the figures of a period at the clock's time, for whoever may see them,

@@ -152,6 +152,14 @@ export interface AttachmentsTable {
   delivered_at: string | null
 }
 
+/** A file posted with a notice (a report's charts and CSV), kept until its delivery ends. */
+export interface NoticeFilesTable {
+  id: Generated<number>
+  filename: string
+  bytes: Buffer
+  created_at: string
+}
+
 export interface ProcessedEventsTable {
   channel: string
   external_id: string
@@ -308,6 +316,7 @@ export interface Database {
   intake_prompts: IntakePromptsTable
   ticket_answers: TicketAnswersTable
   intake_questions: IntakeQuestionsTable
+  notice_files: NoticeFilesTable
 }
 
 export type Contact = Selectable<ContactsTable>

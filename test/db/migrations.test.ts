@@ -29,6 +29,7 @@ describe('migrations', () => {
       '0018-intake-and-contact-policy',
       '0019-report-scope-indexes',
       '0020-delivery-claims-index',
+      '0021-notice-files',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await db.introspection.getTables()
@@ -57,6 +58,7 @@ describe('migrations', () => {
         'intake_questions',
         'job_runs',
         'messages',
+        'notice_files',
         'processed_events',
         'reply_templates',
         'ticket_answers',

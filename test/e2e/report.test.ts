@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createReports } from '../../src/core/report.js'
+import { enqueueDelivery } from '../../src/db/repos/deliveries.js'
 import { reportCsv } from '../../src/core/report-csv.js'
 import { periodNamed } from '../../src/core/report-request.js'
 import type { AppOptions } from '../../src/app.js'
@@ -80,7 +81,17 @@ describe('/report', () => {
     ])
 
     await h.app.followUps()
+    // The files wait beside their delivery, not inside it: the queue stays small to read.
+    const waiting = await h.db.selectFrom('notice_files').select('filename').orderBy('id').execute()
+    expect(waiting.map((f) => f.filename)).toHaveLength(4)
+    const notices = await h.db
+      .selectFrom('deliveries')
+      .select('payload')
+      .where('kind', '=', 'desk.notice')
+      .execute()
+    expect(notices.map((n) => n.payload.length < 1_000)).toEqual([true])
     await h.app.outbox.drain()
+    expect(await h.db.selectFrom('notice_files').select('id').execute()).toEqual([])
     expect(h.slack.callsOf('conversations.open')).toEqual([expect.objectContaining({ users: SUPERVISOR })])
     const [complete] = h.slack.callsOf('files.completeUploadExternal')
     expect(complete?.channel_id).toBe(`D${SUPERVISOR}`)
@@ -110,6 +121,26 @@ describe('/report', () => {
     )
     const csv = reportCsv(expected)
     expect(csv.split('\r\n')).toHaveLength(7)
+    expect(h.slack.uploads.filter((u) => u.bytes.includes(csv))).toHaveLength(1)
+  })
+
+  it('still posts the files of a notice queued with them inside, as before notice_files', async () => {
+    const csv = 'id,status\r\n1,open\r\n'
+    await enqueueDelivery(
+      h.db,
+      null,
+      {
+        type: 'desk.notice',
+        text: 'Charts of an earlier report',
+        to: SUPERVISOR,
+        files: [{ filename: 'tickets-earlier.csv', base64: Buffer.from(csv).toString('base64') }],
+      },
+      REPORT_NOW.toISOString(),
+    )
+    await h.app.outbox.drain()
+    expect(h.slack.callsOf('files.getUploadURLExternal').map((c) => c.filename)).toEqual([
+      'tickets-earlier.csv',
+    ])
     expect(h.slack.uploads.filter((u) => u.bytes.includes(csv))).toHaveLength(1)
   })
 
