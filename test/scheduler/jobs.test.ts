@@ -235,6 +235,28 @@ describe('scheduled jobs', () => {
       expect((await eventsOf(harness.db, id)).filter((e) => e.to_value === 'solved')).toHaveLength(1)
     })
 
+    it('count from when the ticket last went pending', async () => {
+      const harness = await start()
+      const id = await mondayTicket(harness)
+      harness.telegram.sent.length = 0
+      const t0 = new Date('2026-11-23T09:00:00Z').getTime()
+      const at = (ms: number) => new Date(t0 + ms).toISOString()
+      await harness.app.helpdesk.setStatus({ deskUserId: AGENT }, id, 'pending')
+      harness.clock.set(new Date(at(DAY)))
+      await harness.app.helpdesk.setStatus({ deskUserId: AGENT }, id, 'open')
+      harness.clock.set(new Date(at(2 * DAY)))
+      await harness.app.helpdesk.setStatus({ deskUserId: AGENT }, id, 'pending')
+
+      // Three days after it first went pending, one after it went again: nothing yet.
+      await run(harness, 'lifecycle', at(3 * DAY))
+      expect(harness.telegram.sent).toEqual([])
+      await run(harness, 'lifecycle', at(5 * DAY))
+      expect(harness.telegram.sent.map((s) => String(s.text))).toEqual([
+        expect.stringContaining('We are still waiting for your answer on ticket #1'),
+      ])
+      expect((await findTicket(harness.db, id))?.status).toBe('pending')
+    })
+
     it('leave a ticket alone once the customer answered', async () => {
       const harness = await start()
       const id = await mondayTicket(harness)

@@ -2,17 +2,29 @@ import type { TicketStatus } from '../../core/model.js'
 import type { Db } from '../connection.js'
 import type { Ticket } from '../schema.js'
 
-/** Pending tickets, each with when it last went pending (reminders and automatic solves count from then). */
+/**
+ * Pending tickets, each with when it last went pending (reminders and automatic solves count from
+ * then). Each ticket's latest change to pending is looked up on its own events: joined to every
+ * status change of the desk and grouped, this read 350 ms at a million tickets, every minute.
+ */
 export async function pendingSince(db: Db): Promise<{ id: number; since: string }[]> {
-  return db
+  const rows = await db
     .selectFrom('tickets as tk')
-    .innerJoin('events as e', 'e.ticket_id', 'tk.id')
-    .select(['tk.id', (eb) => eb.fn.max('e.created_at').as('since')])
+    .select((eb) => [
+      'tk.id',
+      eb
+        .selectFrom('events as e')
+        .select('e.created_at')
+        .whereRef('e.ticket_id', '=', 'tk.id')
+        .where('e.action', '=', 'status')
+        .where('e.to_value', '=', 'pending')
+        .orderBy('e.id', 'desc')
+        .limit(1)
+        .as('since'),
+    ])
     .where('tk.status', '=', 'pending')
-    .where('e.action', '=', 'status')
-    .where('e.to_value', '=', 'pending')
-    .groupBy('tk.id')
     .execute()
+  return rows.flatMap(({ id, since }) => (since === null ? [] : [{ id, since }]))
 }
 
 /** The ids of solved tickets that were solved at or before `at`. */
