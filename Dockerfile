@@ -44,5 +44,7 @@ EXPOSE 3000
 # Liveness: the event loop answers. Readiness (/readyz) says whether it can do its work.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# The node options of `npm start` (test/start-command.test.ts keeps them alike; README says why).
+# The variables and node options of `npm start` (test/start-command.test.ts keeps them alike;
+# README says why).
+ENV MALLOC_ARENA_MAX=2
 CMD ["node", "--max-semi-space-size=4", "dist/src/main.js"]

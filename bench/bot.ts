@@ -17,25 +17,38 @@ export const WEBHOOK_SECRET = 'bench-secret_1'
 export interface BotCommand {
   readonly script: string
   readonly nodeArgs: readonly string[]
+  /** Variables `npm start` sets for the process. */
+  readonly env: Readonly<Record<string, string>>
 }
 
-/** The node options `npm start` gives the bot (package.json): the bench runs it as it runs in production. */
-export const START_NODE_OPTIONS: readonly string[] = (() => {
-  const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, '../package.json'), 'utf8')) as {
-    scripts: { start: string }
-  }
-  const [node, ...rest] = pkg.scripts.start.trim().split(/\s+/)
-  if (node !== 'node' || rest.at(-1) !== 'dist/src/main.js') {
-    throw new Error(
-      `package.json's start script is not \`node [options] dist/src/main.js\`: ${pkg.scripts.start}`,
-    )
-  }
-  return rest.slice(0, -1)
-})()
+/**
+ * What `npm start` gives the bot (package.json): its variables (`NAME=value` before `node`) and
+ * node options. The bench runs it as it runs in production.
+ */
+export const START: { readonly env: Record<string, string>; readonly nodeOptions: readonly string[] } =
+  (() => {
+    const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, '../package.json'), 'utf8')) as {
+      scripts: { start: string }
+    }
+    const words = pkg.scripts.start.trim().split(/\s+/)
+    const env: Record<string, string> = {}
+    for (let w = words[0]; w !== undefined && /^[A-Z_]+=/.test(w); words.shift(), w = words[0]) {
+      const eq = w.indexOf('=')
+      env[w.slice(0, eq)] = w.slice(eq + 1)
+    }
+    const [node, ...rest] = words
+    if (node !== 'node' || rest.at(-1) !== 'dist/src/main.js') {
+      throw new Error(
+        `package.json's start script is not \`[NAME=value …] node [options] dist/src/main.js\`: ${pkg.scripts.start}`,
+      )
+    }
+    return { env, nodeOptions: rest.slice(0, -1) }
+  })()
 
 export const BUILT: BotCommand = {
   script: resolve(import.meta.dirname, '../dist/src/main.js'),
-  nodeArgs: START_NODE_OPTIONS,
+  nodeArgs: START.nodeOptions,
+  env: START.env,
 }
 
 /** Node options that let it run TypeScript (tsx's loader): the ceilings always, the bot from source. */
@@ -47,7 +60,8 @@ export const TS_LOADER: readonly string[] = [
 /** The bot from its TypeScript sources through tsx: no build needed, slower to start. */
 export const FROM_SOURCE: BotCommand = {
   script: resolve(import.meta.dirname, '../src/main.ts'),
-  nodeArgs: [...START_NODE_OPTIONS, ...TS_LOADER],
+  nodeArgs: [...START.nodeOptions, ...TS_LOADER],
+  env: START.env,
 }
 
 export interface BotOptions {
@@ -98,6 +112,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
     REPLY_DELAY_S: '0',
     SHUTDOWN_TIMEOUT_MS: '5000',
     DIGEST_TIME: 'off',
+    ...opts.command.env,
     ...opts.env,
   }
   const profile = opts.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`]
