@@ -41,6 +41,48 @@ describe('scheduled jobs', () => {
   }
 
   describe('SLA alerts', () => {
+    it('let webhooks and commands in between pages of a large desk', async () => {
+      const harness = await start()
+      const at = '2026-11-23T09:00:00.000Z'
+      harness.clock.set(new Date(at))
+      const contact = await harness.db
+        .insertInto('contacts')
+        .values({
+          channel: 'telegram',
+          external_id: 'many',
+          display_name: 'Many',
+          created_at: at,
+          updated_at: at,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      const tickets = Array.from({ length: 1_600 }, (_, i) => ({
+        contact_id: contact.id,
+        channel: 'telegram' as const,
+        status: 'open' as const,
+        subject: `ticket ${i}`,
+        created_at: at,
+        updated_at: at,
+      }))
+      for (let i = 0; i < tickets.length; i += 400)
+        await harness.db
+          .insertInto('tickets')
+          .values(tickets.slice(i, i + 400))
+          .execute()
+      let turns = 0
+      let passing = true
+      const count = () => {
+        if (!passing) return
+        turns++
+        setImmediate(count)
+      }
+      setImmediate(count)
+      await JOBS['sla-alerts']!(harness.app.jobDeps, harness.clock.now())
+      passing = false
+      // Four pages of tickets: the event loop turned between them.
+      expect(turns).toBeGreaterThanOrEqual(3)
+    })
+
     it('warn the assignee at 75 % of the target and tell assignee and supervisors at breach, each once', async () => {
       const harness = await start()
       await mondayTicket(harness) // normal: first response within 4 working hours, 10:00 → 14:00
