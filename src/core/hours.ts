@@ -67,6 +67,8 @@ export interface BusinessHours {
   addWorkingTime(start: Date, ms: number): Date
   /** The working time between two moments (0 when `to` is not after `from`). */
   workingTimeBetween(from: Date, to: Date): number
+  /** The same, between moments in ms since the epoch. */
+  msBetween(a: number, b: number): number
   /** The open stretches between two moments, as [start, end) epoch milliseconds, in order. */
   openSpans(from: Date, to: Date): (readonly [number, number])[]
   /** The schedule in words, for /hours. */
@@ -136,6 +138,17 @@ export function createBusinessHours(opts: HoursOptions): BusinessHours {
     return undefined
   }
 
+  function msBetween(a: number, b: number): number {
+    if (b <= a) return 0
+    if (always) return b - a
+    let total = 0
+    for (const [s, e] of spansFrom(new Date(a))) {
+      if (s >= b) break
+      total += Math.max(0, Math.min(e, b) - Math.max(s, a))
+    }
+    return total
+  }
+
   return {
     zone,
     alwaysOpen: always,
@@ -167,18 +180,8 @@ export function createBusinessHours(opts: HoursOptions): BusinessHours {
       throw new Error('no opening within ten years: check BUSINESS_HOURS and HOLIDAYS')
     },
 
-    workingTimeBetween(from, to) {
-      const a = from.getTime()
-      const b = to.getTime()
-      if (b <= a) return 0
-      if (always) return b - a
-      let total = 0
-      for (const [s, e] of spansFrom(from)) {
-        if (s >= b) break
-        total += Math.max(0, Math.min(e, b) - Math.max(s, a))
-      }
-      return total
-    },
+    workingTimeBetween: (from, to) => msBetween(from.getTime(), to.getTime()),
+    msBetween,
 
     openSpans(from, to) {
       const a = from.getTime()
@@ -221,12 +224,9 @@ export function workingTimeline(
   hours: BusinessHours,
   from: Date,
   to: Date,
-): Pick<BusinessHours, 'workingTimeBetween' | 'addWorkingTime'> & {
-  /** The same, between moments in ms since the epoch: nothing is allocated within the range. */
-  msBetween(a: number, b: number): number
-} {
-  // Always open, the range is one open stretch: the same sums hold, in numbers too.
-  const outside = (a: number, b: number) => hours.workingTimeBetween(new Date(a), new Date(b))
+): Pick<BusinessHours, 'workingTimeBetween' | 'msBetween' | 'addWorkingTime'> {
+  // Always open, the range is one open stretch: the same sums hold. Within the range, measuring
+  // allocates nothing.
   const spans = hours.openSpans(from, to)
   const before: number[] = []
   let sum = 0
@@ -258,7 +258,7 @@ export function workingTimeline(
   const toMs = to.getTime()
   const msBetween = (a: number, b: number): number => {
     if (b <= a) return 0
-    if (a < fromMs || b > toMs) return outside(a, b)
+    if (a < fromMs || b > toMs) return hours.msBetween(a, b)
     return upTo(b) - upTo(a)
   }
   return {

@@ -26,7 +26,7 @@ import type { Channel, Priority, TicketStatus } from './model.js'
 import { PRIORITIES } from './model.js'
 import type { ReportPeriod, ReportRequest } from './report-request.js'
 import { localCalendar, workingTimeline } from './hours.js'
-import { pausesFrom, type SlaSettings } from './sla.js'
+import { clockTime, pausesFrom, type SlaSettings } from './sla.js'
 
 /**
  * The desk's figures over a period. Every figure is defined once, here and in README ("Reports"),
@@ -306,17 +306,8 @@ function measurer(data: ReportData, period: ReportPeriod, now: Date, sla: SlaSet
     }
     return lastStart
   }
-  /** As `clockTime` (sla.ts) measures, in numbers: tens of thousands of tickets are measured. */
-  const timeOf = (t: ReportTicket, end: string): number => {
-    const start = startOf(t)
-    const stop = Date.parse(end)
-    let paused = 0
-    for (const [from, to] of pausesOf(t)) {
-      const a = Math.max(from.getTime(), start)
-      paused += timeline.msBetween(a, to === null ? stop : Math.min(to.getTime(), stop))
-    }
-    return Math.max(0, timeline.msBetween(start, stop) - paused)
-  }
+  const timeOf = (t: ReportTicket, end: string): number =>
+    clockTime(pausesOf(t), startOf(t), Date.parse(end), timeline)
   return { tickets, now, sla, startOf, timeOf }
 }
 

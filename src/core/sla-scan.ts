@@ -51,6 +51,7 @@ export async function* workingClocks(db: Db, sla: SlaSettings, now: Date): Async
       const hours = {
         ...sla.hours,
         workingTimeBetween: (a: Date, b: Date) => timeline.workingTimeBetween(a, b),
+        msBetween: (a: number, b: number) => timeline.msBetween(a, b),
         addWorkingTime: (start: Date, ms: number) => timeline.addWorkingTime(start, ms),
       }
       settings = { ...sla, hours }

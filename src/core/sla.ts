@@ -69,7 +69,7 @@ export function evaluateClocks(facts: SlaFacts, now: Date, settings: SlaSettings
   else if (facts.awaitingReplySince !== null) running.unshift(['next_response', facts.awaitingReplySince])
 
   return running.map(([clock, startedAt]) => {
-    const elapsedMs = clockTime(facts.pauses, startedAt, now, hours)
+    const elapsedMs = clockTime(facts.pauses, startedAt.getTime(), now.getTime(), hours)
     const targetMs = targets[clock]
     const breached = elapsedMs >= targetMs
     const dueAt = paused || breached ? null : hours.addWorkingTime(now, targetMs - elapsedMs)
@@ -84,16 +84,17 @@ export function evaluateClocks(facts: SlaFacts, now: Date, settings: SlaSettings
  */
 export function clockTime(
   pauses: SlaFacts['pauses'],
-  start: Date,
-  end: Date,
-  hours: Pick<BusinessHours, 'workingTimeBetween'>,
+  startMs: number,
+  endMs: number,
+  hours: Pick<BusinessHours, 'msBetween'>,
 ): number {
-  const pausedMs = pauses.reduce((sum, [from, to]) => {
-    const a = from > start ? from : start
-    const b = to === null || to > end ? end : to
-    return sum + hours.workingTimeBetween(a, b)
-  }, 0)
-  return Math.max(0, hours.workingTimeBetween(start, end) - pausedMs)
+  // In epoch milliseconds: SLA passes and reports measure tens of thousands of clocks.
+  let pausedMs = 0
+  for (const [from, to] of pauses) {
+    const a = Math.max(from.getTime(), startMs)
+    pausedMs += hours.msBetween(a, to === null ? endMs : Math.min(to.getTime(), endMs))
+  }
+  return Math.max(0, hours.msBetween(startMs, endMs) - pausedMs)
 }
 
 /** What the root message shows: the clock that runs out first (a breached one above all). */
