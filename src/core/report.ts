@@ -26,6 +26,7 @@ import type { Channel, Priority, TicketStatus } from './model.js'
 import { PRIORITIES } from './model.js'
 import type { ReportPeriod, ReportRequest } from './report-request.js'
 import { localCalendar, workingTimeline } from './hours.js'
+import { msOf } from './clock.js'
 import { clockTime, pausesFrom, type SlaSettings } from './sla.js'
 
 /**
@@ -234,8 +235,9 @@ export async function buildReport(
   for (let i = 0; i < created.length; i++) {
     if (i > 0 && i % PAGE === 0) await setImmediate()
     const t = created[i] as ReportTicket
-    createdMs.push(measure.startOf(t))
-    rows.push(rowOf(t, data, measure))
+    const startMs = msOf(t.created_at)
+    createdMs.push(startMs)
+    rows.push(rowOf(t, startMs, data, measure))
   }
   const { solved, reopened } = solvesIn(data, period, measure)
   const { total, byChannel, byType, byPriority } = tallies(rows, solved, reopened)
@@ -265,21 +267,23 @@ const NO_TAGS: readonly string[] = []
 
 /** How long a ticket's clock ran from its creation to a moment: working time less its pauses. */
 interface Measure {
+  /** The tickets solved or reopened in the period, by id. */
   readonly tickets: ReadonlyMap<number, ReportTicket>
-  readonly now: Date
+  readonly nowMs: number
   readonly sla: SlaSettings
-  /** When the ticket was created, in epoch ms. */
-  startOf(t: ReportTicket): number
-  timeOf(t: ReportTicket, end: string): number
+  /** From `startMs`, the ticket's creation, to `endMs`, both epoch ms. */
+  timeOf(t: ReportTicket, startMs: number, endMs: number): number
 }
 
 function measurer(data: ReportData, period: ReportPeriod, now: Date, sla: SlaSettings): Measure {
+  const wanted = new Set<number>()
+  for (const c of data.solveChanges) wanted.add(c.ticket_id)
   const tickets = new Map<number, ReportTicket>()
   let earliest = period.from.toISOString()
   let latest = now.toISOString()
   for (const list of [data.earlier, data.created])
     for (const t of list) {
-      tickets.set(t.id, t)
+      if (wanted.has(t.id)) tickets.set(t.id, t)
       if (t.created_at < earliest) earliest = t.created_at
       if (t.first_response_at !== null && t.first_response_at > latest) latest = t.first_response_at
       if (t.solved_at !== null && t.solved_at > latest) latest = t.solved_at
@@ -287,8 +291,7 @@ function measurer(data: ReportData, period: ReportPeriod, now: Date, sla: SlaSet
   // From the oldest ticket's creation to the last moment measured: outside it, each measure would
   // lay out its days afresh.
   const timeline = workingTimeline(sla.hours, new Date(earliest), new Date(latest))
-  // Most tickets were never paused, and each is measured two or three times in a row: both are
-  // kept cheap, as a month of a busy desk is tens of thousands of tickets.
+  // Most tickets were never paused: their measure needs no more than the timeline.
   const pauses = new Map<number, ReturnType<typeof pausesFrom>>()
   const pausesOf = (t: ReportTicket) => {
     const changes = data.history.get(t.id)
@@ -297,35 +300,30 @@ function measurer(data: ReportData, period: ReportPeriod, now: Date, sla: SlaSet
     if (found === undefined) pauses.set(t.id, (found = pausesFrom(changes, sla.pausedStatuses)))
     return found
   }
-  let lastId = -1
-  let lastStart = 0
-  const startOf = (t: ReportTicket): number => {
-    if (lastId !== t.id) {
-      lastId = t.id
-      lastStart = Date.parse(t.created_at)
-    }
-    return lastStart
-  }
-  const timeOf = (t: ReportTicket, end: string): number =>
-    clockTime(pausesOf(t), startOf(t), Date.parse(end), timeline)
-  return { tickets, now, sla, startOf, timeOf }
+  const timeOf = (t: ReportTicket, startMs: number, endMs: number): number =>
+    clockTime(pausesOf(t), startMs, endMs, timeline)
+  return { tickets, nowMs: now.getTime(), sla, timeOf }
+}
+
+/**
+ * Whether a clock stopped within its target, reached it, or still runs below it: `stoppedMs` is
+ * its time when it stopped, `runningMs` its time now.
+ */
+function outcomeOf(targetMs: number, stoppedMs: number | null, runningMs: number): SlaOutcome {
+  if ((stoppedMs ?? runningMs) >= targetMs) return 'breached'
+  return stoppedMs === null ? 'pending' : 'met'
 }
 
 /** A ticket created in the period, measured: the CSV's row and what most figures count. */
-function rowOf(t: ReportTicket, data: ReportData, m: Measure): ReportRow {
+function rowOf(t: ReportTicket, startMs: number, data: ReportData, m: Measure): ReportRow {
   const solved = t.status === 'solved' || t.status === 'closed'
-  const firstResponseMs = t.first_response_at === null ? null : m.timeOf(t, t.first_response_at)
-  const resolutionMs = solved && t.solved_at !== null ? m.timeOf(t, t.solved_at) : null
-  let runningMs: number | undefined
-  /**
-   * Whether a clock stopped within its target, reached it, or still runs below it. First response
-   * stops at the first reply (or at the solve of a ticket never answered); resolution at the solve.
-   */
-  const outcome = (clock: ReportClock, stoppedMs: number | null): SlaOutcome => {
-    const ms = stoppedMs ?? (runningMs ??= m.timeOf(t, m.now.toISOString()))
-    if (ms >= m.sla.policy[t.priority][clock]) return 'breached'
-    return stoppedMs === null ? 'pending' : 'met'
-  }
+  const firstResponseMs =
+    t.first_response_at === null ? null : m.timeOf(t, startMs, msOf(t.first_response_at))
+  const resolutionMs = solved && t.solved_at !== null ? m.timeOf(t, startMs, msOf(t.solved_at)) : null
+  // Until it is resolved, a ticket has a clock that still runs: the first response's too, when it
+  // was never answered.
+  const runningMs = resolutionMs === null ? m.timeOf(t, startMs, m.nowMs) : 0
+  const targets = m.sla.policy[t.priority]
   const history = data.history.get(t.id)
   let reopens = 0
   if (history !== undefined)
@@ -342,9 +340,11 @@ function rowOf(t: ReportTicket, data: ReportData, m: Measure): ReportRow {
     firstResponseMs,
     solvedAt: solved ? t.solved_at : null,
     resolutionMs,
+    // First response stops at the first reply (or at the solve of a ticket never answered);
+    // resolution at the solve.
     sla: {
-      first_response: outcome('first_response', firstResponseMs ?? resolutionMs),
-      resolution: outcome('resolution', resolutionMs),
+      first_response: outcomeOf(targets.first_response, firstResponseMs ?? resolutionMs, runningMs),
+      resolution: outcomeOf(targets.resolution, resolutionMs, runningMs),
     },
     reopens,
     tags: data.tags.get(t.id) ?? NO_TAGS,
@@ -381,7 +381,9 @@ function solvesIn(
     return t === undefined ? [] : [t]
   }
   return {
-    solved: [...lastSolve].flatMap(([id, at]) => ticket(id).map((t) => ({ ticket: t, ms: m.timeOf(t, at) }))),
+    solved: [...lastSolve].flatMap(([id, at]) =>
+      ticket(id).map((t) => ({ ticket: t, ms: m.timeOf(t, msOf(t.created_at), msOf(at)) })),
+    ),
     reopened: [...reopened].flatMap(ticket),
   }
 }
