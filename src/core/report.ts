@@ -6,7 +6,7 @@ import {
   assignmentsBetween,
   countCreatedBetween,
   countWorking,
-  solveChangesBetween,
+  statusChangesBetween,
   statusChangesOfMany,
   tagsCreatedBetween,
   ticketsByIds,
@@ -187,7 +187,9 @@ export async function gatherReport(
     if (page.length < PAGE) break
     await setImmediate()
   }
-  const solveChanges = await solveChangesBetween(db, from, now.toISOString(), scope)
+  const statuses = [...paused, 'solved']
+  const changes = await statusChangesBetween(db, from, now.toISOString(), statuses, scope)
+  const solveChanges = changes.filter((c) => c.to_value === 'solved' || c.from_value === 'solved')
   const known = new Set(created.map((t) => t.id))
   const missing = [
     ...new Set(
@@ -195,13 +197,16 @@ export async function gatherReport(
     ),
   ]
   const earlier = await ticketsByIds(db, missing)
-  const ids = [...known, ...missing]
+  // The period's changes are the whole history of the tickets created in it; tickets created
+  // before it have theirs read in full.
   const history = new Map<number, StatusChange[]>()
-  for (const change of await statusChangesOfMany(db, ids, [...paused, 'solved'])) {
+  const add = (change: StatusChange) => {
     const list = history.get(change.ticket_id)
     if (list === undefined) history.set(change.ticket_id, [change])
     else list.push(change)
   }
+  for (const change of changes) if (known.has(change.ticket_id)) add(change)
+  for (const change of await statusChangesOfMany(db, missing, statuses)) add(change)
   return {
     created,
     earlier,

@@ -103,13 +103,15 @@ export async function ticketsByIds(db: Db, ids: readonly number[]): Promise<Repo
 }
 
 /**
- * The changes into or out of `solved` made in [from, to) on tickets in scope, oldest first: what
- * solved, reopened and the backlog are counted from.
+ * The status changes into or out of any of `statuses` made in [from, to) on tickets in scope, oldest
+ * first: read once over the period, they are both what solved, reopened and the backlog are counted
+ * from and the history of every ticket created in it (a ticket changes only after it was created).
  */
-export async function solveChangesBetween(
+export async function statusChangesBetween(
   db: Db,
   from: string,
   to: string,
+  statuses: readonly string[],
   scope: ReportScope,
 ): Promise<StatusChange[]> {
   let query = db
@@ -119,7 +121,7 @@ export async function solveChangesBetween(
     .where('e.action', '=', 'status')
     .where('e.created_at', '>=', from)
     .where('e.created_at', '<', to)
-    .where((eb) => eb.or([eb('e.to_value', '=', 'solved'), eb('e.from_value', '=', 'solved')]))
+    .where((eb) => eb.or([eb('e.to_value', 'in', statuses), eb('e.from_value', 'in', statuses)]))
   if (scope.channel !== undefined) query = query.where('t.channel', '=', scope.channel)
   if (scope.agent !== undefined) query = query.where('t.assignee_id', '=', agentRow(db, scope.agent))
   return query.orderBy('e.created_at').orderBy('e.id').execute()
