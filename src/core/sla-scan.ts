@@ -29,38 +29,45 @@ export interface ClockPage {
 const AHEAD_MS = 60 * 86_400_000
 
 /**
- * Every ticket that needs work with its running clocks, a page at a time in id order: two reads a
- * page (the tickets, their status changes), so a pass over a large desk stays cheap.
+ * Every ticket that needs work with its running clocks, once each, a page at a time (status by
+ * status, in id order): two reads a page (the tickets, their status changes), so a pass over a
+ * large desk stays cheap.
  */
 export async function* workingClocks(db: Db, sla: SlaSettings, now: Date): AsyncGenerator<ClockPage> {
   // Working time and due moments from the open stretches, read once a pass (again only for a page
   // that reaches further back): old tickets would walk the schedule day by day, each clock again.
   let settings: SlaSettings | undefined
   let from = now.toISOString()
-  for (let afterId = 0; ;) {
-    const tickets = await slaPage(db, WORKING, afterId, PAGE)
-    const last = tickets.at(-1)
-    if (last === undefined) return
-    afterId = last.id
-    const ids = tickets.map((t) => t.id)
-    const changes = await statusChangesOfTickets(db, ids)
-    const earliest = tickets.reduce((min, t) => (t.created_at < min ? t.created_at : min), from)
-    if (settings === undefined || earliest < from) {
-      from = earliest
-      const timeline = workingTimeline(sla.hours, new Date(from), new Date(now.getTime() + AHEAD_MS))
-      const hours = {
-        ...sla.hours,
-        workingTimeBetween: (a: Date, b: Date) => timeline.workingTimeBetween(a, b),
-        msBetween: (a: number, b: number) => timeline.msBetween(a, b),
-        addWorkingTime: (start: Date, ms: number) => timeline.addWorkingTime(start, ms),
+  // A ticket that moves on to a status read later in the pass is met again there: it counts once.
+  const seen = new Set<number>()
+  for (const status of WORKING) {
+    for (let afterId = 0; ;) {
+      const page = await slaPage(db, status, afterId, PAGE)
+      const last = page.at(-1)
+      if (last === undefined) break
+      afterId = last.id
+      const tickets = page.filter((t) => !seen.has(t.id))
+      for (const t of tickets) seen.add(t.id)
+      const ids = tickets.map((t) => t.id)
+      const changes = await statusChangesOfTickets(db, ids)
+      const earliest = tickets.reduce((min, t) => (t.created_at < min ? t.created_at : min), from)
+      if (settings === undefined || earliest < from) {
+        from = earliest
+        const timeline = workingTimeline(sla.hours, new Date(from), new Date(now.getTime() + AHEAD_MS))
+        const hours = {
+          ...sla.hours,
+          workingTimeBetween: (a: Date, b: Date) => timeline.workingTimeBetween(a, b),
+          msBetween: (a: number, b: number) => timeline.msBetween(a, b),
+          addWorkingTime: (start: Date, ms: number) => timeline.addWorkingTime(start, ms),
+        }
+        settings = { ...sla, hours }
       }
-      settings = { ...sla, hours }
+      yield { ids, tickets: withClocks(tickets, changes, now, settings) }
+      // SQLite answers at once: without a turn of the event loop between pages, a pass over 15,000
+      // working tickets held it for 350 ms, and every webhook and slash command waited.
+      await setImmediate()
+      if (page.length < PAGE) break
     }
-    yield { ids, tickets: withClocks(tickets, changes, now, settings) }
-    if (tickets.length < PAGE) return
-    // SQLite answers at once: without a turn of the event loop between pages, a pass over 15,000
-    // working tickets held it for 350 ms, and every webhook and slash command waited.
-    await setImmediate()
   }
 }
 

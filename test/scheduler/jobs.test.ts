@@ -120,6 +120,16 @@ describe('scheduled jobs', () => {
           }),
         )
       }
+      // Every third one open: the pass reads status by status, in pages across both.
+      await harness.db
+        .updateTable('tickets')
+        .set({ status: 'open' })
+        .where(
+          'id',
+          'in',
+          Array.from({ length: count }, (_, i) => i + 1).filter((id) => id % 3 === 0),
+        )
+        .execute()
       const breaches = async () => {
         let n = 0
         for (let id = 1; id <= count; id++) {
