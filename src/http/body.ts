@@ -3,18 +3,27 @@ import { DeskError } from '../core/errors.js'
 
 const MAX_BODY_BYTES = 1024 * 1024
 
-/** Reads a request body as raw bytes (signatures are computed over the bytes, not re-serialised JSON). */
+/**
+ * How much of a body over its limit is read and dropped, so the client reads the refusal and its
+ * connection stays usable; past this the connection is cut.
+ */
+const DRAINED_BYTES = 16 * 1024 * 1024
+
+/**
+ * Reads a request body as raw bytes (signatures are computed over the bytes, not re-serialised
+ * JSON). A body over `limit` is refused (`too_large`, which answers 413) once it has been read to
+ * its end.
+ */
 export async function readRawBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = []
   let size = 0
+  const tooLarge = () =>
+    new DeskError('invalid', `request body is larger than ${limit} bytes`, { platformCode: 'too_large' })
   try {
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length
-      if (size > limit)
-        throw new DeskError('invalid', `request body is larger than ${limit} bytes`, {
-          platformCode: 'too_large',
-        })
-      chunks.push(chunk)
+      if (size > limit + DRAINED_BYTES) throw tooLarge()
+      if (size <= limit) chunks.push(chunk)
     }
   } catch (error) {
     if (error instanceof DeskError) throw error
@@ -23,6 +32,7 @@ export async function readRawBody(req: IncomingMessage, limit = MAX_BODY_BYTES):
       cause: error,
     })
   }
+  if (size > limit) throw tooLarge()
   return Buffer.concat(chunks)
 }
 

@@ -55,7 +55,11 @@ export function createHttpServer(
       return
     }
     route.handle(req, res).catch((error: unknown) => {
-      const status = isDeskError(error) ? (STATUS[error.code] ?? 500) : 500
+      const status = !isDeskError(error)
+        ? 500
+        : error.platformCode === 'too_large'
+          ? 413
+          : (STATUS[error.code] ?? 500)
       if (status >= 500) log.error({ path, status, err: error }, 'request failed')
       else
         log.warn({ path, status, err: isDeskError(error) ? error.message : String(error) }, 'request refused')
