@@ -238,6 +238,25 @@ describe('the HTTP API', () => {
     expect(got.messages.filter((m) => m.text === 'hello?')).toHaveLength(1)
   })
 
+  it('answers a burst as if sent one by one: each its own answer, a refusal undoing only itself', async () => {
+    const h = await start()
+    const key = await createKey(h, 'website')
+    const headers = { 'idempotency-key': 'burst-1' }
+    const first = await api(h, 'POST', '/tickets', key, newTicket(), headers)
+    const [replays, reused, fresh] = await Promise.all([
+      Promise.all(Array.from({ length: 4 }, () => api(h, 'POST', '/tickets', key, newTicket(), headers))),
+      api(h, 'POST', '/tickets', key, newTicket('cust-9'), headers),
+      Promise.all(
+        Array.from({ length: 5 }, (_, i) => api(h, 'POST', '/tickets', key, newTicket(`burst-${i}`))),
+      ),
+    ])
+    for (const again of replays) expect(again.body).toEqual(first.body)
+    refusal(reused, 422, 'idempotency_key_reused')
+    expect(fresh.map((a) => a.status)).toEqual([201, 201, 201, 201, 201])
+    expect(new Set([first, ...fresh].map(idOf)).size).toBe(6)
+    expect(await countTickets(h.db, all, new Date())).toBe(6)
+  })
+
   it('limits each key’s requests, and says when to try again', async () => {
     const h = await start({ API_RATE_LIMIT: '3/min' })
     const key = await createKey(h, 'website')
