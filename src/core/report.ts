@@ -272,7 +272,7 @@ const NO_TAGS: readonly string[] = []
 
 /** How long a ticket's clock ran from its creation to a moment: working time less its pauses. */
 interface Measure {
-  /** The tickets solved or reopened in the period, by id. */
+  /** The tickets solved or reopened since the period began, by id. */
   readonly tickets: ReadonlyMap<number, ReportTicket>
   readonly nowMs: number
   readonly sla: SlaSettings
