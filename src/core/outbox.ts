@@ -6,6 +6,7 @@ import {
   endDelivery,
   finishDelivery,
   nextDueAt,
+  putOff,
   reschedule,
   enqueueDelivery,
   type DueHead,
@@ -100,6 +101,12 @@ function routeTicket(row: DueHead): RouteTicket | undefined {
     thread_channel: row.thread_channel,
     desk_channel: row.desk_channel,
   }
+}
+
+/** A due row put off until a later moment (ISO), written once its page is looked through. */
+interface Wait {
+  readonly id: number
+  readonly at: string
 }
 
 /** A failure the worker has already turned into its consequence. */
@@ -291,20 +298,22 @@ export function createOutbox(deps: OutboxDeps) {
    * Why a due row cannot start now: the moment it may, `busy` when its target is (it is looked at
    * again next pass), or 0 when it can go. Pacing comes before `busy`, so a crowd of rows for one
    * target (every ticket's root in the support channel) is given its moments once and rests in
-   * the queue until then, instead of being read again on every pass.
+   * the queue until then (`waits` collects them for `putOff`), instead of being read again on
+   * every pass.
    */
-  async function blockedUntil(row: Delivery, route: Route): Promise<number | 'busy'> {
+  function blockedUntil(row: Delivery, route: Route, waits: Wait[]): number | 'busy' {
     const t = now()
     const hold = held.get(row.id)
     if (hold !== undefined && hold.until > t) return hold.until
     const paused = pausedUntil.get(route.target)
-    if (paused !== undefined && paused > t) {
-      await reschedule(db, row.id, { nextAttemptAt: iso(new Date(paused)) })
-      return paused
-    }
-    const slot = policy.paced ? pacer.reserve(row.id, route.limits, t, route.notBefore) : 0
+    const slot =
+      paused !== undefined && paused > t
+        ? paused
+        : policy.paced
+          ? pacer.reserve(row.id, route.limits, t, route.notBefore)
+          : 0
     if (slot > t) {
-      await reschedule(db, row.id, { nextAttemptAt: iso(new Date(slot)) })
+      waits.push({ id: row.id, at: iso(new Date(slot)) })
       return slot
     }
     if (busyTargets.has(route.target)) return 'busy'
@@ -353,13 +362,14 @@ export function createOutbox(deps: OutboxDeps) {
     for (let pages = 0; pages < MAX_PAGES && inFlight.size < policy.concurrency; pages++) {
       endedSincePage.clear()
       const rows = await dueHeads(db, dueBy, page, after)
+      const waits: Wait[] = []
       for (const row of rows) {
         if (inFlight.size >= policy.concurrency) break
         // A row that went and ended while this pass awaited (a reschedule) is done: never again.
         if (inFlight.has(row.id) || endedSincePage.has(row.id)) continue
         const payload = JSON.parse(row.payload) as DeliveryPayload
         const route = routeOf(row, payload, routeTicket(row))
-        const blocked = await blockedUntil(row, route)
+        const blocked = blockedUntil(row, route, waits)
         if (blocked === 'busy') continue
         if (blocked > 0) {
           nextAt = Math.min(nextAt ?? blocked, blocked)
@@ -374,6 +384,8 @@ export function createOutbox(deps: OutboxDeps) {
         }
         started.push(launch(row, payload, route))
       }
+      // In one transaction: a commit for each row put off cost 60 µs apiece under load.
+      await putOff(db, waits)
       const last = rows.at(-1)
       if (rows.length < page || last === undefined) break
       after = { at: last.next_attempt_at, id: last.id }

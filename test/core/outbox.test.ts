@@ -376,6 +376,27 @@ describe('outbox', () => {
     expect(desk.log.filter((l) => l.op === 'open')).toHaveLength(6)
   })
 
+  it('gives the rows that must wait for their channel their moments in the queue, not at every pass', async () => {
+    for (let i = 0; i < 6; i++) {
+      await helpdesk.receive(inbound('Hello', { contact: { externalId: String(i), displayName: `C${i}` } }))
+    }
+    const paced = {
+      ...desk.desk,
+      rates: { post: { perSecond: 1, burst: 4 }, edit: { perSecond: 1, burst: 4 } },
+    }
+    await outbox({ desk: paced }, { paced: true }).tick()
+    const waiting = await db
+      .selectFrom('deliveries')
+      .select('next_attempt_at')
+      .where('status', '=', 'queued')
+      .where('kind', '=', 'desk.open')
+      .orderBy('id')
+      .execute()
+    const t = clock.now().getTime()
+    // One root went; three more fit the burst and wait only for it; two are put off to their seconds.
+    expect(waiting.map((d) => new Date(d.next_attempt_at).getTime() - t)).toEqual([0, 0, 0, 1_000, 2_000])
+  })
+
   it('lets a thread entry wait its turn instead of taking the burst, so what the customer adds joins its post', async () => {
     const paced = {
       ...desk.desk,

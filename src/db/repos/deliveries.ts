@@ -284,6 +284,18 @@ export async function reschedule(
     .execute()
 }
 
+/**
+ * Puts rows off until their moments (pacing, or a target that asked to wait), all in one
+ * transaction. Not an attempt; lost in a crash, the rows are only due again, and paced again.
+ */
+export async function putOff(db: Db, waits: readonly { id: number; at: string }[]): Promise<void> {
+  if (waits.length === 0) return
+  await db.transaction().execute(async (tx) => {
+    for (const { id, at } of waits)
+      await tx.updateTable('deliveries').set({ next_attempt_at: at }).where('id', '=', id).execute()
+  })
+}
+
 /** Records that the first `count` parts of a long message left. */
 export async function setPartsSent(db: Db, id: number, count: number): Promise<void> {
   await db.updateTable('deliveries').set({ parts_sent: count }).where('id', '=', id).execute()
