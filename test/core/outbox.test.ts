@@ -357,14 +357,16 @@ describe('outbox', () => {
     ])
   })
 
-  it('paces posts to one Slack channel: a burst, then about one a second', async () => {
+  /** Six new tickets, and a Slack that takes a burst of four posts, then one a second. */
+  async function sixTicketsForAPacedChannel() {
     for (let i = 0; i < 6; i++) {
       await helpdesk.receive(inbound('Hello', { contact: { externalId: String(i), displayName: `C${i}` } }))
     }
-    const paced = {
-      ...desk.desk,
-      rates: { post: { perSecond: 1, burst: 4 }, edit: { perSecond: 1, burst: 4 } },
-    }
+    return { ...desk.desk, rates: { post: { perSecond: 1, burst: 4 }, edit: { perSecond: 1, burst: 4 } } }
+  }
+
+  it('paces posts to one Slack channel: a burst, then about one a second', async () => {
+    const paced = await sixTicketsForAPacedChannel()
     const box = outbox({ desk: paced }, { paced: true })
     await box.drain()
     expect(desk.log.filter((l) => l.op === 'open')).toHaveLength(4)
@@ -377,13 +379,7 @@ describe('outbox', () => {
   })
 
   it('gives the rows that must wait for their channel their moments in the queue, not at every pass', async () => {
-    for (let i = 0; i < 6; i++) {
-      await helpdesk.receive(inbound('Hello', { contact: { externalId: String(i), displayName: `C${i}` } }))
-    }
-    const paced = {
-      ...desk.desk,
-      rates: { post: { perSecond: 1, burst: 4 }, edit: { perSecond: 1, burst: 4 } },
-    }
+    const paced = await sixTicketsForAPacedChannel()
     await outbox({ desk: paced }, { paced: true }).tick()
     const waiting = await db
       .selectFrom('deliveries')
