@@ -291,8 +291,7 @@ export async function reschedule(
 export async function putOff(db: Db, waits: readonly { id: number; at: string }[]): Promise<void> {
   if (waits.length === 0) return
   await db.transaction().execute(async (tx) => {
-    for (const { id, at } of waits)
-      await tx.updateTable('deliveries').set({ next_attempt_at: at }).where('id', '=', id).execute()
+    for (const { id, at } of waits) await reschedule(tx, id, { nextAttemptAt: at })
   })
 }
 
