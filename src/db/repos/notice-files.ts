@@ -28,7 +28,8 @@ export async function noticeFiles(db: Db, ids: readonly number[]): Promise<Notic
     .select(['id', 'filename', 'bytes'])
     .where('id', 'in', [...ids])
     .execute()
-  const byId = new Map(rows.map((r) => [r.id, { filename: r.filename, bytes: Buffer.from(r.bytes) }]))
+  // Both drivers hand a blob (bytea) back as a Buffer of its own.
+  const byId = new Map(rows.map((r) => [r.id, { filename: r.filename, bytes: r.bytes }]))
   return ids.flatMap((id) => byId.get(id) ?? [])
 }
 
