@@ -22,6 +22,7 @@ export interface ContactsTable {
   avatar_url: string | null
   metadata: Generated<string>
   created_at: string
+  /** When the platform last told us something new of the contact (a name, a picture). */
   updated_at: string
   /** Set when the contact was let in under CONTACT_POLICY=known. */
   allowed_at: string | null

@@ -7,6 +7,7 @@ import { seedRoles } from '../../src/core/agents.js'
 import { deliveriesOf } from '../../src/db/repos/deliveries.js'
 import { eventsOf } from '../../src/db/repos/events.js'
 import { messagesOf } from '../../src/db/repos/messages.js'
+import { findContact } from '../../src/db/repos/contacts.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import { manualClock } from '../helpers/clock.js'
 import { memoryDb } from '../helpers/db.js'
@@ -49,6 +50,32 @@ describe('help desk', () => {
       const second = await desk.receive(inbound('Are you there?'))
       expect(second.ticketId).toBe(first.ticketId)
       expect((await messagesOf(db, first.ticketId!)).filter((m) => m.direction === 'inbound')).toHaveLength(2)
+    })
+
+    it("keeps the customer's name, username and language as the platform last gave them", async () => {
+      const ada = { externalId: '7001', displayName: 'Ada Lovelace', username: 'ada', language: 'en' }
+      const contactOf = async (ticketId: number | null) =>
+        findContact(db, (await findTicket(db, ticketId!))!.contact_id)
+      const { ticketId } = await desk.receive(inbound('Hello', { contact: ada }))
+      const first = await contactOf(ticketId)
+      clock.advance(60_000)
+      await desk.receive(inbound('Still there?', { contact: ada }))
+      expect(await contactOf(ticketId)).toEqual(first)
+      // A new name is taken; what the platform did not say this time stays as it was.
+      await desk.receive(inbound('Renamed', { contact: { externalId: '7001', displayName: 'Ada King' } }))
+      expect(await contactOf(ticketId)).toMatchObject({
+        display_name: 'Ada King',
+        username: 'ada',
+        language: 'en',
+      })
+      // A stand-in name never replaces a known one, but a new username still lands.
+      const standIn = { externalId: '7001', displayName: 'Customer', username: 'aking', provisional: true }
+      await desk.receive(inbound('Profile unreadable', { contact: standIn }))
+      expect(await contactOf(ticketId)).toMatchObject({
+        id: first!.id,
+        display_name: 'Ada King',
+        username: 'aking',
+      })
     })
 
     it('ignores a redelivered message', async () => {
