@@ -255,7 +255,11 @@ export function createCalls(deps: CallDeps) {
     ]
   }
 
-  async function sendToCustomer(row: Delivery, ticket: TicketDetail, messageId: number): Promise<void> {
+  async function sendToCustomer(
+    row: Delivery,
+    ticket: TicketDetail,
+    messageId: number,
+  ): Promise<Bookkeeping> {
     const message = await findMessage(db, messageId)
     if (message === undefined) throw new DeskError('rejected', `message ${messageId} does not exist`)
     if (message.direction !== 'outbound') {
@@ -296,27 +300,26 @@ export function createCalls(deps: CallDeps) {
       }
       if (i < parts.length - 1) await setPartsSent(db, row.id, i + 1)
     }
-    await markMessageSent(db, message.id, externalId, iso(clock.now()))
-    // Public now: endpoints hear of it once, whatever sends it again after a crash.
-    await db.transaction().execute(async (tx) => {
-      const sent = { ...message, delivered_at: iso(clock.now()) }
+    // Sent, and public now, with the row's end: endpoints hear of it once, whatever sends it again after a crash.
+    return async (tx, at) => {
+      await markMessageSent(tx, message.id, externalId, at)
       await emitTicketEvent(
         tx,
         'message.created',
         ticket.id,
-        iso(clock.now()),
-        { message: sent },
+        at,
+        { message: { ...message, delivered_at: at } },
         `evt_msg_${message.id}`,
       )
-    })
-    if (policy.undoWindow && message.desk_ts !== null && message.agent_id !== null) {
-      // A reply typed in the thread: its ⏳ (the undo window) becomes ✅.
-      await enqueueDelivery(
-        db,
-        ticket.id,
-        { type: 'desk.react', messageId: message.id, reaction: UNDO_SENT, replaces: UNDO_WAITING },
-        iso(clock.now()),
-      )
+      if (policy.undoWindow && message.desk_ts !== null && message.agent_id !== null) {
+        // A reply typed in the thread: its ⏳ (the undo window) becomes ✅.
+        await enqueueDelivery(
+          tx,
+          ticket.id,
+          { type: 'desk.react', messageId: message.id, reaction: UNDO_SENT, replaces: UNDO_WAITING },
+          at,
+        )
+      }
     }
   }
 
@@ -420,8 +423,7 @@ export function createCalls(deps: CallDeps) {
         return
       }
       case 'customer.message':
-        await sendToCustomer(row, ticket, payload.messageId)
-        return
+        return sendToCustomer(row, ticket, payload.messageId)
     }
   }
 

@@ -3,7 +3,7 @@ import type { ThreadRef } from '../../core/ports.js'
 import { compiledOnce, onlyRow } from '../compiled-once.js'
 import type { Db } from '../connection.js'
 import type { Message, MessagesTable } from '../schema.js'
-import type { Insertable } from 'kysely'
+import { sql, type Insertable } from 'kysely'
 
 /** Every column of a new message: the compiled insert names them all, whatever the caller left out. */
 type MessageRow = Omit<Message, 'id'>
@@ -94,14 +94,12 @@ export async function markMessageSent(
 ): Promise<void> {
   await db
     .updateTable('messages')
-    .set({ external_id: externalId, delivered_at: at })
+    .set({
+      external_id: externalId,
+      delivered_at: at,
+      delivery_status: sql<Message['delivery_status']>`coalesce(delivery_status, 'sent')`,
+    })
     .where('id', '=', id)
-    .execute()
-  await db
-    .updateTable('messages')
-    .set({ delivery_status: 'sent' })
-    .where('id', '=', id)
-    .where('delivery_status', 'is', null)
     .execute()
 }
 
