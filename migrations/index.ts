@@ -20,6 +20,7 @@ import * as m0018 from './0018-intake-and-contact-policy.js'
 import * as m0019 from './0019-report-scope-indexes.js'
 import * as m0020 from './0020-delivery-claims-index.js'
 import * as m0021 from './0021-notice-files.js'
+import * as m0022 from './0022-write-lighter-indexes.js'
 
 /** Every migration, in order. Add a new file for every schema change; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '0019-report-scope-indexes': m0019,
   '0020-delivery-claims-index': m0020,
   '0021-notice-files': m0021,
+  '0022-write-lighter-indexes': m0022,
 }

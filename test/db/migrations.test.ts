@@ -30,6 +30,7 @@ describe('migrations', () => {
       '0019-report-scope-indexes',
       '0020-delivery-claims-index',
       '0021-notice-files',
+      '0022-write-lighter-indexes',
     ])
     expect(await migrateToLatest(db)).toEqual([])
     const tables = await db.introspection.getTables()

@@ -114,12 +114,13 @@ export async function replyByExternalId(
   channel: Channel,
   externalId: string,
 ): Promise<Pick<Message, 'id' | 'ticket_id' | 'delivery_status'> | undefined> {
+  // The direction is written into the text, so that both databases can take the index of replies' ids.
   return db
     .selectFrom('messages')
     .innerJoin('tickets', 'tickets.id', 'messages.ticket_id')
     .select(['messages.id', 'messages.ticket_id', 'messages.delivery_status'])
     .where('messages.external_id', '=', externalId)
-    .where('messages.direction', '=', 'outbound')
+    .where('messages.direction', '=', sql.lit('outbound'))
     .where('tickets.channel', '=', channel)
     .executeTakeFirst()
 }
