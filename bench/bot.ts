@@ -85,6 +85,8 @@ export interface RunningBot {
   readonly spawnedAt: number
   /** Resident memory now and at its peak, from /proc (MB). */
   memory(): { rssMb: number; peakMb: number }
+  /** CPU time the process has used so far, ms. */
+  cpuMs(): number
   /** Polls GET /readyz until it answers 200; resolves with the ms from spawn to that answer. */
   ready(timeoutMs: number): Promise<number>
   /** What `ready` found, once it did. */
@@ -134,6 +136,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
     dbFile,
     spawnedAt,
     memory: () => procMemory(bot.pid),
+    cpuMs: () => procCpuMs(bot.pid),
     get readyMs() {
       return readyMs
     },
@@ -170,6 +173,20 @@ export function procMemory(pid: number | undefined): { rssMb: number; peakMb: nu
   } catch {
     // Not Linux, or the process is gone: memory is simply not reported.
     return { rssMb: 0, peakMb: 0 }
+  }
+}
+
+/** CPU time a process has used so far, user and system, in ms (Linux, 10 ms steps); 0 where /proc cannot tell. */
+export function procCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0
+  try {
+    // The fields after the command's name, which is in parentheses and may hold spaces.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // utime and stime, fields 14 and 15 of the line, in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return 0
   }
 }
 

@@ -156,9 +156,11 @@ export async function measureIngest(ctx: BenchContext, sizes: IngestSizes): Prom
       await eventLoopDelay(bot.base) // the delay histogram restarts at every reading
       const sampled: number[] = []
       const timer = setInterval(() => sampled.push(bot.memory().rssMb), 100)
+      const cpuBefore = bot.cpuMs()
       const ingested = await ingest(bot, shots, sizes.concurrency, sizes.budgetSeconds * 1000).finally(() =>
         clearInterval(timer),
       )
+      const cpuMs = bot.cpuMs() - cpuBefore
       const after = bot.memory().rssMb
       const delay = await eventLoopDelay(bot.base)
       ctx.progress(
@@ -190,6 +192,7 @@ export async function measureIngest(ctx: BenchContext, sizes: IngestSizes): Prom
         peak: Math.max(after, ...sampled),
         after,
         ingested,
+        cpuMs,
         delay,
         half,
         window: {
@@ -284,6 +287,16 @@ export async function measureIngest(ctx: BenchContext, sizes: IngestSizes): Prom
       ceiling: (bare.full.answeredAtMs[Math.max(0, sent - 1)] ?? bare.full.elapsedMs) / 1000,
       target: null,
       detail: { stored: ingested.stored, sent },
+    },
+    {
+      id: 'p1.cpu',
+      measure:
+        "P1 the bot's CPU time per update stored (user and system, from the first request until all are stored)",
+      unit: 'µs',
+      threaddesk: ingested.stored > 0 ? (result.cpuMs * 1000) / ingested.stored : 0,
+      ceiling: null,
+      target: null,
+      detail: { cpuMs: result.cpuMs, stored: ingested.stored },
     },
     {
       id: 'p1.event-loop',
