@@ -47,4 +47,4 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
 # The variables and node options of `npm start` (test/start-command.test.ts keeps them alike;
 # README says why).
 ENV MALLOC_ARENA_MAX=2
-CMD ["node", "--max-semi-space-size=4", "dist/src/main.js"]
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=35", "dist/src/main.js"]
