@@ -300,7 +300,8 @@ export function createCalls(deps: CallDeps) {
       }
       if (i < parts.length - 1) await setPartsSent(db, row.id, i + 1)
     }
-    // Sent, and public now, with the row's end: endpoints hear of it once, whatever sends it again after a crash.
+    // Sent, and public now, with the row's end: endpoints hear of it once, whatever sends it again
+    // after a crash.
     return async (tx, at) => {
       await markMessageSent(tx, message.id, externalId, at)
       await emitTicketEvent(
