@@ -310,6 +310,77 @@ describe('outbox', () => {
     expect(telegram.sent).toHaveLength(155)
   })
 
+  it('lets no number of rows for a platform that has all the workers it may take hide Slack', async () => {
+    const hung: number[] = []
+    for (const id of ['h0', 'h1', 'h2', 'h3', 'h4', 'h5']) {
+      hung.push(
+        (await helpdesk.receive(inbound('Hi', { contact: { externalId: id, displayName: id } }))).ticketId!,
+      )
+    }
+    const box = outbox({}, { concurrency: 8, sendTimeoutMs: 20 })
+    await box.drain()
+    // Telegram's six hung chats take its share of the eight workers; 7,000 more chats wait behind.
+    for (const [i, ticketId] of hung.entries()) {
+      telegram.hang(`h${i}`)
+      await helpdesk.reply(agent, ticketId, 'Still there?')
+    }
+    for (let batch = 0; batch < 7; batch++) {
+      const n = Array.from({ length: 1_000 }, (_, i) => batch * 1_000 + i)
+      const at = iso(clock.now())
+      const contacts = await db
+        .insertInto('contacts')
+        .values(
+          n.map((i) => ({
+            channel: 'telegram',
+            external_id: `w${i}`,
+            display_name: `W${i}`,
+            created_at: at,
+            updated_at: at,
+          })),
+        )
+        .returning('id')
+        .execute()
+      const tickets = await db
+        .insertInto('tickets')
+        .values(
+          contacts.map((c) => ({
+            contact_id: c.id,
+            channel: 'telegram',
+            status: 'open',
+            subject: 'Waiting',
+            created_at: at,
+            updated_at: at,
+          })),
+        )
+        .returning('id')
+        .execute()
+      await db
+        .insertInto('deliveries')
+        .values(
+          tickets.map((t) => ({
+            ticket_id: t.id,
+            lane: 'customer',
+            kind: 'customer.message',
+            payload: JSON.stringify({ type: 'customer.message', messageId: 1 }),
+            status: 'queued',
+            attempts: 0,
+            next_attempt_at: at,
+            created_at: at,
+            ready: 1,
+          })),
+        )
+        .execute()
+    }
+    const { ticketId } = await helpdesk.receive(
+      inbound('Hello', { contact: { externalId: 'n1', displayName: 'Newcomer' } }),
+    )
+    // Its own Slack channel: the replies' echoes in the support channel go one at a time.
+    await db.updateTable('tickets').set({ desk_channel: 'CNEW' }).where('id', '=', ticketId!).execute()
+    desk.log.length = 0
+    await box.tick()
+    expect(desk.log.filter((l) => l.op === 'open').map((l) => l.view.customer.name)).toEqual(['Newcomer'])
+  })
+
   it('resumes a long reply after the parts that already left', async () => {
     const sms = fakeChannel('telegram', { textLimit: 10 })
     const { ticketId } = await helpdesk.receive(inbound('Hello'))

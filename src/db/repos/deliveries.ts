@@ -85,6 +85,19 @@ export async function enqueueDelivery(
   await (ticketId === null ? insertWithoutTicket : insertOfTicket)(db, row)
 }
 
+/**
+ * The service a row's call goes to, as the outbox's router names it (`slack`, `customer-info`,
+ * `webhook` or the customer's channel), over `deliveries d` left joined to `tickets t`.
+ */
+const serviceOf = (db: Db) =>
+  sql<string>`case
+    when d.lane = 'desk' then 'slack'
+    when d.lane = 'info' then 'customer-info'
+    when d.lane like 'webhook:%' then 'webhook'
+    when d.kind = 'customer.direct' then ${jsonField(db, 'd.payload', 'channel')}
+    else coalesce(t.channel, 'unknown')
+  end`
+
 /** A due head, with what routing it needs of its ticket (null for rows without one). */
 export interface DueHead extends Delivery {
   readonly ticket_channel: string | null
@@ -100,9 +113,14 @@ export interface DueHead extends Delivery {
 export async function dueHeads(
   db: Db,
   now: string,
-  limit: number,
-  after?: { readonly at: string; readonly id: number },
+  page: {
+    readonly limit: number
+    readonly after?: { readonly at: string; readonly id: number } | undefined
+    /** Services whose rows could not start now (they have all the workers they may): left unread. */
+    readonly skipServices?: readonly string[]
+  },
 ): Promise<DueHead[]> {
+  const { limit, after, skipServices = [] } = page
   return db
     .selectFrom('deliveries as d')
     .leftJoin('tickets as t', 't.id', 'd.ticket_id')
@@ -118,6 +136,7 @@ export async function dueHeads(
     .where('d.ready', '=', READY)
     .where('d.next_attempt_at', '<=', now)
     .where((eb) => eb.or([eb('d.claimed_until', 'is', null), eb('d.claimed_until', '<=', now)]))
+    .$if(skipServices.length > 0, (q) => q.where(serviceOf(db), 'not in', skipServices))
     .$if(after !== undefined, (q) =>
       q.where((eb) =>
         eb.or([
@@ -425,11 +444,7 @@ export async function queueByService(
   now: string,
 ): Promise<{ service: string; queued: number; oldestAgeS: number }[]> {
   const rows = await sql<{ service: string; queued: number; oldest: string }>`
-    select case d.lane
-             when 'desk' then 'slack'
-             when 'info' then 'customer-info'
-             else coalesce(t.channel, ${jsonField(db, 'd.payload', 'channel')}, 'unknown')
-           end as service,
+    select ${serviceOf(db)} as service,
            count(*) as queued,
            min(d.created_at) as oldest
     from deliveries d left join tickets t on t.id = d.ticket_id
