@@ -1,7 +1,7 @@
 import Sqlite from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { Kysely, PostgresAdapter, sql } from 'kysely'
+import { CompiledQuery, Kysely, PostgresAdapter } from 'kysely'
 import type { Logger } from '../core/logger.js'
 import { PostgresDialect } from './postgres-dialect.js'
 import type { Database } from './schema.js'
@@ -40,16 +40,21 @@ export function sqlitePath(url: string): string {
   return url === ':memory:' ? ':memory:' : url.replace(/^file:/, '')
 }
 
+const SAVEPOINT = CompiledQuery.raw('savepoint work')
+const RELEASE = CompiledQuery.raw('release savepoint work')
+const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint work')
+
 /** Runs `work` in a savepoint of the transaction `tx`: when it throws, only what it did is undone. */
 export async function inSavepoint<T>(tx: Db, work: () => Promise<T>): Promise<T> {
-  await sql`savepoint work`.execute(tx)
+  // Written once: every message that arrives with others runs in one (two statements each).
+  await tx.executeQuery(SAVEPOINT)
   try {
     const result = await work()
-    await sql`release savepoint work`.execute(tx)
+    await tx.executeQuery(RELEASE)
     return result
   } catch (error) {
-    await sql`rollback to savepoint work`.execute(tx)
-    await sql`release savepoint work`.execute(tx)
+    await tx.executeQuery(ROLLBACK_TO)
+    await tx.executeQuery(RELEASE)
     throw error
   }
 }

@@ -1,3 +1,4 @@
+import { compiledOnce } from '../compiled-once.js'
 import type { Db } from '../connection.js'
 import type { ApiKey } from '../schema.js'
 
@@ -15,9 +16,13 @@ export async function insertApiKey(
   return result.numInsertedOrUpdatedRows === 1n
 }
 
+const keyByHash = compiledOnce((db, k: { hash: string }) =>
+  db.selectFrom('api_keys').selectAll().where('key_hash', '=', k.hash),
+)
+
 /** The key whose hash this is, revoked or not. */
 export async function apiKeyByHash(db: Db, hash: string): Promise<ApiKey | undefined> {
-  return db.selectFrom('api_keys').selectAll().where('key_hash', '=', hash).executeTakeFirst()
+  return (await keyByHash(db, { hash })).rows[0]
 }
 
 /** Every key, oldest first. */

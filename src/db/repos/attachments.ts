@@ -1,4 +1,5 @@
 import type { MessageKind } from '../../core/model.js'
+import { compiledOnce } from '../compiled-once.js'
 import type { Db } from '../connection.js'
 import type { Attachment } from '../schema.js'
 
@@ -44,9 +45,13 @@ export async function findAttachment(db: Db, id: number): Promise<Attachment | u
   return db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
+const attachmentsOfMessage = compiledOnce((db, m: { messageId: number }) =>
+  db.selectFrom('attachments').selectAll().where('message_id', '=', m.messageId).orderBy('id'),
+)
+
 /** The files of a message, in the order they came. */
 export async function attachmentsOf(db: Db, messageId: number): Promise<Attachment[]> {
-  return db.selectFrom('attachments').selectAll().where('message_id', '=', messageId).orderBy('id').execute()
+  return (await attachmentsOfMessage(db, { messageId })).rows
 }
 
 /** The files of a ticket, in the order they came. */

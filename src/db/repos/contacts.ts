@@ -89,6 +89,10 @@ export async function upsertContact(
   return onlyRow(result, 'upsertContact')
 }
 
+const contactById = compiledOnce((db, c: { id: number }) =>
+  db.selectFrom('contacts').selectAll().where('id', '=', c.id),
+)
+
 export async function findContact(db: Db, id: number): Promise<Contact | undefined> {
-  return db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst()
+  return (await contactById(db, { id })).rows[0]
 }

@@ -209,6 +209,33 @@ export async function nextDueAt(db: Db): Promise<string | undefined> {
   return times.length === 0 ? undefined : times.reduce((a, b) => (a < b ? a : b))
 }
 
+const endRow = compiledOnce(
+  (db, r: { id: number; status: DeliveryStatus; at: string; attempt: number; error: string | null }) =>
+    db
+      .updateTable('deliveries')
+      .set((eb) => ({
+        status: r.status,
+        done_at: r.at,
+        attempts: eb('attempts', '+', r.attempt),
+        last_error: eb.fn.coalesce(eb.val(r.error), eb.ref('last_error')),
+      }))
+      .where('id', '=', r.id),
+)
+/** The first row queued in a lane, by the shape of its lane (a ticket's, or the shared one). */
+const firstQueued = (ofTicket: boolean) =>
+  compiledOnce((db, l: { ticketId: number | null; lane: Lane }) =>
+    db
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.min('id').as('id'))
+      .where('status', '=', QUEUED)
+      .where(inLane(ofTicket ? l.ticketId : null, l.lane)),
+  )
+const firstQueuedOfTicket = firstQueued(true)
+const firstQueuedWithoutTicket = firstQueued(false)
+const makeHead = compiledOnce((db, r: { id: number }) =>
+  db.updateTable('deliveries').set({ ready: 1 }).where('id', '=', r.id),
+)
+
 /** Ends a row (sent, failed for good, or cancelled) and makes the next row of its lane the head. */
 export async function endDelivery(
   db: Db,
@@ -216,25 +243,17 @@ export async function endDelivery(
   outcome: { status: 'sent' } | { status: 'failed'; error: string } | { status: 'cancelled' },
   at: string,
 ): Promise<void> {
-  await db
-    .updateTable('deliveries')
-    .set((eb) => ({
-      status: outcome.status,
-      done_at: at,
-      ...(outcome.status !== 'cancelled' && { attempts: eb('attempts', '+', 1) }),
-      ...(outcome.status === 'failed' && { last_error: outcome.error }),
-    }))
-    .where('id', '=', row.id)
-    .execute()
-  const next = await db
-    .selectFrom('deliveries')
-    .select((eb) => eb.fn.min('id').as('id'))
-    .where('status', '=', QUEUED)
-    .where(inLane(row.ticket_id, row.lane))
-    .executeTakeFirst()
-  if (next?.id != null) {
-    await db.updateTable('deliveries').set({ ready: 1 }).where('id', '=', next.id).execute()
-  }
+  await endRow(db, {
+    id: row.id,
+    status: outcome.status,
+    at,
+    attempt: outcome.status === 'cancelled' ? 0 : 1,
+    error: outcome.status === 'failed' ? outcome.error : null,
+  })
+  const lane = { ticketId: row.ticket_id, lane: row.lane }
+  const [next] = (await (row.ticket_id === null ? firstQueuedWithoutTicket : firstQueuedOfTicket)(db, lane))
+    .rows
+  if (next?.id != null) await makeHead(db, { id: next.id })
 }
 
 /** endDelivery in a transaction of its own. */
@@ -274,6 +293,33 @@ export async function pendingSendOf(
   return rows.find((r) => (JSON.parse(r.payload) as { messageId?: number }).messageId === messageId)
 }
 
+/** A row's next try, by whether its claim is given back; an error or a failing-since given replaces the one held. */
+const rescheduleRow = (release: boolean) =>
+  compiledOnce(
+    (
+      db,
+      r: {
+        id: number
+        nextAttemptAt: string
+        error: string | null
+        failingSince: string | null
+        attempt: number
+      },
+    ) =>
+      db
+        .updateTable('deliveries')
+        .set((eb) => ({
+          next_attempt_at: r.nextAttemptAt,
+          ...(release && { claimed_by: null, claimed_until: null }),
+          last_error: eb.fn.coalesce(eb.val(r.error), eb.ref('last_error')),
+          failing_since: eb.fn.coalesce(eb.val(r.failingSince), eb.ref('failing_since')),
+          attempts: eb('attempts', '+', r.attempt),
+        }))
+        .where('id', '=', r.id),
+  )
+const rescheduleKept = rescheduleRow(false)
+const rescheduleReleased = rescheduleRow(true)
+
 /**
  * Puts a row off until `nextAttemptAt`. Only a failed try counts as an attempt: a wait the platform
  * asked for, or pacing, does not.
@@ -290,17 +336,13 @@ export async function reschedule(
     release?: boolean
   },
 ): Promise<void> {
-  await db
-    .updateTable('deliveries')
-    .set((eb) => ({
-      next_attempt_at: change.nextAttemptAt,
-      ...(change.release === true && { claimed_by: null, claimed_until: null }),
-      ...(change.error !== undefined && { last_error: change.error }),
-      ...(change.failingSince !== undefined && { failing_since: change.failingSince }),
-      ...(change.attempt === true && { attempts: eb('attempts', '+', 1) }),
-    }))
-    .where('id', '=', id)
-    .execute()
+  await (change.release === true ? rescheduleReleased : rescheduleKept)(db, {
+    id,
+    nextAttemptAt: change.nextAttemptAt,
+    error: change.error ?? null,
+    failingSince: change.failingSince ?? null,
+    attempt: change.attempt === true ? 1 : 0,
+  })
 }
 
 /**

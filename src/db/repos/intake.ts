@@ -1,3 +1,4 @@
+import { compiledOnce } from '../compiled-once.js'
 import type { Db } from '../connection.js'
 import type { IntakePrompt, IntakeQuestion } from '../schema.js'
 
@@ -109,15 +110,18 @@ export async function setAnswer(
     .execute()
 }
 
-/** A ticket's answered fields, in the order they were given. */
-export async function answersOf(db: Db, ticketId: number): Promise<{ field: string; value: string }[]> {
-  return db
+const answersOfTicket = compiledOnce((db, t: { ticketId: number }) =>
+  db
     .selectFrom('ticket_answers')
     .select(['field', 'value'])
-    .where('ticket_id', '=', ticketId)
+    .where('ticket_id', '=', t.ticketId)
     .orderBy('created_at')
-    .orderBy('field')
-    .execute()
+    .orderBy('field'),
+)
+
+/** A ticket's answered fields, in the order they were given. */
+export async function answersOf(db: Db, ticketId: number): Promise<{ field: string; value: string }[]> {
+  return (await answersOfTicket(db, { ticketId })).rows
 }
 
 /** One contact's own tickets, newest first: what "my requests" shows, and nothing else. */

@@ -45,8 +45,12 @@ export async function insertMessage(db: Db, m: Insertable<MessagesTable>): Promi
   return onlyRow(await insertRow(db, row), 'insertMessage')
 }
 
+const messageById = compiledOnce((db, m: { id: number }) =>
+  db.selectFrom('messages').selectAll().where('id', '=', m.id),
+)
+
 export async function findMessage(db: Db, id: number): Promise<Message | undefined> {
-  return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst()
+  return (await messageById(db, { id })).rows[0]
 }
 
 export async function messagesOf(db: Db, ticketId: number): Promise<Message[]> {
@@ -82,6 +86,17 @@ export async function firstInboundOf(db: Db, ticketId: number): Promise<Message 
     .executeTakeFirst()
 }
 
+const markSent = compiledOnce((db, m: { id: number; externalId: string | null; at: string }) =>
+  db
+    .updateTable('messages')
+    .set({
+      external_id: m.externalId,
+      delivered_at: m.at,
+      delivery_status: sql<Message['delivery_status']>`coalesce(delivery_status, 'sent')`,
+    })
+    .where('id', '=', m.id),
+)
+
 /**
  * Records that a reply left: the platform's id for it and when. Its status becomes `sent` unless a
  * status report overtook the send; that report knows better.
@@ -92,15 +107,7 @@ export async function markMessageSent(
   externalId: string | null,
   at: string,
 ): Promise<void> {
-  await db
-    .updateTable('messages')
-    .set({
-      external_id: externalId,
-      delivered_at: at,
-      delivery_status: sql<Message['delivery_status']>`coalesce(delivery_status, 'sent')`,
-    })
-    .where('id', '=', id)
-    .execute()
+  await markSent(db, { id, externalId, at })
 }
 
 /** Records the Slack ts of a message's post in its ticket's thread. */

@@ -1,14 +1,13 @@
+import { compiledOnce } from '../compiled-once.js'
 import type { Db } from '../connection.js'
+
+const tagsOfTicket = compiledOnce((db, t: { ticketId: number }) =>
+  db.selectFrom('ticket_tags').select('tag').where('ticket_id', '=', t.ticketId).orderBy('tag'),
+)
 
 /** A ticket's tags, in alphabetical order. */
 export async function tagsOf(db: Db, ticketId: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('ticket_tags')
-    .select('tag')
-    .where('ticket_id', '=', ticketId)
-    .orderBy('tag')
-    .execute()
-  return rows.map((r) => r.tag)
+  return (await tagsOfTicket(db, { ticketId })).rows.map((r) => r.tag)
 }
 
 /** Puts a tag on a ticket; false when it was there already. */

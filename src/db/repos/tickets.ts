@@ -85,9 +85,8 @@ export async function findTicketByThread(db: Db, channel: string, ts: string): P
     .executeTakeFirst()
 }
 
-/** One ticket with what the agent desk shows of it. */
-export async function findTicketDetail(db: Db, id: number) {
-  const row = await db
+const ticketDetail = compiledOnce((db, t: { id: number }) =>
+  db
     .selectFrom('tickets as t')
     .innerJoin('contacts as c', 'c.id', 't.contact_id')
     .leftJoin('agents as a', 'a.id', 't.assignee_id')
@@ -100,8 +99,12 @@ export async function findTicketDetail(db: Db, id: number) {
       'c.blocked_at as contact_blocked_at',
     ])
     .select('a.desk_user_id as assignee_desk_user_id')
-    .where('t.id', '=', id)
-    .executeTakeFirst()
+    .where('t.id', '=', t.id),
+)
+
+/** One ticket with what the agent desk shows of it. */
+export async function findTicketDetail(db: Db, id: number) {
+  const [row] = (await ticketDetail(db, { id })).rows
   if (row === undefined) return undefined
   return { ...row, tags: await tagsOf(db, id), answers: await answersOf(db, id) }
 }
