@@ -293,7 +293,10 @@ export async function pendingSendOf(
   return rows.find((r) => (JSON.parse(r.payload) as { messageId?: number }).messageId === messageId)
 }
 
-/** A row's next try, by whether its claim is given back; an error or a failing-since given replaces the one held. */
+/**
+ * A row's next try, one statement for each of: its claim kept, its claim given back. An error or a
+ * failing-since given replaces the one held; null keeps it.
+ */
 const rescheduleRow = (release: boolean) =>
   compiledOnce(
     (
