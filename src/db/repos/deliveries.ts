@@ -2,7 +2,7 @@ import type { DeliveryPayload } from '../../core/delivery.js'
 import { laneOf } from '../../core/delivery.js'
 import type { DeliveryStatus, Lane } from '../../core/model.js'
 import { onPostgres, type Db } from '../connection.js'
-import { expressionBuilder, sql, type ExpressionBuilder } from 'kysely'
+import { expressionBuilder, sql, type ExpressionBuilder, type QueryResult } from 'kysely'
 import { compiledOnce } from '../compiled-once.js'
 import { jsonField } from '../portable.js'
 import type { Database, Delivery } from '../schema.js'
@@ -121,34 +121,60 @@ export async function dueHeads(
   },
 ): Promise<DueHead[]> {
   const { limit, after, skipServices = [] } = page
-  return db
-    .selectFrom('deliveries as d')
-    .leftJoin('tickets as t', 't.id', 'd.ticket_id')
-    .leftJoin('contacts as c', 'c.id', 't.contact_id')
-    .selectAll('d')
-    .select([
-      't.channel as ticket_channel',
-      'c.external_id as contact_external_id',
-      't.thread_channel',
-      't.desk_channel',
-    ])
-    .where('d.status', '=', QUEUED)
-    .where('d.ready', '=', READY)
-    .where('d.next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('d.claimed_until', 'is', null), eb('d.claimed_until', '<=', now)]))
-    .$if(skipServices.length > 0, (q) => q.where(serviceOf(db), 'not in', skipServices))
-    .$if(after !== undefined, (q) =>
-      q.where((eb) =>
-        eb.or([
-          eb('d.next_attempt_at', '>', after!.at),
-          eb.and([eb('d.next_attempt_at', '=', after!.at), eb('d.id', '>', after!.id)]),
-        ]),
-      ),
+  const values: DueValues = { now, afterAt: after?.at ?? now, afterId: after?.id ?? 0 }
+  for (const [i, service] of skipServices.entries()) values[`skip${i}`] = service
+  return (await dueHeadsRead(after !== undefined, skipServices.length, limit)(db, values)).rows
+}
+
+type DueValues = { now: string; afterAt: string; afterId: number } & Record<`skip${number}`, string>
+
+/**
+ * The read of due heads, built once per shape: a first page or a later one, how many services it
+ * skips, its size (written into the text: SQLite plans a LIMIT it can see).
+ */
+const dueHeadsReads = new Map<string, (db: Db, values: DueValues) => Promise<QueryResult<DueHead>>>()
+function dueHeadsRead(paging: boolean, skipped: number, limit: number) {
+  const shape = `${paging}:${skipped}:${limit}`
+  let read = dueHeadsReads.get(shape)
+  if (read === undefined) {
+    read = compiledOnce((db, v: DueValues) =>
+      db
+        .selectFrom('deliveries as d')
+        .leftJoin('tickets as t', 't.id', 'd.ticket_id')
+        .leftJoin('contacts as c', 'c.id', 't.contact_id')
+        .selectAll('d')
+        .select([
+          't.channel as ticket_channel',
+          'c.external_id as contact_external_id',
+          't.thread_channel',
+          't.desk_channel',
+        ])
+        .where('d.status', '=', QUEUED)
+        .where('d.ready', '=', READY)
+        .where('d.next_attempt_at', '<=', v.now)
+        .where((eb) => eb.or([eb('d.claimed_until', 'is', null), eb('d.claimed_until', '<=', v.now)]))
+        .$if(skipped > 0, (q) =>
+          q.where(
+            serviceOf(db),
+            'not in',
+            Array.from({ length: skipped }, (_, i) => v[`skip${i}`]!),
+          ),
+        )
+        .$if(paging, (q) =>
+          q.where((eb) =>
+            eb.or([
+              eb('d.next_attempt_at', '>', v.afterAt),
+              eb.and([eb('d.next_attempt_at', '=', v.afterAt), eb('d.id', '>', v.afterId)]),
+            ]),
+          ),
+        )
+        .orderBy('d.next_attempt_at')
+        .orderBy('d.id')
+        .limit(sql.lit(limit)),
     )
-    .orderBy('d.next_attempt_at')
-    .orderBy('d.id')
-    .limit(sql.lit(limit))
-    .execute()
+    dueHeadsReads.set(shape, read)
+  }
+  return read
 }
 
 /**
