@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger.js'
 import type { JobDeps } from './jobs/deps.js'
 import { runDigest } from './jobs/digest.js'
 import { runLifecycle } from './jobs/lifecycle.js'
+import { runRetention } from './jobs/retention.js'
 import { runSlaAlerts } from './jobs/sla-alerts.js'
 import { runWeeklyReport } from './jobs/weekly-report.js'
 
@@ -16,6 +17,7 @@ export const JOBS: Readonly<Record<string, Job>> = {
   lifecycle: runLifecycle,
   digest: runDigest,
   'weekly-report': runWeeklyReport,
+  retention: runRetention,
 }
 
 export interface Scheduler {

@@ -528,3 +528,31 @@ export async function queueByService(
     oldestAgeS: Math.max(0, (at - new Date(r.oldest).getTime()) / 1000),
   }))
 }
+
+/**
+ * Looks at the `window` rows that follow the id `after` (the first ones when undefined) and deletes
+ * those that ended (sent, failed, cancelled) before `before`; queued rows are never touched. Resolves
+ * with how many went and the id the next window starts after (undefined once the last was looked at).
+ */
+export async function sweepEnded(
+  db: Db,
+  before: string,
+  after: number | undefined,
+  window: number,
+): Promise<{ forgotten: number; next: number | undefined }> {
+  const last = await db
+    .selectFrom('deliveries')
+    .select('id')
+    .where('id', '>', after ?? 0)
+    .orderBy('id')
+    .limit(1)
+    .offset(window - 1)
+    .executeTakeFirst()
+  const gone = await db
+    .deleteFrom('deliveries')
+    .where('id', '>', after ?? 0)
+    .$if(last !== undefined, (q) => q.where('id', '<=', last!.id))
+    .where('done_at', '<', before)
+    .executeTakeFirst()
+  return { forgotten: Number(gone.numDeletedRows), next: last?.id }
+}
