@@ -345,7 +345,7 @@ describe('the Slack desk', () => {
   })
 
   describe('requests not from Slack', () => {
-    it('answers 401 to a forged or stale signature and stores nothing', async () => {
+    it('answers 401 to a forged, stale or future-dated signature and stores nothing', async () => {
       const body = eventEnvelope({
         type: 'message',
         channel: SUPPORT_CHANNEL,
@@ -358,13 +358,16 @@ describe('the Slack desk', () => {
       const stale = await postToSlackEndpoint(h.base, body, 'application/json', {
         timestamp: Math.floor(Date.now() / 1000) - 6 * 60,
       })
+      const ahead = await postToSlackEndpoint(h.base, body, 'application/json', {
+        timestamp: Math.floor(Date.now() / 1000) + 6 * 60,
+      })
       const command = await postToSlackEndpoint(
         h.base,
         slashCommandBody('/resolve', String(ticket.id), AGENT),
         'application/x-www-form-urlencoded',
         { secret: 'nope' },
       )
-      expect([forged.status, stale.status, command.status]).toEqual([401, 401, 401])
+      expect([forged.status, stale.status, ahead.status, command.status]).toEqual([401, 401, 401, 401])
       expect(await status()).toBe('new')
     })
 
