@@ -371,10 +371,19 @@ describe('the Slack desk', () => {
       expect(await status()).toBe('new')
     })
 
-    it('answers 400 to a signed body that is not valid, and 401 to one without a signature', async () => {
+    it('answers 400 to a signed body that is not valid, and 401 to one not signed, before reading it', async () => {
       const broken = await postToSlackEndpoint(h.base, '{"type": "event_callback", ', 'application/json')
       const unsigned = await fetch(`${h.base}/slack/events`, { method: 'POST', body: '{}' })
-      expect([broken.status, unsigned.status]).toEqual([400, 401])
+      // The signature is checked before the body is parsed: a stranger's broken JSON is a 401, not a 400.
+      const brokenUnsigned = await postToSlackEndpoint(
+        h.base,
+        '{"type": "event_callback", ',
+        'application/json',
+        {
+          secret: 'not-the-secret',
+        },
+      )
+      expect([broken.status, unsigned.status, brokenUnsigned.status]).toEqual([400, 401, 401])
       expect(await h.slash('/ticket', String(ticket.id), AGENT)).toContain(`#${ticket.id}`) // still serving
     })
   })
