@@ -47,11 +47,36 @@ export function splitText(text: string, limit: number): string[] {
   return parts
 }
 
+/**
+ * The segmenter takes longer per grapheme the longer its text (half a second for 40,000 letters,
+ * minutes for a few hundred thousand): a text is segmented a slice of about this many units at a time.
+ */
+const SLICE = 512
+
+/**
+ * Every place the text may be cut. Each slice starts where two graphemes meet; its last grapheme may
+ * go on past its end, so it is segmented again at the start of the next slice. Whether two graphemes
+ * meet depends only on what comes before and the character after, so the slices find the places the
+ * whole text has.
+ */
 function boundaries(text: string): Boundary[] {
   const bounds: Boundary[] = [{ at: 0, after: 'other' }]
-  for (const { segment, index } of graphemes.segment(text)) {
-    const after = segment.endsWith('\n') ? 'newline' : segment === ' ' ? 'space' : 'other'
-    bounds.push({ at: index + segment.length, after })
+  let size = SLICE
+  for (let from = 0; from < text.length;) {
+    const end = Math.min(text.length, from + size)
+    const segments = [...graphemes.segment(text.slice(from, end))]
+    const whole = end === text.length ? segments : segments.slice(0, -1)
+    const last = whole.at(-1)
+    if (last === undefined) {
+      size *= 2 // one grapheme longer than the slice
+      continue
+    }
+    for (const { segment, index } of whole) {
+      const after = segment.endsWith('\n') ? 'newline' : segment === ' ' ? 'space' : 'other'
+      bounds.push({ at: from + index + segment.length, after })
+    }
+    from += last.index + last.segment.length
+    size = SLICE
   }
   return bounds
 }

@@ -97,6 +97,21 @@ describe('splitText properties', () => {
     )
   })
 
+  it('cuts a long text, read a slice at a time, where the whole text has its graphemes meet', () => {
+    // Thousands of units: the text is segmented in slices, whose edges must not show in the cuts.
+    const long = fc.array(piece, { minLength: 300, maxLength: 900 }).map((pieces) => pieces.join(''))
+    const zalgo = `a${'\u0301'.repeat(1_500)}`
+    fc.assert(
+      fc.property(long, fc.boolean(), fc.integer({ min: 40, max: 700 }), (input, stacked, max) => {
+        const text = stacked ? `${input}${zalgo}${input}` : input
+        const parts = splitText(text, Math.max(max, zalgo.length))
+        expect(parts.join('')).toBe(text)
+        expect(parts.flatMap(graphemesOf)).toEqual(graphemesOf(text))
+      }),
+      { numRuns: 40 },
+    )
+  })
+
   it('cuts a lone grapheme longer than the limit between code points only', () => {
     // Accents stacked on a letter, some of them outside the BMP (U+1D167), and a ZWJ family of four.
     const long = fc.constantFrom(`a${'\u0301\u{1D167}'.repeat(8)}`, '👨‍👩‍👧‍👦', 'x', ' ')
