@@ -37,7 +37,9 @@ export function createHttpServer(
   /** The route serving a path under its own (`/api/v1` serves `/api/v1/tickets`), whatever the method. */
   const under = (path: string) => prefixed.find((r) => path === r.path || path.startsWith(`${r.path}/`))
   let intake = true
-  const server = createServer((req, res) => {
+  // Connections are checked against the timeouts below every second (Node's default is every 30 s,
+  // which let a client trickling its headers hold its socket for 30–60 s).
+  const server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/'
     const prefix = under(path)
     const route = prefix ?? table.get(`${req.method ?? 'GET'} ${path}`)
