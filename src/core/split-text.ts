@@ -11,8 +11,8 @@ interface Boundary {
  * Splits text into pieces of at most `limit` UTF-16 units that a platform accepts, cutting after a
  * line break, else after a space, else between two graphemes; nothing is dropped and what a reader
  * sees as one character (a family emoji, a flag, a letter with accents) is never cut in two. Only a
- * single grapheme longer than `limit` is cut, and then between code points, so no surrogate pair
- * is ever halved.
+ * single grapheme longer than `limit` (or than 8,192 units) is cut, and then between code points, so
+ * no surrogate pair is ever halved.
  */
 export function splitText(text: string, limit: number): string[] {
   if (text.length <= limit) return [text]
@@ -52,6 +52,8 @@ export function splitText(text: string, limit: number): string[] {
  * minutes for a few hundred thousand): a text is segmented a slice of about this many units at a time.
  */
 const SLICE = 512
+/** A grapheme longer than this (thousands of stacked accents) is taken as pieces of about this size. */
+const LONGEST_GRAPHEME = 16 * SLICE
 
 /**
  * Every place the text may be cut. Each slice starts where two graphemes meet; its last grapheme may
@@ -67,8 +69,15 @@ function boundaries(text: string): Boundary[] {
     const segments = [...graphemes.segment(text.slice(from, end))]
     const whole = end === text.length ? segments : segments.slice(0, -1)
     const last = whole.at(-1)
-    if (last === undefined) {
+    if (last === undefined && size < LONGEST_GRAPHEME) {
       size *= 2 // one grapheme longer than the slice
+      continue
+    }
+    if (last === undefined) {
+      // Cut between code points, as a limit shorter than the grapheme would cut it.
+      const at = isHighSurrogate(text.charCodeAt(end - 1)) ? end - 1 : end
+      bounds.push({ at, after: 'other' })
+      from = at
       continue
     }
     for (const { segment, index } of whole) {
@@ -81,10 +90,11 @@ function boundaries(text: string): Boundary[] {
   return bounds
 }
 
+const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff
+
 /** One grapheme is longer than the limit: push its first `max - start` units, never half a pair. */
 function cutInsideGrapheme(text: string, parts: string[], start: number, max: number): number {
-  const high = text.charCodeAt(max - 1)
-  const at = high >= 0xd800 && high <= 0xdbff ? max - 1 : max
+  const at = isHighSurrogate(text.charCodeAt(max - 1)) ? max - 1 : max
   parts.push(text.slice(start, at))
   return at
 }

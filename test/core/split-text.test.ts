@@ -112,6 +112,18 @@ describe('splitText properties', () => {
     )
   })
 
+  it('cuts a grapheme of thousands of stacked accents between code points, whatever the limit', () => {
+    const zalgo = `x a${'\u0301\u{1D167}'.repeat(10_000)} y`
+    for (const max of [100, 4_096, 40_000]) {
+      const parts = splitText(zalgo, max)
+      expect(parts.join('')).toBe(zalgo)
+      for (const part of parts) {
+        expect(part.length).toBeLessThanOrEqual(max)
+        expect(part).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/)
+      }
+    }
+  })
+
   it('cuts a lone grapheme longer than the limit between code points only', () => {
     // Accents stacked on a letter, some of them outside the BMP (U+1D167), and a ZWJ family of four.
     const long = fc.constantFrom(`a${'\u0301\u{1D167}'.repeat(8)}`, '👨‍👩‍👧‍👦', 'x', ' ')
