@@ -143,6 +143,8 @@ export function createOutbox(deps: OutboxDeps) {
   const busyTargets = new Set<string>()
   const busyServices = new Map<string, number>()
   const { pausedUntil, held, failing } = state
+  /** Rows whose call went out and whose record failed, with what the call left to record. */
+  const unrecorded = new Map<number, { readonly bookkeeping: Bookkeeping | undefined }>()
   const instance = deps.instance ?? `outbox-${randomUUID()}`
   /**
    * How long a claim on a row lasts: a call ends within the send timeout, and its bookkeeping
@@ -275,26 +277,35 @@ export function createOutbox(deps: OutboxDeps) {
   /** Works one row to its outcome. Bookkeeping failures propagate: the caller holds the row back. */
   async function deliver(row: Delivery, payload: DeliveryPayload, route: Route) {
     const service = route.service
-    const ticket = row.ticket_id === null ? undefined : await findTicketDetail(db, row.ticket_id)
-    let bookkeeping: Bookkeeping | undefined
-    try {
-      bookkeeping = await perform(row, payload, ticket)
-    } catch (error) {
-      const verdict = await handleFailure(row, payload, ticket, route, error)
-      deps.observe?.({
-        kind: payload.type,
-        service,
-        result: verdict === 'wait' ? 'waited' : verdict === 'retry' ? 'retried' : 'failed',
-      })
-      return
+    // A row whose call went out but whose record failed (the database) is only recorded this time.
+    let bookkeeping = unrecorded.get(row.id)?.bookkeeping
+    if (!unrecorded.has(row.id)) {
+      const ticket = row.ticket_id === null ? undefined : await findTicketDetail(db, row.ticket_id)
+      try {
+        bookkeeping = await perform(row, payload, ticket)
+      } catch (error) {
+        const verdict = await handleFailure(row, payload, ticket, route, error)
+        deps.observe?.({
+          kind: payload.type,
+          service,
+          result: verdict === 'wait' ? 'waited' : verdict === 'retry' ? 'retried' : 'failed',
+        })
+        return
+      }
     }
     // What the call left to record and the end of its row are one step: a crash before it works the
     // row again (and posts again what its post showed), never loses a part of it.
     const at = iso(clock.now())
-    await db.transaction().execute(async (tx) => {
-      await bookkeeping?.(tx, at)
-      await endDelivery(tx, row, { status: 'sent' }, at)
-    })
+    try {
+      await db.transaction().execute(async (tx) => {
+        await bookkeeping?.(tx, at)
+        await endDelivery(tx, row, { status: 'sent' }, at)
+      })
+    } catch (error) {
+      unrecorded.set(row.id, { bookkeeping })
+      throw error
+    }
+    unrecorded.delete(row.id)
     deps.observe?.({ kind: payload.type, service, result: 'sent' })
     log.debug({ delivery: row.id, kind: row.kind, ticket: row.ticket_id }, 'delivered')
     await recovered(route)

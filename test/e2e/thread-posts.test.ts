@@ -127,12 +127,12 @@ describe('customer messages that queue up while Slack is busy', () => {
     expect((await deliveriesOf(h.db, 1)).every((d) => d.status === 'sent')).toBe(true)
   })
 
-  it('posts the same messages again when the record of their post failed, and loses none', async () => {
+  it('records a post whose record failed once the database is back, without posting it again', async () => {
     expectLogged('outbox bookkeeping failed, holding the row back', { err: /SQLITE_IOERR/ })
     const ticketId = await customerWrites(['msg-1 hello'])
     await h.app.outbox.drain()
     await customerWrites(['msg-2', 'msg-3', 'msg-4'])
-    // Slack took the post; recording it fails (the disk), as if the bot had died right after the post.
+    // Slack took the post; recording it fails (the disk).
     const stop = h.slack.onAnswer((a) => {
       if (a.method !== 'chat.postMessage') return
       gate.failNext({ kind: 'update', table: 'messages' }, new Error('SQLITE_IOERR: disk I/O error'))
@@ -144,11 +144,8 @@ describe('customer messages that queue up while Slack is busy', () => {
 
     h.clock.advance(60_000)
     await h.app.outbox.drain()
-    const again = inThread().slice(-2)
-    expect(again.map((p) => numbersIn(p.text))).toEqual([
-      [2, 3, 4],
-      [2, 3, 4],
-    ])
+    const posts = inThread().filter((p) => numbersIn(p.text).includes(2))
+    expect(posts.map((p) => numbersIn(p.text))).toEqual([[2, 3, 4]])
     const postTs = h.slack.answered.filter((a) => a.args.thread_ts !== undefined).at(-1)?.result.ts
     const messages = (await messagesOf(h.db, ticketId)).filter((m) => /^msg-[234]$/.test(m.text))
     expect(messages.map((m) => m.desk_ts)).toEqual([postTs, postTs, postTs])
