@@ -11,7 +11,7 @@ const header = (headers: IncomingHttpHeaders, name: string): string => [headers[
  * Checks that Slack signed these bytes (`v0=` and the HMAC-SHA256 of `v0:TIMESTAMP:BODY` under the
  * signing secret) within five minutes of now, either way; otherwise throws DeskError `forbidden`
  * (401). It runs before the body is parsed: a stranger's megabytes of JSON cost one hash, not the
- * event loop's time. (Bolt checks the signature again, and refuses only what is too old.)
+ * event loop's time. It is the only check: Bolt's own is turned off.
  */
 export function assertSignedBySlack(
   headers: IncomingHttpHeaders,
