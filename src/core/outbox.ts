@@ -278,8 +278,9 @@ export function createOutbox(deps: OutboxDeps) {
   async function deliver(row: Delivery, payload: DeliveryPayload, route: Route) {
     const service = route.service
     // A row whose call went out but whose record failed (the database) is only recorded this time.
-    let bookkeeping = unrecorded.get(row.id)?.bookkeeping
-    if (!unrecorded.has(row.id)) {
+    const kept = unrecorded.get(row.id)
+    let bookkeeping = kept?.bookkeeping
+    if (kept === undefined) {
       const ticket = row.ticket_id === null ? undefined : await findTicketDetail(db, row.ticket_id)
       try {
         bookkeeping = await perform(row, payload, ticket)
