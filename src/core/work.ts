@@ -1,4 +1,4 @@
-import { inSavepoint, type Db } from '../db/connection.js'
+import { inSavepoint, TransactionLost, type Db } from '../db/connection.js'
 import { markProcessed } from '../db/repos/processed-events.js'
 import { findTicket } from '../db/repos/tickets.js'
 import type { Ticket } from '../db/schema.js'
@@ -62,6 +62,8 @@ export function createWork(deps: WorkDeps) {
           try {
             outcomes.set(item, { ok: true, value: await inSavepoint(tx, () => item.work(tx, now)) })
           } catch (error) {
+            // Its error ended the transaction: nobody's work is kept, and all hear that error.
+            if (error instanceof TransactionLost) throw error.cause
             outcomes.set(item, { ok: false, error })
           }
         }

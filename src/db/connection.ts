@@ -44,7 +44,21 @@ const SAVEPOINT = CompiledQuery.raw('savepoint work')
 const RELEASE = CompiledQuery.raw('release savepoint work')
 const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint work')
 
-/** Runs `work` in a savepoint of the transaction `tx`: when it throws, only what it did is undone. */
+/**
+ * The transaction around a savepoint ended under its work: SQLite ends the whole transaction on a
+ * full disk or an I/O error, so nothing done in it is kept. `cause` is the error that ended it.
+ */
+export class TransactionLost extends Error {
+  constructor(cause: unknown) {
+    super('the transaction ended with the error of the work in one of its savepoints', { cause })
+    this.name = 'TransactionLost'
+  }
+}
+
+/**
+ * Runs `work` in a savepoint of the transaction `tx`: when it throws, only what it did is undone.
+ * Throws TransactionLost when its error ended the transaction itself.
+ */
 export async function inSavepoint<T>(tx: Db, work: () => Promise<T>): Promise<T> {
   // Written once: every message that arrives with others runs in one (two statements each).
   await tx.executeQuery(SAVEPOINT)
@@ -53,8 +67,13 @@ export async function inSavepoint<T>(tx: Db, work: () => Promise<T>): Promise<T>
     await tx.executeQuery(RELEASE)
     return result
   } catch (error) {
-    await tx.executeQuery(ROLLBACK_TO)
-    await tx.executeQuery(RELEASE)
+    try {
+      await tx.executeQuery(ROLLBACK_TO)
+      await tx.executeQuery(RELEASE)
+    } catch {
+      // No savepoint to go back to: the transaction is gone, and with it what the others did.
+      throw new TransactionLost(error)
+    }
     throw error
   }
 }

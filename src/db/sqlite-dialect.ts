@@ -113,6 +113,9 @@ class SqliteDriver implements Driver {
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    // SQLite has already rolled it back itself on a full disk or an I/O error; a rollback would
+    // fail and its error would take the place of the one that says what happened.
+    if (!this.#db.inTransaction) return
     await connection.executeQuery(CompiledQuery.raw('rollback'))
   }
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createHelpDesk } from '../../src/core/helpdesk.js'
 import { defaultTexts } from '../../src/core/texts.js'
@@ -6,7 +7,7 @@ import type { Db } from '../../src/db/connection.js'
 import { beat } from '../../src/db/repos/heartbeats.js'
 import { messagesOf } from '../../src/db/repos/messages.js'
 import { manualClock } from '../helpers/clock.js'
-import { memoryDb } from '../helpers/db.js'
+import { memoryDb, testingOnPostgres } from '../helpers/db.js'
 import { inbound } from '../helpers/inbound.js'
 
 describe('messages that arrive together', () => {
@@ -70,6 +71,38 @@ describe('messages that arrive together', () => {
     const names = await db.selectFrom('heartbeats').select('name').execute()
     expect(names.map((r) => r.name)).toEqual(['kept'])
   })
+
+  it.skipIf(testingOnPostgres)(
+    'are all refused with the full disk as the reason, and none kept, when one of them fills it (SQLite)',
+    async () => {
+      const { inSharedTransaction } = createWork({ db, clock: manualClock() })
+      const names = async () =>
+        (await db.selectFrom('heartbeats').select('name').orderBy('name').execute()).map((r) => r.name)
+      const { rows } = await sql<{ page_count: number }>`pragma page_count`.execute(db)
+      // Room for a few small rows, not for a large one: SQLite ends the whole transaction then.
+      await sql.raw(`pragma max_page_count = ${rows[0]!.page_count + 2}`).execute(db)
+      const large = 'x'.repeat(100_000)
+      const outcomes = await Promise.allSettled([
+        inSharedTransaction((tx, now) => beat(tx, 'first', now)),
+        inSharedTransaction((tx, now) => beat(tx, large, now)),
+        inSharedTransaction((tx, now) => beat(tx, 'third', now)),
+      ])
+      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected'])
+      for (const outcome of outcomes) expect(outcome).toMatchObject({ reason: { code: 'SQLITE_FULL' } })
+      expect(await names()).toEqual([])
+
+      // Alone, it hears the same reason, not the rollback's.
+      await expect(inSharedTransaction((tx, now) => beat(tx, large, now))).rejects.toMatchObject({
+        code: 'SQLITE_FULL',
+      })
+      // With room again, the next are kept.
+      await sql.raw('pragma max_page_count = 1073741823').execute(db)
+      await Promise.all(
+        ['after', 'later'].map((name) => inSharedTransaction((tx, now) => beat(tx, name, now))),
+      )
+      expect(await names()).toEqual(['after', 'later'])
+    },
+  )
 
   it('are all refused, and none kept, when the transaction cannot commit', async () => {
     const { inSharedTransaction } = createWork({ db, clock: manualClock() })
