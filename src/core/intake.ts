@@ -1,12 +1,12 @@
 import type { Db } from '../db/connection.js'
 import { insertAttachments } from '../db/repos/attachments.js'
-import { upsertContact } from '../db/repos/contacts.js'
+import { contactWithLatestTicket, keepContact } from '../db/repos/contacts.js'
 import { enqueueDelivery } from '../db/repos/deliveries.js'
 import { recordEvent } from '../db/repos/events.js'
 import { insertMessage, replyByExternalId, setDeliveryStatus } from '../db/repos/messages.js'
 import { markProcessed } from '../db/repos/processed-events.js'
 import { closeAtBirth } from '../db/repos/intake.js'
-import { createTicket, latestTicketOf, setCustomerWrote } from '../db/repos/tickets.js'
+import { createTicket, setCustomerWrote } from '../db/repos/tickets.js'
 import type { Contact, Ticket } from '../db/schema.js'
 import type { Work } from './work.js'
 import { iso } from './clock.js'
@@ -175,8 +175,9 @@ export function createIntake(deps: HelpDeskDeps, work: Work, steps: TicketSteps)
         if (!(await markProcessed(tx, msg.channel, msg.externalId, now))) {
           return { ticketId: null, duplicate: true }
         }
-        const contact = await upsertContact(tx, msg.channel, msg.contact, now)
-        const latest = await latestTicketOf(tx, contact.id)
+        const known = await contactWithLatestTicket(tx, msg.channel, msg.contact.externalId)
+        const contact = await keepContact(tx, msg.channel, msg.contact, known?.contact, now)
+        const latest = known?.latest
         const live = latest !== undefined && latest.status !== 'closed' ? latest : undefined
         const liveId = live === undefined ? null : asTicketId(live.id)
 

@@ -56,15 +56,6 @@ export async function createTicket(
   return onlyRow(await insertTicket(db, { ...ticket, at }), 'createTicket')
 }
 
-const latestOfContact = compiledOnce((db, c: { contactId: number }) =>
-  db.selectFrom('tickets').selectAll().where('contact_id', '=', c.contactId).orderBy('id', 'desc').limit(1),
-)
-
-/** The contact's most recent ticket, whatever its status. */
-export async function latestTicketOf(db: Db, contactId: number): Promise<Ticket | undefined> {
-  return (await latestOfContact(db, { contactId })).rows[0]
-}
-
 /** The new and open tickets an agent holds, oldest first. */
 export async function newAndOpenTicketsOf(db: Db, agentId: number): Promise<Ticket[]> {
   return db
