@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { parseBulk } from '../../src/core/bulk.js'
 import { findTicket } from '../../src/db/repos/tickets.js'
 import {
   AGENT,
@@ -52,14 +51,14 @@ describe('bulk work', () => {
   })
 
   it('assigns, tags and sets priority in bulk', async () => {
-    await confirm(JSON.stringify(parseBulk(`assign <@${OTHER_AGENT}|o> tag:spam`)))
+    await confirm(`assign <@${OTHER_AGENT}|o> tag:spam`)
     await afterAnswer(() =>
       expect(h.slack.callsOf('chat.postEphemeral').at(-1)?.text).toBe(
         `Done: assign to <@${OTHER_AGENT}> on 2 tickets.`,
       ),
     )
-    await confirm(JSON.stringify(parseBulk('tag urgent-review channel:telegram')))
-    await confirm(JSON.stringify(parseBulk('priority low tag:spam')))
+    await confirm('tag urgent-review channel:telegram')
+    await confirm('priority low tag:spam')
     await afterAnswer(async () => expect((await findTicket(h.db, 2))?.priority).toBe('low'))
     const two = await findTicket(h.db, 2)
     expect(two?.assignee_id).not.toBeNull()
@@ -77,11 +76,19 @@ describe('bulk work', () => {
     expect((await fetchSlash(h, 'bulk resolve tag:nothing-like-this')).text).toBe(
       'No tickets match, so there is nothing to do.',
     )
-    await confirm(JSON.stringify(parseBulk('resolve tag:spam')), AGENT)
+    await confirm('resolve tag:spam', AGENT)
     await afterAnswer(() =>
       expect(h.slack.callsOf('chat.postEphemeral').at(-1)?.text).toBe(
         ':warning: Only supervisors and admins do bulk work.',
       ),
+    )
+    expect((await findTicket(h.db, 1))?.status).toBe('new')
+  })
+
+  it('answers a confirmation it cannot read with what went wrong, and changes nothing', async () => {
+    await confirm('{"action":"resolve"')
+    await afterAnswer(() =>
+      expect(h.slack.callsOf('chat.postEphemeral').at(-1)?.text).toContain('is not a bulk action. Usage:'),
     )
     expect((await findTicket(h.db, 1))?.status).toBe('new')
   })

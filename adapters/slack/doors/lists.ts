@@ -1,7 +1,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt'
 import type { Actor } from '../../../src/core/helpdesk.js'
 import { FILTER_HELP, parseFilter } from '../../../src/core/ticket-query.js'
-import { BULK_LIMIT, parseBulk, type BulkSpec } from '../../../src/core/bulk.js'
+import { BULK_LIMIT, parseBulk } from '../../../src/core/bulk.js'
 import { statusLabel } from '../../../src/core/model.js'
 import { bulkDoneText, describeBulk } from '../answers.js'
 import { ACTION } from '../blocks.js'
@@ -53,8 +53,10 @@ export function registerLists(app: App, ctx: DoorContext): void {
   app.action<BlockButtonAction>(ACTION.bulkConfirm, async ({ action, body, ack, client }) => {
     await ack()
     const actor: Actor = { deskUserId: body.user.id }
-    const spec = JSON.parse(action.value ?? '{}') as BulkSpec
-    const answer = await attempt(async () => bulkDoneText(spec, await ctx.bulk.apply(actor, spec)))
+    const answer = await attempt(async () => {
+      const spec = parseBulk(action.value ?? '')
+      return bulkDoneText(spec, await ctx.bulk.apply(actor, spec))
+    })
     await tellActor(client, body, answer)
   })
 
@@ -86,9 +88,9 @@ async function bulkConfirmation(ctx: DoorContext, actor: Actor, text: string) {
               type: 'button' as const,
               text: { type: 'plain_text' as const, text: 'Confirm' },
               style: 'primary' as const,
-              // The spec rides on the button, so Confirm does exactly what was asked.
+              // What was asked rides on the button, so Confirm does exactly that.
               action_id: ACTION.bulkConfirm,
-              value: JSON.stringify(spec),
+              value: text.trim(),
             },
             {
               type: 'button' as const,
