@@ -7,7 +7,7 @@ import { systemClock, iso, type Clock } from './core/clock.js'
 import { createHelpDesk } from './core/helpdesk.js'
 import type { Logger } from './core/logger.js'
 import type { Channel } from './core/model.js'
-import { createAccess } from './core/access.js'
+import { createAccess, type Access } from './core/access.js'
 import { createAgents, seedRoles } from './core/agents.js'
 import { createBulk } from './core/bulk.js'
 import { fetchCustomerInfo } from './core/customer-info.js'
@@ -125,6 +125,7 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
     warnAt: config.sla.warnAt,
     pausedStatuses: new Set<TicketStatus>(config.sla.pausePending ? ['on_hold', 'pending'] : ['on_hold']),
   }
+  let access: Access | undefined
   const deskDeps = {
     db,
     clock,
@@ -144,6 +145,8 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
       allowList: config.intake.allowList,
     },
     onQueued: outboxState.kick,
+    // Who may work tickets is asked through Slack's directory, which the Slack module opens below.
+    mayWork: async (deskUserId: string) => (await access?.check(deskUserId))?.ok === true,
   }
   const helpdesk = createHelpDesk(deskDeps)
   const fields = createTicketFields({ db, clock, types: config.ticketTypes, onQueued: outboxState.kick })
@@ -166,7 +169,8 @@ export async function createThreaddesk(config: Config, options: AppOptions) {
   const slack = createSlackModule({
     ...config.slack,
     outbox: outboxControl,
-    access: (directory) => createAccess({ db, clock, log, directory, agentGroup: config.slack.agentGroup }),
+    access: (directory) =>
+      (access = createAccess({ db, clock, log, directory, agentGroup: config.slack.agentGroup })),
     sendTimeoutMs: config.delivery.sendTimeoutMs,
     queries: createTicketQueries(db),
     ticketTypes: config.ticketTypes,

@@ -34,6 +34,8 @@ export function refusalText(error: DeskError): string {
       return `${mention(detail.deskUserId)} is already ${withArticle(detail.role)}.`
     case 'no_access_to_remove':
       return `${mention(detail.deskUserId)} has no access to take away.`
+    case 'not_an_agent':
+      return `${mention(detail.deskUserId)} is not an agent of the desk, so tickets cannot be assigned to them. An admin can add them: \`/agents add ${mention(detail.deskUserId)} agent\`.`
     case 'invalid_field':
     case 'idempotency_key_reused':
       return error.message

@@ -1,4 +1,5 @@
-import { ensureAgent, setOnShift } from '../db/repos/agents.js'
+import { ensureAgent, findAgent, setOnShift } from '../db/repos/agents.js'
+import type { Agent } from '../db/schema.js'
 import { enqueueDelivery } from '../db/repos/deliveries.js'
 import { findTicketByThread, findTicketDetail, newAndOpenTicketsOf } from '../db/repos/tickets.js'
 import type { Work, Origin } from './work.js'
@@ -13,6 +14,21 @@ import type { Assignment, HelpDeskDeps, Outcome } from './desk-deps.js'
 import type { TicketSteps } from './ticket-steps.js'
 
 /**
+ * Refuses to give a ticket to someone who is not an agent: assigning is not a way in; only an
+ * admin's `/agents add` or the agent group makes someone an agent.
+ */
+const notAnAgent = (deskUserId: string) =>
+  new DeskError(
+    'invalid',
+    `${deskUserId} is not an agent of the desk, so tickets cannot be assigned to them. An admin can add them with /agents add.`,
+    { detail: { kind: 'not_an_agent', deskUserId } },
+  )
+
+/** Whether a ticket may not go to this agent row (none: unless the door vouches for them). */
+const refused = (known: Agent | undefined, vouched: boolean): boolean =>
+  known === undefined ? !vouched : known.removed_at !== null
+
+/**
  * What agents do on a ticket: what they say (agent-replies.ts), and who has the ticket and where it
  * stands: assign, change status, take shifts; and look a ticket up.
  */
@@ -20,6 +36,7 @@ export function createAgentActions(deps: HelpDeskDeps, work: Work, steps: Ticket
   const { db } = deps
   const { inTransaction, claimOnce, requireTicket } = work
   const { changeStatus, assignTo, autoAssign } = steps
+  const vouch = (deskUserId: string) => deps.mayWork?.(deskUserId) ?? Promise.resolve(false)
 
   return {
     ...createAgentReplies(deps, work, steps),
@@ -37,18 +54,29 @@ export function createAgentActions(deps: HelpDeskDeps, work: Work, steps: Ticket
       return toTicketView(detail)
     },
 
-    /** Assigns a ticket. Anyone may take a ticket; only supervisors and admins assign others. */
+    /** Throws `not_an_agent` unless tickets may be assigned to this person; changes nothing. */
+    async checkAssignee(deskUserId: string): Promise<void> {
+      const known = await findAgent(db, deskUserId)
+      if (refused(known, known === undefined && (await vouch(deskUserId)))) throw notAnAgent(deskUserId)
+    },
+
+    /**
+     * Assigns a ticket. Anyone may take a ticket; only supervisors and admins assign others, and
+     * only to agents.
+     */
     async assign(
       actor: Actor,
       ticketId: number,
       assigneeDeskUserId: string,
       origin?: Origin,
     ): Promise<Assignment> {
+      const self = assigneeDeskUserId === actor.deskUserId
+      // Asked before the transaction: the door may have to ask Slack's directory.
+      const vouched = !self && (await vouch(assigneeDeskUserId))
       return inTransaction(async (tx, now) => {
         await claimOnce(tx, origin, now)
         const ticket = await requireTicket(tx, ticketId)
         const agent = await ensureAgent(tx, actor.deskUserId, now)
-        const self = assigneeDeskUserId === actor.deskUserId
         if (!self && agent.role === 'agent') {
           throw new DeskError(
             'forbidden',
@@ -58,7 +86,10 @@ export function createAgentActions(deps: HelpDeskDeps, work: Work, steps: Ticket
         if (ticket.status === 'closed') {
           throw new DeskError('conflict', `Ticket #${ticket.id} is closed and cannot be assigned.`)
         }
-        const assignee = await ensureAgent(tx, assigneeDeskUserId, now)
+        // Whoever acts has passed the desk's door; anyone else must be an agent.
+        const known = self ? agent : await findAgent(tx, assigneeDeskUserId)
+        if (refused(known, vouched)) throw notAnAgent(assigneeDeskUserId)
+        const assignee = known ?? (await ensureAgent(tx, assigneeDeskUserId, now))
         if (ticket.assignee_id === assignee.id) {
           throw new DeskError(
             'conflict',

@@ -74,6 +74,7 @@ export function createBulk(deps: {
     /** How many tickets the action would touch, checked before anything changes. */
     async preview(actor: Actor, spec: BulkSpec): Promise<number> {
       await requireSupervisor(actor)
+      if (spec.action === 'assign') await helpdesk.checkAssignee(spec.arg ?? '')
       return countTickets(db, parseFilter(spec.filter, actor.deskUserId, channels), clock.now())
     },
 

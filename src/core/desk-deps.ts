@@ -30,6 +30,11 @@ export interface HelpDeskDeps {
   readonly fileLimits?: FileLimits
   /** The triage menu and who may open tickets; without it, no menu and everyone may. */
   readonly intake?: IntakePolicy
+  /**
+   * Whether the desk's door lets in someone the roles table does not know (a member of the agent
+   * group): tickets are assigned to them too. Without it, only the roles table's agents.
+   */
+  readonly mayWork?: (deskUserId: string) => Promise<boolean>
 }
 
 /** INTAKE, INTAKE_URGENCY, CONTACT_POLICY and CONTACT_ALLOWLIST, as the intake uses them. */

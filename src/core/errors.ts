@@ -18,6 +18,8 @@ export type ErrorDetail =
   | { readonly kind: 'already_assigned'; readonly ticketId: number; readonly assignee: string }
   | { readonly kind: 'already_has_role'; readonly deskUserId: string; readonly role: AgentRole }
   | { readonly kind: 'no_access_to_remove'; readonly deskUserId: string }
+  /** Tickets are only assigned to agents whose access stands. */
+  | { readonly kind: 'not_an_agent'; readonly deskUserId: string }
   /** One field of an API request is at fault (its path, such as `contact.email`). */
   | { readonly kind: 'invalid_field'; readonly field: string }
   /** An Idempotency-Key was sent again with another request than the first. */

@@ -4,6 +4,7 @@ import { createHelpDesk, type HelpDesk } from '../../src/core/helpdesk.js'
 import { defaultTexts } from '../../src/core/texts.js'
 import type { Db } from '../../src/db/connection.js'
 import { seedRoles } from '../../src/core/agents.js'
+import { addAgentIfNew, findAgent, removeAgent } from '../../src/db/repos/agents.js'
 import { deliveriesOf } from '../../src/db/repos/deliveries.js'
 import { eventsOf } from '../../src/db/repos/events.js'
 import { messagesOf } from '../../src/db/repos/messages.js'
@@ -179,8 +180,20 @@ describe('help desk', () => {
       })
       expect((await findTicket(db, ticketId))?.assignee_id).toBeNull()
       await desk.assign(agent, ticketId, agent.deskUserId)
+      // Assigning is not a way in: only someone the desk knows as an agent can be given a ticket.
+      await expect(desk.assign(supervisor, ticketId, other.deskUserId)).rejects.toMatchObject({
+        code: 'invalid',
+        detail: { kind: 'not_an_agent', deskUserId: 'UOTHER' },
+      })
+      expect(await findAgent(db, other.deskUserId)).toBeUndefined()
+      await addAgentIfNew(db, other.deskUserId, 'agent', '2026-12-01T10:00:00.000Z')
       const out = await desk.assign(supervisor, ticketId, other.deskUserId)
       expect(out).toEqual({ ticketId, assignee: 'UOTHER' })
+      // Nor to someone whose access was taken away.
+      await removeAgent(db, (await findAgent(db, agent.deskUserId))!.id, '2026-12-01T10:01:00.000Z')
+      await expect(desk.assign(supervisor, ticketId, agent.deskUserId)).rejects.toMatchObject({
+        detail: { kind: 'not_an_agent' },
+      })
       const assigned = (await eventsOf(db, ticketId)).filter((e) => e.action === 'assigned')
       expect(assigned.map((e) => [e.from_value, e.to_value])).toEqual([
         [null, 'UAGENT'],

@@ -145,6 +145,22 @@ describe('only agents act, on every door', () => {
     expect(await h.slash('/tickets', '', 'UGUEST')).toBe(REFUSAL)
   })
 
+  it('never lets someone in by giving them a ticket', async () => {
+    const notAnAgent = (id: string) =>
+      `:warning: <@${id}> is not an agent of the desk, so tickets cannot be assigned to them. An admin can add them: \`/agents add <@${id}> agent\`.`
+    expect(await h.slash('/assign', `${ticket.id} <@UNOBODY>`, SUPERVISOR)).toBe(notAnAgent('UNOBODY'))
+    expect(await h.slash('/tickets', 'bulk assign <@UGUEST> status:all', SUPERVISOR)).toBe(
+      notAnAgent('UGUEST'),
+    )
+    expect(await h.slash('/resolve', String(ticket.id), 'UNOBODY')).toBe(REFUSAL)
+    expect(await h.slash('/tickets', '', 'UGUEST')).toBe(REFUSAL)
+    expect((await findTicket(h.db, ticket.id))!).toMatchObject({ status: 'new', assignee_id: null })
+    // A member of the agent group is an agent, whether or not they have acted yet.
+    expect(await h.slash('/assign', `${ticket.id} <@UGROUPIE>`, SUPERVISOR)).toBe(
+      `Ticket #${ticket.id} is now assigned to <@UGROUPIE>.`,
+    )
+  })
+
   it('keeps a removed agent out even while they are in the agent group', async () => {
     expect(await h.slash('/tickets', '', 'UGROUPIE')).toContain(`#${ticket.id}`)
     await h.slash('/agents', 'remove <@UGROUPIE>', ADMIN)
