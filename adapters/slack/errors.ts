@@ -8,6 +8,7 @@ const TRANSIENT = new Set([
   'request_timeout',
   'ratelimited',
 ])
+const SLACK_ERROR_CODE = /^[a-z][a-z0-9_]*$/
 /** The channel itself will not take posts: a rule that routes there needs another channel. */
 const CHANNEL_REFUSED = new Set(['channel_not_found', 'not_in_channel', 'is_archived'])
 const HINTS: Record<string, string> = {
@@ -43,7 +44,12 @@ export function toDeskError(method: string, error: unknown): DeskError {
     case ErrorCode.RequestError:
       return new DeskError('unavailable', `Slack ${method} could not be reached`, { cause: error })
     case ErrorCode.PlatformError: {
-      const code = (e as { data: { error: string } }).data.error
+      const code = (e as { data?: { error?: unknown } }).data?.error
+      // Slack names every error in snake_case. Anything else is the text of an answer the client could
+      // not read (a body cut short, a proxy's page), which a retry may fix. That text may echo what was
+      // posted, so it stays out of the error and the logs.
+      if (typeof code !== 'string' || !SLACK_ERROR_CODE.test(code))
+        return new DeskError('unavailable', `Slack ${method} answered with a body that is not Slack's JSON`)
       const hint = HINTS[code]
       return new DeskError(
         TRANSIENT.has(code) ? 'unavailable' : CHANNEL_REFUSED.has(code) ? 'not_found' : 'rejected',

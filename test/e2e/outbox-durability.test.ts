@@ -40,6 +40,21 @@ describe('outbox against the real Slack client', () => {
     expect((await deliveriesOf(h.db, ticketId!)).every((d) => d.status === 'sent')).toBe(true)
   })
 
+  it('tries again after an answer it cannot read, and delivers once Slack answers', async () => {
+    h = await startHarness()
+    // A body cut short, and a proxy's page in place of Slack's JSON: the post may not have happened.
+    h.slack.failNext('chat.postMessage', { body: '{"ok":tru' }, { body: '<html>Bad gateway</html>' })
+    const { ticketId } = await h.app.helpdesk.receive(inbound('Help, my order is late'))
+    for (const wait of [0, 2_000, 4_000]) {
+      h.clock.advance(wait)
+      await h.app.outbox.drain()
+    }
+    const roots = h.slack.callsOf('chat.postMessage').filter((p) => p.thread_ts === undefined)
+    expect(roots.map(openingOf)).toEqual(Array(3).fill('Help, my order is late'))
+    expect((await findTicket(h.db, ticketId!))?.thread_ts).toBe('1763888400.000001')
+    expect((await deliveriesOf(h.db, ticketId!)).every((d) => d.status === 'sent')).toBe(true)
+  })
+
   it('delivers what was queued when the process stopped, after it starts again', async () => {
     const env = { DATABASE_URL: await tempDatabaseUrl() }
 

@@ -29,7 +29,12 @@ export interface PostRate {
 }
 
 /** A scripted answer for the next call of a method instead of success. */
-export type SlackFailure = { status: 500 } | { status: 429; retryAfter: number } | { error: string }
+export type SlackFailure =
+  | { status: 500 }
+  | { status: 429; retryAfter: number }
+  | { error: string }
+  /** HTTP 200 with this body as it is (a body cut short, a proxy's page). */
+  | { body: string }
 
 export const BOT_USER_ID = 'UBOT'
 export const BOT_ID = 'BBOT'
@@ -220,6 +225,11 @@ export async function startFakeSlack(
       return json(res, 200, result, scopes)
     }
     if ('error' in failure) return json(res, 200, { ok: false, error: failure.error })
+    if ('body' in failure) {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
+      res.end(failure.body)
+      return
+    }
     if (failure.status === 429)
       return json(
         res,
