@@ -44,6 +44,18 @@ export interface OutboxPolicy {
   readonly undoWindow: boolean
 }
 
+/** The shortest wait a platform's "retry after" gets: one of 0 or less would be a busy loop. */
+const MIN_PLATFORM_WAIT_MS = 1_000
+
+/**
+ * How long to wait when a platform asks: as asked, but at least a second, and at most the longest
+ * backoff (a wait of years would stop a target without a word; asking again costs one refused call).
+ */
+function platformWait(askedMs: number, policy: OutboxPolicy): number {
+  if (!Number.isFinite(askedMs)) return policy.baseDelayMs
+  return Math.min(Math.max(askedMs, MIN_PLATFORM_WAIT_MS), Math.max(policy.maxDelayMs, MIN_PLATFORM_WAIT_MS))
+}
+
 export const defaultOutboxPolicy: OutboxPolicy = {
   baseDelayMs: 2_000,
   maxDelayMs: 10 * 60_000,
@@ -179,6 +191,20 @@ export function createOutbox(deps: OutboxDeps) {
     await alert({ kind: 'deliveries_recovered', target: route.target })
   }
 
+  /** A target failed again (since `since`): past OUTBOX_ALERT_AFTER, the support channel is told once. */
+  async function stillFailing(route: Route, since: number, at: number, reason: string, error: unknown) {
+    const state = failing.get(route.target) ?? { since, alerted: false, reason }
+    state.since = Math.min(state.since, since)
+    state.reason = reason
+    failing.set(route.target, state)
+    if (!state.alerted && at - state.since >= policy.alertAfterMs) {
+      state.alerted = true
+      const minutes = Math.round((at - state.since) / 60_000)
+      log.error({ target: route.target, minutes, err: error }, 'deliveries keep failing')
+      await alert({ kind: 'deliveries_failing', target: route.target, minutes, reason })
+    }
+  }
+
   /** Decides what a failure means for the row, and records it. */
   async function handleFailure(
     row: Delivery,
@@ -200,16 +226,19 @@ export function createOutbox(deps: OutboxDeps) {
 
     if (e?.retryAfterMs !== undefined) {
       // The platform asked us to wait: every row bound for that target waits, and nobody loses a try.
-      pausedUntil.set(route.target, at + e.retryAfterMs)
+      const waitMs = platformWait(e.retryAfterMs, policy)
+      pausedUntil.set(route.target, at + waitMs)
       // The target's bucket is empty: after the wait, one post at a time at its rate, not a burst.
-      for (const [key, rate] of route.limits)
-        if (key === route.target) pacer.refused(key, rate, at + e.retryAfterMs)
+      for (const [key, rate] of route.limits) if (key === route.target) pacer.refused(key, rate, at + waitMs)
       await reschedule(db, row.id, {
         error: reason,
-        nextAttemptAt: iso(new Date(at + e.retryAfterMs)),
+        nextAttemptAt: iso(new Date(at + waitMs)),
         release: true,
       })
-      log.warn({ ...context, waitMs: e.retryAfterMs }, 'delivery rate limited, waiting')
+      log.warn({ ...context, waitMs, askedMs: e.retryAfterMs }, 'delivery rate limited, waiting')
+      // A platform that keeps asking to wait takes nothing: the support channel hears of it as of any
+      // failure. (A paused webhook endpoint waits too; admins were told when it was paused.)
+      if (e.code === 'rate_limited') await stillFailing(route, at, at, reason, error)
       return 'wait'
     }
 
@@ -241,16 +270,7 @@ export function createOutbox(deps: OutboxDeps) {
         release: true,
       })
       log.warn({ ...context, delayMs: delay, err: error }, 'delivery failed, will retry')
-      const state = failing.get(route.target) ?? { since, alerted: false, reason }
-      state.since = Math.min(state.since, since)
-      state.reason = reason
-      failing.set(route.target, state)
-      if (!state.alerted && at - state.since >= policy.alertAfterMs) {
-        state.alerted = true
-        const minutes = Math.round((at - state.since) / 60_000)
-        log.error({ target: route.target, minutes, err: error }, 'deliveries keep failing')
-        await alert({ kind: 'deliveries_failing', target: route.target, minutes, reason })
-      }
+      await stillFailing(route, since, at, reason, error)
       return 'retry'
     }
 

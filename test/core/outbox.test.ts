@@ -203,6 +203,54 @@ describe('outbox', () => {
     expect(waited).toMatchObject({ status: 'sent', attempts: 1 })
   })
 
+  it('waits at least a second and at most the longest backoff, however long the platform asks', async () => {
+    const { ticketId } = await helpdesk.receive(inbound('Hello'))
+    await outbox().drain()
+    telegram.sent.length = 0
+    const box = outbox()
+    const sentAfter = async (ms: number) => {
+      clock.advance(ms)
+      await box.drain()
+      return telegram.sent.map((m) => m.text)
+    }
+    // Asked to wait thirty years: tried again after the longest backoff (a minute here).
+    await helpdesk.reply(agent, ticketId!, 'first')
+    telegram.failNext(new DeskError('rate_limited', '429', { retryAfterMs: 1e12 }))
+    expect(await sentAfter(0)).toEqual([])
+    expect(await sentAfter(59_999)).toEqual([])
+    expect(await sentAfter(1)).toEqual(['first'])
+    // Asked to wait less than nothing: a second, not a busy loop of calls.
+    await helpdesk.reply(agent, ticketId!, 'second')
+    telegram.failNext(new DeskError('rate_limited', '429', { retryAfterMs: -5_000 }))
+    const calls = telegram.calls
+    expect(await sentAfter(0)).toEqual(['first'])
+    expect(await sentAfter(999)).toEqual(['first'])
+    expect(telegram.calls).toBe(calls + 1)
+    expect(await sentAfter(1)).toEqual(['first', 'second'])
+  })
+
+  it('tells the support channel of a platform that keeps asking to wait, and when it is back', async () => {
+    expectLogged('deliveries keep failing', { target: 'telegram:7001' })
+    const { ticketId } = await helpdesk.receive(inbound('Hello'))
+    await outbox().drain()
+    await helpdesk.reply(agent, ticketId!, 'hello')
+    const box = outbox({}, { alertAfterMs: 15 * 60_000 })
+    telegram.failNext(
+      ...Array<DeskError>(20).fill(new DeskError('rate_limited', '429', { retryAfterMs: 60_000 })),
+    )
+    for (let i = 0; i < 20; i++) {
+      await box.drain()
+      clock.advance(60_000)
+    }
+    expect(desk.alerts.filter((a) => a.kind === 'deliveries_failing')).toEqual([
+      expect.objectContaining({ target: 'telegram:7001', reason: '429' }),
+    ])
+    await box.drain()
+    expect(telegram.sent.map((m) => m.text)).toContain('hello')
+    await box.drain()
+    expect(desk.alerts.at(-1)).toEqual({ kind: 'deliveries_recovered', target: 'telegram:7001' })
+  })
+
   it('gives up on a refused message at once and tells the agents in the thread', async () => {
     expectLogged('delivery failed for good')
     const { ticketId } = await helpdesk.receive(inbound('Hello'))

@@ -102,6 +102,7 @@ export function fakeChannel(channel: Channel = 'telegram', traits?: ChannelTrait
   const sent: OutboundMessage[] = []
   const script: Outcome[] = []
   const hung = new Map<string, (() => void)[]>()
+  let calls = 0
   const adapter: ChannelAdapter = {
     channel,
     ...(traits && { traits }),
@@ -110,6 +111,7 @@ export function fakeChannel(channel: Channel = 'telegram', traits?: ChannelTrait
     async send(msg) {
       const waiting = hung.get(msg.to)
       if (waiting !== undefined) await new Promise<void>((resolve) => waiting.push(resolve))
+      calls++
       const outcome = script.shift() ?? 'ok'
       if (outcome !== 'ok') throw outcome
       sent.push(msg)
@@ -119,6 +121,10 @@ export function fakeChannel(channel: Channel = 'telegram', traits?: ChannelTrait
   return {
     adapter,
     sent,
+    /** How many sends were tried, failed ones included. */
+    get calls() {
+      return calls
+    },
     failNext: (...outcomes: Outcome[]) => script.push(...outcomes),
     hang: (to: string) => hung.set(to, []),
     release(to: string) {
