@@ -27,6 +27,12 @@ export interface FilePolicy {
 
 /** The least rate a transfer is given time for: 256 KB a second on top of the send timeout. */
 const SLOWEST_BYTES_PER_S = 256 * 1024
+/**
+ * How many times a customer's file may run out of time before the thread is told it is not shown:
+ * each try starts again from the first byte, so a download slower than the least rate never ends,
+ * and the ticket's later messages wait behind it.
+ */
+export const SLOW_FILE_TRIES = 3
 
 /** What a file call records once its row ends: the same shape as the outbox's bookkeeping. */
 export type FileBookkeeping = (tx: Db, at: string) => Promise<void>
@@ -155,6 +161,8 @@ export function createFileCalls(deps: {
     channel: Channel,
     thread: ThreadRef,
     attachmentId: number,
+    /** How many times this row was tried and failed before. */
+    triedBefore: number,
   ): Promise<FileBookkeeping | undefined> {
     const a = await findAttachment(db, attachmentId)
     if (a?.status !== 'pending') return undefined
@@ -170,6 +178,8 @@ export function createFileCalls(deps: {
       spooled = await fetchInto(`${labelOf(channel)} download`, a, (signal) => fetchFile(a.source, signal))
     } catch (error) {
       if (isDeskError(error) && !error.retryable) return notShown(a, error.message)
+      if (isDeskError(error) && error.platformCode === 'timeout' && triedBefore + 1 >= SLOW_FILE_TRIES)
+        return notShown(a, `${error.message}, ${SLOW_FILE_TRIES} times: ask the customer to send it again`)
       throw error
     }
     try {

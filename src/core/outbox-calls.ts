@@ -400,7 +400,8 @@ export function createCalls(deps: CallDeps) {
       case 'desk.entry':
         return postEntry(row, ticket, payload.messageId)
       case 'desk.file': {
-        const record = await files.postFile(ticket.channel, withThread(ticket).thread, payload.attachmentId)
+        const thread = withThread(ticket).thread
+        const record = await files.postFile(ticket.channel, thread, payload.attachmentId, row.attempts)
         return record === undefined ? undefined : posted(row, record)
       }
       case 'desk.react': {

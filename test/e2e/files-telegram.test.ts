@@ -160,6 +160,33 @@ describe('files from a Telegram customer into the Slack thread', () => {
     expect((await deliveriesOf(h.db, ticket.id)).every((d) => d.status === 'sent')).toBe(true)
   })
 
+  it('says in the thread that a file too slow to fetch is not shown, after three tries, and goes on', async () => {
+    await start({ env: { SEND_TIMEOUT_MS: '200' } })
+    h.telegram.addFile('pdf-1', { ...file(100_000, 'application/pdf'), stallAfter: 1_000 })
+    const ticket = await customerSends(
+      telegramFile('document', {
+        file_id: 'pdf-1',
+        file_name: 'scan.pdf',
+        mime_type: 'application/pdf',
+        file_size: 100_000,
+      }),
+    )
+    await customerSends(telegramText('Did you get my scan?', ADA))
+    for (const backoff of [2_000, 4_000]) {
+      // The message after the file waits behind it.
+      expect(threadLines(ticket.thread_ts).some((l) => l.includes('Did you get my scan?'))).toBe(false)
+      h.clock.advance(backoff)
+      await h.app.outbox.drain()
+    }
+    expect(h.slack.uploads).toEqual([])
+    const lines = threadLines(ticket.thread_ts)
+    expect(lines).toContain(
+      ':warning: The customer sent a file that is not shown here (scan.pdf): Telegram download did not finish within 582 ms, 3 times: ask the customer to send it again',
+    )
+    expect(lines.some((l) => l.includes('Did you get my scan?'))).toBe(true)
+    expect((await deliveriesOf(h.db, ticket.id)).every((d) => d.status === 'sent')).toBe(true)
+  })
+
   it('says in the thread that a download link expired', async () => {
     await start()
     h.telegram.addFile('doc-1', { ...file(1000, 'application/pdf'), expired: true })

@@ -14,6 +14,8 @@ export interface FakeFile {
   cutAfter?: number | undefined
   /** The link expired: the platform still names the file, but its download answers 404. */
   expired?: boolean
+  /** Serve only this many bytes, then hold the connection open without a byte more (every time). */
+  stallAfter?: number
 }
 
 const CHUNK = 64 * 1024
@@ -45,6 +47,12 @@ export async function serveFile(res: ServerResponse, file: FakeFile): Promise<vo
   const cut = file.cutAfter
   file.cutAfter = undefined
   for (const chunk of fakeBytes(file)) {
+    if (file.stallAfter !== undefined && sent + chunk.length > file.stallAfter) {
+      res.write(chunk.subarray(0, file.stallAfter - sent))
+      // Held until the downloader gives up and closes it.
+      await new Promise((resolve) => res.once('close', resolve))
+      return
+    }
     if (cut !== undefined && sent + chunk.length > cut) {
       res.write(chunk.subarray(0, cut - sent))
       await new Promise((resolve) => setTimeout(resolve, 5))
