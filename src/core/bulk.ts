@@ -6,7 +6,7 @@ import { DeskError, isDeskError } from './errors.js'
 import type { Actor } from './actor.js'
 import type { Channel } from './model.js'
 import type { HelpDesk } from './helpdesk.js'
-import type { TicketFields } from './ticket-fields.js'
+import { checkPriority, checkTags, type TicketFields } from './ticket-fields.js'
 import { countTickets, parseFilter, ticketIdsOf } from './ticket-query.js'
 
 /** Most tickets one bulk action changes; a larger selection is done in several runs. */
@@ -74,7 +74,10 @@ export function createBulk(deps: {
     /** How many tickets the action would touch, checked before anything changes. */
     async preview(actor: Actor, spec: BulkSpec): Promise<number> {
       await requireSupervisor(actor)
+      // What the action names is checked before a Confirm is offered, not at the first ticket.
       if (spec.action === 'assign') await helpdesk.checkAssignee(spec.arg ?? '')
+      if (spec.action === 'priority') checkPriority(spec.arg ?? '')
+      if (spec.action === 'tag') checkTags([spec.arg ?? ''])
       return countTickets(db, parseFilter(spec.filter, actor.deskUserId, channels), clock.now())
     },
 

@@ -32,6 +32,24 @@ export interface HistoryLine {
 
 export type TicketFields = ReturnType<typeof createTicketFields>
 
+/** A priority as given (any case), or `invalid` naming the ones there are. */
+export function checkPriority(value: string): Priority {
+  const priority = value.trim().toLowerCase()
+  if (!PRIORITIES.includes(priority as Priority))
+    throw new DeskError('invalid', `\`${value}\` is not a priority; choose ${PRIORITIES.join(', ')}.`)
+  return priority as Priority
+}
+
+/** Throws `invalid` for the first of `tags` that is not a tag. */
+export function checkTags(tags: readonly string[]): void {
+  const bad = tags.find((t) => !TAG.test(t))
+  if (bad !== undefined)
+    throw new DeskError(
+      'invalid',
+      `\`${bad}\` is not a tag: use lowercase letters, digits, - and _, at most 32.`,
+    )
+}
+
 /** What a ticket is besides its conversation: priority, type, topic and tags; and its history. */
 export function createTicketFields(deps: FieldsDeps) {
   const { db } = deps
@@ -71,11 +89,7 @@ export function createTicketFields(deps: FieldsDeps) {
 
   return {
     async setPriority(actor: Actor, ticketId: number, value: string, origin?: Origin): Promise<string> {
-      const priority = value.trim().toLowerCase()
-      if (!PRIORITIES.includes(priority as Priority)) {
-        throw new DeskError('invalid', `\`${value}\` is not a priority; choose ${PRIORITIES.join(', ')}.`)
-      }
-      return change(actor, ticketId, 'priority', priority, origin)
+      return change(actor, ticketId, 'priority', checkPriority(value), origin)
     },
 
     async setType(actor: Actor, ticketId: number, value: string, origin?: Origin): Promise<string> {
@@ -101,13 +115,7 @@ export function createTicketFields(deps: FieldsDeps) {
       remove: readonly string[],
       origin?: Origin,
     ) {
-      const bad = [...add, ...remove].find((t) => !TAG.test(t))
-      if (bad !== undefined) {
-        throw new DeskError(
-          'invalid',
-          `\`${bad}\` is not a tag: use lowercase letters, digits, - and _, at most 32.`,
-        )
-      }
+      checkTags([...add, ...remove])
       if (add.length + remove.length === 0)
         throw new DeskError('invalid', 'Name the tags to add (+tag) or remove (-tag).')
       return inTransaction(async (tx, now) => {

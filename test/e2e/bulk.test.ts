@@ -73,6 +73,13 @@ describe('bulk work', () => {
       '`delete` is not a bulk action. Usage:',
     )
     expect((await fetchSlash(h, 'bulk assign tag:spam')).text).toContain('Say what to assign with.')
+    // What it names is checked before a Confirm is offered.
+    expect((await fetchSlash(h, 'bulk priority bogus tag:spam')).text).toBe(
+      ':warning: `bogus` is not a priority; choose low, normal, high, urgent.',
+    )
+    expect((await fetchSlash(h, `bulk tag ${'x'.repeat(40)} tag:spam`)).text).toBe(
+      `:warning: \`${'x'.repeat(40)}\` is not a tag: use lowercase letters, digits, - and _, at most 32.`,
+    )
     expect((await fetchSlash(h, 'bulk resolve tag:nothing-like-this')).text).toBe(
       'No tickets match, so there is nothing to do.',
     )
