@@ -84,6 +84,19 @@ describe('ticket fields: priority, type, tags, topic, history', () => {
           selected_option: { text: { type: 'plain_text', text: value }, value },
         }),
       )
+    // A payload that names no option is answered, and changes nothing.
+    await h.interact(
+      blockActions(AGENT, SUPPORT_CHANNEL, ticket.threadTs, {
+        type: 'static_select',
+        action_id: 'td_priority',
+        block_id: `ticket_${ticket.id}`,
+      }),
+    )
+    await afterAnswer(() =>
+      expect(h.slack.callsOf('chat.postEphemeral').at(-1)?.text).toBe(
+        ':warning: No option was picked, so nothing changed.',
+      ),
+    )
     await pick('td_priority', 'high')
     await pick('td_type', 'problem')
     await afterAnswer(async () =>

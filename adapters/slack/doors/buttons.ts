@@ -1,4 +1,5 @@
 import type { App, BlockButtonAction, BlockStaticSelectAction } from '@slack/bolt'
+import { DeskError } from '../../../src/core/errors.js'
 import type { Actor } from '../../../src/core/helpdesk.js'
 import { assignedText } from '../answers.js'
 import { ACTION } from '../blocks.js'
@@ -49,7 +50,13 @@ function registerPickers(app: App, { fields, attempt, tellActor }: DoorContext):
     app.action<BlockStaticSelectAction>(actionId, async ({ action, body, ack, client }) => {
       await ack()
       const id = Number(action.block_id.replace(/^ticket_/, ''))
-      const answer = await attempt(() => set({ deskUserId: body.user.id }, id, action.selected_option.value))
+      // Slack always names the option picked; a payload without one is answered, not a listener error.
+      const picked = (action.selected_option as typeof action.selected_option | null | undefined)?.value
+      const answer = await attempt(() =>
+        picked === undefined
+          ? Promise.reject(new DeskError('invalid', 'No option was picked, so nothing changed.'))
+          : set({ deskUserId: body.user.id }, id, picked),
+      )
       await tellActor(client, body, answer)
     })
   }
