@@ -116,7 +116,9 @@ export function createAgentActions(deps: HelpDeskDeps, work: Work, steps: Ticket
         const agent = await ensureAgent(tx, actor.deskUserId, now)
         await changeStatus(tx, ticket, to, { actor: 'agent', agentId: agent.id }, now)
         await enqueueDelivery(tx, ticket.id, { type: 'desk.update' }, now)
-        const verb = to === 'open' ? 'reopened' : `now ${statusLabel[to].toLowerCase()}`
+        // Open again after being solved or set aside; a new ticket is only opened.
+        const verb =
+          to === 'open' && ticket.status !== 'new' ? 'reopened' : `now ${statusLabel[to].toLowerCase()}`
         return { ticketId: asTicketId(ticket.id), text: `Ticket #${ticket.id} is ${verb}.` }
       })
     },

@@ -205,7 +205,12 @@ describe('help desk', () => {
       await desk.setStatus(agent, ticketId, 'solved')
       await expect(desk.setStatus(agent, ticketId, 'solved')).rejects.toThrow('already solved')
       await expect(desk.setStatus(agent, ticketId, 'pending')).rejects.toThrow('Reopen it first')
-      await desk.setStatus(agent, ticketId, 'open')
+      expect((await desk.setStatus(agent, ticketId, 'open')).text).toBe(`Ticket #${ticketId} is reopened.`)
+      // A new ticket is opened, not reopened.
+      const { ticketId: fresh } = await desk.receive(
+        inbound('Another question', { contact: { externalId: 'other', displayName: 'Other' } }),
+      )
+      expect((await desk.setStatus(agent, fresh!, 'open')).text).toBe(`Ticket #${fresh} is now open.`)
       const statuses = (await eventsOf(db, ticketId)).filter((e) => e.action === 'status')
       expect(statuses.map((e) => `${e.from_value}→${e.to_value}`)).toEqual(['new→solved', 'solved→open'])
     })
