@@ -52,11 +52,10 @@ function registerPickers(app: App, { fields, attempt, tellActor }: DoorContext):
       const id = Number(action.block_id.replace(/^ticket_/, ''))
       // Slack always names the option picked; a payload without one is answered, not a listener error.
       const picked = (action.selected_option as typeof action.selected_option | null | undefined)?.value
-      const answer = await attempt(() =>
-        picked === undefined
-          ? Promise.reject(new DeskError('invalid', 'No option was picked, so nothing changed.'))
-          : set({ deskUserId: body.user.id }, id, picked),
-      )
+      const answer = await attempt(async () => {
+        if (picked === undefined) throw new DeskError('invalid', 'No option was picked, so nothing changed.')
+        return set({ deskUserId: body.user.id }, id, picked)
+      })
       await tellActor(client, body, answer)
     })
   }
